@@ -1,0 +1,1 @@
+//! Message catalogs (placeholder, owned by the lead).

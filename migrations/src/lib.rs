@@ -1,0 +1,1 @@
+//! Settle database migrations (portable across SQLite and Postgres).

@@ -1,0 +1,1 @@
+//! Server-only core of Settle.
