@@ -1,1 +1,15 @@
-//! Settle database migrations (portable across SQLite and Postgres).
+//! Settle database migrations: portable across SQLite and Postgres, self-contained (own Iden
+//! enums, never the entities), and immutable once merged.
+pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::MigratorTrait;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

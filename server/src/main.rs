@@ -1,1 +1,14 @@
-fn main() {}
+//! Entry point of the `settle` binary.
+use clap::Parser;
+
+#[actix_web::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SETTLE_LOG").unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let cli = settle_server::cli::Cli::parse();
+    std::process::exit(settle_server::cli::run(cli).await);
+}

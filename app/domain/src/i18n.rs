@@ -1,1 +1,305 @@
-//! Message catalogs (placeholder, owned by the lead).
+//! Message catalogs for Dutch, German and English. Each key is declared once with all three
+//! texts, so a missing translation does not compile.
+use crate::locale::Locale;
+
+macro_rules! catalog {
+    ($($key:ident => $nl:expr, $de:expr, $en:expr;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+
+        pub fn t(locale: Locale, key: Key) -> &'static str {
+            match key {
+                $(Key::$key => match locale {
+                    Locale::Nl => $nl,
+                    Locale::De => $de,
+                    Locale::En => $en,
+                }),*
+            }
+        }
+    };
+}
+
+catalog! {
+    SkipToContent => "Naar de inhoud", "Zum Inhalt springen", "Skip to content";
+    NavOverview => "Overzicht", "Übersicht", "Overview";
+    NavInvoices => "Facturen", "Rechnungen", "Invoices";
+    Logout => "Uitloggen", "Abmelden", "Log out";
+    Language => "Taal", "Sprache", "Language";
+    ChangeLanguage => "Wijzig taal", "Sprache ändern", "Change language";
+    SupportHeading => "Vragen?", "Fragen?", "Questions?";
+    SupportCall => "Bel ons", "Rufen Sie uns an", "Call us";
+    SupportMail => "Mail ons", "Schreiben Sie uns", "Email us";
+    LoadingText => "Bezig met laden…", "Wird geladen…", "Loading…";
+
+    LoginTitle => "Inloggen", "Anmelden", "Log in";
+    LoginIntro => "Log in om uw facturen te bekijken en te betalen.", "Melden Sie sich an, um Ihre Rechnungen zu sehen und zu bezahlen.", "Log in to see and pay your invoices.";
+    Email => "E-mailadres", "E-Mail-Adresse", "Email address";
+    Password => "Wachtwoord", "Passwort", "Password";
+    LoginButton => "Inloggen", "Anmelden", "Log in";
+    ForgotPassword => "Wachtwoord vergeten?", "Passwort vergessen?", "Forgot your password?";
+    FirstTime => "Eerste keer hier?", "Zum ersten Mal hier?", "First time here?";
+    ActivateLink => "Activeer uw account", "Konto aktivieren", "Activate your account";
+    LinkHeading => "Inloggen zonder wachtwoord", "Anmelden ohne Passwort", "Log in without a password";
+    LinkIntro => "Wij sturen u een inloglink die 10 minuten geldig is.", "Wir senden Ihnen einen Anmeldelink, der 10 Minuten gültig ist.", "We email you a login link that works for 10 minutes.";
+    LinkButton => "Stuur mij een inloglink", "Anmeldelink senden", "Email me a login link";
+
+    ActivateTitle => "Account activeren", "Konto aktivieren", "Activate your account";
+    ActivateIntro => "Vul uw klantnummer en postcode in. Wij sturen een link om een wachtwoord in te stellen naar het e-mailadres dat bij ons bekend is.", "Geben Sie Ihre Kundennummer und Postleitzahl ein. Wir senden einen Link zum Festlegen des Passworts an die bei uns hinterlegte E-Mail-Adresse.", "Enter your customer number and postcode. We send a link to set your password to the email address we have on file.";
+    CustomerNumber => "Klantnummer", "Kundennummer", "Customer number";
+    CustomerNumberHint => "Staat op uw factuur of polis.", "Steht auf Ihrer Rechnung.", "Shown on your invoice.";
+    Postcode => "Postcode", "Postleitzahl", "Postcode";
+    ActivateButton => "Stuur activatielink", "Aktivierungslink senden", "Send activation link";
+    BackToLogin => "Terug naar inloggen", "Zurück zur Anmeldung", "Back to login";
+
+    LinkConfirmTitle => "Inloggen met link", "Anmelden mit Link", "Log in with your link";
+    LinkConfirmIntro => "Klik op de knop om in te loggen. De link werkt één keer.", "Klicken Sie auf die Schaltfläche, um sich anzumelden. Der Link funktioniert einmal.", "Press the button to log in. The link works once.";
+    LinkConfirmButton => "Nu inloggen", "Jetzt anmelden", "Log in now";
+
+    ResetTitle => "Wachtwoord opnieuw instellen", "Passwort zurücksetzen", "Reset your password";
+    ResetIntro => "Vul uw e-mailadres in. Als er een account bij hoort, sturen wij een link.", "Geben Sie Ihre E-Mail-Adresse ein. Wenn ein Konto dazu gehört, senden wir einen Link.", "Enter your email address. If an account belongs to it, we send a link.";
+    ResetButton => "Stuur link", "Link senden", "Send link";
+    SetPasswordTitle => "Kies een wachtwoord", "Passwort wählen", "Choose a password";
+    NewPassword => "Nieuw wachtwoord", "Neues Passwort", "New password";
+    ConfirmPassword => "Herhaal wachtwoord", "Passwort wiederholen", "Repeat password";
+    PasswordHint => "Minstens 8 tekens. Een zin van een paar woorden is sterk en goed te onthouden.", "Mindestens 8 Zeichen. Ein Satz aus ein paar Wörtern ist stark und leicht zu merken.", "At least 8 characters. A short sentence is strong and easy to remember.";
+    SetPasswordButton => "Wachtwoord opslaan", "Passwort speichern", "Save password";
+
+    DashboardTitle => "Overzicht", "Übersicht", "Overview";
+    Welcome => "Welkom", "Willkommen", "Welcome";
+    TotalDue => "Totaal te betalen", "Insgesamt offen", "Total due";
+    OverdueLabel => "Achterstallig", "Überfällig", "Overdue";
+    NextDue => "Volgende vervaldatum", "Nächste Fälligkeit", "Next due date";
+    NothingDue => "U hoeft op dit moment niets te betalen.", "Zurzeit ist nichts zu bezahlen.", "There is nothing to pay right now.";
+    ViewInvoices => "Bekijk facturen", "Rechnungen ansehen", "View invoices";
+    PayOverdue => "Betaal achterstand", "Rückstand bezahlen", "Pay what is overdue";
+    OpenInvoicesCount => "Openstaande facturen", "Offene Rechnungen", "Open invoices";
+    StepUpNotice => "U bent ingelogd via een betaallink. Log in met uw wachtwoord om contactgegevens te wijzigen.", "Sie sind über einen Zahlungslink angemeldet. Melden Sie sich mit Passwort an, um Kontaktdaten zu ändern.", "You are signed in through a payment link. Log in with your password to change contact details.";
+
+    InvoicesTitle => "Facturen", "Rechnungen", "Invoices";
+    InvoiceNumber => "Factuurnummer", "Rechnungsnummer", "Invoice number";
+    IssueDate => "Factuurdatum", "Rechnungsdatum", "Invoice date";
+    DueDate => "Vervaldatum", "Fällig am", "Due date";
+    Amount => "Bedrag", "Betrag", "Amount";
+    OpenAmount => "Nog te betalen", "Noch offen", "Amount due";
+    Status => "Status", "Status", "Status";
+    NoInvoices => "U heeft geen facturen.", "Sie haben keine Rechnungen.", "You have no invoices.";
+    StatusOpen => "Open", "Offen", "Open";
+    StatusOverdue => "Achterstallig", "Überfällig", "Overdue";
+    StatusPartlyPaid => "Deels betaald", "Teilweise bezahlt", "Partly paid";
+    StatusPaid => "Betaald", "Bezahlt", "Paid";
+    StatusCancelled => "Vervallen", "Storniert", "Cancelled";
+
+    InvoiceTitle => "Factuur", "Rechnung", "Invoice";
+    LinesHeading => "Specificatie", "Positionen", "Details";
+    Total => "Totaal", "Summe", "Total";
+    HowToPay => "Zo betaalt u", "So bezahlen Sie", "How to pay";
+    TransferIntro => "Maak het bedrag over met precies dit betalingskenmerk, dan verwerken wij uw betaling automatisch.", "Überweisen Sie den Betrag mit genau dieser Referenz, dann wird Ihre Zahlung automatisch zugeordnet.", "Transfer the amount with exactly this reference so your payment is matched automatically.";
+    Beneficiary => "Ten name van", "Empfänger", "Beneficiary";
+    Iban => "IBAN", "IBAN", "IBAN";
+    Bic => "BIC", "BIC", "BIC";
+    Reference => "Betalingskenmerk", "Verwendungszweck (Referenz)", "Payment reference";
+    AmountToPay => "Te betalen", "Zu zahlen", "Amount to pay";
+    QrIntro => "Of scan deze code met uw bank-app.", "Oder scannen Sie diesen Code mit Ihrer Banking-App.", "Or scan this code with your banking app.";
+    QrAlt => "QR-code voor een overboeking (EPC)", "QR-Code für eine Überweisung (GiroCode)", "QR code for a bank transfer (EPC)";
+    DownloadPdf => "Download factuur (PDF)", "Rechnung herunterladen (PDF)", "Download invoice (PDF)";
+    BackToInvoices => "Terug naar facturen", "Zurück zu den Rechnungen", "Back to invoices";
+    PaidThankYou => "Deze factuur is betaald. Dank u wel!", "Diese Rechnung ist bezahlt. Vielen Dank!", "This invoice is paid. Thank you!";
+
+    PayTitle => "Betalen", "Bezahlen", "Pay";
+    PayFor => "Betaling aan", "Zahlung an", "Payment to";
+    PayName => "Naam", "Name", "Name";
+    ThisIsMe => "Dit ben ik", "Das bin ich", "This is me";
+    ThisIsMeIntro => "Wilt u al uw facturen zien of een regeling vragen? Wij sturen een code naar het e-mailadres dat bij ons bekend is.", "Möchten Sie alle Rechnungen sehen? Wir senden einen Code an die bei uns hinterlegte E-Mail-Adresse.", "Want to see all your invoices? We send a code to the email address we have on file.";
+    SendCode => "Stuur mij een code", "Code senden", "Send me a code";
+    CodeSentTo => "Wij hebben een code gestuurd naar", "Wir haben einen Code gesendet an", "We sent a code to";
+    Code => "Code (6 cijfers)", "Code (6 Ziffern)", "Code (6 digits)";
+    VerifyCode => "Bevestigen", "Bestätigen", "Confirm";
+
+    NotFoundTitle => "Pagina niet gevonden", "Seite nicht gefunden", "Page not found";
+    NotFoundText => "Deze pagina bestaat niet of is niet meer beschikbaar. Een betaallink vervalt zodra de factuur is betaald.", "Diese Seite gibt es nicht oder nicht mehr. Ein Zahlungslink erlischt, sobald die Rechnung bezahlt ist.", "This page does not exist or is no longer available. A payment link ends once the invoice is paid.";
+    ToHome => "Naar de startpagina", "Zur Startseite", "Go to the start page";
+    ErrorSummary => "Controleer het formulier", "Bitte prüfen Sie das Formular", "Please check the form";
+
+    ErrLoginFailed => "E-mailadres of wachtwoord klopt niet.", "E-Mail-Adresse oder Passwort ist falsch.", "Email address or password is incorrect.";
+    ErrEmailInvalid => "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.", "Geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.", "Enter a valid email address, like name@example.com.";
+    ErrRequired => "Dit veld is verplicht.", "Dieses Feld ist erforderlich.", "This field is required.";
+    ErrPasswordTooShort => "Het wachtwoord moet minstens 8 tekens hebben.", "Das Passwort muss mindestens 8 Zeichen haben.", "The password needs at least 8 characters.";
+    ErrPasswordTooLong => "Het wachtwoord mag hoogstens 128 tekens hebben.", "Das Passwort darf höchstens 128 Zeichen haben.", "The password can have at most 128 characters.";
+    ErrPasswordTooCommon => "Dit wachtwoord is te bekend. Kies een ander.", "Dieses Passwort ist zu verbreitet. Wählen Sie ein anderes.", "This password is too common. Choose another one.";
+    ErrPasswordMismatch => "De wachtwoorden zijn niet gelijk.", "Die Passwörter stimmen nicht überein.", "The passwords do not match.";
+    ErrLinkInvalid => "Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.", "Dieser Link ist abgelaufen oder wurde schon benutzt. Fordern Sie einen neuen an.", "This link has expired or was already used. Request a new one.";
+    ErrCustomerNumber => "Vul uw klantnummer in (alleen letters, cijfers en streepjes).", "Geben Sie Ihre Kundennummer ein (nur Buchstaben, Ziffern und Bindestriche).", "Enter your customer number (letters, digits and dashes only).";
+    ErrCodeInvalid => "Deze code klopt niet.", "Dieser Code ist falsch.", "This code is incorrect.";
+    ErrCodeExpired => "Deze code is verlopen. Vraag een nieuwe aan.", "Dieser Code ist abgelaufen. Fordern Sie einen neuen an.", "This code has expired. Request a new one.";
+    ErrNoContact => "Wij hebben geen e-mailadres van u. Neem contact met ons op.", "Wir haben keine E-Mail-Adresse von Ihnen. Bitte kontaktieren Sie uns.", "We have no email address for you. Please contact us.";
+    ErrCsrf => "Het formulier was verlopen. Probeer het nog een keer.", "Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal.", "The form had expired. Please try again.";
+    ErrRateLimited => "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.", "Zu viele Versuche. Warten Sie ein paar Minuten und versuchen Sie es erneut.", "Too many attempts. Wait a few minutes and try again.";
+    ErrInternal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.", "Something went wrong on our side. Please try again later.";
+
+    NoticeLinkSent => "Als dit e-mailadres bij ons bekend is, hebben wij een inloglink gestuurd.", "Wenn diese E-Mail-Adresse bei uns bekannt ist, haben wir einen Anmeldelink gesendet.", "If we know this email address, we have sent a login link.";
+    NoticeActivationSent => "Als de gegevens kloppen, hebben wij een link gestuurd naar het e-mailadres dat bij ons bekend is.", "Wenn die Angaben stimmen, haben wir einen Link an die hinterlegte E-Mail-Adresse gesendet.", "If the details match, we have sent a link to the email address we have on file.";
+    NoticeResetSent => "Als er een account bij dit e-mailadres hoort, hebben wij een link gestuurd.", "Wenn zu dieser E-Mail-Adresse ein Konto gehört, haben wir einen Link gesendet.", "If an account belongs to this email address, we have sent a link.";
+    NoticePasswordSet => "Uw wachtwoord is opgeslagen.", "Ihr Passwort wurde gespeichert.", "Your password has been saved.";
+    NoticeLoggedOut => "U bent uitgelogd.", "Sie sind abgemeldet.", "You have logged out.";
+    NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
+}
+
+/// The text for a stable error or notice code from the server.
+pub fn code_text(locale: Locale, code: &str) -> &'static str {
+    let key = match code {
+        "login_failed" => Key::ErrLoginFailed,
+        "email_invalid" => Key::ErrEmailInvalid,
+        "required" => Key::ErrRequired,
+        "password_too_short" => Key::ErrPasswordTooShort,
+        "password_too_long" => Key::ErrPasswordTooLong,
+        "password_too_common" => Key::ErrPasswordTooCommon,
+        "password_mismatch" => Key::ErrPasswordMismatch,
+        "link_invalid" => Key::ErrLinkInvalid,
+        "customer_number_invalid" => Key::ErrCustomerNumber,
+        "code_invalid" => Key::ErrCodeInvalid,
+        "code_expired" => Key::ErrCodeExpired,
+        "no_contact_on_file" => Key::ErrNoContact,
+        "csrf" => Key::ErrCsrf,
+        "rate_limited" => Key::ErrRateLimited,
+        "link_sent" => Key::NoticeLinkSent,
+        "activation_sent" => Key::NoticeActivationSent,
+        "reset_sent" => Key::NoticeResetSent,
+        "password_set" => Key::NoticePasswordSet,
+        "logged_out" => Key::NoticeLoggedOut,
+        "code_sent" => Key::NoticeCodeSent,
+        _ => Key::ErrInternal,
+    };
+    t(locale, key)
+}
+
+/// Email texts. Links come from the tenant's base URL; no invoice details (privacy).
+pub mod mail {
+    use crate::locale::Locale;
+
+    pub struct MailText {
+        pub subject: String,
+        pub body: String,
+    }
+
+    pub fn set_password(l: Locale, tenant: &str, link: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Activeer uw account bij {tenant}"),
+                body: format!("Goedendag,\n\nU heeft gevraagd uw account te activeren. Kies een wachtwoord via deze link (60 minuten geldig):\n\n{link}\n\nHeeft u dit niet gevraagd? Dan kunt u deze e-mail negeren."),
+            },
+            Locale::De => MailText {
+                subject: format!("Aktivieren Sie Ihr Konto bei {tenant}"),
+                body: format!("Guten Tag,\n\nSie haben die Aktivierung Ihres Kontos angefordert. Wählen Sie Ihr Passwort über diesen Link (60 Minuten gültig):\n\n{link}\n\nHaben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail."),
+            },
+            Locale::En => MailText {
+                subject: format!("Activate your account at {tenant}"),
+                body: format!("Hello,\n\nYou asked to activate your account. Choose a password with this link (valid for 60 minutes):\n\n{link}\n\nDid not ask for this? You can ignore this email."),
+            },
+        }
+    }
+
+    pub fn login_link(l: Locale, tenant: &str, link: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Uw inloglink voor {tenant}"),
+                body: format!("Goedendag,\n\nMet deze link logt u in (10 minuten geldig, werkt één keer):\n\n{link}\n\nHeeft u dit niet gevraagd? Dan kunt u deze e-mail negeren."),
+            },
+            Locale::De => MailText {
+                subject: format!("Ihr Anmeldelink für {tenant}"),
+                body: format!("Guten Tag,\n\nMit diesem Link melden Sie sich an (10 Minuten gültig, einmal verwendbar):\n\n{link}\n\nHaben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail."),
+            },
+            Locale::En => MailText {
+                subject: format!("Your login link for {tenant}"),
+                body: format!("Hello,\n\nThis link logs you in (valid for 10 minutes, works once):\n\n{link}\n\nDid not ask for this? You can ignore this email."),
+            },
+        }
+    }
+
+    pub fn password_reset(l: Locale, tenant: &str, link: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Nieuw wachtwoord voor {tenant}"),
+                body: format!("Goedendag,\n\nKies een nieuw wachtwoord via deze link (30 minuten geldig):\n\n{link}\n\nHeeft u dit niet gevraagd? Dan blijft uw wachtwoord ongewijzigd."),
+            },
+            Locale::De => MailText {
+                subject: format!("Neues Passwort für {tenant}"),
+                body: format!("Guten Tag,\n\nWählen Sie ein neues Passwort über diesen Link (30 Minuten gültig):\n\n{link}\n\nHaben Sie das nicht angefordert? Dann bleibt Ihr Passwort unverändert."),
+            },
+            Locale::En => MailText {
+                subject: format!("New password for {tenant}"),
+                body: format!("Hello,\n\nChoose a new password with this link (valid for 30 minutes):\n\n{link}\n\nDid not ask for this? Your password stays unchanged."),
+            },
+        }
+    }
+
+    pub fn step_up_code(l: Locale, tenant: &str, code: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Uw code voor {tenant}: {code}"),
+                body: format!("Goedendag,\n\nUw code is {code}. Hij is 10 minuten geldig.\n\nHeeft u dit niet gevraagd? Dan kunt u deze e-mail negeren."),
+            },
+            Locale::De => MailText {
+                subject: format!("Ihr Code für {tenant}: {code}"),
+                body: format!("Guten Tag,\n\nIhr Code lautet {code}. Er ist 10 Minuten gültig.\n\nHaben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail."),
+            },
+            Locale::En => MailText {
+                subject: format!("Your code for {tenant}: {code}"),
+                body: format!("Hello,\n\nYour code is {code}. It is valid for 10 minutes.\n\nDid not ask for this? You can ignore this email."),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_text_in_every_language() {
+        for key in Key::ALL {
+            for l in Locale::ALL {
+                assert!(!t(l, *key).trim().is_empty(), "{key:?} empty in {l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn dutch_and_german_differ_from_english_where_words_differ() {
+        assert_ne!(t(Locale::Nl, Key::LoginButton), t(Locale::En, Key::LoginButton));
+        assert_ne!(t(Locale::De, Key::NavInvoices), t(Locale::En, Key::NavInvoices));
+    }
+
+    #[test]
+    fn unknown_codes_fall_back_to_a_generic_message() {
+        assert_eq!(code_text(Locale::En, "no_such_code"), t(Locale::En, Key::ErrInternal));
+        assert_eq!(code_text(Locale::De, "login_failed"), t(Locale::De, Key::ErrLoginFailed));
+    }
+}
+
+/// The page language: the user's explicit choice, else the account's language, else the
+/// browser's Accept-Language, else the tenant's default.
+pub fn pick_locale(choice: Option<&str>, account: Option<&str>, accept_language: Option<&str>, default: Locale) -> Locale {
+    choice
+        .and_then(Locale::parse)
+        .or_else(|| account.and_then(Locale::parse))
+        .or_else(|| accept_language.and_then(Locale::from_accept_language))
+        .unwrap_or(default)
+}
+
+#[cfg(test)]
+mod pick_tests {
+    use super::*;
+
+    #[test]
+    fn choice_beats_account_beats_browser_beats_tenant() {
+        assert_eq!(pick_locale(Some("de"), Some("nl"), Some("en"), Locale::Nl), Locale::De);
+        assert_eq!(pick_locale(None, Some("en"), Some("de"), Locale::Nl), Locale::En);
+        assert_eq!(pick_locale(None, None, Some("de-DE,de;q=0.9"), Locale::Nl), Locale::De);
+        assert_eq!(pick_locale(None, None, Some("fr-FR"), Locale::Nl), Locale::Nl);
+        assert_eq!(pick_locale(Some("xx"), None, None, Locale::De), Locale::De);
+    }
+}

@@ -1,3 +1,12 @@
 //! Pure Settle types and rules: money, locales, references, payment payloads, validation.
 //! No I/O: this crate compiles for the browser too, so forms validate with the server's rules.
+pub mod contact;
+pub mod epc;
 pub mod i18n;
+pub mod iban;
+pub mod locale;
+mod mod97;
+pub mod money;
+pub mod password;
+pub mod rf;
+pub mod views;

@@ -1,1 +1,21 @@
-//! Server-only core of Settle.
+//! Server-only core of Settle: entities, scoped queries, services, outbox, crypto helpers.
+//! Knows neither the Leptos app nor the HTTP server.
+pub mod audit;
+pub mod clock;
+pub mod csrf;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod keys;
+pub mod outbox;
+pub mod passwords;
+pub mod qr;
+pub mod scope;
+pub mod services;
+pub mod state;
+pub mod tenant;
+pub mod throttle;
+pub mod tokens;
+
+pub use sea_orm;

@@ -1,0 +1,178 @@
+//! What crosses the wire from server to page: plain data, computed on the server.
+use crate::locale::Locale;
+use crate::money::Money;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TenantView {
+    pub slug: String,
+    pub name: String,
+    pub logo_svg: String,
+    pub primary: String,
+    pub accent: String,
+    pub support_phone: String,
+    pub support_email: String,
+    pub support_hours: String,
+    pub legal_footer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    pub name: String,
+    /// False after a step-up from a payment link: contact changes need a full login.
+    pub full_login: bool,
+}
+
+/// A failed form post, carried to the next GET so the form shows the typed values and errors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flash {
+    pub form: String,
+    pub values: BTreeMap<String, String>,
+    /// Field name (or "form") -> error code.
+    pub errors: BTreeMap<String, String>,
+    /// A notice code shown once (e.g. "link_sent").
+    pub notice: Option<String>,
+}
+
+impl Flash {
+    pub fn error_for(&self, form: &str, field: &str) -> Option<String> {
+        (self.form == form).then(|| self.errors.get(field).cloned()).flatten()
+    }
+    pub fn value_for(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShellView {
+    pub tenant: TenantView,
+    pub locale: Locale,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub dev_mode: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DisplayStatus {
+    Open,
+    Overdue,
+    PartlyPaid,
+    Paid,
+    Cancelled,
+}
+
+impl DisplayStatus {
+    /// How an invoice looks to the debtor on a given day; "partly paid" wins over "overdue"
+    /// only until the due date passes.
+    pub fn of(status: &str, amount_cents: i64, open_cents: i64, due: NaiveDate, today: NaiveDate) -> Self {
+        match status {
+            "paid" => DisplayStatus::Paid,
+            "cancelled" => DisplayStatus::Cancelled,
+            _ if open_cents <= 0 => DisplayStatus::Paid,
+            _ if due < today => DisplayStatus::Overdue,
+            _ if open_cents < amount_cents => DisplayStatus::PartlyPaid,
+            _ => DisplayStatus::Open,
+        }
+    }
+    pub fn is_payable(self) -> bool {
+        matches!(self, DisplayStatus::Open | DisplayStatus::Overdue | DisplayStatus::PartlyPaid)
+    }
+    /// Sort key: what needs attention first.
+    pub fn rank(self) -> u8 {
+        match self {
+            DisplayStatus::Overdue => 0,
+            DisplayStatus::PartlyPaid => 1,
+            DisplayStatus::Open => 2,
+            DisplayStatus::Paid => 3,
+            DisplayStatus::Cancelled => 4,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Money,
+    pub open: Money,
+    pub status: DisplayStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineView {
+    pub description: String,
+    pub amount: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentInstructions {
+    pub beneficiary: String,
+    pub iban: String,
+    pub bic: Option<String>,
+    pub reference: String,
+    pub amount: Money,
+    pub qr_svg: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceDetail {
+    pub summary: InvoiceSummary,
+    pub description: String,
+    pub lines: Vec<LineView>,
+    pub payment: Option<PaymentInstructions>,
+    pub has_pdf: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub total_due: Money,
+    pub overdue_total: Money,
+    pub overdue_count: usize,
+    pub open_count: usize,
+    pub next_due: Option<NaiveDate>,
+    pub next_due_invoice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayView {
+    pub creditor: String,
+    pub invoice_number: String,
+    pub masked_name: String,
+    pub due_date: NaiveDate,
+    pub status: DisplayStatus,
+    pub amount: Money,
+    pub payment: Option<PaymentInstructions>,
+    /// Where the step-up code went, masked; None until "this is me" was pressed.
+    pub code_sent_to: Option<String>,
+    pub csrf: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn status_follows_open_amount_and_due_date() {
+        let today = d("2026-11-22");
+        assert_eq!(DisplayStatus::of("open", 100, 100, d("2026-12-01"), today), DisplayStatus::Open);
+        assert_eq!(DisplayStatus::of("open", 100, 100, d("2026-11-21"), today), DisplayStatus::Overdue);
+        assert_eq!(DisplayStatus::of("open", 100, 40, d("2026-12-01"), today), DisplayStatus::PartlyPaid);
+        assert_eq!(DisplayStatus::of("open", 100, 40, d("2026-11-01"), today), DisplayStatus::Overdue);
+        assert_eq!(DisplayStatus::of("open", 100, 0, d("2026-11-01"), today), DisplayStatus::Paid);
+        assert_eq!(DisplayStatus::of("paid", 100, 0, d("2026-11-01"), today), DisplayStatus::Paid);
+        assert!(!DisplayStatus::Paid.is_payable());
+        assert!(DisplayStatus::Overdue.rank() < DisplayStatus::Open.rank());
+    }
+}

@@ -1,0 +1,52 @@
+//! `/`: what the debtor owes in total, what is overdue, and the next due date.
+use crate::api::get_dashboard;
+use crate::pages::not_found::NotFoundBody;
+use crate::ui::{date, money, use_shell, FlashBox, Frame, Loading};
+use leptos::prelude::*;
+use settle_domain::i18n::{t, Key};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let shell = use_shell();
+    let data = Resource::new(|| (), |_| get_dashboard());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let Ok(d) = data.await else {
+                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                };
+                let name = s.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
+                let step_up = s.user.as_ref().is_some_and(|u| !u.full_login);
+                Some(view! {
+                    <Frame shell=s.clone() title=t(l, Key::DashboardTitle).to_string()>
+                        <h1>{t(l, Key::Welcome)}", "{name}</h1>
+                        <FlashBox locale=l flash=s.flash.clone() form="dashboard"/>
+                        {step_up.then(|| view! { <p class="notice">{t(l, Key::StepUpNotice)}</p> })}
+                        <section class="summary" aria-label=t(l, Key::DashboardTitle)>
+                            <div class="stat">
+                                <span class="stat-label">{t(l, Key::TotalDue)}</span>
+                                <span class="stat-value" data-testid="total-due">{money(l, d.total_due)}</span>
+                            </div>
+                            <div class="stat" class:warn=d.overdue_count > 0>
+                                <span class="stat-label">{t(l, Key::OverdueLabel)}</span>
+                                <span class="stat-value" data-testid="overdue-total">{money(l, d.overdue_total)}</span>
+                                <span class="stat-sub">{d.overdue_count}" × "{t(l, Key::NavInvoices).to_lowercase()}</span>
+                            </div>
+                            <div class="stat">
+                                <span class="stat-label">{t(l, Key::NextDue)}</span>
+                                <span class="stat-value">{d.next_due.map(|n| date(l, n)).unwrap_or_else(|| "–".into())}</span>
+                                {d.next_due_invoice.clone().map(|n| view! {
+                                    <a class="stat-sub" href=format!("/invoices/{n}")>{n.clone()}</a>
+                                })}
+                            </div>
+                        </section>
+                        {(d.open_count == 0).then(|| view! { <p>{t(l, Key::NothingDue)}</p> })}
+                        <p><a class="button primary" href="/invoices">{t(l, Key::ViewInvoices)}</a></p>
+                    </Frame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,84 @@
+//! `/invoices/{number}`: lines, dates, status, amount due and how to pay (IBAN, reference, QR).
+use crate::api::get_invoice;
+use crate::pages::not_found::NotFoundBody;
+use crate::ui::{date, money, use_shell, Frame, Loading, StatusBadge};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use settle_domain::i18n::{t, Key};
+use settle_domain::locale::Locale;
+use settle_domain::views::PaymentInstructions;
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let shell = use_shell();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.read().get("number").unwrap_or_default(),
+        get_invoice,
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let Ok(inv) = data.await else {
+                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                };
+                let number = inv.summary.number.clone();
+                let title = format!("{} {}", t(l, Key::InvoiceTitle), number);
+                Some(view! {
+                    <Frame shell=s.clone() title=title.clone()>
+                        <p><a href="/invoices">"← "{t(l, Key::BackToInvoices)}</a></p>
+                        <h1>{title.clone()}</h1>
+                        <p>{inv.description.clone()}" "<StatusBadge locale=l status=inv.summary.status/></p>
+                        <dl class="facts">
+                            <dt>{t(l, Key::IssueDate)}</dt><dd>{date(l, inv.summary.issue_date)}</dd>
+                            <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, inv.summary.due_date)}</dd>
+                            <dt>{t(l, Key::Amount)}</dt><dd>{money(l, inv.summary.amount)}</dd>
+                            <dt>{t(l, Key::OpenAmount)}</dt><dd data-testid="open-amount">{money(l, inv.summary.open)}</dd>
+                        </dl>
+                        <h2>{t(l, Key::LinesHeading)}</h2>
+                        <table class="lines">
+                            <tbody>
+                                {inv.lines.iter().map(|line| view! {
+                                    <tr><td>{line.description.clone()}</td><td class="num">{money(l, line.amount)}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                            <tfoot>
+                                <tr><th scope="row">{t(l, Key::Total)}</th><td class="num">{money(l, inv.summary.amount)}</td></tr>
+                            </tfoot>
+                        </table>
+                        {inv.has_pdf.then(|| view! {
+                            <p><a href=format!("/invoices/{number}/pdf") rel="external" download>{t(l, Key::DownloadPdf)}</a></p>
+                        })}
+                        {match inv.payment.clone() {
+                            Some(p) => view! { <PaymentBox locale=l payment=p/> }.into_any(),
+                            None => view! { <p class="notice">{t(l, Key::PaidThankYou)}</p> }.into_any(),
+                        }}
+                    </Frame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+/// Bank transfer details with copyable values and the EPC QR code.
+#[component]
+pub fn PaymentBox(locale: Locale, payment: PaymentInstructions) -> impl IntoView {
+    let l = locale;
+    view! {
+        <section class="card pay" aria-labelledby="pay-h">
+            <h2 id="pay-h">{t(l, Key::HowToPay)}</h2>
+            <p>{t(l, Key::TransferIntro)}</p>
+            <dl class="facts">
+                <dt>{t(l, Key::AmountToPay)}</dt><dd data-testid="pay-amount">{money(l, payment.amount)}</dd>
+                <dt>{t(l, Key::Beneficiary)}</dt><dd>{payment.beneficiary.clone()}</dd>
+                <dt>{t(l, Key::Iban)}</dt><dd class="mono" data-testid="pay-iban">{payment.iban.clone()}</dd>
+                {payment.bic.clone().map(|b| view! { <dt>{t(l, Key::Bic)}</dt><dd class="mono">{b}</dd> })}
+                <dt>{t(l, Key::Reference)}</dt><dd class="mono" data-testid="pay-reference">{payment.reference.clone()}</dd>
+            </dl>
+            <p>{t(l, Key::QrIntro)}</p>
+            <figure class="qr" role="img" aria-label=t(l, Key::QrAlt) data-testid="epc-qr" inner_html=payment.qr_svg.clone()></figure>
+        </section>
+    }
+}

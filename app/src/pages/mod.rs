@@ -1,0 +1,10 @@
+//! One module per page.
+pub mod activate;
+pub mod dashboard;
+pub mod invoice;
+pub mod invoices;
+pub mod link;
+pub mod login;
+pub mod not_found;
+pub mod pay;
+pub mod reset;

@@ -1,0 +1,38 @@
+//! The one "not found" page, also shown for anything the visitor may not see.
+use crate::ui::{use_shell, Frame, Loading};
+use leptos::prelude::*;
+use settle_domain::i18n::{t, Key};
+use settle_domain::views::ShellView;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_actix::ResponseOptions>() {
+        opts.set_status(actix_web::http::StatusCode::NOT_FOUND);
+    }
+    let shell = use_shell();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                Some(view! { <NotFoundBody shell=s/> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NotFoundBody(shell: ShellView) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_actix::ResponseOptions>() {
+        opts.set_status(actix_web::http::StatusCode::NOT_FOUND);
+    }
+    let l = shell.locale;
+    view! {
+        <Frame shell=shell.clone() title=t(l, Key::NotFoundTitle).to_string()>
+            <h1 data-testid="not-found">{t(l, Key::NotFoundTitle)}</h1>
+            <p>{t(l, Key::NotFoundText)}</p>
+            <p><a href="/">{t(l, Key::ToHome)}</a></p>
+        </Frame>
+    }
+}

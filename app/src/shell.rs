@@ -1,0 +1,56 @@
+//! The HTML document and the router: one route per page, each rendered completely on the server.
+use crate::api::get_shell;
+use crate::pages::{
+    activate::ActivatePage, dashboard::DashboardPage, invoice::InvoicePage, invoices::InvoicesPage,
+    link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, reset::ResetPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use settle_domain::views::ShellView;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/pkg/settle.css"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Loaded once per page load: tenant branding, language, who is logged in, CSRF token, flash.
+pub type ShellResource = OnceResource<Result<ShellView, ServerFnError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let shell: ShellResource = OnceResource::new(get_shell());
+    provide_context(shell);
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/link") view=LoginLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async/>
+                <Route path=path!("/password/reset") view=ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
+                <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

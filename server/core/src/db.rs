@@ -1,0 +1,113 @@
+//! Connecting to SQLite or Postgres (chosen by the URL) and migrating safely from many instances.
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{Statement, TransactionTrait};
+use settle_migrations::{Migrator, MigratorTrait};
+use std::time::Duration;
+
+/// A database URL whose Debug and Display never show the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.starts_with("sqlite:") || raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err("must start with sqlite:, postgres:// or postgresql://".into())
+        }
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+    /// The SQLite file behind the URL, so its folder can be created before connecting.
+    pub fn sqlite_path(&self) -> Option<&str> {
+        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then_some(path)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                f.write_str(u.as_str())
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
+pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = url.sqlite_path() {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("create {}: {e}", dir.display())))?;
+            }
+        }
+    }
+    let mut opts = ConnectOptions::new(url.expose().to_string());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.is_sqlite() {
+        // WAL lets readers run beside the one writer; the busy timeout makes a second writer
+        // wait instead of failing with "database is locked".
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(20);
+    }
+    Database::connect(opts).await
+}
+
+/// Applies pending migrations. On Postgres, under a transaction-scoped advisory lock, so that
+/// several instances starting at once migrate exactly once (Postgres DDL is transactional).
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let tx = db.begin().await?;
+            tx.execute_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(7265746c65)".to_string(),
+            ))
+            .await?;
+            Migrator::up(&tx, None).await?;
+            tx.commit().await
+        }
+        _ => Migrator::up(db, None).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_never_shows() {
+        let u = DatabaseUrl::parse("postgres://settle:hunter2@db:5432/settle").unwrap();
+        assert!(!format!("{u} {u:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn sqlite_path_is_found() {
+        let u = DatabaseUrl::parse("sqlite://data/settle.db?mode=rwc").unwrap();
+        assert_eq!(u.sqlite_path(), Some("data/settle.db"));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,38 @@
+//! A debtor as the creditor knows them: number, contact data, language, channel preferences.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "customers")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub customer_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone_e164: Option<String>,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub language: Option<String>,
+    pub pref_email: bool,
+    pub pref_sms: bool,
+    pub pref_letter: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_one = "super::portal_account::Entity")]
+    PortalAccount,
+}
+
+impl Related<super::portal_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PortalAccount.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,30 @@
+//! An invoice: amounts in cents, open amount, status, RF reference, optional PDF.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invoices")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub issue_date: Date,
+    pub due_date: Date,
+    pub amount_cents: i64,
+    pub open_cents: i64,
+    pub currency: String,
+    pub status: String,
+    pub description: String,
+    pub rf_reference: String,
+    #[sea_orm(column_type = "Blob", nullable)]
+    pub pdf: Option<Vec<u8>>,
+    pub pdf_filename: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,151 @@
+//! What a debtor sees of their invoices: list, detail with payment instructions, dashboard.
+use crate::entities::{invoice, invoice_line};
+use crate::error::{ServiceError, ServiceResult};
+use crate::qr;
+use crate::scope::DebtorScope;
+use crate::tenant::TenantCtx;
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use settle_domain::epc::{EpcTransfer, Remittance};
+use settle_domain::iban::{Bic, Iban};
+use settle_domain::money::{Currency, Money};
+use settle_domain::rf::RfReference;
+use settle_domain::views::{DashboardView, DisplayStatus, InvoiceDetail, InvoiceSummary, LineView, PaymentInstructions};
+
+fn money(cents: i64, currency: &str) -> Money {
+    Money {
+        cents,
+        currency: Currency::parse(currency).unwrap_or(Currency::Eur),
+    }
+}
+
+pub fn summary(row: &invoice::Model, today: NaiveDate) -> InvoiceSummary {
+    InvoiceSummary {
+        number: row.number.clone(),
+        issue_date: row.issue_date,
+        due_date: row.due_date,
+        amount: money(row.amount_cents, &row.currency),
+        open: money(row.open_cents, &row.currency),
+        status: DisplayStatus::of(&row.status, row.amount_cents, row.open_cents, row.due_date, today),
+    }
+}
+
+/// Open invoices first (overdue before the rest), then by due date, newest last within a group.
+pub async fn list<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: NaiveDate) -> ServiceResult<Vec<InvoiceSummary>> {
+    let rows = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
+        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
+        .order_by_asc(invoice::Column::DueDate)
+        .limit(500)
+        .all(db)
+        .await?;
+    let mut list: Vec<InvoiceSummary> = rows.iter().map(|r| summary(r, today)).collect();
+    list.sort_by_key(|s| {
+        let day = i64::from(chrono::Datelike::num_days_from_ce(&s.due_date));
+        // Payable: soonest due first; settled: most recent first.
+        (s.status.rank(), if s.status.is_payable() { day } else { -day })
+    });
+    Ok(list)
+}
+
+pub async fn dashboard<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: NaiveDate) -> ServiceResult<DashboardView> {
+    let list = list(db, scope, today).await?;
+    let payable: Vec<&InvoiceSummary> = list.iter().filter(|s| s.status.is_payable()).collect();
+    let sum = |items: &[&InvoiceSummary]| Money::eur(items.iter().map(|s| s.open.cents).sum());
+    let overdue: Vec<&InvoiceSummary> = payable.iter().copied().filter(|s| s.status == DisplayStatus::Overdue).collect();
+    let next = payable
+        .iter()
+        .filter(|s| s.due_date >= today)
+        .min_by_key(|s| s.due_date);
+    Ok(DashboardView {
+        total_due: sum(&payable),
+        overdue_total: sum(&overdue),
+        overdue_count: overdue.len(),
+        open_count: payable.len(),
+        next_due: next.map(|s| s.due_date),
+        next_due_invoice: next.map(|s| s.number.clone()),
+    })
+}
+
+pub(crate) async fn find_scoped<C: ConnectionTrait>(db: &C, scope: &DebtorScope, number: &str) -> ServiceResult<invoice::Model> {
+    invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
+        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
+        .filter(invoice::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    scope: &DebtorScope,
+    number: &str,
+    today: NaiveDate,
+) -> ServiceResult<InvoiceDetail> {
+    let row = find_scoped(db, scope, number).await?;
+    let lines = invoice_line::Entity::find()
+        .filter(invoice_line::Column::TenantId.eq(scope.tenant_id()))
+        .filter(invoice_line::Column::InvoiceId.eq(row.id))
+        .order_by_asc(invoice_line::Column::Position)
+        .all(db)
+        .await?;
+    let summary = summary(&row, today);
+    let payment = payment_instructions(tenant, &row, &summary)?;
+    Ok(InvoiceDetail {
+        description: row.description.clone(),
+        lines: lines
+            .into_iter()
+            .map(|l| LineView {
+                description: l.description,
+                amount: money(l.amount_cents, &row.currency),
+            })
+            .collect(),
+        payment,
+        has_pdf: row.pdf_filename.is_some(),
+        summary,
+    })
+}
+
+/// Bank-transfer details and the EPC QR code, for invoices that can still be paid.
+pub fn payment_instructions(
+    tenant: &TenantCtx,
+    row: &invoice::Model,
+    summary: &InvoiceSummary,
+) -> ServiceResult<Option<PaymentInstructions>> {
+    if !summary.status.is_payable() {
+        return Ok(None);
+    }
+    let t = &tenant.row;
+    let iban = Iban::parse(&t.creditor_iban).map_err(|e| ServiceError::Internal(anyhow::anyhow!("tenant IBAN: {e}")))?;
+    let bic = t.creditor_bic.as_deref().and_then(|b| Bic::parse(b).ok());
+    let reference = RfReference::parse(&row.rf_reference).map_err(|e| ServiceError::Internal(anyhow::anyhow!("reference: {e}")))?;
+    let transfer = EpcTransfer {
+        bic: bic.clone(),
+        beneficiary: t.creditor_legal_name.clone(),
+        iban: iban.clone(),
+        amount: Some(summary.open),
+        purpose: None,
+        remittance: Remittance::Structured(reference.clone()),
+        info: None,
+    };
+    let payload = transfer.payload().map_err(|e| ServiceError::Internal(anyhow::anyhow!("epc: {e}")))?;
+    Ok(Some(PaymentInstructions {
+        beneficiary: t.creditor_legal_name.clone(),
+        iban: iban.grouped(),
+        bic: bic.map(|b| b.as_str().to_string()),
+        reference: reference.grouped(),
+        amount: summary.open,
+        qr_svg: qr::epc_svg(&payload)?,
+    }))
+}
+
+/// The creditor's PDF of an invoice, when one was supplied.
+pub async fn pdf<C: ConnectionTrait>(db: &C, scope: &DebtorScope, number: &str) -> ServiceResult<(String, Vec<u8>)> {
+    let row = find_scoped(db, scope, number).await?;
+    match (row.pdf_filename, row.pdf) {
+        (Some(name), Some(bytes)) => Ok((name, bytes)),
+        _ => Err(ServiceError::NotFound),
+    }
+}

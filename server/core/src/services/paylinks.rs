@@ -1,0 +1,156 @@
+//! Payment links: a pay-only capability for one invoice (weeks long, revocable, dead once the
+//! invoice is settled), plus the step-up from a link to a debtor session by a one-time code.
+use crate::entities::{customer, invoice, one_time_token};
+use crate::error::{ServiceError, ServiceResult};
+use crate::scope::{AuthLevel, DebtorScope};
+use crate::services::auth::{consume_token, find_live_token, insert_token, Caller};
+use crate::services::invoices::{payment_instructions, summary};
+use crate::services::mails::{self, Kind};
+use crate::state::AppState;
+use crate::tenant::TenantCtx;
+use crate::throttle::Action;
+use crate::{audit, tokens};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde_json::json;
+use settle_domain::contact::{mask_email, mask_name};
+use settle_domain::locale::Locale;
+use settle_domain::views::PayView;
+
+pub const PAY_LINK_DAYS: i64 = 90;
+pub const STEP_UP_MINUTES: i64 = 10;
+pub const STEP_UP_MAX_ATTEMPTS: i32 = 5;
+
+pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoice::Model) -> ServiceResult<String> {
+    let t = tokens::new_link_token();
+    insert_token(db, now, inv.tenant_id, inv.customer_id, "pay_link", Some(inv.id), Duration::days(PAY_LINK_DAYS), &t.hash).await?;
+    Ok(t.raw)
+}
+
+struct Link {
+    token: one_time_token::Model,
+    invoice: invoice::Model,
+}
+
+/// A link is good while unexpired, unrevoked and its invoice still open.
+async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
+    let now = state.clock.now();
+    let token = find_live_token(&state.db, now, tenant.id, raw, &["pay_link"]).await?.ok_or(ServiceError::NotFound)?;
+    let invoice = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(tenant.id))
+        .filter(invoice::Column::CustomerId.eq(token.customer_id))
+        .filter(invoice::Column::Id.eq(token.invoice_id.unwrap_or_default()))
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let today = tenant.today(now);
+    if !summary(&invoice, today).status.is_payable() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(Link { token, invoice })
+}
+
+pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<PayView> {
+    if !state.throttle.check(Action::PayLookup, c.tenant.id, c.ip, None) {
+        return Err(ServiceError::RateLimited);
+    }
+    let link = live_link(state, c.tenant, raw).await?;
+    let customer = customer::Entity::find_by_id(link.token.customer_id)
+        .filter(customer::Column::TenantId.eq(c.tenant.id))
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let today = c.tenant.today(state.clock.now());
+    let s = summary(&link.invoice, today);
+    Ok(PayView {
+        creditor: c.tenant.name.clone(),
+        invoice_number: s.number.clone(),
+        masked_name: mask_name(&customer.name),
+        due_date: s.due_date,
+        status: s.status,
+        amount: s.open,
+        payment: payment_instructions(c.tenant, &link.invoice, &s)?,
+        code_sent_to: None,
+        csrf: String::new(),
+    })
+}
+
+/// "This is me": a 6-digit code to the email on file. Returns where it went, masked.
+pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<String> {
+    let link = live_link(state, c.tenant, raw).await?;
+    if !state.throttle.check(Action::LinkRequest, c.tenant.id, c.ip, Some(&format!("pay:{}", link.token.id))) {
+        return Err(ServiceError::RateLimited);
+    }
+    let now = state.clock.now();
+    let customer = customer::Entity::find_by_id(link.token.customer_id)
+        .filter(customer::Column::TenantId.eq(c.tenant.id))
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let Some(email) = customer.email.clone() else {
+        return Err(ServiceError::invalid("form", "no_contact_on_file"));
+    };
+    let code = tokens::new_code();
+    let tx = state.db.begin().await?;
+    // A new code replaces any earlier one.
+    one_time_token::Entity::update_many()
+        .col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
+        .filter(one_time_token::Column::CustomerId.eq(customer.id))
+        .filter(one_time_token::Column::Purpose.eq("step_up"))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .exec(&tx)
+        .await?;
+    insert_token(&tx, now, c.tenant.id, customer.id, "step_up", Some(link.invoice.id), Duration::minutes(STEP_UP_MINUTES), &code.hash).await?;
+    let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
+    mails::queue(&tx, now, c.tenant, &email, locale, Kind::StepUpCode { code: &code.raw }).await?;
+    tx.commit().await?;
+    Ok(mask_email(&email))
+}
+
+/// Checks the typed code; five wrong tries burn it.
+pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &str) -> ServiceResult<DebtorScope> {
+    let code = code.trim();
+    if code.len() != 6 || !code.chars().all(|ch| ch.is_ascii_digit()) {
+        return Err(ServiceError::invalid("code", "code_invalid"));
+    }
+    if !state.throttle.check(Action::CodeEntry, c.tenant.id, c.ip, None) {
+        return Err(ServiceError::RateLimited);
+    }
+    let link = live_link(state, c.tenant, raw).await?;
+    let now = state.clock.now();
+    let pending = one_time_token::Entity::find()
+        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
+        .filter(one_time_token::Column::CustomerId.eq(link.token.customer_id))
+        .filter(one_time_token::Column::Purpose.eq("step_up"))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .filter(one_time_token::Column::ExpiresAt.gt(now))
+        .order_by_desc(one_time_token::Column::Id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ServiceError::invalid("code", "code_expired"))?;
+    if !tokens::constant_time_eq(&pending.token_hash, &tokens::hash_token(code)) {
+        let attempts = pending.attempts + 1;
+        let mut update = one_time_token::Entity::update_many()
+            .col_expr(one_time_token::Column::Attempts, Expr::value(attempts))
+            .filter(one_time_token::Column::Id.eq(pending.id));
+        if attempts >= STEP_UP_MAX_ATTEMPTS {
+            update = update.col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)));
+        }
+        update.exec(&state.db).await?;
+        return Err(ServiceError::invalid("code", "code_invalid"));
+    }
+    let tx = state.db.begin().await?;
+    if !consume_token(&tx, now, pending.id).await? {
+        return Err(ServiceError::invalid("code", "code_expired"));
+    }
+    audit::record(&tx, now, c.tenant.id, Some(pending.customer_id), "debtor", "login", json!({"method": "pay_link_step_up"})).await?;
+    tx.commit().await?;
+    Ok(DebtorScope::new(c.tenant.id, pending.customer_id, AuthLevel::StepUp))
+}
+
+/// Used by the pay page: a link is opened without login, so its CSRF token binds to the link.
+pub fn csrf_for_link(state: &AppState, raw: &str) -> String {
+    tokens::hmac_b64(&state.keys.csrf, &[b"pay", tokens::hash_token(raw).as_bytes()])
+}

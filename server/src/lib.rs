@@ -1,0 +1,123 @@
+//! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
+//! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod cli;
+pub mod forms;
+pub mod middleware;
+pub mod routes;
+pub mod session_store;
+pub mod settings;
+pub mod workers;
+
+use actix_files::Files;
+use actix_identity::IdentityMiddleware;
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_actix::{generate_route_list, LeptosRoutes};
+use middleware::{CspNonce, TrustedProxies};
+use settle_app::{shell, App as PortalApp};
+use settle_core::state::{AppState, RunMode};
+use std::net::{IpAddr, TcpListener};
+use std::sync::Arc;
+
+/// Debtor sessions end after 30 idle minutes (and 12 hours in all, see the session store).
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+
+pub struct ServeOptions {
+    pub trusted_proxies: Vec<IpAddr>,
+    pub site_root: String,
+}
+
+impl ServeOptions {
+    pub fn from_env(trusted_proxies: Vec<IpAddr>) -> Self {
+        Self {
+            trusted_proxies,
+            site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+        }
+    }
+}
+
+/// Binds the portal to an already-open listener (port 0 in tests) and returns the server.
+pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std::io::Result<Server> {
+    let addr = listener.local_addr()?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("settle")
+        .site_root(opts.site_root.clone())
+        .site_pkg_dir("pkg")
+        .env(if state.mode == RunMode::Dev { Env::DEV } else { Env::PROD })
+        .site_addr(addr)
+        .build();
+    let routes = generate_route_list(PortalApp);
+    let cookie_key = Key::from(&state.keys.cookie);
+    let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
+    let data = web::Data::new(state.clone());
+    let store = session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
+    let server = HttpServer::new(move || {
+        let site_root = leptos_options.site_root.to_string();
+        let options = leptos_options.clone();
+        App::new()
+            .app_data(data.clone())
+            .app_data(proxies.clone())
+            .app_data(web::Data::new(leptos_options.clone()))
+            .app_data(web::FormConfig::default().limit(16 * 1024))
+            .configure(routes::configure)
+            .configure(forms::configure)
+            .leptos_routes_with_context(
+                routes.clone(),
+                || {
+                    // The CSP nonce minted by the security middleware, for Leptos' own scripts.
+                    if let Some(req) = leptos::prelude::use_context::<leptos_actix::Request>() {
+                        if let Some(n) = req.extensions().get::<CspNonce>() {
+                            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+                        }
+                    }
+                },
+                move || shell(options.clone()),
+            )
+            .service(Files::new("/pkg", format!("{site_root}/pkg")))
+            .default_service(web::to(not_found))
+            .wrap(IdentityMiddleware::builder()
+                .visit_deadline(Some(std::time::Duration::from_secs(IDLE_TIMEOUT_MINUTES as u64 * 60)))
+                .login_deadline(Some(std::time::Duration::from_secs(session_store::ABSOLUTE_TIMEOUT_HOURS as u64 * 3600)))
+                .build())
+            .wrap(
+                SessionMiddleware::builder(store.clone(), cookie_key.clone())
+                    .cookie_name(middleware::SESSION_COOKIE.into())
+                    .cookie_secure(false)
+                    .cookie_http_only(true)
+                    .cookie_same_site(SameSite::Lax)
+                    .session_lifecycle(
+                        BrowserSession::default()
+                            .state_ttl(actix_web::cookie::time::Duration::minutes(IDLE_TIMEOUT_MINUTES))
+                            .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                    )
+                    .build(),
+            )
+            .wrap(from_fn(middleware::secure_cookies))
+            .wrap(from_fn(middleware::same_origin))
+            .wrap(from_fn(middleware::security_headers))
+            .wrap(from_fn(middleware::tenant))
+            .wrap(Compress::default())
+    })
+    .listen(listener)?
+    .shutdown_timeout(20)
+    .run();
+    Ok(server)
+}
+
+/// Paths that are no page: the tenant's 404 without details.
+async fn not_found() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found")
+}
+
+#[cfg(test)]
+pub(crate) fn tests_support_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
+}

@@ -1,0 +1,122 @@
+//! Plain HTTP routes beside the pages: health, web app manifest and icon, invoice PDFs, and the
+//! dev outbox (dev mode only).
+use actix_web::http::header;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use settle_app::ssr::identity_scope;
+use settle_core::entities::outbox;
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use settle_core::services::invoices;
+use settle_core::state::{AppState, RunMode};
+use settle_core::tenant::TenantCtx;
+use std::sync::Arc;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/manifest.webmanifest", web::get().to(manifest))
+        .route("/icon.svg", web::get().to(icon))
+        .route("/invoices/{number}/pdf", web::get().to(pdf))
+        .route("/dev/outbox", web::get().to(dev_outbox));
+}
+
+fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
+    req.extensions().get::<Arc<TenantCtx>>().cloned()
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable"),
+    }
+}
+
+/// Makes the portal installable on a phone's home screen under the tenant's name and colours.
+async fn manifest(req: HttpRequest) -> HttpResponse {
+    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let view = settle_app::ssr::tenant_view(&t);
+    let body = serde_json::json!({
+        "name": view.name,
+        "short_name": view.name,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": view.primary,
+        "lang": t.default_locale.code(),
+        "icons": [{"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    });
+    HttpResponse::Ok().content_type("application/manifest+json").body(body.to_string())
+}
+
+async fn icon(req: HttpRequest) -> HttpResponse {
+    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"))
+        .body(t.row.brand_logo_svg.clone())
+}
+
+async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>) -> HttpResponse {
+    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(me) = identity_scope(&req, &t) else {
+        return HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/login?next=/invoices/{}", settle_app::ssr::urlencode(&number))))
+            .finish();
+    };
+    match invoices::pdf(&state.db, &me, &number).await {
+        Ok((name, bytes)) => {
+            let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+            HttpResponse::Ok()
+                .content_type("application/pdf")
+                .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
+                .body(bytes)
+        }
+        Err(_) => HttpResponse::NotFound().content_type("text/plain").body("Not found"),
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Dev only: the mail the portal would have sent, newest first, links clickable.
+async fn dev_outbox(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    if state.mode != RunMode::Dev {
+        return HttpResponse::NotFound().content_type("text/plain").body("Not found");
+    }
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::TenantId.eq(t.id))
+        .order_by_desc(outbox::Column::Id)
+        .limit(50)
+        .all(&state.db)
+        .await
+        .unwrap_or_default();
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>Dev outbox</title><link rel=\"stylesheet\" href=\"/pkg/settle.css\"></head><body><main class=\"dev-outbox\">\
+         <h1>Dev outbox</h1><p>Mail is kept here because no SETTLE_SMTP_URL is set. Newest first.</p>",
+    );
+    for r in rows {
+        let body = esc(&r.body_text);
+        let linked = body
+            .split_whitespace()
+            .fold(body.clone(), |acc, word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    acc.replacen(word, &format!("<a href=\"{word}\">{word}</a>"), 1)
+                } else {
+                    acc
+                }
+            });
+        html.push_str(&format!(
+            "<article class=\"card mail\" data-testid=\"mail\"><p><strong>To:</strong> <span class=\"to\">{}</span> · {} · {}</p>\
+             <h2 class=\"subject\">{}</h2><pre class=\"body\">{}</pre></article>",
+            esc(&r.recipient),
+            esc(&r.status),
+            r.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            esc(&r.subject),
+            linked
+        ));
+    }
+    html.push_str("</main></body></html>");
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
+}

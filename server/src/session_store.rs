@@ -1,0 +1,164 @@
+//! actix-session's store on our own `sessions` table (SQLite and Postgres alike). Only the
+//! SHA-256 of a session key is stored; logout and password changes delete rows, which ends the
+//! session everywhere. Expiry is refreshed at most once a minute per session, not per request.
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use settle_core::clock::Clock;
+use settle_core::entities::session;
+use settle_core::tokens::{hash_token, random_b64};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Sessions end 12 hours after login, however active.
+pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
+const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+    clock: Clock,
+    refreshed: Arc<Mutex<HashMap<String, Instant>>>,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
+        Self {
+            db,
+            clock,
+            refreshed: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+}
+
+type State = HashMap<String, String>;
+
+fn ttl(d: &CookieDuration) -> Duration {
+    Duration::seconds(d.whole_seconds())
+}
+
+/// The debtor a session belongs to, from actix-identity's entry, so sessions can be ended per debtor.
+fn owner(state: &State) -> (Option<i64>, Option<i64>) {
+    let id = state
+        .get("actix_identity.user_id")
+        .and_then(|v| serde_json::from_str::<String>(v).ok());
+    let mut parts = id.as_deref().unwrap_or_default().split(':');
+    let tenant = parts.next().and_then(|p| p.parse().ok());
+    let customer = parts.next().and_then(|p| p.parse().ok());
+    (tenant, customer)
+}
+
+impl DbSessionStore {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn mark_refreshed(&self, id: &str) {
+        if let Ok(mut m) = self.refreshed.lock() {
+            if m.len() > 100_000 {
+                m.clear();
+            }
+            m.insert(id.to_string(), Instant::now());
+        }
+    }
+
+    async fn insert(&self, state: State, ttl: Duration) -> anyhow::Result<SessionKey> {
+        let key = random_b64(32);
+        let now = self.now();
+        let (tenant_id, customer_id) = owner(&state);
+        session::ActiveModel {
+            id: Set(hash_token(&key)),
+            state: Set(serde_json::to_string(&state)?),
+            tenant_id: Set(tenant_id),
+            customer_id: Set(customer_id),
+            created_at: Set(now),
+            expires_at: Set(now + ttl),
+        }
+        .insert(&self.db)
+        .await?;
+        SessionKey::try_from(key).map_err(|e| anyhow::anyhow!("session key: {e}"))
+    }
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let now = self.now();
+        let row = session::Entity::find_by_id(hash_token(key.as_ref()))
+            .one(&self.db)
+            .await
+            .map_err(|e| LoadError::Other(e.into()))?;
+        let Some(row) = row else { return Ok(None) };
+        if row.expires_at <= now || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now {
+            return Ok(None);
+        }
+        serde_json::from_str(&row.state)
+            .map(Some)
+            .map_err(|e| LoadError::Deserialization(e.into()))
+    }
+
+    async fn save(&self, state: State, ttl_: &CookieDuration) -> Result<SessionKey, SaveError> {
+        self.insert(state, ttl(ttl_)).await.map_err(SaveError::Other)
+    }
+
+    async fn update(&self, key: SessionKey, state: State, ttl_: &CookieDuration) -> Result<SessionKey, UpdateError> {
+        let id = hash_token(key.as_ref());
+        let (tenant_id, customer_id) = owner(&state);
+        let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let res = session::Entity::update_many()
+            .col_expr(session::Column::State, Expr::value(json))
+            .col_expr(session::Column::TenantId, Expr::value(tenant_id))
+            .col_expr(session::Column::CustomerId, Expr::value(customer_id))
+            .col_expr(session::Column::ExpiresAt, Expr::value(self.now() + ttl(ttl_)))
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(&self.db)
+            .await
+            .map_err(|e| UpdateError::Other(e.into()))?;
+        if res.rows_affected == 0 {
+            // Deleted meanwhile (logout elsewhere): start a fresh session instead of reviving it.
+            return self.insert(state, ttl(ttl_)).await.map_err(UpdateError::Other);
+        }
+        self.mark_refreshed(&id);
+        Ok(key)
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl_: &CookieDuration) -> Result<(), anyhow::Error> {
+        let id = hash_token(key.as_ref());
+        let fresh = self
+            .refreshed
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).copied())
+            .is_some_and(|at| at.elapsed() < REFRESH_EVERY);
+        if fresh {
+            return Ok(());
+        }
+        session::Entity::update_many()
+            .col_expr(session::Column::ExpiresAt, Expr::value(self.now() + ttl(ttl_)))
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(&self.db)
+            .await?;
+        self.mark_refreshed(&id);
+        Ok(())
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        session::Entity::delete_by_id(hash_token(key.as_ref())).exec(&self.db).await?;
+        Ok(())
+    }
+}
+
+/// Removes expired sessions; run periodically by the server.
+pub async fn purge_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
+    let res = session::Entity::delete_many()
+        .filter(
+            session::Column::ExpiresAt
+                .lte(now)
+                .or(session::Column::CreatedAt.lte(now - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))),
+        )
+        .exec(&db.clone())
+        .await?;
+    Ok(res.rows_affected)
+}
