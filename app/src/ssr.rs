@@ -1,6 +1,6 @@
 //! Server-side glue for the server functions: request context, debtor identity, locale, CSRF
 //! tokens and the flash cookie that carries a failed form back to its page.
-use actix_identity::Identity;
+use actix_identity::IdentityExt;
 use actix_session::SessionExt;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::http::header::{self, HeaderValue};
@@ -56,7 +56,7 @@ pub fn locale_for(req: &HttpRequest, tenant: &TenantCtx, account: Option<&str>) 
 }
 
 pub fn identity_scope(req: &HttpRequest, tenant: &TenantCtx) -> Option<DebtorScope> {
-    let id = Identity::extract(req).into_inner().ok()?;
+    let id = req.get_identity().ok()?;
     auth::scope_from_identity(tenant, &id.id().ok()?)
 }
 

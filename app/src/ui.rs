@@ -104,8 +104,11 @@ pub fn Field(
     #[prop(optional)] value: String,
     #[prop(default = None)] error: Option<String>,
     #[prop(optional)] inputmode: &'static str,
+    /// Overrides the element id when one page has two fields of the same name.
+    #[prop(optional)]
+    id: &'static str,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = if id.is_empty() { format!("f-{name}") } else { id.to_string() };
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let mut described = Vec::new();
@@ -117,8 +120,9 @@ pub fn Field(
     }
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = error.is_some().then_some("true");
+    let has_error = error.is_some();
     view! {
-        <div class="field" class:has-error=error.is_some()>
+        <div class="field" class:has-error=has_error>
             <label for=id.clone()>{t(locale, label)}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(locale, h)}</p> })}
             {error.map(|code| view! {

@@ -154,9 +154,9 @@ impl SessionStore for DbSessionStore {
 pub async fn purge_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
     let res = session::Entity::delete_many()
         .filter(
-            session::Column::ExpiresAt
-                .lte(now)
-                .or(session::Column::CreatedAt.lte(now - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))),
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::CreatedAt.lte(now - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))),
         )
         .exec(&db.clone())
         .await?;

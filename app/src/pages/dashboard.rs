@@ -18,6 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
                     return Some(view! { <NotFoundBody shell=s/> }.into_any());
                 };
                 let name = s.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
+                let overdue_class = if d.overdue_count > 0 { "stat warn" } else { "stat" };
                 let step_up = s.user.as_ref().is_some_and(|u| !u.full_login);
                 Some(view! {
                     <Frame shell=s.clone() title=t(l, Key::DashboardTitle).to_string()>
@@ -29,7 +30,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <span class="stat-label">{t(l, Key::TotalDue)}</span>
                                 <span class="stat-value" data-testid="total-due">{money(l, d.total_due)}</span>
                             </div>
-                            <div class="stat" class:warn=d.overdue_count > 0>
+                            <div class=overdue_class>
                                 <span class="stat-label">{t(l, Key::OverdueLabel)}</span>
                                 <span class="stat-value" data-testid="overdue-total">{money(l, d.overdue_total)}</span>
                                 <span class="stat-sub">{d.overdue_count}" × "{t(l, Key::NavInvoices).to_lowercase()}</span>

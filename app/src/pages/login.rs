@@ -37,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                             <FlashBox locale=l flash=s.flash.clone() form="link"/>
                             <form method="post" action="/login/link" novalidate>
                                 <input type="hidden" name="csrf" value=csrf.clone()/>
-                                <Field locale=l name="email" label=Key::Email kind="email" autocomplete="email"
+                                <Field locale=l name="email" id="f-link-email" label=Key::Email kind="email" autocomplete="email"
                                     value=flash.value_for("link", "email") error=flash.error_for("link", "email")/>
                                 <button type="submit">{t(l, Key::LinkButton)}</button>
                             </form>

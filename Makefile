@@ -1,0 +1,64 @@
+# Settle: `make run` serves the demo, `make test` runs every check. Both install what is
+# missing (pinned versions, package registries only).
+SHELL := /bin/bash
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export LEPTOS_SITE_ROOT ?= target/site
+# Postgres for the second test pass: the given URL, else a local server if one answers.
+LOCAL_PG := postgres://postgres:settle@127.0.0.1:5432/postgres
+
+.PHONY: run build test tools npm fmt-check clippy wasm-check test-sqlite test-postgres e2e bench demo clean-testdbs
+
+tools:
+	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm:
+	@[ -x end2end/node_modules/.bin/playwright ] && [ -x end2end/node_modules/.bin/wasm-opt ] || (cd end2end && npm ci --no-audit --no-fund)
+
+site: tools
+	cargo leptos build
+
+run: site
+	@mkdir -p data
+	target/debug/settle demo
+	target/debug/settle serve
+
+demo:
+	target/debug/settle demo
+
+build: tools npm
+	cargo leptos build --release
+	@echo "Built target/release/settle and target/site; run: target/release/settle serve"
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+wasm-check: tools
+	cargo check -p settle-app --target wasm32-unknown-unknown --no-default-features --features hydrate
+
+test-sqlite:
+	cargo test --workspace
+
+test-postgres:
+	@url="$${SETTLE_TEST_POSTGRES_URL:-}"; \
+	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(LOCAL_PG)"; fi; \
+	if [ -z "$$url" ]; then \
+	  if [ "$${CI:-}" = "true" ]; then echo "Postgres tests: no server (set SETTLE_TEST_POSTGRES_URL); failing because CI=true"; exit 1; fi; \
+	  echo "Postgres tests SKIPPED: no SETTLE_TEST_POSTGRES_URL and no server on 127.0.0.1:5432"; exit 0; \
+	fi; \
+	echo "Postgres tests against $${url%%@*}@..."; \
+	SETTLE_TEST_POSTGRES_URL="$$url" SETTLE_TEST_BACKEND=postgres cargo test -p settle-server --test integration
+
+e2e: site npm
+	cd end2end && npx playwright test
+
+test: tools fmt-check clippy wasm-check test-sqlite test-postgres e2e
+
+bench: site
+	cargo run --release -p settle-server --bin settle-bench -- $(if $(ONLY),--only $(ONLY),)

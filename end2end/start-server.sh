@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the debug build on a fresh demo database for the journeys.
+set -euo pipefail
+port="$1"
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d)
+export SETTLE_DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
+export SETTLE_ADDR="127.0.0.1:$port"
+export SETTLE_SECRET_KEY=$(head -c 64 /dev/urandom | base64 -w0)
+export LEPTOS_SITE_ROOT=target/site
+target/debug/settle demo >/dev/null
+exec target/debug/settle serve

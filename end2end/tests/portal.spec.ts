@@ -1,0 +1,108 @@
+import { expect, test } from "@playwright/test";
+import { lastMailTo, linkIn, login, ready } from "./helpers";
+
+test("a debtor logs in, sees invoices, opens one with its QR code, switches language, logs out", async ({ page }, info) => {
+  await login(page, info);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Jan de Vries");
+  await expect(page.getByTestId("total-due")).toContainText("€");
+
+  await page.getByRole("link", { name: "Facturen" }).first().click();
+  await expect(page).toHaveURL(/\/invoices$/);
+  const items = page.getByTestId("invoice-list").locator("li");
+  await expect(items).toHaveCount(6);
+  await expect(items.first()).toContainText("Achterstallig");
+
+  await page.getByRole("link", { name: /2026-0002/ }).click();
+  await expect(page).toHaveURL(/\/invoices\/2026-0002$/);
+  await expect(page.getByTestId("pay-iban")).toHaveText("NL91 ABNA 0417 1643 00");
+  await expect(page.getByTestId("pay-reference")).toHaveText(/^RF\d\d( \w{1,4})+$/);
+  await expect(page.getByTestId("epc-qr").locator("svg")).toBeVisible();
+  await expect(page.getByTestId("pay-amount")).toHaveText("€\u00a0132,45");
+
+  await ready(page, info);
+  await page.getByTestId("lang-select").selectOption("en");
+  await page.getByRole("button", { name: "Wijzig taal" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "How to pay" })).toBeVisible();
+  await expect(page.getByTestId("pay-amount")).toHaveText("€132.45");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+  await page.getByTestId("logout").click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByTestId("notice")).toHaveText("You have logged out.");
+  await page.goto("/invoices");
+  await expect(page).toHaveURL(/\/login\?next=%2Finvoices|\/login\?next=\/invoices/);
+});
+
+test("a wrong password shows the error at the form and keeps the email", async ({ page }, info) => {
+  await login(page, info, "demo@settle.test", "not-the-password");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId("form-error")).toHaveText("E-mailadres of wachtwoord klopt niet.");
+  await expect(page.locator("form[action='/login'] input[name=email]")).toHaveValue("demo@settle.test");
+});
+
+test("an invalid email is explained next to the field", async ({ page }, info) => {
+  await login(page, info, "not-an-email", "whatever");
+  const field = page.locator("form[action='/login'] input[name=email]");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#f-email-error")).toContainText("geldig e-mailadres");
+});
+
+test("a debtor cannot open another debtor's invoice", async ({ page }, info) => {
+  await login(page, info, "other@settle.test");
+  const res = await page.goto("/invoices/2026-0002");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId("not-found")).toBeVisible();
+});
+
+test("activation by customer number and postcode sets a password and logs in", async ({ page }, info) => {
+  await page.goto("/activate");
+  await ready(page, info);
+  await page.locator("input[name=customer_number]").fill("100003");
+  await page.locator("input[name=postcode]").fill("1234ab");
+  await page.getByRole("button", { name: "Stuur activatielink" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Als de gegevens kloppen");
+
+  const link = linkIn(await lastMailTo(page, "kees@settle.test"));
+  await page.goto(link);
+  await ready(page, info);
+  await page.locator("input[name=password]").fill("kort");
+  await page.locator("input[name=confirm]").fill("kort");
+  await page.getByRole("button", { name: "Wachtwoord opslaan" }).click();
+  await expect(page.locator("#f-password-error")).toContainText("minstens 8 tekens");
+
+  await page.locator("input[name=password]").fill("paarse olifant danst " + info.project.name);
+  await page.locator("input[name=confirm]").fill("paarse olifant danst " + info.project.name);
+  await page.getByRole("button", { name: "Wachtwoord opslaan" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("notice")).toHaveText("Uw wachtwoord is opgeslagen.");
+});
+
+test("a payment link shows one invoice, and a code steps up to the portal", async ({ page }, info) => {
+  await page.goto("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("2026-0002");
+  await expect(page.getByText("J** d* V****")).toBeVisible();
+  await expect(page.getByTestId("epc-qr").locator("svg")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Facturen" })).toHaveCount(0);
+
+  await ready(page, info);
+  await page.getByRole("button", { name: "Stuur mij een code" }).click();
+  await expect(page.getByText("d***@settle.test")).toBeVisible();
+  await page.locator("input[name=code]").fill("000000");
+  await page.getByRole("button", { name: "Bevestigen" }).click();
+  await expect(page.locator("#f-code-error")).toHaveText("Deze code klopt niet.");
+
+  // Read the mail in another tab so this page keeps its code form.
+  const outbox = await page.context().newPage();
+  const code = (await lastMailTo(outbox, "demo@settle.test")).match(/\b(\d{6})\b/)![1];
+  await outbox.close();
+  await page.locator("input[name=code]").fill(code);
+  await page.getByRole("button", { name: "Bevestigen" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText("betaallink")).toBeVisible();
+});
+
+test("an unknown payment link is a plain not-found page", async ({ page }) => {
+  const res = await page.goto("/pay/not-a-real-token");
+  expect(res?.status()).toBe(404);
+});

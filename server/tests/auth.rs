@@ -1,0 +1,177 @@
+//! Login, activation, login links, password reset, throttling, sessions.
+use crate::support::*;
+use chrono::Duration;
+
+#[tokio::test]
+async fn debtor_logs_in_and_reaches_their_invoices() {
+    let app = spawn_app().await;
+    let res = app.login("demo@settle.test", "demo-password-1").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/");
+    let html = app.html("/invoices").await;
+    assert!(html.contains("2026-0002"), "invoice list shows the debtor's invoices");
+    assert!(html.contains("Achterstallig"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_get_the_same_answer() {
+    let app = spawn_app().await;
+    let wrong = app.login("demo@settle.test", "wrong-password").await;
+    let unknown = app.login("nobody@settle.test", "wrong-password").await;
+    assert_eq!(wrong.status(), 303);
+    assert_eq!(location(&wrong), location(&unknown));
+    let page = app.html("/login").await;
+    assert!(page.contains("E-mailadres of wachtwoord klopt niet."));
+    // Not logged in.
+    let res = app.get("/invoices").await;
+    assert_eq!(res.status(), 302);
+    assert!(location(&res).starts_with("/login?next=/invoices"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn login_returns_to_the_page_asked_for_but_never_elsewhere() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/login").await;
+    let res = app
+        .post("/login", &[("csrf", &csrf), ("email", "demo@settle.test"), ("password", "demo-password-1"), ("next", "//evil.example")])
+        .await;
+    assert_eq!(location(&res), "/");
+    let app2 = spawn_app().await;
+    let csrf = app2.csrf("/login").await;
+    let res = app2
+        .post("/login", &[("csrf", &csrf), ("email", "demo@settle.test"), ("password", "demo-password-1"), ("next", "/invoices/2026-0003")])
+        .await;
+    assert_eq!(location(&res), "/invoices/2026-0003");
+    app.cleanup().await;
+    app2.cleanup().await;
+}
+
+#[tokio::test]
+async fn repeated_failures_on_one_account_are_throttled() {
+    let app = spawn_app().await;
+    for _ in 0..10 {
+        app.login("demo@settle.test", "wrong-password").await;
+    }
+    app.login("demo@settle.test", "demo-password-1").await;
+    let page = app.html("/login").await;
+    assert!(page.contains("Te veel pogingen"), "the right password is refused while throttled");
+    assert_eq!(app.get("/invoices").await.status(), 302);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn activation_sends_a_link_only_when_number_and_postcode_match() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/activate").await;
+    let res = app.post("/activate", &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "9999 ZZ")]).await;
+    assert_eq!(res.status(), 303);
+    let mismatch_page = app.html("/activate").await;
+    assert_eq!(app.mails_to("kees@settle.test").await, 0);
+    app.post("/activate", &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "1234ab")]).await;
+    let match_page = app.html("/activate").await;
+    assert!(match_page.contains("Als de gegevens kloppen"));
+    assert!(mismatch_page.contains("Als de gegevens kloppen"), "same answer either way");
+    let mail = app.last_mail_to("kees@settle.test").await.expect("activation mail");
+    let link = link_in(&mail.body_text);
+    assert!(link.starts_with("/password/reset?token="));
+
+    // Too-short password: field error, nothing changes; then a good one logs in.
+    let csrf = app.csrf(&link).await;
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    app.post("/password/reset", &[("csrf", &csrf), ("token", &token), ("password", "kort"), ("confirm", "kort")]).await;
+    assert!(app.html(&link).await.contains("minstens 8 tekens"));
+    let res = app
+        .post("/password/reset", &[("csrf", &csrf), ("token", &token), ("password", "paarse olifant"), ("confirm", "paarse olifant")])
+        .await;
+    assert_eq!(location(&res), "/");
+    assert!(app.html("/").await.contains("Kees Bakker"));
+    // The link is single use.
+    assert!(app.html(&link).await.contains("link-invalid"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn activation_rejects_malformed_input_with_field_errors() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/activate").await;
+    app.post("/activate", &[("csrf", &csrf), ("customer_number", "<script>"), ("postcode", "")]).await;
+    let page = app.html("/activate").await;
+    assert!(page.contains("f-customer_number-error"));
+    assert!(page.contains("value=\"&lt;script&gt;\"") || page.contains("value=\"<script>\"") == false);
+    assert_eq!(app.mails_to("kees@settle.test").await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn login_link_is_not_used_by_a_get_works_once_and_expires() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/login").await;
+    app.post("/login/link", &[("csrf", &csrf), ("email", "DEMO@settle.test ")]).await;
+    assert!(app.html("/login").await.contains("inloglink gestuurd"));
+    let link = link_in(&app.last_mail_to("demo@settle.test").await.expect("mail").body_text);
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    // A mail scanner's GET twice: the link still works afterwards.
+    app.get(&link).await;
+    let page = app.html(&link).await;
+    assert!(page.contains("Nu inloggen"));
+    let csrf = csrf_in(&page).unwrap();
+    let res = app.post("/login/link", &[("csrf", &csrf), ("token", &token)]).await;
+    assert_eq!(location(&res), "/");
+    assert_eq!(app.get("/invoices").await.status(), 200);
+
+    // Used once: a second client cannot use it again.
+    let other = crate::support::client();
+    let page = other.get(app.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("link-invalid"));
+
+    // A fresh link expires after 10 minutes.
+    let fresh_client = crate::support::client();
+    let csrf = csrf_in(&fresh_client.get(app.url("/login")).send().await.unwrap().text().await.unwrap()).unwrap();
+    fresh_client.post(app.url("/login/link")).form(&[("csrf", csrf.as_str()), ("email", "demo@settle.test")]).send().await.unwrap();
+    let link = link_in(&app.last_mail_to("demo@settle.test").await.unwrap().body_text);
+    app.state.clock.advance(Duration::minutes(11));
+    let page = fresh_client.get(app.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("link-invalid"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn unknown_email_gets_the_same_link_answer_and_no_mail() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/login").await;
+    let res = app.post("/login/link", &[("csrf", &csrf), ("email", "nobody@settle.test")]).await;
+    assert_eq!(location(&res), "/login");
+    assert!(app.html("/login").await.contains("inloglink gestuurd"));
+    assert_eq!(app.mails_to("nobody@settle.test").await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn idle_sessions_expire_and_logout_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    assert_eq!(app.get("/invoices").await.status(), 200);
+    app.state.clock.advance(Duration::minutes(31));
+    assert_eq!(app.get("/invoices").await.status(), 302, "30 idle minutes end the session");
+
+    app.login("demo@settle.test", "demo-password-1").await;
+    let csrf = app.csrf("/").await;
+    let res = app.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(location(&res), "/login");
+    assert_eq!(app.get("/invoices").await.status(), 302);
+    use settle_core::sea_orm::{EntityTrait, PaginatorTrait};
+    let live = settle_core::entities::session::Entity::find().count(&app.state.db).await.unwrap();
+    assert_eq!(live, 0, "the session row is gone, not just the cookie");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn logout_by_get_does_nothing() {
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    app.get("/logout").await;
+    assert_eq!(app.get("/invoices").await.status(), 200);
+    app.cleanup().await;
+}

@@ -1,0 +1,166 @@
+//! Test harness: the real app on port 0 against its own database (a SQLite file, or a fresh
+//! Postgres database when SETTLE_TEST_BACKEND=postgres), seeded with the demo, on a fixed clock.
+#![allow(dead_code)]
+use chrono::{TimeZone, Utc};
+use settle_core::clock::Clock;
+use settle_core::db::{self, DatabaseUrl};
+use settle_core::keys::Keys;
+use settle_core::sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use settle_core::state::{AppState, RunMode};
+use settle_server::{start, ServeOptions};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub struct TestApp {
+    pub addr: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pg_cleanup: Option<(String, String)>,
+}
+
+fn unique() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), Utc::now().timestamp_micros())
+}
+
+pub fn postgres() -> bool {
+    std::env::var("SETTLE_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+async fn database_url() -> (String, Option<(String, String)>) {
+    if postgres() {
+        let admin = std::env::var("SETTLE_TEST_POSTGRES_URL").expect("SETTLE_TEST_POSTGRES_URL for postgres tests");
+        let name = format!("settle_test_{}", unique());
+        let conn = Database::connect(&admin).await.expect("connect to postgres");
+        conn.execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create test database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        (format!("{base}/{name}"), Some((admin, name)))
+    } else {
+        let path = std::env::temp_dir().join(format!("settle-test-{}.db", unique()));
+        (format!("sqlite://{}?mode=rwc", path.display()), None)
+    }
+}
+
+/// 22 November 2026, 10:00 in Amsterdam.
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("valid time")
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (url, pg_cleanup) = database_url().await;
+    let conn = db::connect(&DatabaseUrl::parse(&url).expect("url")).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    settle_core::demo::seed(&conn, start_time()).await.expect("seed");
+    let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), RunMode::Dev).expect("state");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+    let server = start(
+        state.clone(),
+        ServeOptions {
+            trusted_proxies: vec![],
+            site_root: "target/site".into(),
+        },
+        listener,
+    )
+    .expect("start");
+    tokio::spawn(server);
+    TestApp {
+        addr,
+        state,
+        client: client(),
+        pg_cleanup,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn html(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// The CSRF token the page at `path` puts in its forms.
+    pub async fn csrf(&self, path: &str) -> String {
+        let html = self.html(path).await;
+        csrf_in(&html).unwrap_or_default()
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(form).send().await.expect("POST")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf("/login").await;
+        self.post("/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await
+    }
+
+    /// The most recent outbox message to an address.
+    pub async fn last_mail_to(&self, to: &str) -> Option<settle_core::entities::outbox::Model> {
+        use settle_core::entities::outbox;
+        use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        outbox::Entity::find()
+            .filter(outbox::Column::Recipient.eq(to))
+            .order_by_desc(outbox::Column::Id)
+            .one(&self.state.db)
+            .await
+            .expect("outbox query")
+    }
+
+    pub async fn mails_to(&self, to: &str) -> usize {
+        use settle_core::entities::outbox;
+        use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        outbox::Entity::find()
+            .filter(outbox::Column::Recipient.eq(to))
+            .count(&self.state.db)
+            .await
+            .expect("count") as usize
+    }
+
+    pub async fn cleanup(self) {
+        if let Some((admin, name)) = self.pg_cleanup {
+            self.state.db.clone().close().await.ok();
+            if let Ok(conn) = Database::connect(&admin).await {
+                let _ = conn
+                    .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .await;
+            }
+        }
+    }
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf\" value=\"")?;
+    let rest = &html[i + 19..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The path and query of the first link in a mail body.
+pub fn link_in(body: &str) -> String {
+    let start = body.find("http").expect("a link");
+    let link = body[start..].split_whitespace().next().expect("link");
+    let after_scheme = &link[link.find("://").expect("scheme") + 3..];
+    after_scheme[after_scheme.find('/').expect("path")..].to_string()
+}
