@@ -1,6 +1,6 @@
 //! `/`: what the debtor owes in total, what is overdue, and the next due date.
 use crate::api::get_dashboard;
-use crate::pages::not_found::NotFoundBody;
+use crate::pages::not_found::failure;
 use crate::ui::{date, money, use_shell, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use settle_domain::i18n::{t, Key};
@@ -14,8 +14,9 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let s = shell.await.ok()?;
                 let l = s.locale;
-                let Ok(d) = data.await else {
-                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                let d = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(failure(s, &e)),
                 };
                 let name = s.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
                 let overdue_class = if d.overdue_count > 0 { "stat warn" } else { "stat" };

@@ -1,6 +1,6 @@
 //! `/invoices/{number}`: lines, dates, status, amount due and how to pay (IBAN, reference, QR).
 use crate::api::get_invoice;
-use crate::pages::not_found::NotFoundBody;
+use crate::pages::not_found::failure;
 use crate::ui::{date, money, use_shell, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -21,8 +21,9 @@ pub fn InvoicePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let s = shell.await.ok()?;
                 let l = s.locale;
-                let Ok(inv) = data.await else {
-                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                let inv = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(failure(s, &e)),
                 };
                 let number = inv.summary.number.clone();
                 let title = format!("{} {}", t(l, Key::InvoiceTitle), number);

@@ -1,6 +1,6 @@
 //! `/invoices`: every invoice with its status; what needs paying first.
 use crate::api::get_invoices;
-use crate::pages::not_found::NotFoundBody;
+use crate::pages::not_found::failure;
 use crate::ui::{date, money, use_shell, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
 use settle_domain::i18n::{t, Key};
@@ -14,8 +14,9 @@ pub fn InvoicesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let s = shell.await.ok()?;
                 let l = s.locale;
-                let Ok(list) = data.await else {
-                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                let list = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(failure(s, &e)),
                 };
                 let empty = list.is_empty();
                 Some(view! {

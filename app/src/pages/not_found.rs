@@ -36,3 +36,13 @@ pub fn NotFoundBody(shell: ShellView) -> impl IntoView {
         </Frame>
     }
 }
+
+/// What a data page shows when its data did not come: nothing while a login redirect is on its
+/// way, else the not-found page (forbidden looks the same).
+pub fn failure(shell: ShellView, err: &ServerFnError) -> AnyView {
+    if err.to_string().contains("unauthenticated") {
+        ().into_any()
+    } else {
+        view! { <NotFoundBody shell=shell/> }.into_any()
+    }
+}

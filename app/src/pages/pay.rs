@@ -1,7 +1,7 @@
 //! `/pay/{token}`: one invoice with pay-only rights; "this is me" steps up to a session by code.
 use crate::api::get_pay;
 use crate::pages::invoice::PaymentBox;
-use crate::pages::not_found::NotFoundBody;
+use crate::pages::not_found::failure;
 use crate::ui::{date, money, use_shell, FlashBox, Field, Frame, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -18,8 +18,9 @@ pub fn PayPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let s = shell.await.ok()?;
                 let l = s.locale;
-                let Ok(p) = data.await else {
-                    return Some(view! { <NotFoundBody shell=s/> }.into_any());
+                let p = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(failure(s, &e)),
                 };
                 let tok = token();
                 let flash = s.flash.clone().unwrap_or_default();

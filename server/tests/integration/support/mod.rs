@@ -143,6 +143,12 @@ impl TestApp {
     }
 }
 
+/// The CSRF token of the form that posts to `action`.
+pub fn csrf_for(html: &str, action: &str) -> Option<String> {
+    let i = html.find(&format!("action=\"{action}\""))?;
+    csrf_in(&html[i..])
+}
+
 pub fn csrf_in(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf\" value=\"")?;
     let rest = &html[i + 19..];

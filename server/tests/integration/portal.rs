@@ -105,7 +105,7 @@ async fn payment_link_shows_one_invoice_with_pay_only_rights() {
 async fn step_up_code_opens_a_limited_session_and_wrong_codes_burn_it() {
     let app = spawn_app().await;
     let path = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
-    let csrf = app.csrf(&path).await;
+    let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).expect("pay form token");
     let res = app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
     assert_eq!(location(&res), path);
     let mail = app.last_mail_to("demo@settle.test").await.expect("code mail");
