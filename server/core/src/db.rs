@@ -84,7 +84,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             let tx = db.begin().await?;
             tx.execute_raw(Statement::from_string(
                 DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(7265746c65)".to_string(),
+                "SELECT pg_advisory_xact_lock(7365747474)".to_string(),
             ))
             .await?;
             Migrator::up(&tx, None).await?;
