@@ -52,7 +52,12 @@ pub fn client_ip(req: &HttpRequest) -> String {
 pub fn locale_for(req: &HttpRequest, tenant: &TenantCtx, account: Option<&str>) -> Locale {
     let cookie = req.cookie(LANG_COOKIE);
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    pick_locale(cookie.as_ref().map(|c| c.value()), account, accept, tenant.default_locale)
+    pick_locale(
+        cookie.as_ref().map(|c| c.value()),
+        account,
+        accept,
+        tenant.default_locale,
+    )
 }
 
 pub fn identity_scope(req: &HttpRequest, tenant: &TenantCtx) -> Option<DebtorScope> {
@@ -135,7 +140,11 @@ pub fn tenant_view(t: &TenantCtx) -> TenantView {
     let colour = |c: &str, fallback: &str| {
         // Colours go into a <style> element: only #rgb/#rrggbb pass, so CSS cannot be injected.
         let ok = c.starts_with('#') && matches!(c.len(), 4 | 7) && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-        if ok { c.to_string() } else { fallback.to_string() }
+        if ok {
+            c.to_string()
+        } else {
+            fallback.to_string()
+        }
     };
     TenantView {
         slug: t.slug.clone(),
@@ -224,5 +233,7 @@ pub fn flash_cookie(state: &AppState, flash: &Flash) -> Cookie<'static> {
             .max_age(actix_web::cookie::time::Duration::minutes(5))
             .finish(),
     );
-    jar.get(FLASH_COOKIE).cloned().unwrap_or_else(|| Cookie::new(FLASH_COOKIE, ""))
+    jar.get(FLASH_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(FLASH_COOKIE, ""))
 }

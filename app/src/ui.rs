@@ -108,7 +108,11 @@ pub fn Field(
     #[prop(optional)]
     id: &'static str,
 ) -> impl IntoView {
-    let id = if id.is_empty() { format!("f-{name}") } else { id.to_string() };
+    let id = if id.is_empty() {
+        format!("f-{name}")
+    } else {
+        id.to_string()
+    };
     let hint_id = format!("{id}-hint");
     let err_id = format!("{id}-error");
     let mut described = Vec::new();
@@ -149,7 +153,10 @@ pub fn FlashBox(locale: Locale, flash: Option<Flash>, form: &'static str) -> imp
     let flash = flash.filter(|f| f.form == form);
     let notice = flash.as_ref().and_then(|f| f.notice.clone());
     let form_error = flash.as_ref().and_then(|f| f.errors.get("form").cloned());
-    let field_errors = flash.as_ref().map(|f| f.errors.keys().any(|k| k != "form")).unwrap_or(false);
+    let field_errors = flash
+        .as_ref()
+        .map(|f| f.errors.keys().any(|k| k != "form"))
+        .unwrap_or(false);
     view! {
         {notice.map(|n| view! { <div class="notice" role="status" data-testid="notice">{code_text(locale, &n)}</div> })}
         {form_error.map(|e| view! { <div class="alert" role="alert" data-testid="form-error">{code_text(locale, &e)}</div> })}

@@ -165,7 +165,12 @@ enum AuditEvents {
     CreatedAt,
 }
 
-fn fk(from_table: impl IntoIden, from_col: impl IntoIden, to_table: impl IntoIden, to_col: impl IntoIden) -> ForeignKeyCreateStatement {
+fn fk(
+    from_table: impl IntoIden,
+    from_col: impl IntoIden,
+    to_table: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from_table, from_col)
         .to(to_table, to_col)
@@ -217,11 +222,22 @@ impl MigrationTrait for Migration {
                 .table(TenantHosts::Table)
                 .col(string(TenantHosts::Hostname).primary_key())
                 .col(big_integer(TenantHosts::TenantId))
-                .foreign_key(&mut fk(TenantHosts::Table, TenantHosts::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    TenantHosts::Table,
+                    TenantHosts::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_tenant_hosts_tenant", TenantHosts::Table, &["tenant_id"], false)).await?;
+        m.create_index(index(
+            "idx_tenant_hosts_tenant",
+            TenantHosts::Table,
+            &["tenant_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -242,11 +258,22 @@ impl MigrationTrait for Migration {
                 .col(boolean(Customers::PrefLetter))
                 .col(timestamp_with_time_zone(Customers::CreatedAt))
                 .col(timestamp_with_time_zone(Customers::UpdatedAt))
-                .foreign_key(&mut fk(Customers::Table, Customers::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    Customers::Table,
+                    Customers::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("uq_customers_number", Customers::Table, &["tenant_id", "customer_number"], true)).await?;
+        m.create_index(index(
+            "uq_customers_number",
+            Customers::Table,
+            &["tenant_id", "customer_number"],
+            true,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -260,12 +287,28 @@ impl MigrationTrait for Migration {
                 .col(boolean(PortalAccounts::Disabled))
                 .col(timestamp_with_time_zone_null(PortalAccounts::LastLoginAt))
                 .col(timestamp_with_time_zone(PortalAccounts::CreatedAt))
-                .foreign_key(&mut fk(PortalAccounts::Table, PortalAccounts::TenantId, Tenants::Table, Tenants::Id))
-                .foreign_key(&mut fk(PortalAccounts::Table, PortalAccounts::CustomerId, Customers::Table, Customers::Id))
+                .foreign_key(&mut fk(
+                    PortalAccounts::Table,
+                    PortalAccounts::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
+                .foreign_key(&mut fk(
+                    PortalAccounts::Table,
+                    PortalAccounts::CustomerId,
+                    Customers::Table,
+                    Customers::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("uq_portal_accounts_email", PortalAccounts::Table, &["tenant_id", "email"], true)).await?;
+        m.create_index(index(
+            "uq_portal_accounts_email",
+            PortalAccounts::Table,
+            &["tenant_id", "email"],
+            true,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -286,14 +329,42 @@ impl MigrationTrait for Migration {
                 .col(string_null(Invoices::PdfFilename))
                 .col(timestamp_with_time_zone(Invoices::CreatedAt))
                 .col(timestamp_with_time_zone(Invoices::UpdatedAt))
-                .foreign_key(&mut fk(Invoices::Table, Invoices::TenantId, Tenants::Table, Tenants::Id))
-                .foreign_key(&mut fk(Invoices::Table, Invoices::CustomerId, Customers::Table, Customers::Id))
+                .foreign_key(&mut fk(
+                    Invoices::Table,
+                    Invoices::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Invoices::Table,
+                    Invoices::CustomerId,
+                    Customers::Table,
+                    Customers::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("uq_invoices_number", Invoices::Table, &["tenant_id", "number"], true)).await?;
-        m.create_index(index("uq_invoices_rf", Invoices::Table, &["tenant_id", "rf_reference"], true)).await?;
-        m.create_index(index("idx_invoices_customer", Invoices::Table, &["tenant_id", "customer_id", "status"], false)).await?;
+        m.create_index(index(
+            "uq_invoices_number",
+            Invoices::Table,
+            &["tenant_id", "number"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "uq_invoices_rf",
+            Invoices::Table,
+            &["tenant_id", "rf_reference"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_invoices_customer",
+            Invoices::Table,
+            &["tenant_id", "customer_id", "status"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -304,11 +375,22 @@ impl MigrationTrait for Migration {
                 .col(integer(InvoiceLines::Position))
                 .col(string(InvoiceLines::Description))
                 .col(big_integer(InvoiceLines::AmountCents))
-                .foreign_key(&mut fk(InvoiceLines::Table, InvoiceLines::InvoiceId, Invoices::Table, Invoices::Id))
+                .foreign_key(&mut fk(
+                    InvoiceLines::Table,
+                    InvoiceLines::InvoiceId,
+                    Invoices::Table,
+                    Invoices::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_invoice_lines_invoice", InvoiceLines::Table, &["invoice_id"], false)).await?;
+        m.create_index(index(
+            "idx_invoice_lines_invoice",
+            InvoiceLines::Table,
+            &["invoice_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -322,8 +404,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_sessions_owner", Sessions::Table, &["tenant_id", "customer_id"], false)).await?;
-        m.create_index(index("idx_sessions_expiry", Sessions::Table, &["expires_at"], false)).await?;
+        m.create_index(index(
+            "idx_sessions_owner",
+            Sessions::Table,
+            &["tenant_id", "customer_id"],
+            false,
+        ))
+        .await?;
+        m.create_index(index("idx_sessions_expiry", Sessions::Table, &["expires_at"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -338,17 +427,45 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(OneTimeTokens::UsedAt))
                 .col(integer(OneTimeTokens::Attempts).default(0))
                 .col(timestamp_with_time_zone(OneTimeTokens::CreatedAt))
-                .foreign_key(&mut fk(OneTimeTokens::Table, OneTimeTokens::TenantId, Tenants::Table, Tenants::Id))
-                .foreign_key(&mut fk(OneTimeTokens::Table, OneTimeTokens::CustomerId, Customers::Table, Customers::Id))
-                .foreign_key(&mut fk(OneTimeTokens::Table, OneTimeTokens::InvoiceId, Invoices::Table, Invoices::Id))
+                .foreign_key(&mut fk(
+                    OneTimeTokens::Table,
+                    OneTimeTokens::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
+                .foreign_key(&mut fk(
+                    OneTimeTokens::Table,
+                    OneTimeTokens::CustomerId,
+                    Customers::Table,
+                    Customers::Id,
+                ))
+                .foreign_key(&mut fk(
+                    OneTimeTokens::Table,
+                    OneTimeTokens::InvoiceId,
+                    Invoices::Table,
+                    Invoices::Id,
+                ))
                 .to_owned(),
         )
         .await?;
         // Step-up codes are only 6 digits, so two debtors may hold the same code: the hash is
         // unique per (tenant, customer, hash), link tokens (256 bits) are unique anyway.
-        m.create_index(index("uq_tokens_hash", OneTimeTokens::Table, &["tenant_id", "customer_id", "token_hash"], true)).await?;
-        m.create_index(index("idx_tokens_lookup", OneTimeTokens::Table, &["token_hash"], false)).await?;
-        m.create_index(index("idx_tokens_owner", OneTimeTokens::Table, &["tenant_id", "customer_id", "purpose"], false)).await?;
+        m.create_index(index(
+            "uq_tokens_hash",
+            OneTimeTokens::Table,
+            &["tenant_id", "customer_id", "token_hash"],
+            true,
+        ))
+        .await?;
+        m.create_index(index("idx_tokens_lookup", OneTimeTokens::Table, &["token_hash"], false))
+            .await?;
+        m.create_index(index(
+            "idx_tokens_owner",
+            OneTimeTokens::Table,
+            &["tenant_id", "customer_id", "purpose"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -371,7 +488,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_outbox_due", Outbox::Table, &["status", "next_attempt_at"], false)).await?;
+        m.create_index(index(
+            "idx_outbox_due",
+            Outbox::Table,
+            &["status", "next_attempt_at"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -383,11 +506,22 @@ impl MigrationTrait for Migration {
                 .col(string(AuditEvents::Action))
                 .col(text(AuditEvents::Detail))
                 .col(timestamp_with_time_zone(AuditEvents::CreatedAt))
-                .foreign_key(&mut fk(AuditEvents::Table, AuditEvents::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    AuditEvents::Table,
+                    AuditEvents::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_audit_owner", AuditEvents::Table, &["tenant_id", "customer_id", "created_at"], false)).await?;
+        m.create_index(index(
+            "idx_audit_owner",
+            AuditEvents::Table,
+            &["tenant_id", "customer_id", "created_at"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 

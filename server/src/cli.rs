@@ -8,7 +8,11 @@ use settle_core::state::AppState;
 use settle_core::{db, demo};
 
 #[derive(Parser)]
-#[command(name = "settle", version, about = "Settle: a self-service debtor portal with a dunning engine")]
+#[command(
+    name = "settle",
+    version,
+    about = "Settle: a self-service debtor portal with a dunning engine"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -72,7 +76,11 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);
-            let server = start(state.clone(), ServeOptions::from_env(settings.trusted_proxies.clone()), listener)?;
+            let server = start(
+                state.clone(),
+                ServeOptions::from_env(settings.trusted_proxies.clone()),
+                listener,
+            )?;
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = workers::spawn(state, mailer, stop_rx);
             // actix handles SIGINT/SIGTERM: it stops accepting, finishes requests, then returns.

@@ -38,14 +38,25 @@ fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
 }
 
 fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
 }
 
 /// Back to the form with values (never passwords) and error codes.
-fn back(state: &AppState, to: &str, form: &str, values: &[(&str, &str)], errors: BTreeMap<String, String>) -> HttpResponse {
+fn back(
+    state: &AppState,
+    to: &str,
+    form: &str,
+    values: &[(&str, &str)],
+    errors: BTreeMap<String, String>,
+) -> HttpResponse {
     let flash = Flash {
         form: form.into(),
-        values: values.iter().map(|(k, v)| (k.to_string(), v.chars().take(200).collect())).collect(),
+        values: values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.chars().take(200).collect()))
+            .collect(),
         errors,
         notice: None,
     };
@@ -134,11 +145,28 @@ pub struct LoginForm {
     next: String,
 }
 
-async fn login(req: HttpRequest, state: Data, session: Session, form: web::Form<LoginForm>) -> actix_web::Result<HttpResponse> {
-    let Some(tenant) = tenant_of(&req) else { return Ok(HttpResponse::NotFound().finish()) };
-    let back_to = if form.next.is_empty() { "/login".to_string() } else { format!("/login?next={}", settle_app::ssr::urlencode(&form.next)) };
+async fn login(
+    req: HttpRequest,
+    state: Data,
+    session: Session,
+    form: web::Form<LoginForm>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(tenant) = tenant_of(&req) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
+    let back_to = if form.next.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", settle_app::ssr::urlencode(&form.next))
+    };
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {
-        return Ok(back(&state, &back_to, "login", &[("email", &form.email)], one("form", "csrf")));
+        return Ok(back(
+            &state,
+            &back_to,
+            "login",
+            &[("email", &form.email)],
+            one("form", "csrf"),
+        ));
     }
     let ip = client_ip(&req);
     match auth::login(&state, &caller(&req, &tenant, &ip), &form.email, &form.password).await {
@@ -156,8 +184,16 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-async fn logout(req: HttpRequest, state: Data, session: Session, identity: Option<Identity>, form: web::Form<CsrfOnly>) -> actix_web::Result<HttpResponse> {
-    let Some(tenant) = tenant_of(&req) else { return Ok(HttpResponse::NotFound().finish()) };
+async fn logout(
+    req: HttpRequest,
+    state: Data,
+    session: Session,
+    identity: Option<Identity>,
+    form: web::Form<CsrfOnly>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(tenant) = tenant_of(&req) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {
         return Ok(back(&state, "/", "dashboard", &[], one("form", "csrf")));
     }
@@ -180,13 +216,25 @@ pub struct ActivateForm {
 }
 
 async fn activate(req: HttpRequest, state: Data, form: web::Form<ActivateForm>) -> HttpResponse {
-    let Some(tenant) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
-    let values = [("customer_number", form.customer_number.as_str()), ("postcode", form.postcode.as_str())];
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let values = [
+        ("customer_number", form.customer_number.as_str()),
+        ("postcode", form.postcode.as_str()),
+    ];
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {
         return back(&state, "/activate", "activate", &values, one("form", "csrf"));
     }
     let ip = client_ip(&req);
-    match auth::request_activation(&state, &caller(&req, &tenant, &ip), &form.customer_number, &form.postcode).await {
+    match auth::request_activation(
+        &state,
+        &caller(&req, &tenant, &ip),
+        &form.customer_number,
+        &form.postcode,
+    )
+    .await
+    {
         Ok(()) => notice(&state, "/activate", "activate", "activation_sent", &[]),
         Err(e) => back(&state, "/activate", "activate", &values, codes(e)),
     }
@@ -201,17 +249,32 @@ pub struct LinkForm {
 }
 
 /// Without a token: email me a login link. With one: use the link (the confirmation button).
-async fn login_link(req: HttpRequest, state: Data, session: Session, form: web::Form<LinkForm>) -> actix_web::Result<HttpResponse> {
-    let Some(tenant) = tenant_of(&req) else { return Ok(HttpResponse::NotFound().finish()) };
+async fn login_link(
+    req: HttpRequest,
+    state: Data,
+    session: Session,
+    form: web::Form<LinkForm>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(tenant) = tenant_of(&req) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
     let ip = client_ip(&req);
     if form.token.is_empty() {
         if !csrf_ok(&req, &state, &tenant, &form.csrf) {
-            return Ok(back(&state, "/login", "link", &[("email", &form.email)], one("form", "csrf")));
+            return Ok(back(
+                &state,
+                "/login",
+                "link",
+                &[("email", &form.email)],
+                one("form", "csrf"),
+            ));
         }
-        return Ok(match auth::request_login_link(&state, &caller(&req, &tenant, &ip), &form.email).await {
-            Ok(()) => notice(&state, "/login", "link", "link_sent", &[]),
-            Err(e) => back(&state, "/login", "link", &[("email", &form.email)], codes(e)),
-        });
+        return Ok(
+            match auth::request_login_link(&state, &caller(&req, &tenant, &ip), &form.email).await {
+                Ok(()) => notice(&state, "/login", "link", "link_sent", &[]),
+                Err(e) => back(&state, "/login", "link", &[("email", &form.email)], codes(e)),
+            },
+        );
     }
     // The token is in the page URL; after a failure the page shows the link as used or expired.
     let here = format!("/login/link?token={}", settle_app::ssr::urlencode(&form.token));
@@ -237,23 +300,46 @@ pub struct ResetForm {
     confirm: String,
 }
 
-async fn password_reset(req: HttpRequest, state: Data, session: Session, form: web::Form<ResetForm>) -> actix_web::Result<HttpResponse> {
-    let Some(tenant) = tenant_of(&req) else { return Ok(HttpResponse::NotFound().finish()) };
+async fn password_reset(
+    req: HttpRequest,
+    state: Data,
+    session: Session,
+    form: web::Form<ResetForm>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(tenant) = tenant_of(&req) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
     let ip = client_ip(&req);
     if form.token.is_empty() {
         if !csrf_ok(&req, &state, &tenant, &form.csrf) {
-            return Ok(back(&state, "/password/reset", "reset", &[("email", &form.email)], one("form", "csrf")));
+            return Ok(back(
+                &state,
+                "/password/reset",
+                "reset",
+                &[("email", &form.email)],
+                one("form", "csrf"),
+            ));
         }
-        return Ok(match auth::request_password_reset(&state, &caller(&req, &tenant, &ip), &form.email).await {
-            Ok(()) => notice(&state, "/password/reset", "reset", "reset_sent", &[]),
-            Err(e) => back(&state, "/password/reset", "reset", &[("email", &form.email)], codes(e)),
-        });
+        return Ok(
+            match auth::request_password_reset(&state, &caller(&req, &tenant, &ip), &form.email).await {
+                Ok(()) => notice(&state, "/password/reset", "reset", "reset_sent", &[]),
+                Err(e) => back(&state, "/password/reset", "reset", &[("email", &form.email)], codes(e)),
+            },
+        );
     }
     let here = format!("/password/reset?token={}", settle_app::ssr::urlencode(&form.token));
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {
         return Ok(back(&state, &here, "set_password", &[], one("form", "csrf")));
     }
-    match auth::set_password(&state, &caller(&req, &tenant, &ip), &form.token, &form.password, &form.confirm).await {
+    match auth::set_password(
+        &state,
+        &caller(&req, &tenant, &ip),
+        &form.token,
+        &form.password,
+        &form.confirm,
+    )
+    .await
+    {
         Ok(scope) => {
             start_session(&req, &session, &scope)?;
             Ok(notice(&state, "/", "dashboard", "password_set", &[]))
@@ -267,7 +353,9 @@ fn pay_csrf_ok(state: &AppState, token: &str, csrf: &str) -> bool {
 }
 
 async fn pay_code(req: HttpRequest, state: Data, path: web::Path<String>, form: web::Form<CsrfOnly>) -> HttpResponse {
-    let Some(tenant) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     let token = path.into_inner();
     let here = format!("/pay/{}", settle_app::ssr::urlencode(&token));
     if !pay_csrf_ok(&state, &token, &form.csrf) {
@@ -289,8 +377,16 @@ pub struct CodeForm {
     destination: String,
 }
 
-async fn pay_verify(req: HttpRequest, state: Data, session: Session, path: web::Path<String>, form: web::Form<CodeForm>) -> actix_web::Result<HttpResponse> {
-    let Some(tenant) = tenant_of(&req) else { return Ok(HttpResponse::NotFound().finish()) };
+async fn pay_verify(
+    req: HttpRequest,
+    state: Data,
+    session: Session,
+    path: web::Path<String>,
+    form: web::Form<CodeForm>,
+) -> actix_web::Result<HttpResponse> {
+    let Some(tenant) = tenant_of(&req) else {
+        return Ok(HttpResponse::NotFound().finish());
+    };
     let token = path.into_inner();
     let here = format!("/pay/{}", settle_app::ssr::urlencode(&token));
     // Keep the code form open after a mistake: the flash says where the code went.
@@ -318,7 +414,9 @@ pub struct LangForm {
 
 /// Remembers the chosen language for a year and returns to the page it was chosen on.
 async fn set_language(req: HttpRequest, state: Data, form: web::Form<LangForm>) -> HttpResponse {
-    let Some(tenant) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     let back_to = req
         .headers()
         .get(header::REFERER)

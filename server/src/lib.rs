@@ -49,7 +49,11 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
         .output_name("settle")
         .site_root(opts.site_root.clone())
         .site_pkg_dir("pkg")
-        .env(if state.mode == RunMode::Dev { Env::DEV } else { Env::PROD })
+        .env(if state.mode == RunMode::Dev {
+            Env::DEV
+        } else {
+            Env::PROD
+        })
         .site_addr(addr)
         .build();
     let routes = generate_route_list(PortalApp);
@@ -81,10 +85,14 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             )
             .service(Files::new("/pkg", format!("{site_root}/pkg")))
             .default_service(web::to(not_found))
-            .wrap(IdentityMiddleware::builder()
-                .visit_deadline(Some(std::time::Duration::from_secs(IDLE_TIMEOUT_MINUTES as u64 * 60)))
-                .login_deadline(Some(std::time::Duration::from_secs(session_store::ABSOLUTE_TIMEOUT_HOURS as u64 * 3600)))
-                .build())
+            .wrap(
+                IdentityMiddleware::builder()
+                    .visit_deadline(Some(std::time::Duration::from_secs(IDLE_TIMEOUT_MINUTES as u64 * 60)))
+                    .login_deadline(Some(std::time::Duration::from_secs(
+                        session_store::ABSOLUTE_TIMEOUT_HOURS as u64 * 3600,
+                    )))
+                    .build(),
+            )
             .wrap(
                 SessionMiddleware::builder(store.clone(), cookie_key.clone())
                     .cookie_name(middleware::SESSION_COOKIE.into())
@@ -112,12 +120,19 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
 
 /// Paths that are no page: the tenant's 404 without details.
 async fn not_found() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found")
+    actix_web::HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("Not found")
 }
 
 #[cfg(test)]
 pub(crate) fn tests_support_id() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
+    format!(
+        "{}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+    )
 }

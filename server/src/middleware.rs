@@ -25,14 +25,19 @@ fn tenantless(path: &str) -> bool {
 #[derive(Clone)]
 pub struct TrustedProxies(pub Arc<Vec<IpAddr>>);
 
-pub async fn tenant(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn tenant(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let ip = client_ip(&req);
     req.extensions_mut().insert(ClientIp(ip));
     if tenantless(req.path()) {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(req.into_response(HttpResponse::InternalServerError().finish()).map_into_right_body());
+        return Ok(req
+            .into_response(HttpResponse::InternalServerError().finish())
+            .map_into_right_body());
     };
     let host = req.connection_info().host().to_string();
     match state.tenants.resolve(&state.db, &host).await {
@@ -45,7 +50,9 @@ pub async fn tenant(req: ServiceRequest, next: Next<impl MessageBody>) -> Result
             .map_into_right_body()),
         Err(e) => {
             tracing::error!(error = %e, "tenant lookup failed");
-            Ok(req.into_response(HttpResponse::ServiceUnavailable().finish()).map_into_right_body())
+            Ok(req
+                .into_response(HttpResponse::ServiceUnavailable().finish())
+                .map_into_right_body())
         }
     }
 }
@@ -54,7 +61,10 @@ pub async fn tenant(req: ServiceRequest, next: Next<impl MessageBody>) -> Result
 /// trusted proxy (the header is attacker-controlled otherwise).
 fn client_ip(req: &ServiceRequest) -> String {
     let peer = req.peer_addr().map(|a| a.ip());
-    let trusted = req.app_data::<web::Data<TrustedProxies>>().map(|t| t.0.clone()).unwrap_or_default();
+    let trusted = req
+        .app_data::<web::Data<TrustedProxies>>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
     let Some(peer) = peer else { return String::new() };
     if !trusted.contains(&peer) {
         return peer.to_string();
@@ -84,12 +94,19 @@ fn csrf_exempt(path: &str) -> bool {
 
 /// Rejects cross-site state changes by Sec-Fetch-Site, else by Origin. The form handlers then
 /// check the CSRF token itself.
-pub async fn same_origin(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn same_origin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     if safe_method(req.method()) || csrf_exempt(req.path()) || same_origin_ok(&req) {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     Ok(req
-        .into_response(HttpResponse::Forbidden().content_type("text/plain").body("Cross-site request refused"))
+        .into_response(
+            HttpResponse::Forbidden()
+                .content_type("text/plain")
+                .body("Cross-site request refused"),
+        )
         .map_into_right_body())
 }
 
@@ -116,19 +133,30 @@ fn same_origin_ok(req: &ServiceRequest) -> bool {
 #[derive(Clone)]
 pub struct CspNonce(pub String);
 
-pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let nonce = random_b64(18);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let dev = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.mode == RunMode::Dev)
         .unwrap_or(false);
-    let https = req.extensions().get::<Arc<TenantCtx>>().map(|t| t.https()).unwrap_or(false);
+    let https = req
+        .extensions()
+        .get::<Arc<TenantCtx>>()
+        .map(|t| t.https())
+        .unwrap_or(false);
     let cacheable = req.path().starts_with("/pkg/") || req.path() == "/icon.svg";
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
     // cargo-leptos' live reload talks over a websocket in dev only.
-    let connect = if dev { "'self' ws://127.0.0.1:3001 ws://localhost:3001" } else { "'self'" };
+    let connect = if dev {
+        "'self' ws://127.0.0.1:3001 ws://localhost:3001"
+    } else {
+        "'self'"
+    };
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; \
          img-src 'self' data:; connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -138,10 +166,18 @@ pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>)
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     if https {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     if !cacheable {
         set(h, header::CACHE_CONTROL, "no-store");
@@ -157,8 +193,15 @@ fn set(h: &mut actix_web::http::header::HeaderMap, name: HeaderName, value: &str
 
 /// For https tenants: the session cookie travels as `__Host-settle` and every cookie is Secure.
 /// The session middleware inside only ever sees the plain name.
-pub async fn secure_cookies(mut req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let https = req.extensions().get::<Arc<TenantCtx>>().map(|t| t.https()).unwrap_or(false);
+pub async fn secure_cookies(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let https = req
+        .extensions()
+        .get::<Arc<TenantCtx>>()
+        .map(|t| t.https())
+        .unwrap_or(false);
     if !https {
         return next.call(req).await;
     }

@@ -25,13 +25,17 @@ fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     match state.db.ping().await {
         Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
-        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable"),
     }
 }
 
 /// Makes the portal installable on a phone's home screen under the tenant's name and colours.
 async fn manifest(req: HttpRequest) -> HttpResponse {
-    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(t) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     let view = settle_app::ssr::tenant_view(&t);
     let body = serde_json::json!({
         "name": view.name,
@@ -44,27 +48,42 @@ async fn manifest(req: HttpRequest) -> HttpResponse {
         "lang": t.default_locale.code(),
         "icons": [{"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
     });
-    HttpResponse::Ok().content_type("application/manifest+json").body(body.to_string())
+    HttpResponse::Ok()
+        .content_type("application/manifest+json")
+        .body(body.to_string())
 }
 
 async fn icon(req: HttpRequest) -> HttpResponse {
-    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(t) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     HttpResponse::Ok()
         .content_type("image/svg+xml")
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
         .body(t.row.brand_logo_svg.clone())
 }
 
 async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>) -> HttpResponse {
-    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(t) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     let Some(me) = identity_scope(&req, &t) else {
         return HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/login?next=/invoices/{}", settle_app::ssr::urlencode(&number))))
+            .insert_header((
+                header::LOCATION,
+                format!("/login?next=/invoices/{}", settle_app::ssr::urlencode(&number)),
+            ))
             .finish();
     };
     match invoices::pdf(&state.db, &me, &number).await {
         Ok((name, bytes)) => {
-            let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+            let safe: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+                .collect();
             HttpResponse::Ok()
                 .content_type("application/pdf")
                 .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
@@ -75,12 +94,17 @@ async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<Str
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Dev only: the mail the portal would have sent, newest first, links clickable.
 async fn dev_outbox(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let Some(t) = tenant_of(&req) else { return HttpResponse::NotFound().finish() };
+    let Some(t) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
     if state.mode != RunMode::Dev {
         return HttpResponse::NotFound().content_type("text/plain").body("Not found");
     }
@@ -98,15 +122,13 @@ async fn dev_outbox(req: HttpRequest, state: web::Data<AppState>) -> HttpRespons
     );
     for r in rows {
         let body = esc(&r.body_text);
-        let linked = body
-            .split_whitespace()
-            .fold(body.clone(), |acc, word| {
-                if word.starts_with("http://") || word.starts_with("https://") {
-                    acc.replacen(word, &format!("<a href=\"{word}\">{word}</a>"), 1)
-                } else {
-                    acc
-                }
-            });
+        let linked = body.split_whitespace().fold(body.clone(), |acc, word| {
+            if word.starts_with("http://") || word.starts_with("https://") {
+                acc.replacen(word, &format!("<a href=\"{word}\">{word}</a>"), 1)
+            } else {
+                acc
+            }
+        });
         html.push_str(&format!(
             "<article class=\"card mail\" data-testid=\"mail\"><p><strong>To:</strong> <span class=\"to\">{}</span> · {} · {}</p>\
              <h2 class=\"subject\">{}</h2><pre class=\"body\">{}</pre></article>",

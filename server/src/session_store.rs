@@ -145,7 +145,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        session::Entity::delete_by_id(hash_token(key.as_ref())).exec(&self.db).await?;
+        session::Entity::delete_by_id(hash_token(key.as_ref()))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 }

@@ -62,7 +62,11 @@ impl Sources {
             for (k, v) in table {
                 let v = match v {
                     toml::Value::String(s) => s,
-                    toml::Value::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect::<Vec<_>>().join(","),
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(","),
                     other => other.to_string(),
                 };
                 values.insert(format!("SETTLE_{}", k.to_ascii_uppercase()), v);
@@ -95,8 +99,11 @@ impl Settings {
             "production" | "prod" => RunMode::Production,
             other => return Err(bad("SETTLE_ENV", format!("must be dev or production, not {other:?}"))),
         };
-        let database_url = DatabaseUrl::parse(src.get("SETTLE_DATABASE_URL").unwrap_or("sqlite://data/settle.db?mode=rwc"))
-            .map_err(|e| bad("SETTLE_DATABASE_URL", e))?;
+        let database_url = DatabaseUrl::parse(
+            src.get("SETTLE_DATABASE_URL")
+                .unwrap_or("sqlite://data/settle.db?mode=rwc"),
+        )
+        .map_err(|e| bad("SETTLE_DATABASE_URL", e))?;
         let addr: SocketAddr = src
             .get("SETTLE_ADDR")
             .unwrap_or("127.0.0.1:3000")
@@ -105,7 +112,10 @@ impl Settings {
         let keys = match src.get("SETTLE_SECRET_KEY") {
             Some(b64) => decode_key(b64)?,
             None if mode == RunMode::Production => {
-                return Err(bad("SETTLE_SECRET_KEY", "is required in production (64 random bytes, base64)"))
+                return Err(bad(
+                    "SETTLE_SECRET_KEY",
+                    "is required in production (64 random bytes, base64)",
+                ))
             }
             None => dev_key(&src.data_dir)?,
         };
@@ -121,7 +131,10 @@ impl Settings {
                 list.split(',')
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(|s| s.parse::<IpAddr>().map_err(|_| bad("SETTLE_TRUSTED_PROXIES", format!("{s:?} is not an IP address"))))
+                    .map(|s| {
+                        s.parse::<IpAddr>()
+                            .map_err(|_| bad("SETTLE_TRUSTED_PROXIES", format!("{s:?} is not an IP address")))
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?
@@ -132,7 +145,10 @@ impl Settings {
             addr,
             keys,
             smtp_url,
-            smtp_from: src.get("SETTLE_SMTP_FROM").unwrap_or("Settle <no-reply@settle.test>").to_string(),
+            smtp_from: src
+                .get("SETTLE_SMTP_FROM")
+                .unwrap_or("Settle <no-reply@settle.test>")
+                .to_string(),
             trusted_proxies,
         })
     }
@@ -154,7 +170,8 @@ fn dev_key(dir: &Path) -> Result<Keys, SettingError> {
     }
     let mut master = [0u8; 64];
     rand::Rng::fill(&mut rand::rngs::OsRng, &mut master[..]);
-    std::fs::create_dir_all(dir).map_err(|e| bad("SETTLE_SECRET_KEY", format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| bad("SETTLE_SECRET_KEY", format!("cannot create {}: {e}", dir.display())))?;
     write_private(&path, STANDARD.encode(master).as_bytes())
         .map_err(|e| bad("SETTLE_SECRET_KEY", format!("cannot write {}: {e}", path.display())))?;
     decode_key(&STANDARD.encode(master))

@@ -64,7 +64,10 @@ pub fn mask_name(name: &str) -> String {
 
 /// Upper-case without spaces, so "1234 ab" and "1234AB" compare equal.
 pub fn normalize_postcode(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,8 +102,21 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(EmailAddress::parse("  Demo@Settle.TEST ").unwrap().as_str(), "demo@settle.test");
-        for bad in ["", "demo", "demo@", "@settle.test", "de mo@settle.test", "a@b@c.nl", "a@nodot", "a@.nl", "a@x..nl"] {
+        assert_eq!(
+            EmailAddress::parse("  Demo@Settle.TEST ").unwrap().as_str(),
+            "demo@settle.test"
+        );
+        for bad in [
+            "",
+            "demo",
+            "demo@",
+            "@settle.test",
+            "de mo@settle.test",
+            "a@b@c.nl",
+            "a@nodot",
+            "a@.nl",
+            "a@x..nl",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }

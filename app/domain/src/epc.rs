@@ -125,7 +125,8 @@ mod tests {
 
     #[test]
     fn reproduces_the_reference_example_byte_for_byte() {
-        let expected = "BCD\n002\n1\nSCT\n\nVoorbeeld Zorgverzekeraar N.V.\nNL91ABNA0417164300\nEUR123.45\n\nRF18539007547034";
+        let expected =
+            "BCD\n002\n1\nSCT\n\nVoorbeeld Zorgverzekeraar N.V.\nNL91ABNA0417164300\nEUR123.45\n\nRF18539007547034";
         assert_eq!(transfer().payload().unwrap(), expected);
     }
 

@@ -276,13 +276,21 @@ mod tests {
     #[test]
     fn unknown_codes_fall_back_to_a_generic_message() {
         assert_eq!(code_text(Locale::En, "no_such_code"), t(Locale::En, Key::ErrInternal));
-        assert_eq!(code_text(Locale::De, "login_failed"), t(Locale::De, Key::ErrLoginFailed));
+        assert_eq!(
+            code_text(Locale::De, "login_failed"),
+            t(Locale::De, Key::ErrLoginFailed)
+        );
     }
 }
 
 /// The page language: the user's explicit choice, else the account's language, else the
 /// browser's Accept-Language, else the tenant's default.
-pub fn pick_locale(choice: Option<&str>, account: Option<&str>, accept_language: Option<&str>, default: Locale) -> Locale {
+pub fn pick_locale(
+    choice: Option<&str>,
+    account: Option<&str>,
+    accept_language: Option<&str>,
+    default: Locale,
+) -> Locale {
     choice
         .and_then(Locale::parse)
         .or_else(|| account.and_then(Locale::parse))

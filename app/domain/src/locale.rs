@@ -66,14 +66,45 @@ impl Locale {
 }
 
 const MONTHS_NL: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
     "december",
 ];
 const MONTHS_DE: [&str; 12] = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -112,7 +143,10 @@ mod tests {
 
     #[test]
     fn accept_language_honours_q_values() {
-        assert_eq!(Locale::from_accept_language("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7"), Some(Locale::De));
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7"),
+            Some(Locale::De)
+        );
         assert_eq!(Locale::from_accept_language("en;q=0.5, nl;q=0.9"), Some(Locale::Nl));
         assert_eq!(Locale::from_accept_language("fr, it"), None);
         assert_eq!(Locale::from_accept_language("nl;q=0"), None);

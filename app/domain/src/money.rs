@@ -110,7 +110,12 @@ impl Money {
     /// "123.45" for payment payloads: dot decimal, always two decimals.
     pub fn to_epc_amount(&self) -> String {
         let abs = self.cents.unsigned_abs();
-        format!("{}{}.{:02}", if self.cents < 0 { "-" } else { "" }, abs / 100, abs % 100)
+        format!(
+            "{}{}.{:02}",
+            if self.cents < 0 { "-" } else { "" },
+            abs / 100,
+            abs % 100
+        )
     }
 
     /// Reads what people type: "123.45", "123,45", "1.234,56", "1,234.56", "1234".
@@ -125,7 +130,11 @@ impl Money {
         }
         let (int_part, frac) = match s.rfind(['.', ',']) {
             Some(i) if s.len() - i - 1 <= 2 => (&s[..i], &s[i + 1..]),
-            Some(i) if s.len() - i - 1 == 3 && !s[..i].contains(['.', ',']) && s.chars().filter(|c| *c == s.as_bytes()[i] as char).count() == 1 => {
+            Some(i)
+                if s.len() - i - 1 == 3
+                    && !s[..i].contains(['.', ','])
+                    && s.chars().filter(|c| *c == s.as_bytes()[i] as char).count() == 1 =>
+            {
                 // "1.234" or "1,234": a thousands separator, no decimals.
                 (s.as_str(), "")
             }
@@ -136,13 +145,20 @@ impl Money {
         if digits.is_empty() && frac.is_empty() {
             return Err(MoneyError::NotAnAmount);
         }
-        let units: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| MoneyError::TooLarge)? };
+        let units: i64 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().map_err(|_| MoneyError::TooLarge)?
+        };
         let cents: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().map_err(|_| MoneyError::NotAnAmount)? * 10,
             _ => frac.parse().map_err(|_| MoneyError::NotAnAmount)?,
         };
-        let total = units.checked_mul(100).and_then(|u| u.checked_add(cents)).ok_or(MoneyError::TooLarge)?;
+        let total = units
+            .checked_mul(100)
+            .and_then(|u| u.checked_add(cents))
+            .ok_or(MoneyError::TooLarge)?;
         Ok(Money { cents: total, currency })
     }
 }

@@ -26,7 +26,10 @@ impl RfError {
 }
 
 fn clean(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 impl RfReference {
@@ -83,7 +86,10 @@ mod tests {
 
     #[test]
     fn worked_examples_from_the_standard() {
-        assert_eq!(RfReference::create("539007547034").unwrap().as_str(), "RF18539007547034");
+        assert_eq!(
+            RfReference::create("539007547034").unwrap().as_str(),
+            "RF18539007547034"
+        );
         assert_eq!(RfReference::create("INV2026A123").unwrap().as_str(), "RF31INV2026A123");
     }
 

@@ -82,7 +82,10 @@ impl DisplayStatus {
         }
     }
     pub fn is_payable(self) -> bool {
-        matches!(self, DisplayStatus::Open | DisplayStatus::Overdue | DisplayStatus::PartlyPaid)
+        matches!(
+            self,
+            DisplayStatus::Open | DisplayStatus::Overdue | DisplayStatus::PartlyPaid
+        )
     }
     /// Sort key: what needs attention first.
     pub fn rank(self) -> u8 {
@@ -166,12 +169,30 @@ mod tests {
     #[test]
     fn status_follows_open_amount_and_due_date() {
         let today = d("2026-11-22");
-        assert_eq!(DisplayStatus::of("open", 100, 100, d("2026-12-01"), today), DisplayStatus::Open);
-        assert_eq!(DisplayStatus::of("open", 100, 100, d("2026-11-21"), today), DisplayStatus::Overdue);
-        assert_eq!(DisplayStatus::of("open", 100, 40, d("2026-12-01"), today), DisplayStatus::PartlyPaid);
-        assert_eq!(DisplayStatus::of("open", 100, 40, d("2026-11-01"), today), DisplayStatus::Overdue);
-        assert_eq!(DisplayStatus::of("open", 100, 0, d("2026-11-01"), today), DisplayStatus::Paid);
-        assert_eq!(DisplayStatus::of("paid", 100, 0, d("2026-11-01"), today), DisplayStatus::Paid);
+        assert_eq!(
+            DisplayStatus::of("open", 100, 100, d("2026-12-01"), today),
+            DisplayStatus::Open
+        );
+        assert_eq!(
+            DisplayStatus::of("open", 100, 100, d("2026-11-21"), today),
+            DisplayStatus::Overdue
+        );
+        assert_eq!(
+            DisplayStatus::of("open", 100, 40, d("2026-12-01"), today),
+            DisplayStatus::PartlyPaid
+        );
+        assert_eq!(
+            DisplayStatus::of("open", 100, 40, d("2026-11-01"), today),
+            DisplayStatus::Overdue
+        );
+        assert_eq!(
+            DisplayStatus::of("open", 100, 0, d("2026-11-01"), today),
+            DisplayStatus::Paid
+        );
+        assert_eq!(
+            DisplayStatus::of("paid", 100, 0, d("2026-11-01"), today),
+            DisplayStatus::Paid
+        );
         assert!(!DisplayStatus::Paid.is_payable());
         assert!(DisplayStatus::Overdue.rank() < DisplayStatus::Open.rank());
     }

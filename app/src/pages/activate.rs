@@ -1,5 +1,5 @@
 //! `/activate`: first-time activation by customer number + postcode.
-use crate::ui::{use_shell, FlashBox, Field, Frame, Loading};
+use crate::ui::{use_shell, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use settle_domain::i18n::{t, Key};
 

@@ -12,10 +12,7 @@ use settle_domain::views::PaymentInstructions;
 pub fn InvoicePage() -> impl IntoView {
     let shell = use_shell();
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("number").unwrap_or_default(),
-        get_invoice,
-    );
+    let data = Resource::new(move || params.read().get("number").unwrap_or_default(), get_invoice);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

@@ -1,5 +1,5 @@
 //! `/login`: email + password, or a login link by email; links to activation and reset.
-use crate::ui::{use_shell, FlashBox, Field, Frame, Loading};
+use crate::ui::{use_shell, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::{t, Key};

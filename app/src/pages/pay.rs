@@ -2,7 +2,7 @@
 use crate::api::get_pay;
 use crate::pages::invoice::PaymentBox;
 use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, FlashBox, Field, Frame, Loading};
+use crate::ui::{date, money, use_shell, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use settle_domain::i18n::{t, Key};

@@ -1,7 +1,7 @@
 //! `/password/reset`: ask for a reset link; with `?token=` (reset or activation link), choose
 //! the new password.
 use crate::api::get_link_status;
-use crate::ui::{use_shell, FlashBox, Field, Frame, Loading};
+use crate::ui::{use_shell, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::{code_text, t, Key};

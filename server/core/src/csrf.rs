@@ -17,7 +17,10 @@ fn day(now: DateTime<Utc>) -> i64 {
 }
 
 fn anon_for_day(keys: &Keys, tenant_id: i64, day: i64) -> String {
-    format!("a{day}.{}", hmac_b64(&keys.csrf, &[b"anon", &tenant_id.to_be_bytes(), &day.to_be_bytes()]))
+    format!(
+        "a{day}.{}",
+        hmac_b64(&keys.csrf, &[b"anon", &tenant_id.to_be_bytes(), &day.to_be_bytes()])
+    )
 }
 
 pub fn anon_token(keys: &Keys, tenant_id: i64, now: DateTime<Utc>) -> String {

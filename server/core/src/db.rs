@@ -25,7 +25,10 @@ impl DatabaseUrl {
     }
     /// The SQLite file behind the URL, so its folder can be created before connecting.
     pub fn sqlite_path(&self) -> Option<&str> {
-        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let rest = self
+            .0
+            .strip_prefix("sqlite://")
+            .or_else(|| self.0.strip_prefix("sqlite:"))?;
         let path = rest.split('?').next().unwrap_or_default();
         (!path.is_empty() && path != ":memory:").then_some(path)
     }

@@ -96,10 +96,54 @@ struct CustomerSeed {
 }
 
 const CUSTOMERS: [CustomerSeed; 4] = [
-    CustomerSeed { tenant: "demo", number: "100001", name: "Jan de Vries", email: "demo@settle.test", postcode: "1011 AB", street: "Damrak 1", city: "Amsterdam", country: "NL", language: "nl", active: true },
-    CustomerSeed { tenant: "demo", number: "100002", name: "Petra Jansen", email: "other@settle.test", postcode: "3511 AA", street: "Oudegracht 10", city: "Utrecht", country: "NL", language: "nl", active: true },
-    CustomerSeed { tenant: "demo", number: "100003", name: "Kees Bakker", email: "kees@settle.test", postcode: "1234 AB", street: "Dorpsstraat 3", city: "Ergens", country: "NL", language: "nl", active: false },
-    CustomerSeed { tenant: "energie", number: "200001", name: "Klaus Müller", email: "kunde@settle.test", postcode: "10115", street: "Invalidenstraße 5", city: "Berlin", country: "DE", language: "de", active: true },
+    CustomerSeed {
+        tenant: "demo",
+        number: "100001",
+        name: "Jan de Vries",
+        email: "demo@settle.test",
+        postcode: "1011 AB",
+        street: "Damrak 1",
+        city: "Amsterdam",
+        country: "NL",
+        language: "nl",
+        active: true,
+    },
+    CustomerSeed {
+        tenant: "demo",
+        number: "100002",
+        name: "Petra Jansen",
+        email: "other@settle.test",
+        postcode: "3511 AA",
+        street: "Oudegracht 10",
+        city: "Utrecht",
+        country: "NL",
+        language: "nl",
+        active: true,
+    },
+    CustomerSeed {
+        tenant: "demo",
+        number: "100003",
+        name: "Kees Bakker",
+        email: "kees@settle.test",
+        postcode: "1234 AB",
+        street: "Dorpsstraat 3",
+        city: "Ergens",
+        country: "NL",
+        language: "nl",
+        active: false,
+    },
+    CustomerSeed {
+        tenant: "energie",
+        number: "200001",
+        name: "Klaus Müller",
+        email: "kunde@settle.test",
+        postcode: "10115",
+        street: "Invalidenstraße 5",
+        city: "Berlin",
+        country: "DE",
+        language: "de",
+        active: true,
+    },
 ];
 
 /// (customer, number, description, due in days from today, amount, open, has pdf)
@@ -107,25 +151,104 @@ type InvoiceSeed = (&'static str, &'static str, &'static str, i64, i64, i64, boo
 
 const INVOICES: [InvoiceSeed; 11] = [
     ("100001", "2026-0001", "Premie basisverzekering", -75, 13_245, 0, true),
-    ("100001", "2026-0002", "Premie basisverzekering", -45, 13_245, 13_245, false),
-    ("100001", "2026-0003", "Premie aanvullende verzekering", -15, 4_250, 4_250, false),
-    ("100001", "2026-0004", "Premie basisverzekering", 5, 13_245, 6_000, false),
-    ("100001", "2026-0005", "Premie basisverzekering", 15, 13_245, 13_245, false),
-    ("100001", "2026-0006", "Premie tandartsverzekering", 45, 2_195, 2_195, false),
-    ("100002", "2026-1001", "Premie basisverzekering", -20, 12_995, 12_995, false),
-    ("100002", "2026-1002", "Premie basisverzekering", 10, 12_995, 12_995, false),
+    (
+        "100001",
+        "2026-0002",
+        "Premie basisverzekering",
+        -45,
+        13_245,
+        13_245,
+        false,
+    ),
+    (
+        "100001",
+        "2026-0003",
+        "Premie aanvullende verzekering",
+        -15,
+        4_250,
+        4_250,
+        false,
+    ),
+    (
+        "100001",
+        "2026-0004",
+        "Premie basisverzekering",
+        5,
+        13_245,
+        6_000,
+        false,
+    ),
+    (
+        "100001",
+        "2026-0005",
+        "Premie basisverzekering",
+        15,
+        13_245,
+        13_245,
+        false,
+    ),
+    (
+        "100001",
+        "2026-0006",
+        "Premie tandartsverzekering",
+        45,
+        2_195,
+        2_195,
+        false,
+    ),
+    (
+        "100002",
+        "2026-1001",
+        "Premie basisverzekering",
+        -20,
+        12_995,
+        12_995,
+        false,
+    ),
+    (
+        "100002",
+        "2026-1002",
+        "Premie basisverzekering",
+        10,
+        12_995,
+        12_995,
+        false,
+    ),
     ("200001", "R-2026-501", "Abschlag Strom", -40, 8_900, 0, false),
     ("200001", "R-2026-502", "Abschlag Strom", -10, 8_900, 8_900, false),
-    ("200001", "R-2026-503", "Abschlag Strom und Gas", 20, 14_750, 14_750, false),
+    (
+        "200001",
+        "R-2026-503",
+        "Abschlag Strom und Gas",
+        20,
+        14_750,
+        14_750,
+        false,
+    ),
 ];
 
 pub fn logins() -> Vec<DemoLogin> {
     vec![
-        DemoLogin { tenant: "demo (http://localhost:3000)", what: "debtor demo@settle.test / demo-password-1 (6 invoices)" },
-        DemoLogin { tenant: "demo (http://localhost:3000)", what: "debtor other@settle.test / demo-password-1" },
-        DemoLogin { tenant: "demo (http://localhost:3000)", what: "activation: customer number 100003, postcode 1234 AB" },
-        DemoLogin { tenant: "demo (http://localhost:3000)", what: "payment link /pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7" },
-        DemoLogin { tenant: "energie (http://energie.localhost:3000)", what: "debtor kunde@settle.test / demo-password-1" },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000)",
+            what: "debtor demo@settle.test / demo-password-1 (6 invoices)",
+        },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000)",
+            what: "debtor other@settle.test / demo-password-1",
+        },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000)",
+            what: "activation: customer number 100003, postcode 1234 AB",
+        },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000)",
+            what: "payment link /pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7",
+        },
+        DemoLogin {
+            tenant: "energie (http://energie.localhost:3000)",
+            what: "debtor kunde@settle.test / demo-password-1",
+        },
     ]
 }
 
@@ -154,7 +277,11 @@ async fn tenant_id<C: ConnectionTrait>(db: &C, slug: &str) -> Result<i64, DbErr>
 }
 
 async fn seed_tenant<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, t: &TenantSeed) -> Result<(), DbErr> {
-    let id = match tenant::Entity::find().filter(tenant::Column::Slug.eq(t.slug)).one(db).await? {
+    let id = match tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(t.slug))
+        .one(db)
+        .await?
+    {
         Some(row) => row.id,
         None => {
             tenant::ActiveModel {
@@ -183,7 +310,11 @@ async fn seed_tenant<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, t: &TenantS
         }
     };
     for host in t.hosts {
-        if tenant_host::Entity::find_by_id(host.to_string()).one(db).await?.is_none() {
+        if tenant_host::Entity::find_by_id(host.to_string())
+            .one(db)
+            .await?
+            .is_none()
+        {
             tenant_host::ActiveModel {
                 hostname: Set(host.to_string()),
                 tenant_id: Set(id),
@@ -195,7 +326,12 @@ async fn seed_tenant<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, t: &TenantS
     Ok(())
 }
 
-async fn seed_customer<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, c: &CustomerSeed, hash: &str) -> Result<(), DbErr> {
+async fn seed_customer<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    c: &CustomerSeed,
+    hash: &str,
+) -> Result<(), DbErr> {
     let tid = tenant_id(db, c.tenant).await?;
     let existing = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(tid))
@@ -353,7 +489,11 @@ fn demo_pdf(number: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }

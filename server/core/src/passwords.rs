@@ -46,7 +46,9 @@ impl Hasher {
         let _permit = self.permit().await?;
         let pw = password.to_string();
         let real = stored.is_some();
-        let hash = stored.map(str::to_string).unwrap_or_else(|| self.dummy_hash.to_string());
+        let hash = stored
+            .map(str::to_string)
+            .unwrap_or_else(|| self.dummy_hash.to_string());
         let ok = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
                 .map(|parsed| Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok())

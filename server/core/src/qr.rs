@@ -2,8 +2,8 @@
 use qrcode::{EcLevel, QrCode, Version};
 
 pub fn epc_svg(payload: &str) -> anyhow::Result<String> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-        .map_err(|e| anyhow::anyhow!("qr: {e}"))?;
+    let code =
+        QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| anyhow::anyhow!("qr: {e}"))?;
     match code.version() {
         Version::Normal(v) if v <= 13 => {}
         other => anyhow::bail!("EPC QR needs version <= 13, payload needs {other:?}"),
@@ -19,7 +19,9 @@ pub fn epc_svg(payload: &str) -> anyhow::Result<String> {
 mod tests {
     #[test]
     fn renders_svg_for_a_typical_payload() {
-        let svg = super::epc_svg("BCD\n002\n1\nSCT\n\nVoorbeeld N.V.\nNL91ABNA0417164300\nEUR123.45\n\nRF18539007547034").unwrap();
+        let svg =
+            super::epc_svg("BCD\n002\n1\nSCT\n\nVoorbeeld N.V.\nNL91ABNA0417164300\nEUR123.45\n\nRF18539007547034")
+                .unwrap();
         assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
         assert!(svg.contains("<svg"));
     }

@@ -31,9 +31,11 @@ impl Default for Throttle {
         // stay available).
         Self {
             per_ip: Arc::new(RateLimiter::keyed(quota(30, 20))),
-            per_account: Arc::new(RateLimiter::keyed(Quota::with_period(std::time::Duration::from_secs(180))
-                .unwrap_or_else(|| quota(1, 1))
-                .allow_burst(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN)))),
+            per_account: Arc::new(RateLimiter::keyed(
+                Quota::with_period(std::time::Duration::from_secs(180))
+                    .unwrap_or_else(|| quota(1, 1))
+                    .allow_burst(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN)),
+            )),
         }
     }
 }

@@ -35,13 +35,29 @@ async fn login_returns_to_the_page_asked_for_but_never_elsewhere() {
     let app = spawn_app().await;
     let csrf = app.csrf("/login").await;
     let res = app
-        .post("/login", &[("csrf", &csrf), ("email", "demo@settle.test"), ("password", "demo-password-1"), ("next", "//evil.example")])
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", "demo@settle.test"),
+                ("password", "demo-password-1"),
+                ("next", "//evil.example"),
+            ],
+        )
         .await;
     assert_eq!(location(&res), "/");
     let app2 = spawn_app().await;
     let csrf = app2.csrf("/login").await;
     let res = app2
-        .post("/login", &[("csrf", &csrf), ("email", "demo@settle.test"), ("password", "demo-password-1"), ("next", "/invoices/2026-0003")])
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("email", "demo@settle.test"),
+                ("password", "demo-password-1"),
+                ("next", "/invoices/2026-0003"),
+            ],
+        )
         .await;
     assert_eq!(location(&res), "/invoices/2026-0003");
     app.cleanup().await;
@@ -56,7 +72,10 @@ async fn repeated_failures_on_one_account_are_throttled() {
     }
     app.login("demo@settle.test", "demo-password-1").await;
     let page = app.html("/login").await;
-    assert!(page.contains("Te veel pogingen"), "the right password is refused while throttled");
+    assert!(
+        page.contains("Te veel pogingen"),
+        "the right password is refused while throttled"
+    );
     assert_eq!(app.get("/invoices").await.status(), 302);
     app.cleanup().await;
 }
@@ -65,14 +84,26 @@ async fn repeated_failures_on_one_account_are_throttled() {
 async fn activation_sends_a_link_only_when_number_and_postcode_match() {
     let app = spawn_app().await;
     let csrf = app.csrf("/activate").await;
-    let res = app.post("/activate", &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "9999 ZZ")]).await;
+    let res = app
+        .post(
+            "/activate",
+            &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "9999 ZZ")],
+        )
+        .await;
     assert_eq!(res.status(), 303);
     let mismatch_page = app.html("/activate").await;
     assert_eq!(app.mails_to("kees@settle.test").await, 0);
-    app.post("/activate", &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "1234ab")]).await;
+    app.post(
+        "/activate",
+        &[("csrf", &csrf), ("customer_number", "100003"), ("postcode", "1234ab")],
+    )
+    .await;
     let match_page = app.html("/activate").await;
     assert!(match_page.contains("Als de gegevens kloppen"));
-    assert!(mismatch_page.contains("Als de gegevens kloppen"), "same answer either way");
+    assert!(
+        mismatch_page.contains("Als de gegevens kloppen"),
+        "same answer either way"
+    );
     let mail = app.last_mail_to("kees@settle.test").await.expect("activation mail");
     let link = link_in(&mail.body_text);
     assert!(link.starts_with("/password/reset?token="));
@@ -80,10 +111,27 @@ async fn activation_sends_a_link_only_when_number_and_postcode_match() {
     // Too-short password: field error, nothing changes; then a good one logs in.
     let csrf = app.csrf(&link).await;
     let token = link.split("token=").nth(1).unwrap().to_string();
-    app.post("/password/reset", &[("csrf", &csrf), ("token", &token), ("password", "kort"), ("confirm", "kort")]).await;
+    app.post(
+        "/password/reset",
+        &[
+            ("csrf", &csrf),
+            ("token", &token),
+            ("password", "kort"),
+            ("confirm", "kort"),
+        ],
+    )
+    .await;
     assert!(app.html(&link).await.contains("minstens 8 tekens"));
     let res = app
-        .post("/password/reset", &[("csrf", &csrf), ("token", &token), ("password", "paarse olifant"), ("confirm", "paarse olifant")])
+        .post(
+            "/password/reset",
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", "paarse olifant"),
+                ("confirm", "paarse olifant"),
+            ],
+        )
         .await;
     assert_eq!(location(&res), "/");
     assert!(app.html("/").await.contains("Kees Bakker"));
@@ -96,7 +144,11 @@ async fn activation_sends_a_link_only_when_number_and_postcode_match() {
 async fn activation_rejects_malformed_input_with_field_errors() {
     let app = spawn_app().await;
     let csrf = app.csrf("/activate").await;
-    app.post("/activate", &[("csrf", &csrf), ("customer_number", "<script>"), ("postcode", "")]).await;
+    app.post(
+        "/activate",
+        &[("csrf", &csrf), ("customer_number", "<script>"), ("postcode", "")],
+    )
+    .await;
     let page = app.html("/activate").await;
     assert!(page.contains("f-customer_number-error"));
     assert!(page.contains("value=\"&lt;script&gt;\"") || page.contains("value=\"<script>\"") == false);
@@ -108,7 +160,8 @@ async fn activation_rejects_malformed_input_with_field_errors() {
 async fn login_link_is_not_used_by_a_get_works_once_and_expires() {
     let app = spawn_app().await;
     let csrf = app.csrf("/login").await;
-    app.post("/login/link", &[("csrf", &csrf), ("email", "DEMO@settle.test ")]).await;
+    app.post("/login/link", &[("csrf", &csrf), ("email", "DEMO@settle.test ")])
+        .await;
     assert!(app.html("/login").await.contains("inloglink gestuurd"));
     let link = link_in(&app.last_mail_to("demo@settle.test").await.expect("mail").body_text);
     let token = link.split("token=").nth(1).unwrap().to_string();
@@ -128,11 +181,33 @@ async fn login_link_is_not_used_by_a_get_works_once_and_expires() {
 
     // A fresh link expires after 10 minutes.
     let fresh_client = crate::support::client();
-    let csrf = csrf_in(&fresh_client.get(app.url("/login")).send().await.unwrap().text().await.unwrap()).unwrap();
-    fresh_client.post(app.url("/login/link")).form(&[("csrf", csrf.as_str()), ("email", "demo@settle.test")]).send().await.unwrap();
+    let csrf = csrf_in(
+        &fresh_client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    fresh_client
+        .post(app.url("/login/link"))
+        .form(&[("csrf", csrf.as_str()), ("email", "demo@settle.test")])
+        .send()
+        .await
+        .unwrap();
     let link = link_in(&app.last_mail_to("demo@settle.test").await.unwrap().body_text);
     app.state.clock.advance(Duration::minutes(11));
-    let page = fresh_client.get(app.url(&link)).send().await.unwrap().text().await.unwrap();
+    let page = fresh_client
+        .get(app.url(&link))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("link-invalid"));
     app.cleanup().await;
 }
@@ -141,7 +216,9 @@ async fn login_link_is_not_used_by_a_get_works_once_and_expires() {
 async fn unknown_email_gets_the_same_link_answer_and_no_mail() {
     let app = spawn_app().await;
     let csrf = app.csrf("/login").await;
-    let res = app.post("/login/link", &[("csrf", &csrf), ("email", "nobody@settle.test")]).await;
+    let res = app
+        .post("/login/link", &[("csrf", &csrf), ("email", "nobody@settle.test")])
+        .await;
     assert_eq!(location(&res), "/login");
     assert!(app.html("/login").await.contains("inloglink gestuurd"));
     assert_eq!(app.mails_to("nobody@settle.test").await, 0);
@@ -154,7 +231,11 @@ async fn idle_sessions_expire_and_logout_ends_the_session_on_the_server() {
     app.login("demo@settle.test", "demo-password-1").await;
     assert_eq!(app.get("/invoices").await.status(), 200);
     app.state.clock.advance(Duration::minutes(31));
-    assert_eq!(app.get("/invoices").await.status(), 302, "30 idle minutes end the session");
+    assert_eq!(
+        app.get("/invoices").await.status(),
+        302,
+        "30 idle minutes end the session"
+    );
 
     app.login("demo@settle.test", "demo-password-1").await;
     let csrf = app.csrf("/").await;

@@ -5,7 +5,10 @@ fn settle(env: &[(&str, &str)]) -> std::process::Output {
     let dir = std::env::temp_dir().join(format!("settle-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_settle"));
-    cmd.arg("migrate").current_dir(&dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.arg("migrate")
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     for (k, v) in env {
         cmd.env(k, v);
     }

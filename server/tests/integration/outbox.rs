@@ -54,7 +54,13 @@ async fn queued_mail_is_delivered_over_smtp_once() {
     let id = enqueue_email(
         &app.state.db,
         now,
-        Email { tenant_id: 1, to: "demo@settle.test", subject: "Test subject".into(), body_text: "Hallo".into(), dedupe_key: None },
+        Email {
+            tenant_id: 1,
+            to: "demo@settle.test",
+            subject: "Test subject".into(),
+            body_text: "Hallo".into(),
+            dedupe_key: None,
+        },
     )
     .await
     .unwrap();
@@ -67,7 +73,11 @@ async fn queued_mail_is_delivered_over_smtp_once() {
     assert!(data.contains("Subject: Test subject") && data.contains("Hallo"));
     let stored = row::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(stored.status, "sent");
-    assert_eq!(dispatch_due(&app.state.db, &mailer, now).await.unwrap(), 0, "never twice");
+    assert_eq!(
+        dispatch_due(&app.state.db, &mailer, now).await.unwrap(),
+        0,
+        "never twice"
+    );
     app.cleanup().await;
 }
 
@@ -78,11 +88,21 @@ async fn an_unreachable_smtp_server_means_retry_later_not_loss() {
     let id = enqueue_email(
         &app.state.db,
         now,
-        Email { tenant_id: 1, to: "demo@settle.test", subject: "Retry me".into(), body_text: "x".into(), dedupe_key: None },
+        Email {
+            tenant_id: 1,
+            to: "demo@settle.test",
+            subject: "Retry me".into(),
+            body_text: "x".into(),
+            dedupe_key: None,
+        },
     )
     .await
     .unwrap();
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{closed}"), "Settle <no-reply@settle.test>").unwrap();
     assert_eq!(dispatch_due(&app.state.db, &mailer, now).await.unwrap(), 0);
     let stored = row::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();

@@ -7,10 +7,22 @@ async fn the_host_decides_the_tenant_and_unknown_hosts_get_a_bare_404() {
     let demo = app.html("/login").await;
     assert!(demo.contains("Zorgverzekeraar Demo"));
     assert!(demo.contains("lang=\"nl\""));
-    let energie = app.client.get(app.url("/login")).header("Host", "energie.localhost:3000").send().await.unwrap();
+    let energie = app
+        .client
+        .get(app.url("/login"))
+        .header("Host", "energie.localhost:3000")
+        .send()
+        .await
+        .unwrap();
     let html = energie.text().await.unwrap();
     assert!(html.contains("Energie Demo") && html.contains("lang=\"de\""));
-    let unknown = app.client.get(app.url("/login")).header("Host", "evil.example").send().await.unwrap();
+    let unknown = app
+        .client
+        .get(app.url("/login"))
+        .header("Host", "evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
     let body = unknown.text().await.unwrap();
     assert!(!body.contains("Demo"), "reveals no tenant");
@@ -36,7 +48,13 @@ async fn debtor_cannot_read_another_tenants_invoice_or_use_a_session_there() {
     let res = app.client.get(app.url("/invoices/R-2026-502")).send().await.unwrap();
     assert_eq!(res.status(), 404);
     // The demo session cookie sent to the energie host does not log in there.
-    let res = app.client.get(app.url("/invoices")).header("Host", "energie.localhost").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/invoices"))
+        .header("Host", "energie.localhost")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 302);
     app.cleanup().await;
 }
@@ -113,14 +131,29 @@ async fn step_up_code_opens_a_limited_session_and_wrong_codes_burn_it() {
     assert_eq!(code.len(), 6);
     for _ in 0..5 {
         let wrong = if code == "111111" { "222222" } else { "111111" };
-        app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", wrong)]).await;
+        app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", wrong)])
+            .await;
     }
-    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)]).await;
-    assert_eq!(app.get("/invoices").await.status(), 302, "five wrong tries burnt the code");
+    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(
+        app.get("/invoices").await.status(),
+        302,
+        "five wrong tries burnt the code"
+    );
 
     app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
-    let code: String = app.last_mail_to("demo@settle.test").await.unwrap().subject.chars().filter(|c| c.is_ascii_digit()).collect();
-    let res = app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)]).await;
+    let code: String = app
+        .last_mail_to("demo@settle.test")
+        .await
+        .unwrap()
+        .subject
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    let res = app
+        .post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
+        .await;
     assert_eq!(location(&res), "/");
     let html = app.html("/").await;
     assert!(html.contains("betaallink"), "the step-up session says it is limited");
@@ -131,8 +164,8 @@ async fn step_up_code_opens_a_limited_session_and_wrong_codes_burn_it() {
 #[tokio::test]
 async fn a_settled_invoice_ends_its_payment_link() {
     use settle_core::entities::invoice;
-    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use settle_core::sea_orm::sea_query::Expr;
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = spawn_app().await;
     invoice::Entity::update_many()
         .col_expr(invoice::Column::OpenCents, Expr::value(0i64))

@@ -4,7 +4,16 @@ use crate::support::*;
 #[tokio::test]
 async fn a_form_post_without_a_valid_token_changes_nothing() {
     let app = spawn_app().await;
-    let res = app.post("/login", &[("csrf", "forged"), ("email", "demo@settle.test"), ("password", "demo-password-1")]).await;
+    let res = app
+        .post(
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("email", "demo@settle.test"),
+                ("password", "demo-password-1"),
+            ],
+        )
+        .await;
     assert_eq!(location(&res), "/login");
     assert!(app.html("/login").await.contains("Het formulier was verlopen"));
     assert_eq!(app.get("/invoices").await.status(), 302, "not logged in");
@@ -25,7 +34,11 @@ async fn cross_site_posts_are_refused_before_any_handler() {
         .client
         .post(app.url("/login"))
         .header("Sec-Fetch-Site", "cross-site")
-        .form(&[("csrf", csrf.as_str()), ("email", "demo@settle.test"), ("password", "demo-password-1")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "demo@settle.test"),
+            ("password", "demo-password-1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -34,7 +47,11 @@ async fn cross_site_posts_are_refused_before_any_handler() {
         .client
         .post(app.url("/login"))
         .header("Origin", "https://evil.example")
-        .form(&[("csrf", csrf.as_str()), ("email", "demo@settle.test"), ("password", "demo-password-1")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "demo@settle.test"),
+            ("password", "demo-password-1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -50,16 +67,34 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
     let h = res.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'nonce-"));
-    assert!(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert!(
+        csp.contains("object-src 'none'") && csp.contains("base-uri 'none'") && csp.contains("frame-ancestors 'none'")
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["cache-control"], "no-store");
     assert!(h.get("strict-transport-security").is_none(), "http tenant: no HSTS");
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
     let html = res.text().await.unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry this response's nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry this response's nonce"
+    );
     let second = app.get("/login").await;
-    assert!(!second.headers()["content-security-policy"].to_str().unwrap().contains(&nonce), "a fresh nonce per response");
+    assert!(
+        !second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(&nonce),
+        "a fresh nonce per response"
+    );
     app.cleanup().await;
 }
 
@@ -77,9 +112,21 @@ async fn https_tenants_get_host_prefixed_secure_cookies_and_hsts() {
         .unwrap();
     app.state.tenants.clear();
     let res = app.login("demo@settle.test", "demo-password-1").await;
-    let cookies: Vec<String> = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
-    let session = cookies.iter().find(|c| c.starts_with("__Host-settle=")).expect("__Host- session cookie");
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-settle="))
+        .expect("__Host- session cookie");
     assert!(session.contains("Secure") && session.contains("HttpOnly") && session.contains("Path=/"));
-    assert!(app.get("/login").await.headers().contains_key("strict-transport-security"));
+    assert!(app
+        .get("/login")
+        .await
+        .headers()
+        .contains_key("strict-transport-security"));
     app.cleanup().await;
 }

@@ -11,9 +11,7 @@ use crate::throttle::Action;
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{normalize_postcode, CustomerNumber, EmailAddress};
 use settle_domain::locale::Locale;
@@ -101,12 +99,30 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
                 .filter(portal_account::Column::Id.eq(account.id))
                 .exec(&tx)
                 .await?;
-            audit::record(&tx, now, c.tenant.id, Some(customer.id), "debtor", "login", json!({"method": "password"})).await?;
+            audit::record(
+                &tx,
+                now,
+                c.tenant.id,
+                Some(customer.id),
+                "debtor",
+                "login",
+                json!({"method": "password"}),
+            )
+            .await?;
             tx.commit().await?;
             Ok(DebtorScope::new(c.tenant.id, customer.id, AuthLevel::Full))
         }
         Some((_, customer)) => {
-            audit::record(&state.db, now, c.tenant.id, Some(customer.id), "debtor", "login_failed", json!({})).await?;
+            audit::record(
+                &state.db,
+                now,
+                c.tenant.id,
+                Some(customer.id),
+                "debtor",
+                "login_failed",
+                json!({}),
+            )
+            .await?;
             Err(failed())
         }
         None => Err(failed()),
@@ -136,12 +152,30 @@ pub async fn request_activation(
         .await?;
     let Some(customer) = found else { return Ok(()) };
     if !tokens::constant_time_eq(&normalize_postcode(&customer.postcode), &postcode) {
-        audit::record(&state.db, now, c.tenant.id, Some(customer.id), "debtor", "activation_mismatch", json!({})).await?;
+        audit::record(
+            &state.db,
+            now,
+            c.tenant.id,
+            Some(customer.id),
+            "debtor",
+            "activation_mismatch",
+            json!({}),
+        )
+        .await?;
         return Ok(());
     }
     let Some(email) = customer.email.clone().and_then(|e| EmailAddress::parse(&e).ok()) else {
         // No email on file: codes by SMS come with the SMS channel; the answer stays the same.
-        audit::record(&state.db, now, c.tenant.id, Some(customer.id), "debtor", "activation_no_email", json!({})).await?;
+        audit::record(
+            &state.db,
+            now,
+            c.tenant.id,
+            Some(customer.id),
+            "debtor",
+            "activation_no_email",
+            json!({}),
+        )
+        .await?;
         return Ok(());
     };
     let tx = state.db.begin().await?;
@@ -171,10 +205,36 @@ pub async fn request_activation(
     if account.disabled {
         return Ok(());
     }
-    let token = issue_token(&tx, now, c.tenant.id, customer.id, "set_password", None, Duration::minutes(SET_PASSWORD_TTL)).await?;
+    let token = issue_token(
+        &tx,
+        now,
+        c.tenant.id,
+        customer.id,
+        "set_password",
+        None,
+        Duration::minutes(SET_PASSWORD_TTL),
+    )
+    .await?;
     let link = c.tenant.link(&format!("/password/reset?token={}", token));
-    mails::queue(&tx, now, c.tenant, &account.email, mail_locale(&customer, c.locale), Kind::SetPassword { link: &link }).await?;
-    audit::record(&tx, now, c.tenant.id, Some(customer.id), "debtor", "activation_requested", json!({})).await?;
+    mails::queue(
+        &tx,
+        now,
+        c.tenant,
+        &account.email,
+        mail_locale(&customer, c.locale),
+        Kind::SetPassword { link: &link },
+    )
+    .await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(customer.id),
+        "debtor",
+        "activation_requested",
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -190,9 +250,26 @@ pub async fn request_login_link(state: &AppState, c: &Caller<'_>, email: &str) -
         return Ok(());
     }
     let tx = state.db.begin().await?;
-    let token = issue_token(&tx, now, c.tenant.id, customer.id, "magic_link", None, Duration::minutes(LOGIN_LINK_TTL)).await?;
+    let token = issue_token(
+        &tx,
+        now,
+        c.tenant.id,
+        customer.id,
+        "magic_link",
+        None,
+        Duration::minutes(LOGIN_LINK_TTL),
+    )
+    .await?;
     let link = c.tenant.link(&format!("/login/link?token={token}"));
-    mails::queue(&tx, now, c.tenant, &account.email, mail_locale(&customer, c.locale), Kind::LoginLink { link: &link }).await?;
+    mails::queue(
+        &tx,
+        now,
+        c.tenant,
+        &account.email,
+        mail_locale(&customer, c.locale),
+        Kind::LoginLink { link: &link },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -205,9 +282,26 @@ pub async fn request_password_reset(state: &AppState, c: &Caller<'_>, email: &st
         return Ok(());
     };
     let tx = state.db.begin().await?;
-    let token = issue_token(&tx, now, c.tenant.id, customer.id, "password_reset", None, Duration::minutes(RESET_TTL)).await?;
+    let token = issue_token(
+        &tx,
+        now,
+        c.tenant.id,
+        customer.id,
+        "password_reset",
+        None,
+        Duration::minutes(RESET_TTL),
+    )
+    .await?;
     let link = c.tenant.link(&format!("/password/reset?token={token}"));
-    mails::queue(&tx, now, c.tenant, &account.email, mail_locale(&customer, c.locale), Kind::PasswordReset { link: &link }).await?;
+    mails::queue(
+        &tx,
+        now,
+        c.tenant,
+        &account.email,
+        mail_locale(&customer, c.locale),
+        Kind::PasswordReset { link: &link },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -290,12 +384,22 @@ pub(crate) async fn consume_token<C: ConnectionTrait>(db: &C, now: DateTime<Utc>
 /// Whether a set-password/reset link is still good, for showing the form (does not consume).
 pub async fn password_token_is_live(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<bool> {
     let now = state.clock.now();
-    Ok(find_live_token(&state.db, now, tenant.id, raw, &["set_password", "password_reset"]).await?.is_some())
+    Ok(
+        find_live_token(&state.db, now, tenant.id, raw, &["set_password", "password_reset"])
+            .await?
+            .is_some(),
+    )
 }
 
 /// Sets the password from a set-password or reset link, ends every other session of the
 /// debtor, and logs them in.
-pub async fn set_password(state: &AppState, c: &Caller<'_>, raw: &str, password: &str, confirm: &str) -> ServiceResult<DebtorScope> {
+pub async fn set_password(
+    state: &AppState,
+    c: &Caller<'_>,
+    raw: &str,
+    password: &str,
+    confirm: &str,
+) -> ServiceResult<DebtorScope> {
     if let Err(problem) = check_new_password(password) {
         return Err(ServiceError::invalid("password", problem.code()));
     }
@@ -329,7 +433,16 @@ pub async fn set_password(state: &AppState, c: &Caller<'_>, raw: &str, password:
     active.last_login_at = Set(Some(now));
     active.update(&tx).await?;
     kill_sessions(&tx, c.tenant.id, token.customer_id).await?;
-    audit::record(&tx, now, c.tenant.id, Some(token.customer_id), "debtor", "password_set", json!({"purpose": token.purpose})).await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(token.customer_id),
+        "debtor",
+        "password_set",
+        json!({"purpose": token.purpose}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(DebtorScope::new(c.tenant.id, token.customer_id, AuthLevel::Full))
 }
@@ -338,14 +451,18 @@ pub async fn set_password(state: &AppState, c: &Caller<'_>, raw: &str, password:
 /// because mail scanners fetch links).
 pub async fn login_link_is_live(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<bool> {
     let now = state.clock.now();
-    Ok(find_live_token(&state.db, now, tenant.id, raw, &["magic_link"]).await?.is_some())
+    Ok(find_live_token(&state.db, now, tenant.id, raw, &["magic_link"])
+        .await?
+        .is_some())
 }
 
 pub async fn consume_login_link(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<DebtorScope> {
     throttle(state, c, Action::CodeEntry, None)?;
     let now = state.clock.now();
     let invalid = || ServiceError::invalid("form", "link_invalid");
-    let token = find_live_token(&state.db, now, c.tenant.id, raw, &["magic_link"]).await?.ok_or_else(invalid)?;
+    let token = find_live_token(&state.db, now, c.tenant.id, raw, &["magic_link"])
+        .await?
+        .ok_or_else(invalid)?;
     let tx = state.db.begin().await?;
     if !consume_token(&tx, now, token.id).await? {
         return Err(invalid());
@@ -358,7 +475,16 @@ pub async fn consume_login_link(state: &AppState, c: &Caller<'_>, raw: &str) -> 
     if account.is_none_or(|a| a.disabled) {
         return Err(invalid());
     }
-    audit::record(&tx, now, c.tenant.id, Some(token.customer_id), "debtor", "login", json!({"method": "link"})).await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(token.customer_id),
+        "debtor",
+        "login",
+        json!({"method": "link"}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(DebtorScope::new(c.tenant.id, token.customer_id, AuthLevel::Full))
 }
@@ -373,7 +499,16 @@ pub async fn kill_sessions<C: ConnectionTrait>(db: &C, tenant_id: i64, customer_
 }
 
 pub async fn record_logout(state: &AppState, scope: &DebtorScope) -> ServiceResult<()> {
-    audit::record(&state.db, state.clock.now(), scope.tenant_id(), Some(scope.customer_id()), "debtor", "logout", json!({})).await?;
+    audit::record(
+        &state.db,
+        state.clock.now(),
+        scope.tenant_id(),
+        Some(scope.customer_id()),
+        "debtor",
+        "logout",
+        json!({}),
+    )
+    .await?;
     Ok(())
 }
 

@@ -10,7 +10,9 @@ use settle_domain::epc::{EpcTransfer, Remittance};
 use settle_domain::iban::{Bic, Iban};
 use settle_domain::money::{Currency, Money};
 use settle_domain::rf::RfReference;
-use settle_domain::views::{DashboardView, DisplayStatus, InvoiceDetail, InvoiceSummary, LineView, PaymentInstructions};
+use settle_domain::views::{
+    DashboardView, DisplayStatus, InvoiceDetail, InvoiceSummary, LineView, PaymentInstructions,
+};
 
 fn money(cents: i64, currency: &str) -> Money {
     Money {
@@ -31,7 +33,11 @@ pub fn summary(row: &invoice::Model, today: NaiveDate) -> InvoiceSummary {
 }
 
 /// Open invoices first (overdue before the rest), then by due date, newest last within a group.
-pub async fn list<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: NaiveDate) -> ServiceResult<Vec<InvoiceSummary>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: &DebtorScope,
+    today: NaiveDate,
+) -> ServiceResult<Vec<InvoiceSummary>> {
     let rows = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
         .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
@@ -48,11 +54,19 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: NaiveD
     Ok(list)
 }
 
-pub async fn dashboard<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: NaiveDate) -> ServiceResult<DashboardView> {
+pub async fn dashboard<C: ConnectionTrait>(
+    db: &C,
+    scope: &DebtorScope,
+    today: NaiveDate,
+) -> ServiceResult<DashboardView> {
     let list = list(db, scope, today).await?;
     let payable: Vec<&InvoiceSummary> = list.iter().filter(|s| s.status.is_payable()).collect();
     let sum = |items: &[&InvoiceSummary]| Money::eur(items.iter().map(|s| s.open.cents).sum());
-    let overdue: Vec<&InvoiceSummary> = payable.iter().copied().filter(|s| s.status == DisplayStatus::Overdue).collect();
+    let overdue: Vec<&InvoiceSummary> = payable
+        .iter()
+        .copied()
+        .filter(|s| s.status == DisplayStatus::Overdue)
+        .collect();
     let next = payable
         .iter()
         .filter(|s| s.due_date >= today)
@@ -67,7 +81,11 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, scope: &DebtorScope, today: N
     })
 }
 
-pub(crate) async fn find_scoped<C: ConnectionTrait>(db: &C, scope: &DebtorScope, number: &str) -> ServiceResult<invoice::Model> {
+pub(crate) async fn find_scoped<C: ConnectionTrait>(
+    db: &C,
+    scope: &DebtorScope,
+    number: &str,
+) -> ServiceResult<invoice::Model> {
     invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
         .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
@@ -118,9 +136,11 @@ pub fn payment_instructions(
         return Ok(None);
     }
     let t = &tenant.row;
-    let iban = Iban::parse(&t.creditor_iban).map_err(|e| ServiceError::Internal(anyhow::anyhow!("tenant IBAN: {e}")))?;
+    let iban =
+        Iban::parse(&t.creditor_iban).map_err(|e| ServiceError::Internal(anyhow::anyhow!("tenant IBAN: {e}")))?;
     let bic = t.creditor_bic.as_deref().and_then(|b| Bic::parse(b).ok());
-    let reference = RfReference::parse(&row.rf_reference).map_err(|e| ServiceError::Internal(anyhow::anyhow!("reference: {e}")))?;
+    let reference =
+        RfReference::parse(&row.rf_reference).map_err(|e| ServiceError::Internal(anyhow::anyhow!("reference: {e}")))?;
     let transfer = EpcTransfer {
         bic: bic.clone(),
         beneficiary: t.creditor_legal_name.clone(),
@@ -130,7 +150,9 @@ pub fn payment_instructions(
         remittance: Remittance::Structured(reference.clone()),
         info: None,
     };
-    let payload = transfer.payload().map_err(|e| ServiceError::Internal(anyhow::anyhow!("epc: {e}")))?;
+    let payload = transfer
+        .payload()
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("epc: {e}")))?;
     Ok(Some(PaymentInstructions {
         beneficiary: t.creditor_legal_name.clone(),
         iban: iban.grouped(),

@@ -24,7 +24,17 @@ pub const STEP_UP_MAX_ATTEMPTS: i32 = 5;
 
 pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoice::Model) -> ServiceResult<String> {
     let t = tokens::new_link_token();
-    insert_token(db, now, inv.tenant_id, inv.customer_id, "pay_link", Some(inv.id), Duration::days(PAY_LINK_DAYS), &t.hash).await?;
+    insert_token(
+        db,
+        now,
+        inv.tenant_id,
+        inv.customer_id,
+        "pay_link",
+        Some(inv.id),
+        Duration::days(PAY_LINK_DAYS),
+        &t.hash,
+    )
+    .await?;
     Ok(t.raw)
 }
 
@@ -36,7 +46,9 @@ struct Link {
 /// A link is good while unexpired, unrevoked and its invoice still open.
 async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
     let now = state.clock.now();
-    let token = find_live_token(&state.db, now, tenant.id, raw, &["pay_link"]).await?.ok_or(ServiceError::NotFound)?;
+    let token = find_live_token(&state.db, now, tenant.id, raw, &["pay_link"])
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let invoice = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
         .filter(invoice::Column::CustomerId.eq(token.customer_id))
@@ -79,7 +91,12 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
 /// "This is me": a 6-digit code to the email on file. Returns where it went, masked.
 pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<String> {
     let link = live_link(state, c.tenant, raw).await?;
-    if !state.throttle.check(Action::LinkRequest, c.tenant.id, c.ip, Some(&format!("pay:{}", link.token.id))) {
+    if !state.throttle.check(
+        Action::LinkRequest,
+        c.tenant.id,
+        c.ip,
+        Some(&format!("pay:{}", link.token.id)),
+    ) {
         return Err(ServiceError::RateLimited);
     }
     let now = state.clock.now();
@@ -102,7 +119,17 @@ pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> S
         .filter(one_time_token::Column::UsedAt.is_null())
         .exec(&tx)
         .await?;
-    insert_token(&tx, now, c.tenant.id, customer.id, "step_up", Some(link.invoice.id), Duration::minutes(STEP_UP_MINUTES), &code.hash).await?;
+    insert_token(
+        &tx,
+        now,
+        c.tenant.id,
+        customer.id,
+        "step_up",
+        Some(link.invoice.id),
+        Duration::minutes(STEP_UP_MINUTES),
+        &code.hash,
+    )
+    .await?;
     let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
     mails::queue(&tx, now, c.tenant, &email, locale, Kind::StepUpCode { code: &code.raw }).await?;
     tx.commit().await?;
@@ -145,7 +172,16 @@ pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &
     if !consume_token(&tx, now, pending.id).await? {
         return Err(ServiceError::invalid("code", "code_expired"));
     }
-    audit::record(&tx, now, c.tenant.id, Some(pending.customer_id), "debtor", "login", json!({"method": "pay_link_step_up"})).await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(pending.customer_id),
+        "debtor",
+        "login",
+        json!({"method": "pay_link_step_up"}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(DebtorScope::new(c.tenant.id, pending.customer_id, AuthLevel::StepUp))
 }

@@ -19,7 +19,12 @@ pub struct TestApp {
 
 fn unique() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), Utc::now().timestamp_micros())
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Utc::now().timestamp_micros()
+    )
 }
 
 pub fn postgres() -> bool {
@@ -31,10 +36,16 @@ async fn database_url() -> (String, Option<(String, String)>) {
         let admin = std::env::var("SETTLE_TEST_POSTGRES_URL").expect("SETTLE_TEST_POSTGRES_URL for postgres tests");
         let name = format!("settle_test_{}", unique());
         let conn = Database::connect(&admin).await.expect("connect to postgres");
-        conn.execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
-            .await
-            .expect("create test database");
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+        conn.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("CREATE DATABASE {name}"),
+        ))
+        .await
+        .expect("create test database");
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_string())
+            .unwrap_or(admin.clone());
         (format!("{base}/{name}"), Some((admin, name)))
     } else {
         let path = std::env::temp_dir().join(format!("settle-test-{}.db", unique()));
@@ -44,12 +55,16 @@ async fn database_url() -> (String, Option<(String, String)>) {
 
 /// 22 November 2026, 10:00 in Amsterdam.
 pub fn start_time() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
+        .single()
+        .expect("valid time")
 }
 
 pub async fn spawn_app() -> TestApp {
     let (url, pg_cleanup) = database_url().await;
-    let conn = db::connect(&DatabaseUrl::parse(&url).expect("url")).await.expect("connect");
+    let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
+        .await
+        .expect("connect");
     db::migrate(&conn).await.expect("migrate");
     settle_core::demo::seed(&conn, start_time()).await.expect("seed");
     let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), RunMode::Dev).expect("state");
@@ -106,7 +121,8 @@ impl TestApp {
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         let csrf = self.csrf("/login").await;
-        self.post("/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await
+        self.post("/login", &[("csrf", &csrf), ("email", email), ("password", password)])
+            .await
     }
 
     /// The most recent outbox message to an address.
@@ -136,7 +152,10 @@ impl TestApp {
             self.state.db.clone().close().await.ok();
             if let Ok(conn) = Database::connect(&admin).await {
                 let _ = conn
-                    .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute_raw(Statement::from_string(
+                        DbBackend::Postgres,
+                        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                    ))
                     .await;
             }
         }
