@@ -66,7 +66,7 @@ impl EpcTransfer {
         let amount = match self.amount {
             None => String::new(),
             Some(m) if m.currency != Currency::Eur => return Err(EpcError::Currency),
-            Some(m) if m.cents < 1 || m.cents > 999_999_999_99 => return Err(EpcError::AmountRange),
+            Some(m) if m.cents < 1 || m.cents > 99_999_999_999 => return Err(EpcError::AmountRange),
             Some(m) => format!("EUR{}", m.to_epc_amount()),
         };
         let purpose = self.purpose.clone().unwrap_or_default();
@@ -180,9 +180,9 @@ mod tests {
         let mut t = transfer();
         t.amount = Some(Money::eur(0));
         assert_eq!(t.payload(), Err(EpcError::AmountRange));
-        t.amount = Some(Money::eur(1_000_000_000_00));
+        t.amount = Some(Money::eur(100_000_000_000));
         assert_eq!(t.payload(), Err(EpcError::AmountRange));
-        t.amount = Some(Money::eur(999_999_999_99));
+        t.amount = Some(Money::eur(99_999_999_999));
         assert!(t.payload().is_ok());
         let mut t = transfer();
         t.purpose = Some("TOOLONG".into());

@@ -46,8 +46,8 @@ pub async fn enqueue_email<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, mail:
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Box<Mailbox>,
     },
     DevOutbox,
 }
@@ -61,7 +61,10 @@ impl Mailer {
             .timeout(Some(std::time::Duration::from_secs(20)))
             .build();
         let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SETTLE_SMTP_FROM: {e}"))?;
-        Ok(Mailer::Smtp { transport, from })
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from: Box::new(from),
+        })
     }
 }
 
@@ -130,7 +133,7 @@ async fn deliver(mailer: &Mailer, row: &outbox::Model) -> anyhow::Result<&'stati
                 .header(ContentType::TEXT_PLAIN)
                 .body(row.body_text.clone());
             let builder = Message::builder()
-                .from(from.clone())
+                .from(from.as_ref().clone())
                 .to(to)
                 .subject(row.subject.clone())
                 .message_id(Some(format!("<outbox-{}@settle>", row.id)));

@@ -60,9 +60,12 @@ pub fn normalize_host(host: &str) -> String {
 }
 
 /// Host lookups, cached briefly: every request needs one, tenants change rarely.
+/// When a host was looked up, and what it led to (None: no tenant).
+type CacheEntry = (Instant, Option<Arc<TenantCtx>>);
+
 #[derive(Clone, Default)]
 pub struct TenantCache {
-    inner: Arc<RwLock<HashMap<String, (Instant, Option<Arc<TenantCtx>>)>>>,
+    inner: Arc<RwLock<HashMap<String, CacheEntry>>>,
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(30);

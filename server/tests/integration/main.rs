@@ -1,4 +1,6 @@
 //! Integration tests: the real server over HTTP, on SQLite or Postgres (see support).
+// A failing setup step should stop the test loudly; that is what expect is for here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 mod support;
 
 mod auth;
