@@ -61,4 +61,4 @@ e2e: site npm
 test: tools fmt-check clippy wasm-check test-sqlite test-postgres e2e
 
 bench: site
-	cargo run --release -p settle-server --bin settle-bench -- $(if $(ONLY),--only $(ONLY),)
+	cargo run --release -p settle-server --features bench --bin settle-bench -- $(if $(ONLY),--only $(ONLY),)
