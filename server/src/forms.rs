@@ -10,6 +10,7 @@ use settle_app::ssr::{client_ip, flash_cookie, identity_scope, locale_for, sessi
 use settle_core::csrf;
 use settle_core::error::ServiceError;
 use settle_core::scope::DebtorScope;
+use settle_core::services::auth::EmailedLink;
 use settle_core::services::{auth, paylinks};
 use settle_core::state::AppState;
 use settle_core::tenant::TenantCtx;
@@ -240,6 +241,29 @@ async fn activate(req: HttpRequest, state: Data, form: web::Form<ActivateForm>) 
     }
 }
 
+/// "Email me a link" (login or reset): the same notice whether or not an account exists.
+async fn link_request(
+    req: &HttpRequest,
+    state: &AppState,
+    tenant: &TenantCtx,
+    ip: &str,
+    csrf: &str,
+    email: &str,
+    which: EmailedLink,
+) -> HttpResponse {
+    let (page, form, sent) = match which {
+        EmailedLink::Login => ("/login", "link", "link_sent"),
+        EmailedLink::Reset => ("/password/reset", "reset", "reset_sent"),
+    };
+    if !csrf_ok(req, state, tenant, csrf) {
+        return back(state, page, form, &[("email", email)], one("form", "csrf"));
+    }
+    match auth::request_link(state, &caller(req, tenant, ip), email, which).await {
+        Ok(()) => notice(state, page, form, sent, &[]),
+        Err(e) => back(state, page, form, &[("email", email)], codes(e)),
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct LinkForm {
@@ -260,21 +284,7 @@ async fn login_link(
     };
     let ip = client_ip(&req);
     if form.token.is_empty() {
-        if !csrf_ok(&req, &state, &tenant, &form.csrf) {
-            return Ok(back(
-                &state,
-                "/login",
-                "link",
-                &[("email", &form.email)],
-                one("form", "csrf"),
-            ));
-        }
-        return Ok(
-            match auth::request_login_link(&state, &caller(&req, &tenant, &ip), &form.email).await {
-                Ok(()) => notice(&state, "/login", "link", "link_sent", &[]),
-                Err(e) => back(&state, "/login", "link", &[("email", &form.email)], codes(e)),
-            },
-        );
+        return Ok(link_request(&req, &state, &tenant, &ip, &form.csrf, &form.email, EmailedLink::Login).await);
     }
     // The token is in the page URL; after a failure the page shows the link as used or expired.
     let here = format!("/login/link?token={}", settle_app::ssr::urlencode(&form.token));
@@ -311,21 +321,7 @@ async fn password_reset(
     };
     let ip = client_ip(&req);
     if form.token.is_empty() {
-        if !csrf_ok(&req, &state, &tenant, &form.csrf) {
-            return Ok(back(
-                &state,
-                "/password/reset",
-                "reset",
-                &[("email", &form.email)],
-                one("form", "csrf"),
-            ));
-        }
-        return Ok(
-            match auth::request_password_reset(&state, &caller(&req, &tenant, &ip), &form.email).await {
-                Ok(()) => notice(&state, "/password/reset", "reset", "reset_sent", &[]),
-                Err(e) => back(&state, "/password/reset", "reset", &[("email", &form.email)], codes(e)),
-            },
-        );
+        return Ok(link_request(&req, &state, &tenant, &ip, &form.csrf, &form.email, EmailedLink::Reset).await);
     }
     let here = format!("/password/reset?token={}", settle_app::ssr::urlencode(&form.token));
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {

@@ -107,7 +107,10 @@ async fn seed(conn: &DatabaseConnection) {
             created_at: Set(now),
             ..Default::default()
         });
-        portal_account::Entity::insert_many(accounts).exec(&tx).await.expect("accounts");
+        portal_account::Entity::insert_many(accounts)
+            .exec(&tx)
+            .await
+            .expect("accounts");
         let invoices = chunk.iter().flat_map(|i| {
             (0..INVOICES_PER_CUSTOMER).map(move |n| {
                 let number = format!("B{i:07}-{n:02}");
@@ -116,7 +119,10 @@ async fn seed(conn: &DatabaseConnection) {
                 invoice::ActiveModel {
                     tenant_id: Set(tenant_id),
                     customer_id: Set(first + i),
-                    rf_reference: Set(RfReference::create(&number.replace('-', "")).expect("rf").as_str().to_string()),
+                    rf_reference: Set(RfReference::create(&number.replace('-', ""))
+                        .expect("rf")
+                        .as_str()
+                        .to_string()),
                     number: Set(number),
                     issue_date: Set(due - Duration::days(30)),
                     due_date: Set(due),
@@ -133,7 +139,10 @@ async fn seed(conn: &DatabaseConnection) {
                 }
             })
         });
-        invoice::Entity::insert_many(invoices).exec(&tx).await.expect("invoices");
+        invoice::Entity::insert_many(invoices)
+            .exec(&tx)
+            .await
+            .expect("invoices");
         tx.commit().await.expect("commit");
     }
 }
@@ -159,7 +168,10 @@ async fn invoice_list() -> String {
     // (a header value only) and the per-IP login limit does not throttle the benchmark's logins.
     let server = start(
         state,
-        ServeOptions { trusted_proxies: vec!["127.0.0.1".parse().expect("ip")], site_root: "target/site".into() },
+        ServeOptions {
+            trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
+            site_root: "target/site".into(),
+        },
         listener,
     )
     .expect("start");
@@ -178,7 +190,12 @@ async fn invoice_list() -> String {
                 .build()
                 .expect("client");
             let xff = format!("10.77.{}.{}", c / 250, c % 250 + 1);
-            let page = http.get(format!("{base}/login")).header("x-forwarded-for", &xff).send().await.expect("login page");
+            let page = http
+                .get(format!("{base}/login"))
+                .header("x-forwarded-for", &xff)
+                .send()
+                .await
+                .expect("login page");
             let html = page.text().await.expect("body");
             let i = html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
             let csrf = html[i..i + html[i..].find('"').expect("end")].to_string();
@@ -186,16 +203,29 @@ async fn invoice_list() -> String {
             let res = http
                 .post(format!("{base}/login"))
                 .header("x-forwarded-for", &xff)
-                .form(&[("csrf", csrf.as_str()), ("email", user.as_str()), ("password", PASSWORD)])
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", user.as_str()),
+                    ("password", PASSWORD),
+                ])
                 .send()
                 .await
                 .expect("login");
-            assert_eq!(res.headers().get("location").map(|v| v.to_str().unwrap_or("")), Some("/"), "login of {user}");
+            assert_eq!(
+                res.headers().get("location").map(|v| v.to_str().unwrap_or("")),
+                Some("/"),
+                "login of {user}"
+            );
             let until = Instant::now() + std::time::Duration::from_secs(seconds);
             let mut latencies = Vec::new();
             while Instant::now() < until {
                 let t = Instant::now();
-                let res = http.get(format!("{base}/invoices")).header("x-forwarded-for", &xff).send().await.expect("get");
+                let res = http
+                    .get(format!("{base}/invoices"))
+                    .header("x-forwarded-for", &xff)
+                    .send()
+                    .await
+                    .expect("get");
                 assert_eq!(res.status(), 200);
                 let body = res.bytes().await.expect("body");
                 assert!(body.len() > 1000);
@@ -213,7 +243,12 @@ async fn invoice_list() -> String {
     let rss = rss_mib();
     handle.stop(true).await;
     all.sort_unstable();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
     format!(
         "{clients} | {} | {:.0} | {:.1} | {:.1} | {:.0} |",
         all.len(),

@@ -239,47 +239,27 @@ pub async fn request_activation(
     Ok(())
 }
 
-pub async fn request_login_link(state: &AppState, c: &Caller<'_>, email: &str) -> ServiceResult<()> {
-    let email = EmailAddress::parse(email).map_err(|_| ServiceError::invalid("email", "email_invalid"))?;
-    throttle(state, c, Action::LinkRequest, Some(email.as_str()))?;
-    let now = state.clock.now();
-    let Some((account, customer)) = account_by_email(&state.db, c.tenant.id, email.as_str()).await? else {
-        return Ok(());
-    };
-    if account.password_hash.is_none() && account.activated_at.is_none() {
-        return Ok(());
-    }
-    let tx = state.db.begin().await?;
-    let token = issue_token(
-        &tx,
-        now,
-        c.tenant.id,
-        customer.id,
-        "magic_link",
-        None,
-        Duration::minutes(LOGIN_LINK_TTL),
-    )
-    .await?;
-    let link = c.tenant.link(&format!("/login/link?token={token}"));
-    mails::queue(
-        &tx,
-        now,
-        c.tenant,
-        &account.email,
-        mail_locale(&customer, c.locale),
-        Kind::LoginLink { link: &link },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailedLink {
+    Login,
+    Reset,
 }
 
-pub async fn request_password_reset(state: &AppState, c: &Caller<'_>, email: &str) -> ServiceResult<()> {
+/// Mails a login or reset link when the address belongs to an account; silent otherwise.
+pub async fn request_link(state: &AppState, c: &Caller<'_>, email: &str, which: EmailedLink) -> ServiceResult<()> {
     let email = EmailAddress::parse(email).map_err(|_| ServiceError::invalid("email", "email_invalid"))?;
     throttle(state, c, Action::LinkRequest, Some(email.as_str()))?;
     let now = state.clock.now();
     let Some((account, customer)) = account_by_email(&state.db, c.tenant.id, email.as_str()).await? else {
         return Ok(());
+    };
+    // A login link needs an activated account; a reset link may also finish an activation.
+    if which == EmailedLink::Login && account.password_hash.is_none() && account.activated_at.is_none() {
+        return Ok(());
+    }
+    let (purpose, ttl, path) = match which {
+        EmailedLink::Login => ("magic_link", LOGIN_LINK_TTL, "/login/link"),
+        EmailedLink::Reset => ("password_reset", RESET_TTL, "/password/reset"),
     };
     let tx = state.db.begin().await?;
     let token = issue_token(
@@ -287,19 +267,23 @@ pub async fn request_password_reset(state: &AppState, c: &Caller<'_>, email: &st
         now,
         c.tenant.id,
         customer.id,
-        "password_reset",
+        purpose,
         None,
-        Duration::minutes(RESET_TTL),
+        Duration::minutes(ttl),
     )
     .await?;
-    let link = c.tenant.link(&format!("/password/reset?token={token}"));
+    let link = c.tenant.link(&format!("{path}?token={token}"));
+    let kind = match which {
+        EmailedLink::Login => Kind::LoginLink { link: &link },
+        EmailedLink::Reset => Kind::PasswordReset { link: &link },
+    };
     mails::queue(
         &tx,
         now,
         c.tenant,
         &account.email,
         mail_locale(&customer, c.locale),
-        Kind::PasswordReset { link: &link },
+        kind,
     )
     .await?;
     tx.commit().await?;
