@@ -53,6 +53,8 @@ test-postgres:
 	  echo "Postgres tests SKIPPED: no SETTLE_TEST_POSTGRES_URL and no server on 127.0.0.1:5432"; exit 0; \
 	fi; \
 	echo "Postgres tests against $${url%%@*}@..."; \
+	for db in $$(psql "$$url" -Atc "select datname from pg_database where datname like 'settle_test_%'" 2>/dev/null); do \
+	  psql "$$url" -qc "drop database if exists $$db with (force)" >/dev/null; done; \
 	SETTLE_TEST_POSTGRES_URL="$$url" SETTLE_TEST_BACKEND=postgres cargo test -p settle-server --test integration
 
 e2e: site npm

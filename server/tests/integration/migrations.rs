@@ -1,0 +1,29 @@
+//! Migration drift: a fresh database migrates up, down and up again, and every entity reads
+//! back from it, on SQLite and Postgres alike.
+use crate::support::*;
+use settle_core::entities::*;
+use settle_core::sea_orm::EntityTrait;
+use settle_migrations::{Migrator, MigratorTrait};
+
+#[tokio::test]
+async fn migrations_roll_back_and_forward_and_match_the_entities() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    Migrator::down(db, None).await.expect("down");
+    Migrator::up(db, None).await.expect("up again");
+    settle_core::demo::seed(db, start_time()).await.expect("seed again");
+    assert_eq!(tenant::Entity::find().all(db).await.unwrap().len(), 2);
+    assert_eq!(tenant_host::Entity::find().all(db).await.unwrap().len(), 3);
+    assert_eq!(customer::Entity::find().all(db).await.unwrap().len(), 4);
+    assert_eq!(portal_account::Entity::find().all(db).await.unwrap().len(), 3);
+    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);
+    assert_eq!(invoice_line::Entity::find().all(db).await.unwrap().len(), 22);
+    assert_eq!(one_time_token::Entity::find().all(db).await.unwrap().len(), 1);
+    session::Entity::find().all(db).await.unwrap();
+    outbox::Entity::find().all(db).await.unwrap();
+    audit_event::Entity::find().all(db).await.unwrap();
+    // Seeding twice changes nothing.
+    settle_core::demo::seed(db, start_time()).await.expect("idempotent");
+    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);
+    app.cleanup().await;
+}
