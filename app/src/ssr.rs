@@ -86,12 +86,14 @@ impl Ctx {
                 let path = self.req.path();
                 let back = if path.starts_with("/api/") { "/" } else { path };
                 leptos_actix::redirect(&format!("/login?next={}", urlencode(back)));
-                // A page render becomes a real redirect; a server-function call from the
-                // browser is redirected by the client from the header instead.
-                if !path.starts_with("/api/") {
-                    if let Some(opts) = use_context::<ResponseOptions>() {
-                        opts.set_status(actix_web::http::StatusCode::FOUND);
-                    }
+                // A page render becomes a real redirect; a server-function call answers 401 and
+                // the browser follows the redirect header instead.
+                if let Some(opts) = use_context::<ResponseOptions>() {
+                    opts.set_status(if path.starts_with("/api/") {
+                        actix_web::http::StatusCode::UNAUTHORIZED
+                    } else {
+                        actix_web::http::StatusCode::FOUND
+                    });
                 }
                 Err(ServerFnError::new("unauthenticated"))
             }
