@@ -262,3 +262,45 @@ async fn logout_by_get_does_nothing() {
     assert_eq!(app.get("/invoices").await.status(), 200);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn link_and_reset_forms_explain_bad_input_at_the_field() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/login").await;
+    app.post("/login/link", &[("csrf", &csrf), ("email", "demo at settle")])
+        .await;
+    let page = app.html("/login").await;
+    assert!(
+        page.contains("id=\"f-link-email-error\""),
+        "error tied to the link form's field"
+    );
+    assert!(page.contains("value=\"demo at settle\""), "typed value kept");
+
+    app.post("/password/reset", &[("csrf", &csrf), ("email", "")]).await;
+    assert!(app.html("/password/reset").await.contains("f-email-error"));
+
+    // Mismatched confirmation on a live reset link: nothing changes, the link stays usable.
+    app.post("/password/reset", &[("csrf", &csrf), ("email", "demo@settle.test")])
+        .await;
+    let link = link_in(&app.last_mail_to("demo@settle.test").await.unwrap().body_text);
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let csrf = app.csrf(&link).await;
+    app.post(
+        "/password/reset",
+        &[
+            ("csrf", &csrf),
+            ("token", &token),
+            ("password", "nieuw wachtwoord"),
+            ("confirm", "ander wachtwoord"),
+        ],
+    )
+    .await;
+    let page = app.html(&link).await;
+    assert!(page.contains("De wachtwoorden zijn niet gelijk."));
+    assert_eq!(
+        location(&app.login("demo@settle.test", "demo-password-1").await),
+        "/",
+        "old password still works"
+    );
+    app.cleanup().await;
+}

@@ -187,3 +187,13 @@ async fn manifest_carries_the_tenants_name_and_colour() {
     assert_eq!(m["theme_color"], "#0b5cad");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_dev_outbox_exists_only_in_dev_mode() {
+    let dev = spawn_app().await;
+    assert_eq!(dev.get("/dev/outbox").await.status(), 200);
+    dev.cleanup().await;
+    let prod = spawn_app_in(settle_core::state::RunMode::Production).await;
+    assert_eq!(prod.get("/dev/outbox").await.status(), 404);
+    prod.cleanup().await;
+}

@@ -139,8 +139,16 @@ async fn every_data_endpoint_needs_a_login_and_stays_inside_the_debtors_scope() 
         assert_eq!(app.get(p).await.status(), 401, "anonymous {p}");
     }
     app.login("other@settle.test", "demo-password-1").await;
-    assert_eq!(app.get("/api/invoice?number=2026-0002").await.status(), 404, "another debtor's invoice");
-    assert_eq!(app.get("/api/invoice?number=R-2026-502").await.status(), 404, "another tenant's invoice");
+    assert_eq!(
+        app.get("/api/invoice?number=2026-0002").await.status(),
+        404,
+        "another debtor's invoice"
+    );
+    assert_eq!(
+        app.get("/api/invoice?number=R-2026-502").await.status(),
+        404,
+        "another tenant's invoice"
+    );
     assert_eq!(app.get("/api/invoice?number=2026-1001").await.status(), 200);
     let list = app.get("/api/invoices").await.text().await.unwrap();
     assert!(list.contains("2026-1001") && !list.contains("2026-0002"));

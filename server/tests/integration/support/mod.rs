@@ -61,13 +61,17 @@ pub fn start_time() -> chrono::DateTime<Utc> {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_in(RunMode::Dev).await
+}
+
+pub async fn spawn_app_in(mode: RunMode) -> TestApp {
     let (url, pg_cleanup) = database_url().await;
     let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
         .await
         .expect("connect");
     db::migrate(&conn).await.expect("migrate");
     settle_core::demo::seed(&conn, start_time()).await.expect("seed");
-    let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), RunMode::Dev).expect("state");
+    let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), mode).expect("state");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
     let server = start(
@@ -92,6 +96,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A hung request fails its test within a minute instead of stalling the suite.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
 }
