@@ -111,38 +111,41 @@ async fn seed(conn: &DatabaseConnection) {
             .exec(&tx)
             .await
             .expect("accounts");
-        let invoices = chunk.iter().flat_map(|i| {
-            (0..INVOICES_PER_CUSTOMER).map(move |n| {
-                let number = format!("B{i:07}-{n:02}");
-                let due = now.date_naive() + Duration::days(30 * (n - 5));
-                let amount = 5_000 + (i * 7 + n * 13) % 20_000;
-                invoice::ActiveModel {
-                    tenant_id: Set(tenant_id),
-                    customer_id: Set(first + i),
-                    rf_reference: Set(RfReference::create(&number.replace('-', ""))
-                        .expect("rf")
-                        .as_str()
-                        .to_string()),
-                    number: Set(number),
-                    issue_date: Set(due - Duration::days(30)),
-                    due_date: Set(due),
-                    amount_cents: Set(amount),
-                    open_cents: Set(if n < 5 { 0 } else { amount }),
-                    currency: Set("EUR".into()),
-                    status: Set(if n < 5 { "paid" } else { "open" }.into()),
-                    description: Set("Premie basisverzekering".into()),
-                    pdf: Set(None),
-                    pdf_filename: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-            })
-        });
-        invoice::Entity::insert_many(invoices)
-            .exec(&tx)
-            .await
-            .expect("invoices");
+        // 100 debtors x 10 invoices x 16 columns stays under SQLite's 32,766 bound variables.
+        for part in chunk.chunks(100) {
+            let invoices = part.iter().flat_map(|i| {
+                (0..INVOICES_PER_CUSTOMER).map(move |n| {
+                    let number = format!("B{i:07}-{n:02}");
+                    let due = now.date_naive() + Duration::days(30 * (n - 5));
+                    let amount = 5_000 + (i * 7 + n * 13) % 20_000;
+                    invoice::ActiveModel {
+                        tenant_id: Set(tenant_id),
+                        customer_id: Set(first + i),
+                        rf_reference: Set(RfReference::create(&number.replace('-', ""))
+                            .expect("rf")
+                            .as_str()
+                            .to_string()),
+                        number: Set(number),
+                        issue_date: Set(due - Duration::days(30)),
+                        due_date: Set(due),
+                        amount_cents: Set(amount),
+                        open_cents: Set(if n < 5 { 0 } else { amount }),
+                        currency: Set("EUR".into()),
+                        status: Set(if n < 5 { "paid" } else { "open" }.into()),
+                        description: Set("Premie basisverzekering".into()),
+                        pdf: Set(None),
+                        pdf_filename: Set(None),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        ..Default::default()
+                    }
+                })
+            });
+            invoice::Entity::insert_many(invoices)
+                .exec(&tx)
+                .await
+                .expect("invoices");
+        }
         tx.commit().await.expect("commit");
     }
 }
