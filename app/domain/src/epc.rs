@@ -85,11 +85,7 @@ impl EpcTransfer {
     /// Version 002 (BIC optional), character set 1 (UTF-8), SCT. Lines are joined by LF
     /// without a trailing one; empty trailing lines are dropped, empty middle lines kept.
     pub fn payload(&self) -> Result<String, EpcError> {
-        let beneficiary = text(
-            &self.beneficiary,
-            MAX_BENEFICIARY_CHARS,
-            EpcError::BeneficiaryLength,
-        )?;
+        let beneficiary = text(&self.beneficiary, MAX_BENEFICIARY_CHARS, EpcError::BeneficiaryLength)?;
         if beneficiary.is_empty() {
             return Err(EpcError::BeneficiaryLength);
         }

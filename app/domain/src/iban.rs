@@ -317,10 +317,7 @@ mod tests {
     #[test]
     fn grouped_form_prints_in_fours() {
         assert_eq!(iban("NL91ABNA0417164300").grouped(), "NL91 ABNA 0417 1643 00");
-        assert_eq!(
-            iban("DE89370400440532013000").grouped(),
-            "DE89 3704 0044 0532 0130 00"
-        );
+        assert_eq!(iban("DE89370400440532013000").grouped(), "DE89 3704 0044 0532 0130 00");
     }
 
     #[test]
@@ -398,8 +395,7 @@ mod tests {
     #[test]
     fn deserialising_validates_like_parse() {
         use serde::de::{value::Error, IntoDeserializer};
-        let from =
-            |s: &str| Iban::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_string()));
+        let from = |s: &str| Iban::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_string()));
         assert_eq!(from("NL91ABNA0417164300"), Ok(iban("NL91ABNA0417164300")));
         assert!(from("NL92ABNA0417164300").is_err());
     }
@@ -417,7 +413,10 @@ mod tests {
         assert_eq!(Bic::parse("ABNANL2A").map(String::from), Ok("ABNANL2A".into()));
         assert_eq!(Bic::parse("cobadeffxxx").map(String::from), Ok("COBADEFFXXX".into()));
         assert_eq!(Bic::parse(" INGB NL 2A ").map(String::from), Ok("INGBNL2A".into()));
-        assert_eq!(Bic::parse("DEUTDEFF500").map(|b| b.country().to_string()), Ok("DE".into()));
+        assert_eq!(
+            Bic::parse("DEUTDEFF500").map(|b| b.country().to_string()),
+            Ok("DE".into())
+        );
         assert_eq!(Bic::parse("ABNANL2"), Err(BicError));
         assert_eq!(Bic::parse("ABNANL2AX"), Err(BicError));
         assert_eq!(Bic::parse("ABNANL2AXXXX"), Err(BicError));

@@ -24,9 +24,7 @@ impl Locale {
     /// Only the primary subtag counts, so "nl-BE", "de_AT" and "en-GB" all find a language.
     pub fn parse(s: &str) -> Option<Locale> {
         let primary = s.trim().split(['-', '_']).next()?;
-        Locale::ALL
-            .into_iter()
-            .find(|l| primary.eq_ignore_ascii_case(l.code()))
+        Locale::ALL.into_iter().find(|l| primary.eq_ignore_ascii_case(l.code()))
     }
 
     /// The supported language the browser prefers most; on equal weight the earlier one wins,
@@ -138,12 +136,7 @@ pub fn format_date_short(date: NaiveDate, locale: Locale) -> String {
         Locale::De => '.',
         Locale::En => '/',
     };
-    format!(
-        "{:02}{sep}{:02}{sep}{}",
-        date.day(),
-        date.month(),
-        date.year()
-    )
+    format!("{:02}{sep}{:02}{sep}{}", date.day(), date.month(), date.year())
 }
 
 #[cfg(test)]
@@ -200,27 +193,15 @@ mod tests {
             Locale::from_accept_language("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7"),
             Some(Locale::De)
         );
-        assert_eq!(
-            Locale::from_accept_language("en;q=0.5, nl-BE;q=0.9"),
-            Some(Locale::Nl)
-        );
-        assert_eq!(
-            Locale::from_accept_language("en;q=0.501,de;q=0.5"),
-            Some(Locale::En)
-        );
+        assert_eq!(Locale::from_accept_language("en;q=0.5, nl-BE;q=0.9"), Some(Locale::Nl));
+        assert_eq!(Locale::from_accept_language("en;q=0.501,de;q=0.5"), Some(Locale::En));
     }
 
     #[test]
     fn accept_language_without_q_means_full_weight_and_order_breaks_ties() {
         assert_eq!(Locale::from_accept_language("de, nl"), Some(Locale::De));
-        assert_eq!(
-            Locale::from_accept_language("en;q=0.8, nl;q=0.8"),
-            Some(Locale::En)
-        );
-        assert_eq!(
-            Locale::from_accept_language("nl;q=0.9, en"),
-            Some(Locale::En)
-        );
+        assert_eq!(Locale::from_accept_language("en;q=0.8, nl;q=0.8"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("nl;q=0.9, en"), Some(Locale::En));
     }
 
     #[test]

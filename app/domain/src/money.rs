@@ -154,9 +154,9 @@ impl Money {
         if digits.is_empty() && frac.is_empty() {
             return Err(MoneyError::NotAnAmount);
         }
-        let units = digits.bytes().try_fold(0i64, |acc, b| {
-            acc.checked_mul(10)?.checked_add(i64::from(b - b'0'))
-        });
+        let units = digits
+            .bytes()
+            .try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b - b'0')));
         let cents = frac
             .bytes()
             .chain(std::iter::repeat(b'0'))
@@ -166,10 +166,7 @@ impl Money {
             .and_then(|u| u.checked_mul(100))
             .and_then(|u| u.checked_add(cents))
             .ok_or(MoneyError::TooLarge)?;
-        Ok(Money {
-            cents: total,
-            currency,
-        })
+        Ok(Money { cents: total, currency })
     }
 }
 
@@ -184,9 +181,7 @@ fn split_decimal(s: &str) -> Result<(&str, &str, Option<char>), MoneyError> {
     match after.len() {
         0 => Err(MoneyError::NotAnAmount),
         1 | 2 => Ok((before, after, Some(other))),
-        3 if !before.contains(other) && !before.starts_with('0') && !before.is_empty() => {
-            Ok((s, "", Some(mark)))
-        }
+        3 if !before.contains(other) && !before.starts_with('0') && !before.is_empty() => Ok((s, "", Some(mark))),
         _ => Err(MoneyError::TooManyDecimals),
     }
 }
@@ -250,10 +245,7 @@ mod tests {
     fn grouping_pads_inner_groups_and_survives_the_extremes() {
         assert_eq!(Money::eur(10_000_500).format(Locale::Nl), "€\u{a0}100.005,00");
         assert_eq!(Money::eur(99_900).format(Locale::Nl), "€\u{a0}999,00");
-        assert_eq!(
-            Money::eur(i64::MIN).format(Locale::En),
-            "-€92,233,720,368,547,758.08"
-        );
+        assert_eq!(Money::eur(i64::MIN).format(Locale::En), "-€92,233,720,368,547,758.08");
     }
 
     #[test]
@@ -321,8 +313,22 @@ mod tests {
     #[test]
     fn malformed_amounts_are_refused() {
         for s in [
-            "", " ", "€", "abc", "12a", "+5", "1.23.45", "1,234,56", "12.", "1..2", "1.2.3,45",
-            "12,34.56.78", "1 234x", ".", "5e3", "١٢",
+            "",
+            " ",
+            "€",
+            "abc",
+            "12a",
+            "+5",
+            "1.23.45",
+            "1,234,56",
+            "12.",
+            "1..2",
+            "1.2.3,45",
+            "12,34.56.78",
+            "1 234x",
+            ".",
+            "5e3",
+            "١٢",
         ] {
             assert_eq!(parse(s), Err(MoneyError::NotAnAmount), "{s:?}");
         }

@@ -41,10 +41,7 @@ impl RfReference {
     /// The reference for an invoice's own base (its number without separators).
     pub fn create(base: &str) -> Result<Self, RfError> {
         let base = compact_upper(base);
-        if base.is_empty()
-            || base.len() > MAX_BASE_LEN
-            || !base.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
+        if base.is_empty() || base.len() > MAX_BASE_LEN || !base.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(RfError::BadBase);
         }
         let check = mod97::check_digits(&base, "RF").ok_or(RfError::BadBase)?;
@@ -125,10 +122,7 @@ mod tests {
 
     #[test]
     fn alphanumeric_base_from_the_standard() {
-        assert_eq!(
-            RfReference::create("INV2026A123").unwrap().as_str(),
-            "RF31INV2026A123"
-        );
+        assert_eq!(RfReference::create("INV2026A123").unwrap().as_str(), "RF31INV2026A123");
     }
 
     #[test]
@@ -156,14 +150,8 @@ mod tests {
 
     #[test]
     fn wrong_check_digits_are_a_bad_checksum() {
-        assert_eq!(
-            RfReference::parse("RF19539007547034"),
-            Err(RfError::BadChecksum)
-        );
-        assert_eq!(
-            RfReference::parse("RF18539007547035"),
-            Err(RfError::BadChecksum)
-        );
+        assert_eq!(RfReference::parse("RF19539007547034"), Err(RfError::BadChecksum));
+        assert_eq!(RfReference::parse("RF18539007547035"), Err(RfError::BadChecksum));
     }
 
     #[test]
@@ -209,9 +197,7 @@ mod tests {
     #[test]
     fn deserialising_validates_like_parse() {
         use serde::de::{value::Error, IntoDeserializer};
-        let from = |s: &str| {
-            RfReference::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_string()))
-        };
+        let from = |s: &str| RfReference::deserialize(IntoDeserializer::<Error>::into_deserializer(s.to_string()));
         assert_eq!(
             from("RF18539007547034").map(String::from),
             Ok("RF18539007547034".to_string())
