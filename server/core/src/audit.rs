@@ -24,3 +24,23 @@ pub async fn record<C: ConnectionTrait>(
     .await
     .map(|_| ())
 }
+
+/// A debtor's action without further detail (login failed, activation asked, ...).
+pub async fn debtor<C: ConnectionTrait>(
+    db: &C,
+    now: chrono::DateTime<chrono::Utc>,
+    tenant_id: i64,
+    customer_id: i64,
+    action: &str,
+) -> Result<(), DbErr> {
+    record(
+        db,
+        now,
+        tenant_id,
+        Some(customer_id),
+        "debtor",
+        action,
+        serde_json::json!({}),
+    )
+    .await
+}

@@ -113,16 +113,7 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
             Ok(DebtorScope::new(c.tenant.id, customer.id, AuthLevel::Full))
         }
         Some((_, customer)) => {
-            audit::record(
-                &state.db,
-                now,
-                c.tenant.id,
-                Some(customer.id),
-                "debtor",
-                "login_failed",
-                json!({}),
-            )
-            .await?;
+            audit::debtor(&state.db, now, c.tenant.id, customer.id, "login_failed").await?;
             Err(failed())
         }
         None => Err(failed()),
@@ -152,30 +143,12 @@ pub async fn request_activation(
         .await?;
     let Some(customer) = found else { return Ok(()) };
     if !tokens::constant_time_eq(&normalize_postcode(&customer.postcode), &postcode) {
-        audit::record(
-            &state.db,
-            now,
-            c.tenant.id,
-            Some(customer.id),
-            "debtor",
-            "activation_mismatch",
-            json!({}),
-        )
-        .await?;
+        audit::debtor(&state.db, now, c.tenant.id, customer.id, "activation_mismatch").await?;
         return Ok(());
     }
     let Some(email) = customer.email.clone().and_then(|e| EmailAddress::parse(&e).ok()) else {
         // No email on file: codes by SMS come with the SMS channel; the answer stays the same.
-        audit::record(
-            &state.db,
-            now,
-            c.tenant.id,
-            Some(customer.id),
-            "debtor",
-            "activation_no_email",
-            json!({}),
-        )
-        .await?;
+        audit::debtor(&state.db, now, c.tenant.id, customer.id, "activation_no_email").await?;
         return Ok(());
     };
     let tx = state.db.begin().await?;
@@ -225,16 +198,7 @@ pub async fn request_activation(
         Kind::SetPassword { link: &link },
     )
     .await?;
-    audit::record(
-        &tx,
-        now,
-        c.tenant.id,
-        Some(customer.id),
-        "debtor",
-        "activation_requested",
-        json!({}),
-    )
-    .await?;
+    audit::debtor(&tx, now, c.tenant.id, customer.id, "activation_requested").await?;
     tx.commit().await?;
     Ok(())
 }
