@@ -2,7 +2,7 @@
 //! view. State changes go through plain form posts (see the server's form handlers).
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::views::{DashboardView, InvoiceDetail, InvoiceSummary, PayView, ShellView};
+use settle_domain::views::{CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ShellView};
 
 #[server(prefix = "/api", endpoint = "shell", input = GetUrl)]
 pub async fn get_shell() -> Result<ShellView, ServerFnError> {
@@ -26,11 +26,20 @@ pub async fn get_invoices() -> Result<Vec<InvoiceSummary>, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "invoice", input = GetUrl)]
-pub async fn get_invoice(number: String) -> Result<InvoiceDetail, ServerFnError> {
+pub async fn get_invoice(number: String, amount: Option<String>) -> Result<InvoiceDetail, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.debtor().await?;
     let today = ctx.today();
-    ctx.map(settle_core::services::invoices::detail(&ctx.state.db, &ctx.tenant, &me, &number, today).await)
+    let part = amount
+        .and_then(|a| settle_domain::money::Money::parse_decimal(&a, settle_domain::money::Currency::Eur).ok())
+        .map(|m| m.cents);
+    ctx.map(settle_core::services::invoices::detail(&ctx.state.db, &ctx.tenant, &me, &number, today, part).await)
+}
+
+#[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]
+pub async fn get_checkout(id: String) -> Result<CheckoutView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    ctx.map(settle_core::services::checkout::outcome(&ctx.state, &ctx.tenant, &id).await)
 }
 
 #[server(prefix = "/api", endpoint = "pay", input = GetUrl)]

@@ -177,6 +177,7 @@ pub fn status_key(s: DisplayStatus) -> Key {
         DisplayStatus::Open => Key::StatusOpen,
         DisplayStatus::Overdue => Key::StatusOverdue,
         DisplayStatus::PartlyPaid => Key::StatusPartlyPaid,
+        DisplayStatus::Pending => Key::StatusPending,
         DisplayStatus::Paid => Key::StatusPaid,
         DisplayStatus::Cancelled => Key::StatusCancelled,
     }
@@ -188,6 +189,7 @@ pub fn StatusBadge(locale: Locale, status: DisplayStatus) -> impl IntoView {
         DisplayStatus::Overdue => "badge overdue",
         DisplayStatus::Paid => "badge paid",
         DisplayStatus::PartlyPaid => "badge partly",
+        DisplayStatus::Pending => "badge pending",
         DisplayStatus::Cancelled => "badge cancelled",
         DisplayStatus::Open => "badge open",
     };

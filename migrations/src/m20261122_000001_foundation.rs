@@ -1,5 +1,6 @@
 //! The foundation schema: tenants, customers, accounts, invoices, sessions, tokens, outbox,
 //! audit events. Money in BIGINT cents, enums as strings, instants with time zone.
+use crate::util::{fk, index};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -163,31 +164,6 @@ enum AuditEvents {
     Action,
     Detail,
     CreatedAt,
-}
-
-fn fk(
-    from_table: impl IntoIden,
-    from_col: impl IntoIden,
-    to_table: impl IntoIden,
-    to_col: impl IntoIden,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
-}
-
-fn index(name: &str, table: impl IntoIden, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.take()
 }
 
 #[async_trait::async_trait]

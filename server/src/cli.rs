@@ -1,9 +1,12 @@
-//! The command line: `settle serve | migrate | demo`.
+//! The command line: `settle serve | migrate | demo | import-statement | unmatched`.
 use crate::settings::{Settings, Sources};
 use crate::{start, workers, ServeOptions};
 use clap::{Parser, Subcommand};
 use settle_core::clock::Clock;
+use settle_core::entities::{payment, tenant};
 use settle_core::outbox::Mailer;
+use settle_core::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use settle_core::services::statement_import;
 use settle_core::state::AppState;
 use settle_core::{db, demo};
 
@@ -26,6 +29,25 @@ pub enum Command {
     Migrate,
     /// Migrate, seed the demo tenants (idempotent) and print the demo logins.
     Demo,
+    /// Import a bank statement (camt.053, camt.054 or MT940) and book its incoming payments.
+    ImportStatement {
+        /// Slug of the tenant whose account the statement is for.
+        #[arg(long)]
+        tenant: String,
+        /// The statement file; the format is recognised from its content.
+        file: std::path::PathBuf,
+        /// Print the counts as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the payments nobody could match to an invoice yet, newest first.
+    Unmatched {
+        #[arg(long)]
+        tenant: String,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -62,6 +84,53 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::ImportStatement { tenant, file, json } => {
+            let tenant_id = tenant_id(&conn, &tenant).await?;
+            let reader = std::fs::File::open(&file)
+                .map(|f| std::io::BufReader::with_capacity(256 * 1024, f))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let summary = statement_import::import(&conn, tenant_id, chrono::Utc::now(), reader).await?;
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!(
+                    "{}: {} entries; {} new payments ({} matched, {} partially matched, {} overpaid, {} unmatched), \
+                     {} duplicates, {} ignored",
+                    file.display(),
+                    summary.entries,
+                    summary.new,
+                    summary.matched,
+                    summary.partially_matched,
+                    summary.overpaid,
+                    summary.unmatched,
+                    summary.duplicates,
+                    summary.ignored
+                );
+            }
+            Ok(())
+        }
+        Command::Unmatched { tenant, json } => {
+            let tenant_id = tenant_id(&conn, &tenant).await?;
+            let payments = statement_import::unmatched(&conn, tenant_id).await?;
+            if json {
+                let rows: Vec<UnmatchedView> = payments.into_iter().map(UnmatchedView::from).collect();
+                println!("{}", serde_json::to_string(&rows)?);
+            } else if payments.is_empty() {
+                println!("No unmatched payments.");
+            } else {
+                for p in payments {
+                    println!(
+                        "{}  {:>12}  {:<30}  {:<34}  {}",
+                        p.received_on,
+                        format!("{} {}", cents(p.amount_cents), p.currency),
+                        p.debtor_name.as_deref().unwrap_or("-"),
+                        p.debtor_iban.as_deref().unwrap_or("-"),
+                        cut(&p.reference_text, 60)
+                    );
+                }
+            }
+            Ok(())
+        }
         Command::Serve => {
             let mailer = match &settings.smtp_url {
                 Some(url) => Mailer::from_url(url, &settings.smtp_from)?,
@@ -89,5 +158,53 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let _ = worker.await;
             Ok(())
         }
+    }
+}
+
+async fn tenant_id(conn: &DatabaseConnection, slug: &str) -> anyhow::Result<i64> {
+    tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(conn)
+        .await?
+        .map(|t| t.id)
+        .ok_or_else(|| anyhow::anyhow!("unknown tenant {slug:?}"))
+}
+
+/// An unmatched payment as `settle unmatched --json` prints it.
+#[derive(serde::Serialize)]
+struct UnmatchedView {
+    id: i64,
+    received_on: chrono::NaiveDate,
+    amount_cents: i64,
+    currency: String,
+    debtor_name: Option<String>,
+    debtor_iban: Option<String>,
+    reference_text: String,
+}
+
+impl From<payment::Model> for UnmatchedView {
+    fn from(p: payment::Model) -> Self {
+        Self {
+            id: p.id,
+            received_on: p.received_on,
+            amount_cents: p.amount_cents,
+            currency: p.currency,
+            debtor_name: p.debtor_name,
+            debtor_iban: p.debtor_iban,
+            reference_text: p.reference_text,
+        }
+    }
+}
+
+fn cents(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.unsigned_abs() / 100, c.unsigned_abs() % 100)
+}
+
+/// Cuts on a character boundary: reference texts come from banks and may hold any UTF-8.
+fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some(_) => format!("{}...", s.chars().take(max.saturating_sub(3)).collect::<String>()),
+        None => s.to_string(),
     }
 }

@@ -34,18 +34,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/lang").to(set_language));
 }
 
-fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
+pub(crate) fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
     req.extensions().get::<Arc<TenantCtx>>().cloned()
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.to_string()))
         .finish()
 }
 
 /// Back to the form with values (never passwords) and error codes.
-fn back(
+pub(crate) fn back(
     state: &AppState,
     to: &str,
     form: &str,
@@ -66,7 +66,7 @@ fn back(
     res
 }
 
-fn notice(state: &AppState, to: &str, form: &str, code: &str, values: &[(&str, &str)]) -> HttpResponse {
+pub(crate) fn notice(state: &AppState, to: &str, form: &str, code: &str, values: &[(&str, &str)]) -> HttpResponse {
     let flash = Flash {
         form: form.into(),
         values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -78,12 +78,12 @@ fn notice(state: &AppState, to: &str, form: &str, code: &str, values: &[(&str, &
     res
 }
 
-fn one(field: &str, code: &str) -> BTreeMap<String, String> {
+pub(crate) fn one(field: &str, code: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(field.to_string(), code.to_string())])
 }
 
 /// The error codes a service failure shows on the form; internal causes are logged, not shown.
-fn codes(e: ServiceError) -> BTreeMap<String, String> {
+pub(crate) fn codes(e: ServiceError) -> BTreeMap<String, String> {
     match e {
         ServiceError::Invalid(fields) => fields,
         ServiceError::RateLimited => one("form", "rate_limited"),
@@ -97,7 +97,7 @@ fn codes(e: ServiceError) -> BTreeMap<String, String> {
 }
 
 /// Session-bound token when logged in, else the tenant's stateless anonymous token.
-fn csrf_ok(req: &HttpRequest, state: &AppState, tenant: &TenantCtx, token: &str) -> bool {
+pub(crate) fn csrf_ok(req: &HttpRequest, state: &AppState, tenant: &TenantCtx, token: &str) -> bool {
     if identity_scope(req, tenant).is_some() {
         constant_time_eq(&session_csrf(req), token)
     } else {
@@ -105,7 +105,7 @@ fn csrf_ok(req: &HttpRequest, state: &AppState, tenant: &TenantCtx, token: &str)
     }
 }
 
-fn caller<'a>(req: &HttpRequest, tenant: &'a TenantCtx, ip: &'a str) -> auth::Caller<'a> {
+pub(crate) fn caller<'a>(req: &HttpRequest, tenant: &'a TenantCtx, ip: &'a str) -> auth::Caller<'a> {
     auth::Caller {
         tenant,
         ip,
@@ -344,7 +344,7 @@ async fn password_reset(
     }
 }
 
-fn pay_csrf_ok(state: &AppState, token: &str, csrf: &str) -> bool {
+pub(crate) fn pay_csrf_ok(state: &AppState, token: &str, csrf: &str) -> bool {
     constant_time_eq(&paylinks::csrf_for_link(state, token), csrf)
 }
 

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod forms;
 pub mod middleware;
+pub mod payments;
 pub mod routes;
 pub mod session_store;
 pub mod settings;
@@ -71,6 +72,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(routes::configure)
             .configure(forms::configure)
+            .configure(payments::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {

@@ -109,7 +109,7 @@ impl Settings {
             .unwrap_or("127.0.0.1:3000")
             .parse()
             .map_err(|_| bad("SETTLE_ADDR", "must be host:port, like 127.0.0.1:3000"))?;
-        let keys = match src.get("SETTLE_SECRET_KEY") {
+        let mut keys = match src.get("SETTLE_SECRET_KEY") {
             Some(b64) => decode_key(b64)?,
             None if mode == RunMode::Production => {
                 return Err(bad(
@@ -119,6 +119,10 @@ impl Settings {
             }
             None => dev_key(&src.data_dir)?,
         };
+        if let Some(b64) = src.get("SETTLE_PREVIOUS_SECRET_KEY") {
+            let previous = decode_key(b64).map_err(|e| bad("SETTLE_PREVIOUS_SECRET_KEY", e.problem))?;
+            keys.at_rest_previous.push(previous.at_rest);
+        }
         let smtp_url = src.get("SETTLE_SMTP_URL").map(str::to_string);
         if let Some(u) = &smtp_url {
             if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {

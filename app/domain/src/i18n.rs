@@ -92,6 +92,10 @@ catalog! {
     StatusPartlyPaid => "Deels betaald", "Teilweise bezahlt", "Partly paid";
     StatusPaid => "Betaald", "Bezahlt", "Paid";
     StatusCancelled => "Vervallen", "Storniert", "Cancelled";
+    StatusPending => "Betaling in behandeling", "Zahlung in Bearbeitung", "Payment processing";
+    PaySelected => "Betaal geselecteerde facturen", "Ausgewählte Rechnungen bezahlen", "Pay selected invoices";
+    SelectInvoice => "Selecteer", "Auswählen", "Select";
+    CreditNotice => "U heeft een tegoed. Wij betalen dit aan u terug:", "Sie haben ein Guthaben. Wir zahlen es Ihnen zurück:", "You have a credit. We will pay it back to you:";
 
     InvoiceTitle => "Factuur", "Rechnung", "Invoice";
     LinesHeading => "Specificatie", "Positionen", "Details";
@@ -107,6 +111,29 @@ catalog! {
     QrAlt => "QR-code voor een overboeking (EPC)", "QR-Code für eine Überweisung (GiroCode)", "QR code for a bank transfer (EPC)";
     DownloadPdf => "Download factuur (PDF)", "Rechnung herunterladen (PDF)", "Download invoice (PDF)";
     BackToInvoices => "Terug naar facturen", "Zurück zu den Rechnungen", "Back to invoices";
+    PayOnlineHeading => "Direct online betalen", "Sofort online bezahlen", "Pay online now";
+    PayOnline => "Betaal online", "Online bezahlen", "Pay online";
+    PayPartHeading => "Een deel betalen", "Einen Teil bezahlen", "Pay part of it";
+    PayPartAmount => "Bedrag in euro", "Betrag in Euro", "Amount in euros";
+    PayPartHint => "Tussen", "Zwischen", "Between";
+    PayPartButton => "Betaal dit bedrag", "Diesen Betrag bezahlen", "Pay this amount";
+    PaymentPendingText => "Uw betaling wordt nog verwerkt. U hoeft niets te doen; wij sturen geen herinnering zolang de betaling loopt.", "Ihre Zahlung wird noch verarbeitet. Sie müssen nichts tun; solange sie läuft, senden wir keine Mahnung.", "Your payment is still being processed. There is nothing you need to do; we send no reminder while it is under way.";
+    ReturnTitle => "Uw betaling", "Ihre Zahlung", "Your payment";
+    OutcomePaid => "Betaald. Dank u wel! U ontvangt een bevestiging per e-mail.", "Bezahlt. Vielen Dank! Sie erhalten eine Bestätigung per E-Mail.", "Paid. Thank you! We have emailed you a receipt.";
+    OutcomePending => "Uw betaling wordt verwerkt door uw bank. Dit kan even duren; deze pagina ververst vanzelf.", "Ihre Zahlung wird von Ihrer Bank verarbeitet. Das kann etwas dauern; diese Seite aktualisiert sich selbst.", "Your bank is processing the payment. This can take a moment; this page refreshes by itself.";
+    OutcomeFailed => "De betaling is mislukt. Er is niets afgeschreven.", "Die Zahlung ist fehlgeschlagen. Es wurde nichts abgebucht.", "The payment failed. Nothing was charged.";
+    OutcomeCancelled => "De betaling is geannuleerd. Er is niets afgeschreven.", "Die Zahlung wurde abgebrochen. Es wurde nichts abgebucht.", "The payment was cancelled. Nothing was charged.";
+    OutcomeOpen => "De betaling is nog niet afgerond.", "Die Zahlung ist noch nicht abgeschlossen.", "The payment is not finished yet.";
+    ContinuePayment => "Verder met betalen", "Weiter zur Zahlung", "Continue paying";
+    TryAgain => "Probeer opnieuw", "Erneut versuchen", "Try again";
+    SandboxTitle => "Testbetaling", "Testzahlung", "Test payment";
+    SandboxTestMode => "TESTMODUS: er wordt geen echt geld afgeschreven.", "TESTMODUS: Es wird kein echtes Geld abgebucht.", "TEST MODE: no real money is charged.";
+    SandboxPay => "Betalen", "Bezahlen", "Pay";
+    SandboxPending => "Bank verwerkt nog", "Bank verarbeitet noch", "Bank still processing";
+    SandboxFail => "Laten mislukken", "Fehlschlagen lassen", "Fail";
+    SandboxCancel => "Annuleren", "Abbrechen", "Cancel";
+    SandboxDone => "Deze testbetaling is afgerond.", "Diese Testzahlung ist abgeschlossen.", "This test payment is finished.";
+    SandboxBack => "Terug naar de winkel", "Zurück zum Händler", "Back to the merchant";
     PaidThankYou => "Deze factuur is betaald. Dank u wel!", "Diese Rechnung ist bezahlt. Vielen Dank!", "This invoice is paid. Thank you!";
 
     PayTitle => "Betalen", "Bezahlen", "Pay";
@@ -138,6 +165,15 @@ catalog! {
     ErrNoContact => "Wij hebben geen e-mailadres van u. Neem contact met ons op.", "Wir haben keine E-Mail-Adresse von Ihnen. Bitte kontaktieren Sie uns.", "We have no email address for you. Please contact us.";
     ErrCsrf => "Het formulier was verlopen. Probeer het nog een keer.", "Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal.", "The form had expired. Please try again.";
     ErrRateLimited => "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.", "Zu viele Versuche. Warten Sie ein paar Minuten und versuchen Sie es erneut.", "Too many attempts. Wait a few minutes and try again.";
+    ErrSelectInvoice => "Kies minstens één openstaande factuur.", "Wählen Sie mindestens eine offene Rechnung.", "Choose at least one open invoice.";
+    ErrPartialNotAllowed => "Een deel betalen is hier niet mogelijk. Betaal het hele bedrag of vraag een regeling aan.", "Teilzahlungen sind hier nicht möglich. Zahlen Sie den ganzen Betrag oder fragen Sie nach einer Ratenzahlung.", "Paying part is not possible here. Pay the full amount or ask for a payment plan.";
+    ErrAmountOutOfRange => "Vul een bedrag in tussen het minimum en het openstaande bedrag.", "Geben Sie einen Betrag zwischen dem Mindestbetrag und dem offenen Betrag ein.", "Enter an amount between the minimum and the amount due.";
+    ErrAmountInvalid => "Vul een bedrag in, bijvoorbeeld 25,00.", "Geben Sie einen Betrag ein, z. B. 25,00.", "Enter an amount, like 25.00.";
+    ErrPaymentPending => "Er loopt al een betaling voor deze factuur. Wacht tot die is verwerkt.", "Für diese Rechnung läuft bereits eine Zahlung. Bitte warten Sie, bis sie verarbeitet ist.", "A payment for this invoice is already under way. Please wait until it is processed.";
+    ErrAlreadyPaid => "Deze factuur is al betaald.", "Diese Rechnung ist bereits bezahlt.", "This invoice is already paid.";
+    ErrCheckoutInProgress => "Een van deze facturen zit al in een andere betaling. Rond die eerst af of betaal de facturen apart.", "Eine dieser Rechnungen ist schon Teil einer anderen Zahlung. Schließen Sie diese zuerst ab oder zahlen Sie einzeln.", "One of these invoices is already in another payment. Finish that one first or pay the invoices separately.";
+    ErrProviderUnavailable => "Online betalen lukt nu niet. Probeer het later opnieuw of betaal per overboeking.", "Online-Zahlung ist gerade nicht möglich. Versuchen Sie es später oder zahlen Sie per Überweisung.", "Online payment is not available right now. Try again later or pay by bank transfer.";
+    ErrOnlineUnavailable => "Online betalen is niet beschikbaar. Betaal per overboeking.", "Online-Zahlung ist nicht verfügbar. Bitte zahlen Sie per Überweisung.", "Online payment is not available. Please pay by bank transfer.";
     ErrInternal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.", "Something went wrong on our side. Please try again later.";
 
     NoticeLinkSent => "Als dit e-mailadres bij ons bekend is, hebben wij een inloglink gestuurd.", "Wenn diese E-Mail-Adresse bei uns bekannt ist, haben wir einen Anmeldelink gesendet.", "If we know this email address, we have sent a login link.";
@@ -171,6 +207,15 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "password_set" => Key::NoticePasswordSet,
         "logged_out" => Key::NoticeLoggedOut,
         "code_sent" => Key::NoticeCodeSent,
+        "select_invoice" => Key::ErrSelectInvoice,
+        "partial_not_allowed" => Key::ErrPartialNotAllowed,
+        "amount_out_of_range" => Key::ErrAmountOutOfRange,
+        "amount_invalid" => Key::ErrAmountInvalid,
+        "payment_pending" => Key::ErrPaymentPending,
+        "already_paid" => Key::ErrAlreadyPaid,
+        "checkout_in_progress" => Key::ErrCheckoutInProgress,
+        "provider_unavailable" => Key::ErrProviderUnavailable,
+        "online_payment_unavailable" => Key::ErrOnlineUnavailable,
         _ => Key::ErrInternal,
     };
     t(locale, key)
@@ -232,6 +277,23 @@ pub mod mail {
             Locale::En => MailText {
                 subject: format!("New password for {tenant}"),
                 body: format!("Hello,\n\nChoose a new password with this link (valid for 30 minutes):\n\n{link}\n\nDid not ask for this? Your password stays unchanged."),
+            },
+        }
+    }
+
+    pub fn receipt(l: Locale, tenant: &str, amount: &str, invoices: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Betaling ontvangen door {tenant}"),
+                body: format!("Goedendag,\n\nWij hebben uw betaling van {amount} ontvangen voor factuur {invoices}. Dank u wel.\n\nDeze e-mail is uw betaalbewijs."),
+            },
+            Locale::De => MailText {
+                subject: format!("Zahlung bei {tenant} eingegangen"),
+                body: format!("Guten Tag,\n\nIhre Zahlung von {amount} für die Rechnung {invoices} ist bei uns eingegangen. Vielen Dank.\n\nDiese E-Mail ist Ihre Zahlungsbestätigung."),
+            },
+            Locale::En => MailText {
+                subject: format!("Payment received by {tenant}"),
+                body: format!("Hello,\n\nWe received your payment of {amount} for invoice {invoices}. Thank you.\n\nThis email is your receipt."),
             },
         }
     }

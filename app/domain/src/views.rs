@@ -64,6 +64,8 @@ pub enum DisplayStatus {
     Open,
     Overdue,
     PartlyPaid,
+    /// An online payment is being processed (e.g. by the bank): no new payment, no reminder.
+    Pending,
     Paid,
     Cancelled,
 }
@@ -76,6 +78,7 @@ impl DisplayStatus {
             "paid" => DisplayStatus::Paid,
             "cancelled" => DisplayStatus::Cancelled,
             _ if open_cents <= 0 => DisplayStatus::Paid,
+            "pending" => DisplayStatus::Pending,
             _ if due < today => DisplayStatus::Overdue,
             _ if open_cents < amount_cents => DisplayStatus::PartlyPaid,
             _ => DisplayStatus::Open,
@@ -93,8 +96,9 @@ impl DisplayStatus {
             DisplayStatus::Overdue => 0,
             DisplayStatus::PartlyPaid => 1,
             DisplayStatus::Open => 2,
-            DisplayStatus::Paid => 3,
-            DisplayStatus::Cancelled => 4,
+            DisplayStatus::Pending => 3,
+            DisplayStatus::Paid => 4,
+            DisplayStatus::Cancelled => 5,
         }
     }
 }
@@ -131,7 +135,35 @@ pub struct InvoiceDetail {
     pub description: String,
     pub lines: Vec<LineView>,
     pub payment: Option<PaymentInstructions>,
+    /// None when the tenant has no online payment or the invoice is not payable.
+    pub online: Option<OnlinePayment>,
     pub has_pdf: bool,
+}
+
+/// What a debtor may pay online for one invoice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OnlinePayment {
+    /// Smallest and largest part of the invoice payable at once; None when only the whole can be paid.
+    pub partial: Option<(Money, Money)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentOutcome {
+    Open,
+    Paid,
+    Pending,
+    Failed,
+    Cancelled,
+}
+
+/// The return page after the provider: the real outcome of a checkout.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutView {
+    pub creditor: String,
+    pub amount: Money,
+    pub outcome: PaymentOutcome,
+    /// Back to the provider while the payment is still open.
+    pub checkout_url: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +174,8 @@ pub struct DashboardView {
     pub open_count: usize,
     pub next_due: Option<NaiveDate>,
     pub next_due_invoice: Option<String>,
+    /// Overpaid money the creditor owes the debtor (refund on its way).
+    pub credit: Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +187,7 @@ pub struct PayView {
     pub status: DisplayStatus,
     pub amount: Money,
     pub payment: Option<PaymentInstructions>,
+    pub online: bool,
     /// Where the step-up code went, masked; None until "this is me" was pressed.
     pub code_sent_to: Option<String>,
     pub csrf: String,

@@ -26,6 +26,9 @@ pub fn DashboardPage() -> impl IntoView {
                         <h1>{t(l, Key::Welcome)}", "{name}</h1>
                         <FlashBox locale=l flash=s.flash.clone() form="dashboard"/>
                         {step_up.then(|| view! { <p class="notice">{t(l, Key::StepUpNotice)}</p> })}
+                        {(d.credit.cents > 0).then(|| view! {
+                            <p class="notice" data-testid="credit">{t(l, Key::CreditNotice)}" "<strong>{money(l, d.credit)}</strong></p>
+                        })}
                         <section class="summary" aria-label=t(l, Key::DashboardTitle)>
                             <div class="stat">
                                 <span class="stat-label">{t(l, Key::TotalDue)}</span>

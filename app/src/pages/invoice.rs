@@ -1,18 +1,27 @@
 //! `/invoices/{number}`: lines, dates, status, amount due and how to pay (IBAN, reference, QR).
 use crate::api::get_invoice;
 use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Frame, Loading, StatusBadge};
+use crate::ui::{date, money, use_shell, Field, FlashBox, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
-use settle_domain::views::PaymentInstructions;
+use settle_domain::views::{DisplayStatus, Flash, OnlinePayment, PaymentInstructions};
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let shell = use_shell();
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("number").unwrap_or_default(), get_invoice);
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("number").unwrap_or_default(),
+                query.read().get("amount"),
+            )
+        },
+        |(number, amount)| get_invoice(number, amount),
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -49,14 +58,63 @@ pub fn InvoicePage() -> impl IntoView {
                         {inv.has_pdf.then(|| view! {
                             <p><a href=format!("/invoices/{number}/pdf") rel="external" download>{t(l, Key::DownloadPdf)}</a></p>
                         })}
+                        {(inv.summary.status == DisplayStatus::Pending).then(|| view! {
+                            <p class="notice" role="status">{t(l, Key::PaymentPendingText)}</p>
+                        })}
+                        {inv.online.clone().map(|o| view! {
+                            <OnlineBox locale=l number=number.clone() csrf=s.csrf.clone() online=o flash=s.flash.clone()/>
+                        })}
                         {match inv.payment.clone() {
                             Some(p) => view! { <PaymentBox locale=l payment=p/> }.into_any(),
+                            None if inv.summary.status == DisplayStatus::Pending => ().into_any(),
                             None => view! { <p class="notice">{t(l, Key::PaidThankYou)}</p> }.into_any(),
                         }}
                     </Frame>
                 }.into_any())
             })}
         </Suspense>
+    }
+}
+
+/// Pay online now: the whole amount, or (where the tenant allows it) a part, which also sets the
+/// amount in the transfer details and QR code below.
+#[component]
+fn OnlineBox(
+    locale: Locale,
+    number: String,
+    csrf: String,
+    online: OnlinePayment,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let l = locale;
+    let f = flash.clone().unwrap_or_default();
+    view! {
+        <section class="card pay-online" aria-labelledby="online-h">
+            <h2 id="online-h">{t(l, Key::PayOnlineHeading)}</h2>
+            <FlashBox locale=l flash=flash.clone() form="pay"/>
+            <form method="post" action="/pay/checkout">
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <input type="hidden" name="from" value="detail"/>
+                <input type="hidden" name="invoice" value=number.clone()/>
+                <button type="submit" class="primary" data-testid="pay-online">{t(l, Key::PayOnline)}</button>
+            </form>
+            {online.partial.map(|(min, max)| {
+                let hint = format!("{} {} – {}", t(l, Key::PayPartHint), money(l, min), money(l, max));
+                view! {
+                    <h3>{t(l, Key::PayPartHeading)}</h3>
+                    <form method="post" action="/pay/checkout" novalidate>
+                        <input type="hidden" name="csrf" value=csrf.clone()/>
+                        <input type="hidden" name="from" value="detail"/>
+                        <input type="hidden" name="invoice" value=number.clone()/>
+                        <Field locale=l name="amount" label=Key::PayPartAmount inputmode="decimal"
+                            value=f.value_for("pay", "amount") error=f.error_for("pay", "amount")/>
+                        <p class="hint">{hint}</p>
+                        <button type="submit" data-testid="pay-part">{t(l, Key::PayPartButton)}</button>
+                        <button type="submit" formmethod="get" formaction="" formnovalidate>{t(l, Key::HowToPay)}</button>
+                    </form>
+                }
+            })}
+        </section>
     }
 }
 

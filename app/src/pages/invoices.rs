@@ -1,7 +1,7 @@
 //! `/invoices`: every invoice with its status; what needs paying first.
 use crate::api::get_invoices;
 use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Frame, Loading, StatusBadge};
+use crate::ui::{date, money, use_shell, FlashBox, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
 use settle_domain::i18n::{t, Key};
 
@@ -19,15 +19,27 @@ pub fn InvoicesPage() -> impl IntoView {
                     Err(e) => return Some(failure(s, &e)),
                 };
                 let empty = list.is_empty();
+                let any_payable = list.iter().any(|i| i.status.is_payable());
+                let csrf = s.csrf.clone();
                 Some(view! {
                     <Frame shell=s.clone() title=t(l, Key::InvoicesTitle).to_string()>
                         <h1>{t(l, Key::InvoicesTitle)}</h1>
                         {empty.then(|| view! { <p>{t(l, Key::NoInvoices)}</p> })}
+                        <FlashBox locale=l flash=s.flash.clone() form="pay"/>
+                        <form method="post" action="/pay/checkout">
+                        <input type="hidden" name="csrf" value=csrf/>
+                        <input type="hidden" name="from" value="list"/>
                         <ul class="invoice-list" data-testid="invoice-list">
                             {list.into_iter().map(|inv| {
                                 let href = format!("/invoices/{}", inv.number);
+                                let box_id = format!("sel-{}", inv.number);
+                                let label = format!("{} {} {}", t(l, Key::SelectInvoice), t(l, Key::InvoiceTitle), inv.number);
                                 view! {
                                     <li class="invoice-item">
+                                        {inv.status.is_payable().then(|| view! {
+                                            <input type="checkbox" class="inv-select" name="invoice" value=inv.number.clone()
+                                                id=box_id.clone() aria-label=label.clone()/>
+                                        })}
                                         <a href=href class="invoice-link">
                                             <span class="inv-number">{t(l, Key::InvoiceTitle)}" "{inv.number.clone()}</span>
                                             <StatusBadge locale=l status=inv.status/>
@@ -38,6 +50,10 @@ pub fn InvoicesPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        {any_payable.then(|| view! {
+                            <button type="submit" class="primary" data-testid="pay-selected">{t(l, Key::PaySelected)}</button>
+                        })}
+                        </form>
                     </Frame>
                 }.into_any())
             })}

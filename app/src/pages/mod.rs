@@ -7,4 +7,5 @@ pub mod link;
 pub mod login;
 pub mod not_found;
 pub mod pay;
+pub mod pay_return;
 pub mod reset;

@@ -36,6 +36,16 @@ pub fn PayPage() -> impl IntoView {
                             <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, p.due_date)}</dd>
                             <dt>{t(l, Key::OpenAmount)}</dt><dd>{money(l, p.amount)}</dd>
                         </dl>
+                        {p.online.then(|| view! {
+                            <section class="card pay-online" aria-labelledby="online-h">
+                                <h2 id="online-h">{t(l, Key::PayOnlineHeading)}</h2>
+                                <FlashBox locale=l flash=s.flash.clone() form="pay"/>
+                                <form method="post" action=format!("/pay/{tok}/checkout")>
+                                    <input type="hidden" name="csrf" value=p.csrf.clone()/>
+                                    <button type="submit" class="primary" data-testid="pay-online">{t(l, Key::PayOnline)}</button>
+                                </form>
+                            </section>
+                        })}
                         {p.payment.clone().map(|pay| view! { <PaymentBox locale=l payment=pay/> })}
                         <section class="card" aria-labelledby="me-h">
                             <h2 id="me-h">{t(l, Key::ThisIsMe)}</h2>

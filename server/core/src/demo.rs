@@ -264,7 +264,38 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbE
     for inv in &INVOICES {
         seed_invoice(&tx, now, inv).await?;
     }
+    for t in &TENANTS {
+        let id = tenant_id(&tx, t.slug).await?;
+        crate::services::references::sync_invoices(&tx, id).await?;
+        seed_payment_settings(&tx, now, id, t.slug == "demo").await?;
+    }
     tx.commit().await
+}
+
+/// The demo pays through the built-in sandbox provider; the insurer allows partial payments.
+async fn seed_payment_settings<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    allow_partial: bool,
+) -> Result<(), DbErr> {
+    use crate::entities::payment_setting;
+    if payment_setting::Entity::find_by_id(tenant_id).one(db).await?.is_some() {
+        return Ok(());
+    }
+    payment_setting::Entity::insert(payment_setting::ActiveModel {
+        tenant_id: Set(tenant_id),
+        provider: Set("sandbox".into()),
+        credentials: Set(None),
+        credentials_key_id: Set(None),
+        api_base: Set(None),
+        allow_partial: Set(allow_partial),
+        min_partial_cents: Set(10_00),
+        updated_at: Set(now),
+    })
+    .exec(db)
+    .await
+    .map(|_| ())
 }
 
 async fn tenant_id<C: ConnectionTrait>(db: &C, slug: &str) -> Result<i64, DbErr> {

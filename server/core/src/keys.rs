@@ -9,6 +9,8 @@ pub struct Keys {
     pub csrf: [u8; 32],
     pub tokens: [u8; 32],
     pub at_rest: [u8; 32],
+    /// At-rest keys of earlier master keys (SETTLE_PREVIOUS_SECRET_KEY), to open old secrets.
+    pub at_rest_previous: Vec<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -32,6 +34,7 @@ impl Keys {
             csrf: [0; 32],
             tokens: [0; 32],
             at_rest: [0; 32],
+            at_rest_previous: Vec::new(),
         };
         // Output lengths are fixed and far below HKDF's 255*32 byte limit, so expand cannot fail.
         let _ = hk.expand(b"cookies", &mut keys.cookie);

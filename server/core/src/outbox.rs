@@ -33,6 +33,7 @@ pub async fn enqueue_email<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, mail:
         next_attempt_at: Set(now),
         last_error: Set(None),
         dedupe_key: Set(mail.dedupe_key),
+        invoice_id: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()

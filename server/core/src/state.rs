@@ -21,6 +21,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub throttle: Throttle,
     pub tenants: TenantCache,
+    /// For payment providers: short timeouts, so a slow provider cannot hold a request for long.
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -33,6 +35,10 @@ impl AppState {
             hasher: Hasher::new()?,
             throttle: Throttle::default(),
             tenants: TenantCache::default(),
+            http: reqwest::Client::builder()
+                .connect_timeout(std::time::Duration::from_secs(5))
+                .timeout(std::time::Duration::from_secs(15))
+                .build()?,
         })
     }
 }

@@ -1,13 +1,17 @@
 //! `make bench` (`make bench ONLY=invoice_list`): load benchmarks printed as a table.
 //! The database (1,000,000 invoices over 100,000 debtors, one shared precomputed password
-//! hash) is seeded once by bulk inserts and cached under target/bench.
+//! hash) is seeded once by bulk inserts and cached under target/bench. The `statement` bench
+//! imports a 100,000-entry camt.053 into a copy of it, in a child process so that its peak
+//! memory is the import's, not the seeding's.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 use chrono::{Duration, Utc};
 use settle_core::clock::Clock;
 use settle_core::db::{self, DatabaseUrl};
 use settle_core::entities::{customer, invoice, portal_account};
 use settle_core::keys::Keys;
-use settle_core::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use settle_core::sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 use settle_core::state::{AppState, RunMode};
 use settle_domain::rf::RfReference;
 use settle_server::{start, ServeOptions};
@@ -23,16 +27,34 @@ fn env_or(name: &str, default: u64) -> u64 {
 
 #[actix_web::main]
 async fn main() {
-    let only = std::env::args().skip_while(|a| a != "--only").nth(1);
-    let benches: [(&str, &str); 1] = [("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices")];
-    println!("| bench | what | clients | requests | req/s | p50 ms | p99 ms | RSS MiB |");
-    println!("|---|---|---|---|---|---|---|---|");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == STATEMENT_CHILD) {
+        statement_child(&args[i + 1], &args[i + 2]).await;
+        return;
+    }
+    let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
+    let benches: [(&str, &str); 2] = [
+        ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
+        ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
+    ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
             continue;
         }
-        let row = invoice_list().await;
-        println!("| {name} | {what} | {row}");
+        match name {
+            "invoice_list" => {
+                println!("| bench | what | clients | requests | req/s | p50 ms | p99 ms | RSS MiB |");
+                println!("|---|---|---|---|---|---|---|---|");
+                let row = invoice_list().await;
+                println!("| {name} | {what} | {row}");
+            }
+            _ => {
+                println!("| bench | what | file MB | parse MB/s | import s | entries/s | peak RSS MiB |");
+                println!("|---|---|---|---|---|---|---|");
+                let row = statement().await;
+                println!("| {name} | {what} | {row}");
+            }
+        }
     }
 }
 
@@ -150,16 +172,20 @@ async fn seed(conn: &DatabaseConnection) {
     }
 }
 
-fn rss_mib() -> f64 {
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+fn rss_mib() -> f64 {
+    status_mib("VmRSS:")
 }
 
 async fn invoice_list() -> String {
@@ -260,4 +286,114 @@ async fn invoice_list() -> String {
         pct(0.99),
         rss
     )
+}
+
+/// Hidden flag: `settle-bench --statement-child DB FILE` imports FILE into DB and prints
+/// "seconds peak_rss_mib summary_json".
+const STATEMENT_CHILD: &str = "--statement-child";
+const STATEMENT_ENTRIES: usize = 100_000;
+
+async fn statement() -> String {
+    let dir = std::path::Path::new("target/bench");
+    let base = dir.join("statement-base.db");
+    if !base.exists() {
+        // The cached invoice database may predate the payment tables: migrate a copy once and
+        // register every invoice's reference.
+        let conn = seeded_db().await;
+        conn.close().await.ok();
+        let tmp = dir.join("statement-base.db.partial");
+        std::fs::copy(dir.join("invoices-1m.db"), &tmp).expect("copy");
+        let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", tmp.display())).expect("url");
+        let conn = db::connect(&url).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        settle_core::services::references::sync_invoices(&conn, 1)
+            .await
+            .expect("references");
+        conn.close().await.ok();
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+        }
+        std::fs::rename(&tmp, &base).expect("rename");
+    }
+    let run = dir.join("statement-run.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", run.display()));
+    }
+    std::fs::copy(&base, &run).expect("copy");
+    let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", run.display())).expect("url");
+    let conn = db::connect(&url).await.expect("connect");
+    let open: Vec<(String, i64)> = invoice::Entity::find()
+        .select_only()
+        .column(invoice::Column::RfReference)
+        .column(invoice::Column::OpenCents)
+        .filter(invoice::Column::TenantId.eq(1))
+        .filter(invoice::Column::Status.eq("open"))
+        .order_by_asc(invoice::Column::Id)
+        .limit(STATEMENT_ENTRIES as u64)
+        .into_tuple()
+        .all(&conn)
+        .await
+        .expect("open invoices");
+    assert_eq!(open.len(), STATEMENT_ENTRIES, "open invoices to pay");
+    conn.close().await.ok();
+
+    let file = dir.join("statement-100k.xml");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).expect("create"));
+        // Every tenth payment is 1 euro short, so partial payments are part of the load.
+        settle_core::statements::write_camt053_fixture(
+            &mut w,
+            "NL91ABNA0417164300",
+            STATEMENT_ENTRIES,
+            |i| open[i].0.clone(),
+            |i| if i % 10 == 9 { open[i].1 - 100 } else { open[i].1 },
+        )
+        .expect("write");
+        std::io::Write::flush(&mut w).expect("flush");
+    }
+    let bytes = std::fs::metadata(&file).expect("size").len() as f64;
+    let mb = bytes / 1_000_000.0;
+
+    let started = Instant::now();
+    let mut count = 0usize;
+    let reader = std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(&file).expect("open"));
+    settle_core::statements::parse(reader, |_| {
+        count += 1;
+        Ok(())
+    })
+    .expect("parse");
+    let parse_secs = started.elapsed().as_secs_f64();
+    assert_eq!(count, STATEMENT_ENTRIES);
+
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .args([STATEMENT_CHILD, &run.display().to_string(), &file.display().to_string()])
+        .output()
+        .expect("child");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut parts = line.trim().splitn(3, ' ');
+    let secs: f64 = parts.next().and_then(|s| s.parse().ok()).expect("seconds");
+    let peak: f64 = parts.next().and_then(|s| s.parse().ok()).expect("peak");
+    let summary: serde_json::Value = serde_json::from_str(parts.next().expect("summary")).expect("json");
+    eprintln!("statement import summary: {summary}");
+    assert_eq!(summary["new"], STATEMENT_ENTRIES, "{summary}");
+    assert_eq!(summary["unmatched"], 0, "{summary}");
+    format!(
+        "{mb:.0} | {:.0} | {secs:.2} | {:.0} | {peak:.0} |",
+        mb / parse_secs,
+        STATEMENT_ENTRIES as f64 / secs
+    )
+}
+
+async fn statement_child(db_path: &str, file: &str) {
+    let url = DatabaseUrl::parse(&format!("sqlite://{db_path}?mode=rwc")).expect("url");
+    let conn = db::connect(&url).await.expect("connect");
+    let reader = std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(file).expect("open"));
+    let started = Instant::now();
+    let summary = settle_core::services::statement_import::import(&conn, 1, Utc::now(), reader)
+        .await
+        .expect("import");
+    let secs = started.elapsed().as_secs_f64();
+    let json = serde_json::to_string(&summary).expect("json");
+    println!("{secs:.3} {:.1} {json}", status_mib("VmHWM:"));
 }

@@ -7,5 +7,8 @@ mod auth;
 mod config;
 mod migrations;
 mod outbox;
+mod payments;
 mod portal;
+mod providers_http;
 mod security;
+mod statements;

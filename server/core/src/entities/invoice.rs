@@ -13,6 +13,9 @@ pub struct Model {
     pub due_date: Date,
     pub amount_cents: i64,
     pub open_cents: i64,
+    /// Parts of `open_cents` that are collection costs and interest; payments settle them first.
+    pub costs_open_cents: i64,
+    pub interest_open_cents: i64,
     pub currency: String,
     pub status: String,
     pub description: String,

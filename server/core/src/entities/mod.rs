@@ -1,11 +1,23 @@
 //! sea-orm entities, one per table. They stay in core: views, not entities, cross the wire.
 pub mod audit_event;
+pub mod checkout;
+pub mod checkout_item;
+pub mod checkout_lock;
 pub mod customer;
 pub mod invoice;
 pub mod invoice_line;
 pub mod one_time_token;
 pub mod outbox;
+pub mod outgoing_event;
+pub mod payment;
+pub mod payment_allocation;
+pub mod payment_reference;
+pub mod payment_setting;
 pub mod portal_account;
+pub mod provider_event;
+pub mod refund_task;
+pub mod sandbox_payment;
 pub mod session;
+pub mod statement_import;
 pub mod tenant;
 pub mod tenant_host;

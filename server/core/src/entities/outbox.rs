@@ -20,6 +20,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub dedupe_key: Option<String>,
+    /// The invoice a reminder is about: settling it cancels the message while still queued.
+    pub invoice_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
 }

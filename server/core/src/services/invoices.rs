@@ -1,8 +1,9 @@
 //! What a debtor sees of their invoices: list, detail with payment instructions, dashboard.
-use crate::entities::{invoice, invoice_line};
+use crate::entities::{invoice, invoice_line, refund_task};
 use crate::error::{ServiceError, ServiceResult};
 use crate::qr;
 use crate::scope::DebtorScope;
+use crate::services::payment_settings;
 use crate::tenant::TenantCtx;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -78,7 +79,19 @@ pub async fn dashboard<C: ConnectionTrait>(
         open_count: payable.len(),
         next_due: next.map(|s| s.due_date),
         next_due_invoice: next.map(|s| s.number.clone()),
+        credit: Money::eur(credit(db, scope).await?),
     })
+}
+
+/// Overpaid money still to be refunded to the debtor.
+pub async fn credit<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> ServiceResult<i64> {
+    let tasks = refund_task::Entity::find()
+        .filter(refund_task::Column::TenantId.eq(scope.tenant_id()))
+        .filter(refund_task::Column::CustomerId.eq(scope.customer_id()))
+        .filter(refund_task::Column::Status.eq("open"))
+        .all(db)
+        .await?;
+    Ok(tasks.iter().map(|t| t.amount_cents).sum())
 }
 
 pub(crate) async fn find_scoped<C: ConnectionTrait>(
@@ -101,6 +114,7 @@ pub async fn detail<C: ConnectionTrait>(
     scope: &DebtorScope,
     number: &str,
     today: NaiveDate,
+    part_cents: Option<i64>,
 ) -> ServiceResult<InvoiceDetail> {
     let row = find_scoped(db, scope, number).await?;
     let lines = invoice_line::Entity::find()
@@ -110,7 +124,17 @@ pub async fn detail<C: ConnectionTrait>(
         .all(db)
         .await?;
     let summary = summary(&row, today);
-    let payment = payment_instructions(tenant, &row, &summary)?;
+    let policy = payment_settings::policy(db, scope.tenant_id()).await?;
+    let online = payment_settings::offer(policy, summary.status.is_payable(), row.open_cents);
+    // A part within the tenant's bounds gets its own transfer details; anything else the whole.
+    let part = part_cents.filter(|p| {
+        online
+            .as_ref()
+            .and_then(|o| o.partial)
+            .is_some_and(|(min, max)| *p >= min.cents && *p <= max.cents)
+    });
+    let amount = part.map(|p| money(p, &row.currency)).unwrap_or(summary.open);
+    let payment = instructions_for(tenant, &row, &summary, amount)?;
     Ok(InvoiceDetail {
         description: row.description.clone(),
         lines: lines
@@ -121,6 +145,7 @@ pub async fn detail<C: ConnectionTrait>(
             })
             .collect(),
         payment,
+        online,
         has_pdf: row.pdf_filename.is_some(),
         summary,
     })
@@ -131,6 +156,16 @@ pub fn payment_instructions(
     tenant: &TenantCtx,
     row: &invoice::Model,
     summary: &InvoiceSummary,
+) -> ServiceResult<Option<PaymentInstructions>> {
+    instructions_for(tenant, row, summary, summary.open)
+}
+
+/// The same for a part of the open amount: the QR code carries exactly that amount.
+pub fn instructions_for(
+    tenant: &TenantCtx,
+    row: &invoice::Model,
+    summary: &InvoiceSummary,
+    amount: Money,
 ) -> ServiceResult<Option<PaymentInstructions>> {
     if !summary.status.is_payable() {
         return Ok(None);
@@ -145,7 +180,7 @@ pub fn payment_instructions(
         bic: bic.clone(),
         beneficiary: t.creditor_legal_name.clone(),
         iban: iban.clone(),
-        amount: Some(summary.open),
+        amount: Some(amount),
         purpose: None,
         remittance: Remittance::Structured(reference.clone()),
         info: None,
@@ -158,7 +193,7 @@ pub fn payment_instructions(
         iban: iban.grouped(),
         bic: bic.map(|b| b.as_str().to_string()),
         reference: reference.grouped(),
-        amount: summary.open,
+        amount,
         qr_svg: qr::epc_svg(&payload)?,
     }))
 }

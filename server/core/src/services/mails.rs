@@ -11,6 +11,7 @@ pub enum Kind<'a> {
     LoginLink { link: &'a str },
     PasswordReset { link: &'a str },
     StepUpCode { code: &'a str },
+    Receipt { amount: &'a str, invoices: &'a str },
 }
 
 pub async fn queue<C: ConnectionTrait>(
@@ -27,6 +28,7 @@ pub async fn queue<C: ConnectionTrait>(
         Kind::LoginLink { link } => mail::login_link(locale, name, link),
         Kind::PasswordReset { link } => mail::password_reset(locale, name, link),
         Kind::StepUpCode { code } => mail::step_up_code(locale, name, code),
+        Kind::Receipt { amount, invoices } => mail::receipt(locale, name, amount, invoices),
     };
     let footer = format!("\n\n--\n{}\n{}", tenant.row.display_name, tenant.row.support_email);
     outbox::enqueue_email(

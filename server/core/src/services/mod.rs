@@ -1,5 +1,10 @@
 //! Use cases. Each owns its transaction and takes a scope first.
 pub mod auth;
+pub mod booking;
+pub mod checkout;
 pub mod invoices;
 pub mod mails;
 pub mod paylinks;
+pub mod payment_settings;
+pub mod references;
+pub mod statement_import;

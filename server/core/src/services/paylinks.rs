@@ -38,13 +38,13 @@ pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoic
     Ok(t.raw)
 }
 
-struct Link {
-    token: one_time_token::Model,
-    invoice: invoice::Model,
+pub(crate) struct Link {
+    pub(crate) token: one_time_token::Model,
+    pub(crate) invoice: invoice::Model,
 }
 
 /// A link is good while unexpired, unrevoked and its invoice still open.
-async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
+pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
     let now = state.clock.now();
     let token = find_live_token(&state.db, now, tenant.id, raw, &["pay_link"])
         .await?
@@ -83,6 +83,9 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
         status: s.status,
         amount: s.open,
         payment: payment_instructions(c.tenant, &link.invoice, &s)?,
+        online: crate::services::payment_settings::policy(&state.db, c.tenant.id)
+            .await?
+            .is_some(),
         code_sent_to: None,
         csrf: String::new(),
     })
@@ -189,4 +192,25 @@ pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &
 /// Used by the pay page: a link is opened without login, so its CSRF token binds to the link.
 pub fn csrf_for_link(state: &AppState, raw: &str) -> String {
     tokens::hmac_b64(&state.keys.csrf, &[b"pay", tokens::hash_token(raw).as_bytes()])
+}
+
+/// "Pay online" straight from a payment link, no login: a checkout for the link's invoice.
+pub async fn start_checkout(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<String> {
+    if !state.throttle.check(Action::PayLookup, c.tenant.id, c.ip, None) {
+        return Err(ServiceError::RateLimited);
+    }
+    let link = live_link(state, c.tenant, raw).await?;
+    crate::services::checkout::start(
+        state,
+        c.tenant,
+        crate::services::checkout::Order {
+            tenant_id: c.tenant.id,
+            customer_id: link.token.customer_id,
+            invoice_numbers: vec![link.invoice.number.clone()],
+            partial_cents: None,
+            origin: "paylink",
+            locale: c.locale,
+        },
+    )
+    .await
 }

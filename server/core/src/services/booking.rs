@@ -1,0 +1,618 @@
+//! The one way money is booked, whatever brought it (provider, bank statement, staff, API):
+//! a batch of payments inside the caller's transaction. Each payment is recorded once under its
+//! dedup key, split over its invoices (costs, interest, principal), and settles status, queued
+//! reminders, audit and outgoing events in the same transaction. Take-backs (reversals, refunds,
+//! chargebacks) run the same way in reverse.
+use crate::audit;
+use crate::entities::{invoice, outbox, outgoing_event, payment, payment_allocation, refund_task};
+use crate::error::ServiceResult;
+use crate::sql::{chunked_in, update_from_values};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Value};
+use settle_domain::allocation::{allocate, Allocation, OpenParts};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Provider,
+    Statement,
+    Staff,
+    Api,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Provider => "provider",
+            Source::Statement => "statement",
+            Source::Staff => "staff",
+            Source::Api => "api",
+        }
+    }
+}
+
+/// Money received, with the invoices it was matched to (in the order to settle them).
+#[derive(Clone, Debug)]
+pub struct Incoming {
+    pub source: Source,
+    pub dedup_key: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub received_on: NaiveDate,
+    pub debtor_name: Option<String>,
+    pub debtor_iban: Option<String>,
+    pub reference_text: String,
+    pub end_to_end_id: Option<String>,
+    pub checkout_id: Option<i64>,
+    /// Empty: nothing matched, the payment waits in the unmatched queue.
+    pub invoices: Vec<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Duplicate,
+    Matched,
+    PartiallyMatched,
+    Overpaid,
+    Unmatched,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Duplicate => "duplicate",
+            Outcome::Matched => "matched",
+            Outcome::PartiallyMatched => "partially_matched",
+            Outcome::Overpaid => "overpaid",
+            Outcome::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// Money going back out of an earlier payment: a bank reversal, a provider refund or chargeback.
+#[derive(Clone, Debug)]
+pub struct TakeBack {
+    pub dedup_key: String,
+    pub source: Source,
+    pub payment_id: i64,
+    pub amount_cents: i64,
+    pub received_on: NaiveDate,
+    /// Why the invoice reopens: a return code (MD06), "refund", "chargeback: fraudulent".
+    pub reason: String,
+}
+
+struct InvoiceState {
+    row: invoice::Model,
+    open: OpenParts,
+    changed: bool,
+}
+
+impl InvoiceState {
+    fn new(row: invoice::Model) -> Self {
+        let open = OpenParts {
+            costs: row.costs_open_cents,
+            interest: row.interest_open_cents,
+            principal: row.open_cents - row.costs_open_cents - row.interest_open_cents,
+        };
+        Self {
+            row,
+            open,
+            changed: false,
+        }
+    }
+
+    fn status(&self) -> &'static str {
+        match (self.open.total(), self.row.status.as_str()) {
+            (0, _) => "paid",
+            (_, "pending") => "pending",
+            (_, "cancelled") => "cancelled",
+            _ => "open",
+        }
+    }
+}
+
+async fn load_invoices<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    ids: &[i64],
+) -> ServiceResult<HashMap<i64, InvoiceState>> {
+    let mut map = HashMap::with_capacity(ids.len());
+    for part in ids.chunks(chunked_in::MAX) {
+        let rows = invoice::Entity::find()
+            .filter(invoice::Column::TenantId.eq(tenant_id))
+            .filter(invoice::Column::Id.is_in(part.iter().copied()))
+            .all(db)
+            .await?;
+        for r in rows {
+            map.insert(r.id, InvoiceState::new(r));
+        }
+    }
+    Ok(map)
+}
+
+/// Books a batch of incoming payments; returns one outcome per payment, in order.
+pub async fn book<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+    batch: Vec<Incoming>,
+) -> ServiceResult<Vec<Outcome>> {
+    // Known keys, and repeats inside the batch, are duplicates: they book nothing.
+    let keys: Vec<String> = batch.iter().map(|p| p.dedup_key.clone()).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for part in keys.chunks(chunked_in::MAX) {
+        let rows: Vec<String> = payment::Entity::find()
+            .select_only()
+            .column(payment::Column::DedupKey)
+            .filter(payment::Column::TenantId.eq(tenant_id))
+            .filter(payment::Column::DedupKey.is_in(part.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        seen.extend(rows);
+    }
+    let mut invoice_ids: Vec<i64> = batch.iter().flat_map(|p| p.invoices.iter().copied()).collect();
+    invoice_ids.sort_unstable();
+    invoice_ids.dedup();
+    let mut invoices = load_invoices(db, tenant_id, &invoice_ids).await?;
+
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut new_payments = Vec::new();
+    let mut pending_allocs: Vec<(String, i64, Allocation)> = Vec::new();
+    let mut refunds: Vec<(String, Option<i64>, i64, Option<String>, Option<String>, String)> = Vec::new();
+    for p in batch {
+        if !seen.insert(p.dedup_key.clone()) {
+            outcomes.push(Outcome::Duplicate);
+            continue;
+        }
+        let targets: Vec<i64> = p
+            .invoices
+            .iter()
+            .copied()
+            .filter(|id| invoices.contains_key(id))
+            .collect();
+        let open: Vec<OpenParts> = targets
+            .iter()
+            .filter_map(|id| invoices.get(id).map(|s| s.open))
+            .collect();
+        let (allocs, rest) = allocate(p.amount_cents, &open);
+        let customer_id = targets
+            .first()
+            .and_then(|id| invoices.get(id))
+            .map(|s| s.row.customer_id);
+        let outcome = if targets.is_empty() {
+            Outcome::Unmatched
+        } else if rest > 0 {
+            Outcome::Overpaid
+        } else if targets
+            .iter()
+            .zip(&allocs)
+            .any(|(id, a)| invoices.get(id).is_some_and(|s| s.open.after(a).total() > 0))
+        {
+            Outcome::PartiallyMatched
+        } else {
+            Outcome::Matched
+        };
+        for (id, a) in targets.iter().zip(&allocs) {
+            if a.total() == 0 {
+                continue;
+            }
+            if let Some(s) = invoices.get_mut(id) {
+                s.open = s.open.after(a);
+                s.changed = true;
+            }
+            pending_allocs.push((p.dedup_key.clone(), *id, *a));
+        }
+        let unallocated = if targets.is_empty() { p.amount_cents } else { rest };
+        if outcome == Outcome::Overpaid {
+            refunds.push((
+                p.dedup_key.clone(),
+                customer_id,
+                rest,
+                p.debtor_name.clone(),
+                p.debtor_iban.clone(),
+                p.currency.clone(),
+            ));
+        }
+        new_payments.push(payment::ActiveModel {
+            tenant_id: Set(tenant_id),
+            customer_id: Set(customer_id),
+            source: Set(p.source.as_str().into()),
+            dedup_key: Set(p.dedup_key),
+            amount_cents: Set(p.amount_cents),
+            currency: Set(p.currency),
+            received_on: Set(p.received_on),
+            debtor_name: Set(p.debtor_name),
+            debtor_iban: Set(p.debtor_iban),
+            reference_text: Set(p.reference_text),
+            end_to_end_id: Set(p.end_to_end_id),
+            checkout_id: Set(p.checkout_id),
+            match_state: Set(outcome.as_str().into()),
+            unallocated_cents: Set(unallocated),
+            reversed_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        outcomes.push(outcome);
+    }
+    if new_payments.is_empty() {
+        return Ok(outcomes);
+    }
+    let inserted_keys: Vec<String> = new_payments
+        .iter()
+        .filter_map(|p| match &p.dedup_key {
+            sea_orm::ActiveValue::Set(k) => Some(k.clone()),
+            _ => None,
+        })
+        .collect();
+    // 17 columns a row keeps each insert under SQLite's 32,766 bound variables.
+    for part in chunk_owned(new_payments, 1_000) {
+        payment::Entity::insert_many(part).exec(db).await?;
+    }
+    let ids = payment_ids(db, tenant_id, &inserted_keys).await?;
+    let allocs: Vec<payment_allocation::ActiveModel> = pending_allocs
+        .iter()
+        .filter_map(|(key, invoice_id, a)| {
+            ids.get(key)
+                .map(|pid| allocation_row(tenant_id, *pid, *invoice_id, a, now))
+        })
+        .collect();
+    for part in chunk_owned(allocs, 2_000) {
+        payment_allocation::Entity::insert_many(part).exec(db).await?;
+    }
+    let tasks: Vec<refund_task::ActiveModel> = refunds
+        .into_iter()
+        .filter_map(|(key, customer_id, amount, name, iban, currency)| {
+            ids.get(&key).map(|pid| refund_task::ActiveModel {
+                tenant_id: Set(tenant_id),
+                customer_id: Set(customer_id),
+                payment_id: Set(*pid),
+                amount_cents: Set(amount),
+                currency: Set(currency),
+                status: Set("open".into()),
+                payee_name: Set(name),
+                payee_iban: Set(iban),
+                provider_refund_id: Set(None),
+                created_at: Set(now),
+                done_at: Set(None),
+                ..Default::default()
+            })
+        })
+        .collect();
+    for part in chunk_owned(tasks, 2_000) {
+        refund_task::Entity::insert_many(part).exec(db).await?;
+    }
+    settle_invoices(db, tenant_id, now, &invoices, "payment").await?;
+    Ok(outcomes)
+}
+
+/// Takes money back from earlier payments: first from what they left unallocated (the open
+/// refund task shrinks), then from their allocations, principal first, reopening the invoices.
+pub async fn take_back<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+    items: Vec<TakeBack>,
+) -> ServiceResult<Vec<bool>> {
+    let mut done = Vec::with_capacity(items.len());
+    let mut touched: HashMap<i64, InvoiceState> = HashMap::new();
+    let mut reasons: HashMap<i64, String> = HashMap::new();
+    for t in items {
+        let exists = payment::Entity::find()
+            .filter(payment::Column::TenantId.eq(tenant_id))
+            .filter(payment::Column::DedupKey.eq(t.dedup_key.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        let Some(original) = payment::Entity::find_by_id(t.payment_id)
+            .filter(payment::Column::TenantId.eq(tenant_id))
+            .one(db)
+            .await?
+        else {
+            done.push(false);
+            continue;
+        };
+        if exists || t.amount_cents <= 0 {
+            done.push(false);
+            continue;
+        }
+        let mut left = t.amount_cents;
+        let from_rest = left.min(original.unallocated_cents);
+        left -= from_rest;
+        if from_rest > 0 {
+            shrink_refund_tasks(db, tenant_id, original.id, from_rest).await?;
+        }
+        // Net allocation per invoice of the original, latest invoice first.
+        let rows = payment_allocation::Entity::find()
+            .filter(payment_allocation::Column::TenantId.eq(tenant_id))
+            .filter(payment_allocation::Column::PaymentId.eq(original.id))
+            .order_by_desc(payment_allocation::Column::Id)
+            .all(db)
+            .await?;
+        let mut net: Vec<(i64, Allocation)> = Vec::new();
+        for r in rows.iter().rev() {
+            let a = Allocation {
+                costs: r.costs_cents,
+                interest: r.interest_cents,
+                principal: r.principal_cents,
+            };
+            match net.iter_mut().find(|(id, _)| *id == r.invoice_id) {
+                Some((_, n)) => {
+                    n.costs += a.costs;
+                    n.interest += a.interest;
+                    n.principal += a.principal;
+                }
+                None => net.push((r.invoice_id, a)),
+            }
+        }
+        let ids: Vec<i64> = net
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !touched.contains_key(id))
+            .collect();
+        touched.extend(load_invoices(db, tenant_id, &ids).await?);
+        let mut back_rows = Vec::new();
+        for (invoice_id, n) in net.iter().rev() {
+            if left == 0 {
+                break;
+            }
+            let mut take = |v: i64| {
+                let x = left.min(v.max(0));
+                left -= x;
+                x
+            };
+            let principal = take(n.principal);
+            let interest = take(n.interest);
+            let costs = take(n.costs);
+            let back = Allocation {
+                costs,
+                interest,
+                principal,
+            };
+            if back.total() == 0 {
+                continue;
+            }
+            if let Some(s) = touched.get_mut(invoice_id) {
+                s.open = s.open.before(&back);
+                s.changed = true;
+            }
+            reasons.insert(*invoice_id, t.reason.clone());
+            back_rows.push((*invoice_id, back));
+        }
+        let fully = t.amount_cents >= original.amount_cents;
+        let inserted = payment::Entity::insert(payment::ActiveModel {
+            tenant_id: Set(tenant_id),
+            customer_id: Set(original.customer_id),
+            source: Set(t.source.as_str().into()),
+            dedup_key: Set(t.dedup_key.clone()),
+            amount_cents: Set(-t.amount_cents),
+            currency: Set(original.currency.clone()),
+            received_on: Set(t.received_on),
+            debtor_name: Set(None),
+            debtor_iban: Set(None),
+            reference_text: Set(t.reason.clone()),
+            end_to_end_id: Set(None),
+            checkout_id: Set(original.checkout_id),
+            match_state: Set("take_back".into()),
+            unallocated_cents: Set(0),
+            reversed_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+        let negatives: Vec<payment_allocation::ActiveModel> = back_rows
+            .iter()
+            .map(|(invoice_id, b)| {
+                let neg = Allocation {
+                    costs: -b.costs,
+                    interest: -b.interest,
+                    principal: -b.principal,
+                };
+                allocation_row(tenant_id, inserted.last_insert_id, *invoice_id, &neg, now)
+            })
+            .collect();
+        if !negatives.is_empty() {
+            payment_allocation::Entity::insert_many(negatives).exec(db).await?;
+        }
+        let mut upd = payment::ActiveModel {
+            id: Set(original.id),
+            unallocated_cents: Set(original.unallocated_cents - from_rest),
+            ..Default::default()
+        };
+        if fully {
+            upd.reversed_at = Set(Some(now));
+            upd.match_state = Set("reversed".into());
+        }
+        payment::Entity::update(upd).exec(db).await?;
+        done.push(true);
+    }
+    for (id, reason) in &reasons {
+        audit::record(
+            db,
+            now,
+            tenant_id,
+            touched.get(id).map(|s| s.row.customer_id),
+            "system",
+            "invoice.reopened",
+            serde_json::json!({ "invoice_id": id, "reason": reason }),
+        )
+        .await?;
+    }
+    settle_invoices(db, tenant_id, now, &touched, "take_back").await?;
+    Ok(done)
+}
+
+async fn shrink_refund_tasks<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    payment_id: i64,
+    mut amount: i64,
+) -> ServiceResult<()> {
+    let tasks = refund_task::Entity::find()
+        .filter(refund_task::Column::TenantId.eq(tenant_id))
+        .filter(refund_task::Column::PaymentId.eq(payment_id))
+        .filter(refund_task::Column::Status.eq("open"))
+        .all(db)
+        .await?;
+    for t in tasks {
+        if amount == 0 {
+            break;
+        }
+        let take = amount.min(t.amount_cents);
+        amount -= take;
+        let left = t.amount_cents - take;
+        refund_task::Entity::update(refund_task::ActiveModel {
+            id: Set(t.id),
+            amount_cents: Set(left),
+            status: Set(if left == 0 { "cancelled" } else { "open" }.into()),
+            ..Default::default()
+        })
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn allocation_row(
+    tenant_id: i64,
+    payment_id: i64,
+    invoice_id: i64,
+    a: &Allocation,
+    now: DateTime<Utc>,
+) -> payment_allocation::ActiveModel {
+    payment_allocation::ActiveModel {
+        tenant_id: Set(tenant_id),
+        payment_id: Set(payment_id),
+        invoice_id: Set(invoice_id),
+        costs_cents: Set(a.costs),
+        interest_cents: Set(a.interest),
+        principal_cents: Set(a.principal),
+        created_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn payment_ids<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    keys: &[String],
+) -> ServiceResult<HashMap<String, i64>> {
+    let mut map = HashMap::with_capacity(keys.len());
+    for part in keys.chunks(chunked_in::MAX) {
+        let rows: Vec<(i64, String)> = payment::Entity::find()
+            .select_only()
+            .column(payment::Column::Id)
+            .column(payment::Column::DedupKey)
+            .filter(payment::Column::TenantId.eq(tenant_id))
+            .filter(payment::Column::DedupKey.is_in(part.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        map.extend(rows.into_iter().map(|(id, k)| (k, id)));
+    }
+    Ok(map)
+}
+
+/// Writes the new open amounts and statuses, cancels queued reminders of settled invoices, and
+/// records audit and outgoing events per invoice whose status changed.
+async fn settle_invoices<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+    invoices: &HashMap<i64, InvoiceState>,
+    cause: &str,
+) -> ServiceResult<()> {
+    let mut changed: Vec<&InvoiceState> = invoices.values().filter(|s| s.changed).collect();
+    changed.sort_by_key(|s| s.row.id);
+    let rows: Vec<Vec<Value>> = changed
+        .iter()
+        .map(|s| {
+            vec![
+                s.row.id.into(),
+                s.open.total().into(),
+                s.open.costs.into(),
+                s.open.interest.into(),
+                s.status().into(),
+            ]
+        })
+        .collect();
+    update_from_values(
+        db,
+        "invoices",
+        &["open_cents", "costs_open_cents", "interest_open_cents", "status"],
+        &["bigint", "bigint", "bigint", "text"],
+        rows,
+        now,
+    )
+    .await?;
+    let settled: Vec<i64> = changed
+        .iter()
+        .filter(|s| s.open.total() == 0)
+        .map(|s| s.row.id)
+        .collect();
+    for part in settled.chunks(chunked_in::MAX) {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+            .col_expr(outbox::Column::LastError, Expr::value("invoice settled"))
+            .filter(outbox::Column::TenantId.eq(tenant_id))
+            .filter(outbox::Column::InvoiceId.is_in(part.iter().copied()))
+            .filter(outbox::Column::Status.eq("pending"))
+            .exec(db)
+            .await?;
+    }
+    let mut events = Vec::with_capacity(changed.len());
+    let mut audits = Vec::with_capacity(changed.len());
+    for s in &changed {
+        let was_open = s.row.open_cents;
+        let kind = match (s.open.total(), was_open) {
+            (0, w) if w > 0 => "invoice.paid",
+            (o, w) if o < w => "invoice.partially_paid",
+            (o, w) if o > w => "invoice.reopened",
+            _ => continue,
+        };
+        let payload = serde_json::json!({
+            "invoice": s.row.number,
+            "status": s.status(),
+            "open_cents": s.open.total(),
+            "currency": s.row.currency,
+            "cause": cause,
+        });
+        events.push(outgoing_event::ActiveModel {
+            tenant_id: Set(tenant_id),
+            kind: Set(kind.into()),
+            payload: Set(payload.to_string()),
+            created_at: Set(now),
+            delivered_at: Set(None),
+            ..Default::default()
+        });
+        audits.push(crate::entities::audit_event::ActiveModel {
+            tenant_id: Set(tenant_id),
+            customer_id: Set(Some(s.row.customer_id)),
+            actor: Set("system".into()),
+            action: Set(kind.into()),
+            detail: Set(
+                serde_json::json!({ "invoice_id": s.row.id, "open_cents": s.open.total(), "cause": cause }).to_string(),
+            ),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    for part in chunk_owned(events, 4_000) {
+        outgoing_event::Entity::insert_many(part).exec(db).await?;
+    }
+    for part in chunk_owned(audits, 4_000) {
+        crate::entities::audit_event::Entity::insert_many(part).exec(db).await?;
+    }
+    Ok(())
+}
+
+fn chunk_owned<T>(v: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::with_capacity(v.len() / size + 1);
+    let mut it = v.into_iter().peekable();
+    while it.peek().is_some() {
+        out.push(it.by_ref().take(size).collect());
+    }
+    out
+}
