@@ -1,5 +1,6 @@
 // Journeys run twice: with JavaScript (hydrated) and without (plain HTML forms).
-// The server is started here on its own port with a fresh demo database.
+// Each project gets its own server and fresh demo database, so a journey that pays an invoice
+// in one project leaves the other project's data untouched.
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.SETTLE_E2E_PORT ?? 3100);
@@ -17,20 +18,19 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: `http://localhost:${port}`,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs },
     viewport: { width: 390, height: 844 },
     locale: "nl-NL",
   },
   projects: [
-    { name: "js", use: { javaScriptEnabled: true } },
-    { name: "no-js", use: { javaScriptEnabled: false } },
+    { name: "js", use: { javaScriptEnabled: true, baseURL: `http://localhost:${port}` } },
+    { name: "no-js", use: { javaScriptEnabled: false, baseURL: `http://localhost:${port + 1}` } },
   ],
-  webServer: {
-    command: `bash ./start-server.sh ${port}`,
-    url: `http://localhost:${port}/health`,
+  webServer: [port, port + 1].map((p) => ({
+    command: `bash ./start-server.sh ${p}`,
+    url: `http://localhost:${p}/health`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: "pipe",
-  },
+    stdout: "pipe" as const,
+  })),
 });

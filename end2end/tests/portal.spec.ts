@@ -106,3 +106,42 @@ test("an unknown payment link is a plain not-found page", async ({ page }) => {
   const res = await page.goto("/pay/not-a-real-token");
   expect(res?.status()).toBe(404);
 });
+
+test("a debtor pays an invoice online with the sandbox provider and sees it paid", async ({ page }, info) => {
+  await login(page, info);
+  await page.goto("/invoices/2026-0003");
+  await ready(page, info);
+  await page.getByTestId("pay-online").click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\//);
+  await expect(page.getByText("TESTMODUS")).toBeVisible();
+  await page.getByRole("button", { name: "Betalen" }).click();
+  await expect(page).toHaveURL(/\/pay\/return\//);
+  await expect(page.getByTestId("outcome")).toHaveAttribute("data-outcome", "paid");
+  await page.goto("/invoices/2026-0003");
+  await expect(page.locator(".badge")).toHaveText("Betaald");
+  await expect(page.getByTestId("open-amount")).toHaveText("€\u00a00,00");
+});
+
+test("several invoices are selected and paid together from the list", async ({ page }, info) => {
+  await login(page, info);
+  await page.goto("/invoices");
+  await ready(page, info);
+  await page.getByLabel("Selecteer Factuur 2026-0005").check();
+  await page.getByLabel("Selecteer Factuur 2026-0006").check();
+  await page.getByTestId("pay-selected").click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\//);
+  await expect(page.locator(".amount")).toHaveText("€\u00a0154,40");
+  await page.getByRole("button", { name: "Betalen" }).click();
+  await expect(page.getByTestId("outcome")).toHaveAttribute("data-outcome", "paid");
+});
+
+test("a payment link is paid online without logging in", async ({ page }, info) => {
+  await page.goto("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
+  await ready(page, info);
+  await page.getByTestId("pay-online").click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\//);
+  await page.getByRole("button", { name: "Betalen" }).click();
+  await expect(page.getByTestId("outcome")).toHaveAttribute("data-outcome", "paid");
+  await page.goto("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("niet gevonden");
+});

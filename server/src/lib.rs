@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod forms;
 pub mod middleware;
+pub mod payment_cli;
 pub mod payments;
 pub mod routes;
 pub mod session_store;

@@ -22,6 +22,18 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     session::Entity::find().all(db).await.unwrap();
     outbox::Entity::find().all(db).await.unwrap();
     audit_event::Entity::find().all(db).await.unwrap();
+    assert_eq!(payment_reference::Entity::find().all(db).await.unwrap().len(), 11);
+    assert_eq!(payment_setting::Entity::find().all(db).await.unwrap().len(), 2);
+    checkout::Entity::find().all(db).await.unwrap();
+    checkout_item::Entity::find().all(db).await.unwrap();
+    checkout_lock::Entity::find().all(db).await.unwrap();
+    payment::Entity::find().all(db).await.unwrap();
+    payment_allocation::Entity::find().all(db).await.unwrap();
+    provider_event::Entity::find().all(db).await.unwrap();
+    refund_task::Entity::find().all(db).await.unwrap();
+    statement_import::Entity::find().all(db).await.unwrap();
+    outgoing_event::Entity::find().all(db).await.unwrap();
+    sandbox_payment::Entity::find().all(db).await.unwrap();
     // Seeding twice changes nothing.
     settle_core::demo::seed(db, start_time()).await.expect("idempotent");
     assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);

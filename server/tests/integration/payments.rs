@@ -579,5 +579,72 @@ async fn paying_twice_books_an_overpayment_the_debtor_sees_as_credit() {
         dashboard.contains("tegoed") && dashboard.contains("42,50"),
         "credit shown"
     );
+    // Staff refunds it through the provider it came in by: no credit left, the invoice stays paid.
+    let tenant = app
+        .state
+        .tenants
+        .resolve(&app.state.db, "localhost")
+        .await
+        .unwrap()
+        .unwrap();
+    use settle_core::services::refunds;
+    refunds::via_provider(&app.state, &tenant, tasks[0].id).await.unwrap();
+    let task = refund_task::Entity::find_by_id(tasks[0].id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(task.status, "refunded");
+    assert!(
+        refunds::via_provider(&app.state, &tenant, tasks[0].id).await.is_err(),
+        "not twice"
+    );
+    assert_eq!(invoice_row(&app, "2026-0003").await.status, "paid");
+    assert!(!app.html("/").await.contains("data-testid=\"credit\""));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_overpaid_transfer_is_exported_once_as_a_sepa_refund_file() {
+    let app = spawn_app().await;
+    let inv = invoice_row(&app, "2026-0006").await;
+    use settle_core::services::booking::{book, Incoming, Source};
+    book(
+        &app.state.db,
+        inv.tenant_id,
+        app.state.clock.now(),
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: "bank-1".into(),
+            amount_cents: 3_000,
+            currency: "EUR".into(),
+            received_on: app.state.clock.now().date_naive(),
+            debtor_name: Some("J. de Vries".into()),
+            debtor_iban: Some("NL91ABNA0417164300".into()),
+            reference_text: "2026-0006".into(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![inv.id],
+        }],
+    )
+    .await
+    .unwrap();
+    assert_eq!(invoice_row(&app, "2026-0006").await.status, "paid");
+    let tenant = app
+        .state
+        .tenants
+        .resolve(&app.state.db, "localhost")
+        .await
+        .unwrap()
+        .unwrap();
+    use settle_core::services::refunds;
+    let (xml, n) = refunds::export_sepa(&app.state, &tenant).await.unwrap().unwrap();
+    assert_eq!(n, 1);
+    assert!(xml.contains("pain.001.001.09") && xml.contains("NL91ABNA0417164300"));
+    assert!(xml.contains(">8.05<"), "the overpaid 30.00 - 21.95");
+    assert!(
+        refunds::export_sepa(&app.state, &tenant).await.unwrap().is_none(),
+        "exported once"
+    );
     app.cleanup().await;
 }

@@ -44,6 +44,7 @@ pub async fn create<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     tenant_id: i64,
+    // Where this server is reached; empty for links relative to the current host.
     base_url: &str,
     p: &CreatePayment,
 ) -> Result<CreatedPayment, ProviderError> {

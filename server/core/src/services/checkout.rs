@@ -142,19 +142,27 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
     } else {
         format!("{} ({} invoices)", tenant.name, rows.len())
     };
+    // The sandbox lives on this server: relative links keep it working on any host and port.
+    let sandboxed = settings.provider == ProviderKind::Sandbox;
+    let return_path = format!("/pay/return/{public_id}");
+    let return_url = if sandboxed {
+        return_path
+    } else {
+        tenant.link(&return_path)
+    };
     let request = CreatePayment {
         checkout_id: public_id.clone(),
         amount_cents: amount,
         currency: "EUR".into(),
         description,
-        redirect_url: tenant.link(&format!("/pay/return/{public_id}")),
-        cancel_url: tenant.link(&format!("/pay/return/{public_id}")),
+        redirect_url: return_url.clone(),
+        cancel_url: return_url,
         webhook_url: tenant.link(&format!("/webhooks/{}", settings.provider.as_str())),
         locale: order.locale.code().into(),
         idempotency_key: public_id.clone(),
     };
     let created = match settings.client(&state.http) {
-        Client::Sandbox => sandbox::create(&state.db, now, tenant.id, &tenant.base_url, &request).await,
+        Client::Sandbox => sandbox::create(&state.db, now, tenant.id, "", &request).await,
         Client::Mollie(c) => c.create_payment(&request).await,
         Client::Stripe(c) => c.create_checkout_session(&request).await,
     };

@@ -7,4 +7,5 @@ pub mod mails;
 pub mod paylinks;
 pub mod payment_settings;
 pub mod references;
+pub mod refunds;
 pub mod statement_import;
