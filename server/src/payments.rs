@@ -248,7 +248,6 @@ async fn stripe_event(
     event: stripe::StripeEvent,
 ) -> Result<(), ServiceError> {
     use settle_core::providers::stripe::StripeChange;
-    let now = state.clock.now();
     match event.change {
         StripeChange::Session { session_id, .. } => {
             let snap = client
@@ -260,12 +259,12 @@ async fn stripe_event(
         StripeChange::Refunded {
             payment_intent,
             total_refunded_cents,
-        } => stripe_take_back(state, tenant, &event.id, &payment_intent, total_refunded_cents, 0, now).await,
+        } => stripe_take_back(state, tenant, &event.id, &payment_intent, total_refunded_cents, 0).await,
         StripeChange::Disputed {
             payment_intent,
             amount_cents,
             ..
-        } => stripe_take_back(state, tenant, &event.id, &payment_intent, 0, amount_cents, now).await,
+        } => stripe_take_back(state, tenant, &event.id, &payment_intent, 0, amount_cents).await,
         StripeChange::Other(_) => Ok(()),
     }
 }
@@ -278,7 +277,6 @@ async fn stripe_take_back(
     payment_intent: &str,
     refunded: i64,
     disputed: i64,
-    _now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ServiceError> {
     use settle_core::entities::checkout as co;
     use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -305,8 +303,7 @@ async fn stripe_take_back(
         charged_back_cents: disputed,
         refund_target: Some(payment_intent.to_string()),
     };
-    let _ = event_id;
-    checkout::apply(state, tenant, "stripe", &snap).await
+    checkout::apply_event(state, tenant, "stripe", Some(event_id), &snap).await
 }
 
 /// The sandbox's webhook, shaped like Mollie's: an id only, the payment fetched before acting.

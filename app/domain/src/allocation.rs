@@ -82,6 +82,8 @@ pub fn allocate(amount: i64, invoices: &[OpenParts]) -> (Vec<Allocation>, i64) {
 }
 
 #[cfg(test)]
+// Amounts are written as euros_cents (150_00 is € 150.00), as in the rest of the code base.
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -228,6 +228,9 @@ async fn bad_pay_requests_change_nothing() {
     let forged = app.post("/pay/checkout", &[("invoice", "2026-0002")]).await;
     assert_eq!(location(&forged), "/invoices");
     assert_eq!(checkouts(&app).await, 0);
+    // A return page for a checkout that does not exist reveals nothing.
+    assert_eq!(app.get("/pay/return/not-a-checkout").await.status(), 404);
+    assert_eq!(app.get("/sandbox/checkout/sbx_nope").await.status(), 404);
     // Anonymous: to the login page.
     let anon = client()
         .post(app.url("/pay/checkout"))

@@ -160,7 +160,8 @@ pub async fn book<C: ConnectionTrait>(
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut new_payments = Vec::new();
     let mut pending_allocs: Vec<(String, i64, Allocation)> = Vec::new();
-    let mut refunds: Vec<(String, Option<i64>, i64, Option<String>, Option<String>, String)> = Vec::new();
+    // Refund tasks wait for the id of the payment they belong to.
+    let mut refunds: Vec<(String, refund_task::ActiveModel)> = Vec::new();
     for p in batch {
         if !seen.insert(p.dedup_key.clone()) {
             outcomes.push(Outcome::Duplicate);
@@ -208,11 +209,19 @@ pub async fn book<C: ConnectionTrait>(
         if outcome == Outcome::Overpaid {
             refunds.push((
                 p.dedup_key.clone(),
-                customer_id,
-                rest,
-                p.debtor_name.clone(),
-                p.debtor_iban.clone(),
-                p.currency.clone(),
+                refund_task::ActiveModel {
+                    tenant_id: Set(tenant_id),
+                    customer_id: Set(customer_id),
+                    amount_cents: Set(rest),
+                    currency: Set(p.currency.clone()),
+                    status: Set("open".into()),
+                    payee_name: Set(p.debtor_name.clone()),
+                    payee_iban: Set(p.debtor_iban.clone()),
+                    provider_refund_id: Set(None),
+                    created_at: Set(now),
+                    done_at: Set(None),
+                    ..Default::default()
+                },
             ));
         }
         new_payments.push(payment::ActiveModel {
@@ -263,21 +272,10 @@ pub async fn book<C: ConnectionTrait>(
     }
     let tasks: Vec<refund_task::ActiveModel> = refunds
         .into_iter()
-        .filter_map(|(key, customer_id, amount, name, iban, currency)| {
-            ids.get(&key).map(|pid| refund_task::ActiveModel {
-                tenant_id: Set(tenant_id),
-                customer_id: Set(customer_id),
-                payment_id: Set(*pid),
-                amount_cents: Set(amount),
-                currency: Set(currency),
-                status: Set("open".into()),
-                payee_name: Set(name),
-                payee_iban: Set(iban),
-                provider_refund_id: Set(None),
-                created_at: Set(now),
-                done_at: Set(None),
-                ..Default::default()
-            })
+        .filter_map(|(key, mut task)| {
+            let pid = ids.get(&key)?;
+            task.payment_id = Set(*pid);
+            Some(task)
         })
         .collect();
     for part in chunk_owned(tasks, 2_000) {

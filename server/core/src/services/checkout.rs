@@ -313,6 +313,18 @@ pub async fn first_time<C: ConnectionTrait>(
 
 /// Applies a provider's view of a payment, in one transaction with its event key.
 pub async fn apply(state: &AppState, tenant: &TenantCtx, provider: &str, snap: &PaymentSnapshot) -> ServiceResult<()> {
+    apply_event(state, tenant, provider, None, snap).await
+}
+
+/// The same for a provider event with an id of its own (Stripe's `evt_...`): that id is
+/// recorded too, in the same transaction, so a redelivered event is a no-op.
+pub async fn apply_event(
+    state: &AppState,
+    tenant: &TenantCtx,
+    provider: &str,
+    event_id: Option<&str>,
+    snap: &PaymentSnapshot,
+) -> ServiceResult<()> {
     let now = state.clock.now();
     let key = format!(
         "{provider}:{}:{}:{}:{}",
@@ -322,8 +334,15 @@ pub async fn apply(state: &AppState, tenant: &TenantCtx, provider: &str, snap: &
         snap.charged_back_cents
     );
     let txn = state.db.begin().await?;
+    if let Some(id) = event_id {
+        if !first_time(&txn, tenant.id, &format!("{provider}:event:{id}"), now).await? {
+            txn.rollback().await?;
+            return Ok(());
+        }
+    }
     if !first_time(&txn, tenant.id, &key, now).await? {
-        txn.rollback().await?;
+        // Seen in this state already: keep only the event id.
+        txn.commit().await?;
         return Ok(());
     }
     let Some(co) = find_by_provider_id(&txn, tenant.id, provider, &snap.provider_payment_id).await? else {
