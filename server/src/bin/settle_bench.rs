@@ -387,15 +387,7 @@ async fn statement() -> String {
 
 async fn statement_child(db_path: &str, file: &str) {
     let url = DatabaseUrl::parse(&format!("sqlite://{db_path}?mode=rwc")).expect("url");
-    let _ = url;
-    tracing_subscriber::fmt()
-        .with_env_filter("sqlx=info")
-        .with_writer(std::io::stderr)
-        .init();
-    let mut opts = settle_core::sea_orm::ConnectOptions::new(format!("sqlite://{db_path}?mode=rwc"));
-    opts.sqlx_logging(true)
-        .sqlx_logging_level(tracing::log::LevelFilter::Info);
-    let conn = settle_core::sea_orm::Database::connect(opts).await.expect("connect");
+    let conn = db::connect(&url).await.expect("connect");
     let reader = std::io::BufReader::with_capacity(256 * 1024, std::fs::File::open(file).expect("open"));
     let started = Instant::now();
     let summary = settle_core::services::statement_import::import(&conn, 1, Utc::now(), reader)

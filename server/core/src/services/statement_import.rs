@@ -129,11 +129,9 @@ pub async fn import<R: BufRead + Send + 'static>(
         })
     });
 
-    let tw = std::time::Instant::now();
     let txn = db.begin().await?;
     let mut summary = Summary::default();
     while let Some(chunk) = receiver.recv().await {
-        eprintln!("PROF got chunk at {:?}", tw.elapsed());
         // On error the receiver drops here, which stops the parser at its next send; the
         // transaction rolls back when dropped.
         process_chunk(&txn, tenant_id, now, chunk, &mut summary).await?;
@@ -160,9 +158,7 @@ pub async fn import<R: BufRead + Send + 'static>(
     })
     .exec(&txn)
     .await?;
-    eprintln!("PROF before commit {:?}", tw.elapsed());
     txn.commit().await?;
-    eprintln!("PROF after commit {:?}", tw.elapsed());
     Ok(summary)
 }
 
@@ -232,9 +228,7 @@ async fn process_chunk<C: ConnectionTrait>(
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let t0 = std::time::Instant::now();
     let resolved = references::resolve(db, tenant_id, &wanted).await?;
-    eprintln!("PROF resolve {:?}", t0.elapsed());
 
     let mut matches: Vec<Option<Vec<i64>>> = credits
         .iter()
@@ -252,10 +246,8 @@ async fn process_chunk<C: ConnectionTrait>(
         })
         .collect();
 
-    let t0 = std::time::Instant::now();
     match_invoice_numbers(db, tenant_id, &credits, &mut matches).await?;
     match_known_ibans(db, tenant_id, &credits, &mut matches).await?;
-    eprintln!("PROF steps34 {:?}", t0.elapsed());
 
     let batch: Vec<Incoming> = credits
         .into_iter()
@@ -263,10 +255,7 @@ async fn process_chunk<C: ConnectionTrait>(
         .map(|(tx, invoices)| incoming(tx, invoices.unwrap_or_default(), now))
         .collect();
     if !batch.is_empty() {
-        let t0 = std::time::Instant::now();
-        let outs = booking::book(db, tenant_id, now, batch).await?;
-        eprintln!("PROF book {:?}", t0.elapsed());
-        for outcome in outs {
+        for outcome in booking::book(db, tenant_id, now, batch).await? {
             match outcome {
                 Outcome::Duplicate => summary.duplicates += 1,
                 Outcome::Matched => summary.matched += 1,
