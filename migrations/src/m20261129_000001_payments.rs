@@ -437,13 +437,6 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(index(
-            "idx_payments_state",
-            Payments::Table,
-            &["tenant_id", "match_state"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
             "idx_payments_iban",
             Payments::Table,
             &["tenant_id", "debtor_iban"],

@@ -48,6 +48,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Choose a tenant's payment provider; credentials are read from standard input.
+    PaymentProvider(crate::payment_cli::ProviderArgs),
+    /// List open refund tasks (overpayments), refund one through the provider, or export a
+    /// SEPA credit transfer file.
+    Refunds(crate::payment_cli::RefundArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -75,6 +80,14 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Migrate => {
             println!("Migrations applied to {}", settings.database_url);
             Ok(())
+        }
+        Command::PaymentProvider(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::payment_cli::configure_provider(&state, args).await
+        }
+        Command::Refunds(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::payment_cli::refund(&state, args).await
         }
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;

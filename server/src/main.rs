@@ -1,6 +1,11 @@
 //! Entry point of the `settle` binary.
 use clap::Parser;
 
+// glibc malloc fragments under the statement import's many short-lived buffers; mimalloc
+// halves the allocation cost (measured with perf).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() {
     tracing_subscriber::fmt()

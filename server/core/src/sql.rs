@@ -66,3 +66,63 @@ pub async fn update_from_values<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+fn push_placeholder(sql: &mut String, backend: DatabaseBackend, n: usize) {
+    use std::fmt::Write;
+    match backend {
+        DatabaseBackend::Postgres => {
+            let _ = write!(sql, "${n}");
+        }
+        _ => sql.push('?'),
+    }
+}
+
+/// A multi-row `INSERT` written directly, for batches of thousands of rows: sea-orm's builder
+/// costs more than the database here. With `returning`, yields the named columns of each row
+/// (`RETURNING` works on SQLite 3.35+ and Postgres).
+pub async fn insert_rows<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    returning: Option<&str>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let backend = db.get_database_backend();
+    let chunk = (30_000 / columns.len().max(1)).max(1);
+    let mut out = Vec::new();
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut sql = String::with_capacity(head.len() + chunk * columns.len() * 4);
+        sql.push_str(&head);
+        let mut values = Vec::with_capacity(chunk * columns.len());
+        let mut n = 0;
+        for (i, row) in rows.by_ref().take(chunk).enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for (j, v) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                push_placeholder(&mut sql, backend, n);
+                values.push(v);
+            }
+            sql.push(')');
+        }
+        if let Some(cols) = returning {
+            sql.push_str(" RETURNING ");
+            sql.push_str(cols);
+            out.extend(
+                db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+                    .await?,
+            );
+        } else {
+            db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?;
+        }
+    }
+    Ok(out)
+}

@@ -893,6 +893,56 @@ mod cli {
         assert_eq!(unknown.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown tenant"));
 
+        // The provider's credentials come on standard input and are never printed back.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_settle"))
+            .args([
+                "payment-provider",
+                "--tenant",
+                "demo",
+                "--provider",
+                "mollie",
+                "--allow-partial",
+            ])
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SETTLE_DATABASE_URL", &url)
+            .env("SETTLE_LOG", "error")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(b"api_key=live_TOPSECRET42\n").unwrap();
+        }
+        let saved = child.wait_with_output().unwrap();
+        assert_eq!(
+            saved.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&saved.stderr)
+        );
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&saved.stdout),
+            String::from_utf8_lossy(&saved.stderr)
+        );
+        assert!(said.contains("mollie") && !said.contains("TOPSECRET"), "{said}");
+        // Without credentials nothing changes: exit 1.
+        let refused = settle(
+            &dir,
+            &url,
+            &["payment-provider", "--tenant", "demo", "--provider", "stripe"],
+        );
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("api_key is required"));
+        let refunds = settle(&dir, &url, &["refunds", "--tenant", "demo"]);
+        assert_eq!(refunds.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&refunds.stdout).contains("No open refund tasks"));
+
         if let Some((admin, name)) = cleanup {
             if let Ok(conn) = Database::connect(&admin).await {
                 let _ = conn

@@ -4,9 +4,9 @@
 //! reminders, audit and outgoing events in the same transaction. Take-backs (reversals, refunds,
 //! chargebacks) run the same way in reverse.
 use crate::audit;
-use crate::entities::{invoice, outbox, outgoing_event, payment, payment_allocation, refund_task};
+use crate::entities::{invoice, outbox, payment, payment_allocation, refund_task};
 use crate::error::ServiceResult;
-use crate::sql::{chunked_in, update_from_values};
+use crate::sql::{chunked_in, insert_rows, update_from_values};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Value};
@@ -82,14 +82,28 @@ pub struct TakeBack {
     pub reason: String,
 }
 
+/// The columns booking needs (never the PDF).
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+struct OpenInvoice {
+    id: i64,
+    tenant_id: i64,
+    customer_id: i64,
+    number: String,
+    currency: String,
+    status: String,
+    open_cents: i64,
+    costs_open_cents: i64,
+    interest_open_cents: i64,
+}
+
 struct InvoiceState {
-    row: invoice::Model,
+    row: OpenInvoice,
     open: OpenParts,
     changed: bool,
 }
 
 impl InvoiceState {
-    fn new(row: invoice::Model) -> Self {
+    fn new(row: OpenInvoice) -> Self {
         let open = OpenParts {
             costs: row.costs_open_cents,
             interest: row.interest_open_cents,
@@ -119,17 +133,41 @@ async fn load_invoices<C: ConnectionTrait>(
 ) -> ServiceResult<HashMap<i64, InvoiceState>> {
     let mut map = HashMap::with_capacity(ids.len());
     for part in ids.chunks(chunked_in::MAX) {
+        // By primary key alone: with the tenant in the WHERE clause SQLite may pick the tenant
+        // index and scan all of a big tenant's invoices. The tenant is checked below instead.
         let rows = invoice::Entity::find()
-            .filter(invoice::Column::TenantId.eq(tenant_id))
+            .select_only()
+            .columns([
+                invoice::Column::Id,
+                invoice::Column::TenantId,
+                invoice::Column::CustomerId,
+                invoice::Column::Number,
+                invoice::Column::Currency,
+                invoice::Column::Status,
+                invoice::Column::OpenCents,
+                invoice::Column::CostsOpenCents,
+                invoice::Column::InterestOpenCents,
+            ])
             .filter(invoice::Column::Id.is_in(part.iter().copied()))
+            .into_model::<OpenInvoice>()
             .all(db)
             .await?;
-        for r in rows {
+        for r in rows.into_iter().filter(|r| r.tenant_id == tenant_id) {
             map.insert(r.id, InvoiceState::new(r));
         }
     }
     Ok(map)
 }
+
+const ALLOCATION_COLUMNS: &[&str] = &[
+    "tenant_id",
+    "payment_id",
+    "invoice_id",
+    "costs_cents",
+    "interest_cents",
+    "principal_cents",
+    "created_at",
+];
 
 /// Books a batch of incoming payments; returns one outcome per payment, in order.
 pub async fn book<C: ConnectionTrait>(
@@ -158,7 +196,7 @@ pub async fn book<C: ConnectionTrait>(
     let mut invoices = load_invoices(db, tenant_id, &invoice_ids).await?;
 
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut new_payments = Vec::new();
+    let mut new_payments: Vec<Vec<Value>> = Vec::new();
     let mut pending_allocs: Vec<(String, i64, Allocation)> = Vec::new();
     // Refund tasks wait for the id of the payment they belong to.
     let mut refunds: Vec<(String, refund_task::ActiveModel)> = Vec::new();
@@ -224,52 +262,72 @@ pub async fn book<C: ConnectionTrait>(
                 },
             ));
         }
-        new_payments.push(payment::ActiveModel {
-            tenant_id: Set(tenant_id),
-            customer_id: Set(customer_id),
-            source: Set(p.source.as_str().into()),
-            dedup_key: Set(p.dedup_key),
-            amount_cents: Set(p.amount_cents),
-            currency: Set(p.currency),
-            received_on: Set(p.received_on),
-            debtor_name: Set(p.debtor_name),
-            debtor_iban: Set(p.debtor_iban),
-            reference_text: Set(p.reference_text),
-            end_to_end_id: Set(p.end_to_end_id),
-            checkout_id: Set(p.checkout_id),
-            match_state: Set(outcome.as_str().into()),
-            unallocated_cents: Set(unallocated),
-            reversed_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        });
+        new_payments.push(vec![
+            tenant_id.into(),
+            customer_id.into(),
+            p.source.as_str().into(),
+            p.dedup_key.into(),
+            p.amount_cents.into(),
+            p.currency.into(),
+            p.received_on.into(),
+            p.debtor_name.into(),
+            p.debtor_iban.into(),
+            p.reference_text.into(),
+            p.end_to_end_id.into(),
+            p.checkout_id.into(),
+            outcome.as_str().into(),
+            unallocated.into(),
+            now.into(),
+        ]);
         outcomes.push(outcome);
     }
     if new_payments.is_empty() {
         return Ok(outcomes);
     }
-    let inserted_keys: Vec<String> = new_payments
-        .iter()
-        .filter_map(|p| match &p.dedup_key {
-            sea_orm::ActiveValue::Set(k) => Some(k.clone()),
-            _ => None,
-        })
-        .collect();
-    // 17 columns a row keeps each insert under SQLite's 32,766 bound variables.
-    for part in chunk_owned(new_payments, 1_000) {
-        payment::Entity::insert_many(part).exec(db).await?;
+    let returned = insert_rows(
+        db,
+        "payments",
+        &[
+            "tenant_id",
+            "customer_id",
+            "source",
+            "dedup_key",
+            "amount_cents",
+            "currency",
+            "received_on",
+            "debtor_name",
+            "debtor_iban",
+            "reference_text",
+            "end_to_end_id",
+            "checkout_id",
+            "match_state",
+            "unallocated_cents",
+            "created_at",
+        ],
+        new_payments,
+        Some("id, dedup_key"),
+    )
+    .await?;
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for r in returned {
+        ids.insert(r.try_get("", "dedup_key")?, r.try_get("", "id")?);
     }
-    let ids = payment_ids(db, tenant_id, &inserted_keys).await?;
-    let allocs: Vec<payment_allocation::ActiveModel> = pending_allocs
+    let allocs: Vec<Vec<Value>> = pending_allocs
         .iter()
         .filter_map(|(key, invoice_id, a)| {
-            ids.get(key)
-                .map(|pid| allocation_row(tenant_id, *pid, *invoice_id, a, now))
+            let pid = *ids.get(key)?;
+            Some(vec![
+                tenant_id.into(),
+                pid.into(),
+                (*invoice_id).into(),
+                a.costs.into(),
+                a.interest.into(),
+                a.principal.into(),
+                now.into(),
+            ])
         })
         .collect();
-    for part in chunk_owned(allocs, 2_000) {
-        payment_allocation::Entity::insert_many(part).exec(db).await?;
-    }
+    insert_rows(db, "payment_allocations", ALLOCATION_COLUMNS, allocs, None).await?;
     let tasks: Vec<refund_task::ActiveModel> = refunds
         .into_iter()
         .filter_map(|(key, mut task)| {
@@ -492,27 +550,6 @@ fn allocation_row(
     }
 }
 
-async fn payment_ids<C: ConnectionTrait>(
-    db: &C,
-    tenant_id: i64,
-    keys: &[String],
-) -> ServiceResult<HashMap<String, i64>> {
-    let mut map = HashMap::with_capacity(keys.len());
-    for part in keys.chunks(chunked_in::MAX) {
-        let rows: Vec<(i64, String)> = payment::Entity::find()
-            .select_only()
-            .column(payment::Column::Id)
-            .column(payment::Column::DedupKey)
-            .filter(payment::Column::TenantId.eq(tenant_id))
-            .filter(payment::Column::DedupKey.is_in(part.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        map.extend(rows.into_iter().map(|(id, k)| (k, id)));
-    }
-    Ok(map)
-}
-
 /// Writes the new open amounts and statuses, cancels queued reminders of settled invoices, and
 /// records audit and outgoing events per invoice whose status changed.
 async fn settle_invoices<C: ConnectionTrait>(
@@ -560,8 +597,7 @@ async fn settle_invoices<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
-    let mut events = Vec::with_capacity(changed.len());
-    let mut audits = Vec::with_capacity(changed.len());
+    let mut events: Vec<Vec<Value>> = Vec::with_capacity(changed.len());
     for s in &changed {
         let was_open = s.row.open_cents;
         let kind = match (s.open.total(), was_open) {
@@ -577,31 +613,38 @@ async fn settle_invoices<C: ConnectionTrait>(
             "currency": s.row.currency,
             "cause": cause,
         });
-        events.push(outgoing_event::ActiveModel {
-            tenant_id: Set(tenant_id),
-            kind: Set(kind.into()),
-            payload: Set(payload.to_string()),
-            created_at: Set(now),
-            delivered_at: Set(None),
-            ..Default::default()
-        });
-        audits.push(crate::entities::audit_event::ActiveModel {
-            tenant_id: Set(tenant_id),
-            customer_id: Set(Some(s.row.customer_id)),
-            actor: Set("system".into()),
-            action: Set(kind.into()),
-            detail: Set(
-                serde_json::json!({ "invoice_id": s.row.id, "open_cents": s.open.total(), "cause": cause }).to_string(),
-            ),
-            created_at: Set(now),
-            ..Default::default()
-        });
+        events.push(vec![
+            tenant_id.into(),
+            kind.into(),
+            payload.to_string().into(),
+            now.into(),
+        ]);
     }
-    for part in chunk_owned(events, 4_000) {
-        outgoing_event::Entity::insert_many(part).exec(db).await?;
-    }
-    for part in chunk_owned(audits, 4_000) {
-        crate::entities::audit_event::Entity::insert_many(part).exec(db).await?;
+    insert_rows(
+        db,
+        "outgoing_events",
+        &["tenant_id", "kind", "payload", "created_at"],
+        events,
+        None,
+    )
+    .await?;
+    // One audit event per booking batch: the per-invoice history is the allocation ledger.
+    if !changed.is_empty() {
+        let ids: Vec<i64> = changed.iter().map(|s| s.row.id).collect();
+        let customer = changed
+            .first()
+            .map(|s| s.row.customer_id)
+            .filter(|_| changed.len() == 1);
+        audit::record(
+            db,
+            now,
+            tenant_id,
+            customer,
+            "system",
+            &format!("invoices.{cause}"),
+            serde_json::json!({ "invoices": ids.len(), "invoice_ids": ids.iter().take(1_000).collect::<Vec<_>>() }),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use crate::entities::{checkout_item, payment_reference};
 use crate::error::ServiceResult;
 use crate::sql::chunked_in;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement};
 use std::collections::HashMap;
 
 /// Registers the RF reference of every invoice of the tenant that has none yet (after seeding,
@@ -60,17 +60,24 @@ pub async fn resolve<C: ConnectionTrait>(
     let mut map: HashMap<String, Vec<i64>> = HashMap::new();
     let mut checkouts: Vec<(String, i64)> = Vec::new();
     for part in references.chunks(chunked_in::MAX) {
-        let rows = payment_reference::Entity::find()
+        let rows: Vec<(String, Option<i64>, Option<i64>)> = payment_reference::Entity::find()
+            .select_only()
+            .columns([
+                payment_reference::Column::Reference,
+                payment_reference::Column::InvoiceId,
+                payment_reference::Column::CheckoutId,
+            ])
             .filter(payment_reference::Column::TenantId.eq(tenant_id))
             .filter(payment_reference::Column::Reference.is_in(part.iter().cloned()))
+            .into_tuple()
             .all(db)
             .await?;
-        for r in rows {
-            match (r.invoice_id, r.checkout_id) {
+        for (reference, invoice, checkout) in rows {
+            match (invoice, checkout) {
                 (Some(invoice), _) => {
-                    map.insert(r.reference, vec![invoice]);
+                    map.insert(reference, vec![invoice]);
                 }
-                (None, Some(checkout)) => checkouts.push((r.reference, checkout)),
+                (None, Some(checkout)) => checkouts.push((reference, checkout)),
                 _ => {}
             }
         }

@@ -130,6 +130,9 @@ pub async fn import<R: BufRead + Send + 'static>(
     });
 
     let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
+    }
     let mut summary = Summary::default();
     while let Some(chunk) = receiver.recv().await {
         // On error the receiver drops here, which stops the parser at its next send; the
@@ -170,6 +173,8 @@ fn stopped() -> StatementError {
 pub async fn unmatched<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec<payment::Model>, DbErr> {
     payment::Entity::find()
         .filter(payment::Column::TenantId.eq(tenant_id))
+        // Unmatched payments have no customer yet: the (tenant, customer) index finds them.
+        .filter(payment::Column::CustomerId.is_null())
         .filter(payment::Column::MatchState.eq(Outcome::Unmatched.as_str()))
         .order_by_desc(payment::Column::ReceivedOn)
         .order_by_desc(payment::Column::Id)
