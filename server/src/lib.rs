@@ -27,6 +27,14 @@ use settle_core::state::{AppState, RunMode};
 use std::net::{IpAddr, TcpListener};
 use std::sync::Arc;
 
+/// The app's routes, generated once per process. Generating them sets a process-wide flag that
+/// suspends resource loading (leptos issue #4773): a page rendering at that moment in another
+/// server of the same process (the test suite starts many) would wait forever.
+fn route_list() -> Vec<leptos_actix::ActixRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_actix::ActixRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(PortalApp)).clone()
+}
+
 /// Debtor sessions end after 30 idle minutes (and 12 hours in all, see the session store).
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 
@@ -58,7 +66,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
         })
         .site_addr(addr)
         .build();
-    let routes = generate_route_list(PortalApp);
+    let routes = route_list();
     let cookie_key = Key::from(&state.keys.cookie);
     let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
     let data = web::Data::new(state.clone());

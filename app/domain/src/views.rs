@@ -228,6 +228,12 @@ mod tests {
             DisplayStatus::of("paid", 100, 0, d("2026-11-01"), today),
             DisplayStatus::Paid
         );
+        assert_eq!(
+            DisplayStatus::of("pending", 100, 100, d("2026-11-01"), today),
+            DisplayStatus::Pending,
+            "a payment under way is not shown as overdue"
+        );
+        assert!(!DisplayStatus::Pending.is_payable());
         assert!(!DisplayStatus::Paid.is_payable());
         assert!(DisplayStatus::Overdue.rank() < DisplayStatus::Open.rank());
     }

@@ -93,6 +93,48 @@ async fn paying_an_invoice_with_the_sandbox_marks_it_paid_everywhere() {
 }
 
 #[tokio::test]
+async fn settling_an_invoice_cancels_its_queued_reminders_but_not_other_mail() {
+    use settle_core::sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app().await;
+    let inv = invoice_row(&app, "2026-0003").await;
+    let other = invoice_row(&app, "2026-0005").await;
+    let mut ids = Vec::new();
+    for invoice_id in [inv.id, other.id] {
+        let row = outbox::ActiveModel {
+            tenant_id: Set(inv.tenant_id),
+            channel: Set("sms".into()),
+            recipient: Set("+31612345678".into()),
+            subject: Set(String::new()),
+            body_text: Set("Herinnering".into()),
+            body_html: Set(None),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(app.state.clock.now()),
+            last_error: Set(None),
+            dedupe_key: Set(None),
+            invoice_id: Set(Some(invoice_id)),
+            created_at: Set(app.state.clock.now()),
+            sent_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        ids.push(row.id);
+    }
+    app.login(DEMO, PASSWORD).await;
+    let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
+    sandbox_click(&app, &sandbox, "pay").await;
+    let status = |id| {
+        let db = app.state.db.clone();
+        async move { outbox::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().status }
+    };
+    assert_eq!(status(ids[0]).await, "cancelled", "no reminder after payment");
+    assert_eq!(status(ids[1]).await, "pending", "other invoices keep theirs");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn several_selected_invoices_are_paid_in_one_checkout() {
     let app = spawn_app().await;
     app.login(DEMO, PASSWORD).await;
