@@ -4,6 +4,7 @@ use crate::support::*;
 use settle_core::entities::{checkout, invoice, outbox, outgoing_event, payment, refund_task};
 use settle_core::providers::{PaymentSnapshot, PaymentState};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use settle_core::services::booking::{book, Incoming, Source};
 use settle_core::services::payment_settings::{self, Credentials, PaymentSettings, ProviderKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -28,6 +29,30 @@ async fn invoice_row(app: &TestApp, number: &str) -> invoice::Model {
         .await
         .unwrap()
         .unwrap()
+}
+
+/// Money that came in outside the provider (a transfer booked by staff or a statement).
+async fn transfer(app: &TestApp, inv: &invoice::Model, source: Source, key: &str, cents: i64) {
+    book(
+        &app.state.db,
+        inv.tenant_id,
+        app.state.clock.now(),
+        vec![Incoming {
+            source,
+            dedup_key: key.into(),
+            amount_cents: cents,
+            currency: "EUR".into(),
+            received_on: app.state.clock.now().date_naive(),
+            debtor_name: Some("J. de Vries".into()),
+            debtor_iban: Some("NL91ABNA0417164300".into()),
+            reference_text: inv.number.clone(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![inv.id],
+        }],
+    )
+    .await
+    .unwrap();
 }
 
 async fn checkouts(app: &TestApp) -> u64 {
@@ -587,27 +612,7 @@ async fn paying_twice_books_an_overpayment_the_debtor_sees_as_credit() {
     let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
     // Meanwhile the debtor also transfers the money, and it is booked first.
     let inv = invoice_row(&app, "2026-0003").await;
-    use settle_core::services::booking::{book, Incoming, Source};
-    book(
-        &app.state.db,
-        inv.tenant_id,
-        app.state.clock.now(),
-        vec![Incoming {
-            source: Source::Staff,
-            dedup_key: "staff-1".into(),
-            amount_cents: 4_250,
-            currency: "EUR".into(),
-            received_on: app.state.clock.now().date_naive(),
-            debtor_name: Some("J. Jansen".into()),
-            debtor_iban: Some("NL91ABNA0417164300".into()),
-            reference_text: String::new(),
-            end_to_end_id: None,
-            checkout_id: None,
-            invoices: vec![inv.id],
-        }],
-    )
-    .await
-    .unwrap();
+    transfer(&app, &inv, Source::Staff, "staff-1", 4_250).await;
     sandbox_click(&app, &sandbox, "pay").await;
     let tasks = refund_task::Entity::find().all(&app.state.db).await.unwrap();
     assert_eq!(tasks.len(), 1);
@@ -653,27 +658,7 @@ async fn paying_twice_books_an_overpayment_the_debtor_sees_as_credit() {
 async fn an_overpaid_transfer_is_exported_once_as_a_sepa_refund_file() {
     let app = spawn_app().await;
     let inv = invoice_row(&app, "2026-0006").await;
-    use settle_core::services::booking::{book, Incoming, Source};
-    book(
-        &app.state.db,
-        inv.tenant_id,
-        app.state.clock.now(),
-        vec![Incoming {
-            source: Source::Statement,
-            dedup_key: "bank-1".into(),
-            amount_cents: 3_000,
-            currency: "EUR".into(),
-            received_on: app.state.clock.now().date_naive(),
-            debtor_name: Some("J. de Vries".into()),
-            debtor_iban: Some("NL91ABNA0417164300".into()),
-            reference_text: "2026-0006".into(),
-            end_to_end_id: None,
-            checkout_id: None,
-            invoices: vec![inv.id],
-        }],
-    )
-    .await
-    .unwrap();
+    transfer(&app, &inv, Source::Statement, "bank-1", 3_000).await;
     assert_eq!(invoice_row(&app, "2026-0006").await.status, "paid");
     let tenant = app
         .state

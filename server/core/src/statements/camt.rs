@@ -554,17 +554,10 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 mod tests {
     use super::*;
 
-    fn collect(input: &str) -> Result<(Format, usize, Vec<Transaction>), StatementError> {
-        let mut txs = Vec::new();
-        let (format, entries) = parse(input.as_bytes(), |tx| {
-            txs.push(tx);
-            Ok(())
-        })?;
-        Ok((format, entries, txs))
-    }
+    use crate::statements::test_support::{collect_with, date};
 
-    fn date(s: &str) -> Option<NaiveDate> {
-        Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    fn collect(input: &str) -> Result<(Format, usize, Vec<Transaction>), StatementError> {
+        collect_with(input, |r, f| parse(r, f))
     }
 
     const V02: &str = include_str!("fixtures/camt053_v02.xml");

@@ -318,6 +318,34 @@ pub fn write_camt053_fixture<W: Write>(
     Ok(())
 }
 
+/// Shared by the parser tests: every transaction of a file, and a date from ISO text.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::type_complexity)]
+pub(crate) mod test_support {
+    use super::{Format, StatementError, Transaction};
+    use chrono::NaiveDate;
+
+    pub fn collect_with(
+        input: &str,
+        parse: impl FnOnce(
+            &[u8],
+            &mut dyn FnMut(Transaction) -> Result<(), StatementError>,
+        ) -> Result<(Format, usize), StatementError>,
+    ) -> Result<(Format, usize, Vec<Transaction>), StatementError> {
+        let mut txs = Vec::new();
+        let mut push = |tx| {
+            txs.push(tx);
+            Ok(())
+        };
+        let (format, entries) = parse(input.as_bytes(), &mut push)?;
+        Ok((format, entries, txs))
+    }
+
+    pub fn date(s: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -502,17 +502,10 @@ mod tests {
     const DE: &str = include_str!("fixtures/mt940_de.sta");
     const NL: &str = include_str!("fixtures/mt940_nl.sta");
 
-    fn collect(input: &str) -> Result<(Format, usize, Vec<Transaction>), StatementError> {
-        let mut txs = Vec::new();
-        let (format, entries) = parse(input.as_bytes(), |tx| {
-            txs.push(tx);
-            Ok(())
-        })?;
-        Ok((format, entries, txs))
-    }
+    use crate::statements::test_support::{collect_with, date};
 
-    fn date(s: &str) -> Option<NaiveDate> {
-        Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    fn collect(input: &str) -> Result<(Format, usize, Vec<Transaction>), StatementError> {
+        collect_with(input, |r, f| parse(r, f))
     }
 
     #[test]
