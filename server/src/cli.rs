@@ -3,9 +3,9 @@ use crate::settings::{Settings, Sources};
 use crate::{start, workers, ServeOptions};
 use clap::{Parser, Subcommand};
 use settle_core::clock::Clock;
-use settle_core::entities::{payment, tenant};
+use settle_core::entities::payment;
 use settle_core::outbox::Mailer;
-use settle_core::sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use settle_core::sea_orm::DatabaseConnection;
 use settle_core::services::statement_import;
 use settle_core::state::AppState;
 use settle_core::{db, demo};
@@ -175,12 +175,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn tenant_id(conn: &DatabaseConnection, slug: &str) -> anyhow::Result<i64> {
-    tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq(slug))
-        .one(conn)
-        .await?
-        .map(|t| t.id)
-        .ok_or_else(|| anyhow::anyhow!("unknown tenant {slug:?}"))
+    Ok(crate::payment_cli::tenant(conn, slug).await?.id)
 }
 
 /// An unmatched payment as `settle unmatched --json` prints it.

@@ -44,15 +44,11 @@ pub struct RefundArgs {
     pub export_sepa: Option<std::path::PathBuf>,
 }
 
-pub async fn tenant(state: &AppState, slug: &str) -> anyhow::Result<TenantCtx> {
-    use settle_core::entities::tenant;
-    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let row = tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq(slug))
-        .one(&state.db)
+/// The tenant an operator command names; an unknown slug is an error (exit 1).
+pub async fn tenant(db: &settle_core::sea_orm::DatabaseConnection, slug: &str) -> anyhow::Result<TenantCtx> {
+    settle_core::tenant::by_slug(db, slug)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("no tenant {slug:?}"))?;
-    Ok(TenantCtx::from_model(row))
+        .ok_or_else(|| anyhow::anyhow!("unknown tenant {slug:?}"))
 }
 
 /// Reads `api_key=...` and `webhook_secret=...` lines (two secrets during rotation) from stdin.
@@ -74,7 +70,7 @@ fn read_credentials(input: impl BufRead) -> anyhow::Result<Credentials> {
 }
 
 pub async fn configure_provider(state: &AppState, args: ProviderArgs) -> anyhow::Result<()> {
-    let t = tenant(state, &args.tenant).await?;
+    let t = tenant(&state.db, &args.tenant).await?;
     let provider = match args.provider {
         Provider::Sandbox => ProviderKind::Sandbox,
         Provider::Mollie => ProviderKind::Mollie,
@@ -110,7 +106,7 @@ pub async fn configure_provider(state: &AppState, args: ProviderArgs) -> anyhow:
 }
 
 pub async fn refund(state: &AppState, args: RefundArgs) -> anyhow::Result<()> {
-    let t = tenant(state, &args.tenant).await?;
+    let t = tenant(&state.db, &args.tenant).await?;
     if let Some(id) = args.via_provider {
         let refund_id = refunds::via_provider(state, &t, id).await?;
         println!("Refund task {id} refunded through the provider ({refund_id})");

@@ -1,6 +1,7 @@
 //! Paying online over HTTP: the "pay" form posts (portal and payment link), the retry on the
 //! return page, the providers' webhooks, and the sandbox provider's own checkout page.
 use crate::forms::{back, caller, codes, csrf_ok, one, pay_csrf_ok, see_other, tenant_of};
+use crate::routes::esc;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{client_ip, identity_scope, locale_for, urlencode};
@@ -38,11 +39,6 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .unwrap_or_default()
-}
-
-/// Leaves for the provider's page (or our return page): a 303 so the browser GETs it.
-fn to_provider(url: &str) -> HttpResponse {
-    see_other(url)
 }
 
 /// Pay one or several selected invoices, or part of one, from the portal.
@@ -85,7 +81,7 @@ async fn portal_checkout(req: HttpRequest, state: Data, body: web::Bytes) -> Htt
         locale: locale_for(&req, &tenant, None),
     };
     match checkout::start(&state, &tenant, order).await {
-        Ok(url) => to_provider(&url),
+        Ok(url) => see_other(&url),
         Err(e) => back(&state, &here, "pay", &keep, pay_codes(e)),
     }
 }
@@ -110,7 +106,7 @@ async fn link_checkout(req: HttpRequest, state: Data, path: web::Path<String>, b
     }
     let ip = client_ip(&req);
     match paylinks::start_checkout(&state, &caller(&req, &tenant, &ip), &token).await {
-        Ok(url) => to_provider(&url),
+        Ok(url) => see_other(&url),
         Err(ServiceError::NotFound) => see_other(&here),
         Err(e) => back(&state, &here, "pay", &[], codes(e)),
     }
@@ -129,7 +125,7 @@ async fn retry(req: HttpRequest, state: Data, path: web::Path<String>, body: web
         return back(&state, &here, "pay", &[], one("form", "csrf"));
     }
     match checkout::retry(&state, &tenant, &id).await {
-        Ok(url) => to_provider(&url),
+        Ok(url) => see_other(&url),
         Err(e) => back(&state, &here, "pay", &[], pay_codes(e)),
     }
 }
@@ -325,13 +321,6 @@ async fn sandbox_notify(state: &AppState, tenant: &TenantCtx, id: &str) -> HttpR
     }
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The sandbox provider's checkout page: clearly a test, with pay / pending / fail / cancel.
 async fn sandbox_page(req: HttpRequest, state: Data, path: web::Path<String>) -> HttpResponse {
     let Some(tenant) = tenant_of(&req) else {
@@ -350,20 +339,20 @@ async fn sandbox_page(req: HttpRequest, state: Data, path: web::Path<String>) ->
     let buttons = if done {
         format!(
             "<p>{}</p><p><a href=\"{}\">{}</a></p>",
-            html_escape(t(l, Key::SandboxDone)),
-            html_escape(&row.redirect_url),
-            html_escape(t(l, Key::SandboxBack))
+            esc(t(l, Key::SandboxDone)),
+            esc(&row.redirect_url),
+            esc(t(l, Key::SandboxBack))
         )
     } else {
         let button = |action: &str, key: Key| {
             format!(
                 "<button class=\"button\" type=\"submit\" name=\"action\" value=\"{action}\">{}</button>",
-                html_escape(t(l, key))
+                esc(t(l, key))
             )
         };
         format!(
             "<form method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">{}{}{}{}</form>",
-            html_escape(&csrf),
+            esc(&csrf),
             button("pay", Key::SandboxPay),
             button("pending", Key::SandboxPending),
             button("fail", Key::SandboxFail),
@@ -377,10 +366,10 @@ async fn sandbox_page(req: HttpRequest, state: Data, path: web::Path<String>) ->
          <p class=\"test-mode\" role=\"status\"><strong>{test}</strong></p><h1>{title}</h1>\
          <p>{desc}</p><p class=\"amount\">{amount}</p>{buttons}</main></body></html>",
         lang = l.code(),
-        title = html_escape(t(l, Key::SandboxTitle)),
-        test = html_escape(t(l, Key::SandboxTestMode)),
-        desc = html_escape(&row.description),
-        amount = html_escape(&amount),
+        title = esc(t(l, Key::SandboxTitle)),
+        test = esc(t(l, Key::SandboxTestMode)),
+        desc = esc(&row.description),
+        amount = esc(&amount),
     );
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

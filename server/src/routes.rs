@@ -93,7 +93,8 @@ async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<Str
     }
 }
 
-fn esc(s: &str) -> String {
+/// Escapes text for the few pages written as plain HTML (dev outbox, sandbox checkout).
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

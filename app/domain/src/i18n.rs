@@ -126,6 +126,7 @@ catalog! {
     OutcomeOpen => "De betaling is nog niet afgerond.", "Die Zahlung ist noch nicht abgeschlossen.", "The payment is not finished yet.";
     ContinuePayment => "Verder met betalen", "Weiter zur Zahlung", "Continue paying";
     TryAgain => "Probeer opnieuw", "Erneut versuchen", "Try again";
+    RefundRemittance => "terugbetaling te veel betaald", "Erstattung Überzahlung", "refund of overpayment";
     SandboxTitle => "Testbetaling", "Testzahlung", "Test payment";
     SandboxTestMode => "TESTMODUS: er wordt geen echt geld afgeschreven.", "TESTMODUS: Es wird kein echtes Geld abgebucht.", "TEST MODE: no real money is charged.";
     SandboxPay => "Betalen", "Bezahlen", "Pay";

@@ -59,6 +59,16 @@ pub fn normalize_host(host: &str) -> String {
         .unwrap_or(host)
 }
 
+/// A tenant by its slug, for operator commands (requests resolve tenants by host).
+pub async fn by_slug<C: sea_orm::ConnectionTrait>(db: &C, slug: &str) -> Result<Option<TenantCtx>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(TenantCtx::from_model))
+}
+
 /// Host lookups, cached briefly: every request needs one, tenants change rarely.
 /// When a host was looked up, and what it led to (None: no tenant).
 type CacheEntry = (Instant, Option<Arc<TenantCtx>>);

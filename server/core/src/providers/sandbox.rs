@@ -44,8 +44,6 @@ pub async fn create<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     tenant_id: i64,
-    // Where this server is reached; empty for links relative to the current host.
-    base_url: &str,
     p: &CreatePayment,
 ) -> Result<CreatedPayment, ProviderError> {
     let id = format!("sbx_{}", crate::tokens::random_b64(12));
@@ -65,7 +63,8 @@ pub async fn create<C: ConnectionTrait>(
     .await
     .map_err(db_err)?;
     Ok(CreatedPayment {
-        checkout_url: format!("{}/sandbox/checkout/{id}", base_url.trim_end_matches('/')),
+        // Relative: the sandbox lives on this server, whatever host and port it is reached by.
+        checkout_url: format!("/sandbox/checkout/{id}"),
         provider_payment_id: id,
     })
 }

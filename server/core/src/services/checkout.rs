@@ -15,6 +15,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
+use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
 use settle_domain::views::{CheckoutView, PaymentOutcome};
@@ -140,7 +141,8 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
     let description = if rows.len() == 1 {
         format!("{} {}", tenant.name, rows[0].number)
     } else {
-        format!("{} ({} invoices)", tenant.name, rows.len())
+        let invoices = t(order.locale, Key::InvoicesTitle).to_lowercase();
+        format!("{} ({} {invoices})", tenant.name, rows.len())
     };
     // The sandbox lives on this server: relative links keep it working on any host and port.
     let sandboxed = settings.provider == ProviderKind::Sandbox;
@@ -162,7 +164,7 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         idempotency_key: public_id.clone(),
     };
     let created = match settings.client(&state.http) {
-        Client::Sandbox => sandbox::create(&state.db, now, tenant.id, "", &request).await,
+        Client::Sandbox => sandbox::create(&state.db, now, tenant.id, &request).await,
         Client::Mollie(c) => c.create_payment(&request).await,
         Client::Stripe(c) => c.create_checkout_session(&request).await,
     };
@@ -210,6 +212,7 @@ async fn reusable<C: ConnectionTrait>(
         return Err(ServiceError::Conflict("checkout_in_progress"));
     }
     let items = checkout_item::Entity::find()
+        .filter(checkout_item::Column::TenantId.eq(tenant.id))
         .filter(checkout_item::Column::CheckoutId.eq(first.checkout_id))
         .all(db)
         .await?;
@@ -577,6 +580,7 @@ pub async fn retry(state: &AppState, tenant: &TenantCtx, public_id: &str) -> Ser
         .await?
         .ok_or(ServiceError::NotFound)?;
     let items = checkout_item::Entity::find()
+        .filter(checkout_item::Column::TenantId.eq(tenant.id))
         .filter(checkout_item::Column::CheckoutId.eq(co.id))
         .all(&state.db)
         .await?;

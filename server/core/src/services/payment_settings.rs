@@ -126,8 +126,23 @@ pub async fn save<C: ConnectionTrait>(
         min_partial_cents: Set(settings.min_partial_cents),
         updated_at: Set(now),
     };
-    payment_setting::Entity::delete_by_id(tenant_id).exec(db).await?;
-    payment_setting::Entity::insert(row).exec(db).await?;
+    // One statement: a failure never leaves the tenant without a provider.
+    payment_setting::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(payment_setting::Column::TenantId)
+                .update_columns([
+                    payment_setting::Column::Provider,
+                    payment_setting::Column::Credentials,
+                    payment_setting::Column::CredentialsKeyId,
+                    payment_setting::Column::ApiBase,
+                    payment_setting::Column::AllowPartial,
+                    payment_setting::Column::MinPartialCents,
+                    payment_setting::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
     Ok(key_id)
 }
 

@@ -3,7 +3,6 @@
 use crate::entities::{checkout_item, payment_reference};
 use crate::error::ServiceResult;
 use crate::sql::chunked_in;
-use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement};
 use std::collections::HashMap;
 
@@ -26,28 +25,6 @@ pub async fn sync_invoices<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result
         .execute_raw(Statement::from_sql_and_values(backend, sql, [tenant_id.into()]))
         .await?;
     Ok(res.rows_affected())
-}
-
-/// A reference for a checkout paying several invoices (quoted if the payer transfers instead).
-pub async fn register_checkout<C: ConnectionTrait>(
-    db: &C,
-    tenant_id: i64,
-    checkout_id: i64,
-    reference: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    payment_reference::Entity::insert(payment_reference::ActiveModel {
-        tenant_id: sea_orm::Set(tenant_id),
-        reference: sea_orm::Set(reference.to_string()),
-        kind: sea_orm::Set("checkout".into()),
-        invoice_id: sea_orm::Set(None),
-        checkout_id: sea_orm::Set(Some(checkout_id)),
-        created_at: sea_orm::Set(now),
-        ..Default::default()
-    })
-    .exec(db)
-    .await
-    .map(|_| ())
 }
 
 /// Resolves references (uppercase, no spaces) to the invoices they pay, in settling order.

@@ -9,6 +9,7 @@ use crate::statements::pain001;
 use crate::tenant::TenantCtx;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use settle_domain::i18n::{t, Key};
 
 pub async fn open_tasks(state: &AppState, tenant_id: i64) -> ServiceResult<Vec<refund_task::Model>> {
     Ok(refund_task::Entity::find()
@@ -52,7 +53,7 @@ pub async fn via_provider(state: &AppState, tenant: &TenantCtx, task_id: i64) ->
         refund_target: target.clone(),
         amount_cents: task.amount_cents,
         currency: task.currency.clone(),
-        description: format!("{} refund", tenant.name),
+        description: format!("{} {}", tenant.name, t(tenant.default_locale, Key::RefundRemittance)),
         idempotency_key: format!("refund-task-{}", task.id),
     };
     let created = match settings.client(&state.http) {
@@ -95,12 +96,12 @@ pub async fn export_sepa(state: &AppState, tenant: &TenantCtx) -> ServiceResult<
     }
     let refunds: Vec<pain001::Refund> = tasks
         .iter()
-        .map(|t| pain001::Refund {
-            end_to_end_id: format!("SETTLE-REFUND-{}", t.id),
-            amount_cents: t.amount_cents,
-            creditor_name: t.payee_name.clone().unwrap_or_else(|| "NOTPROVIDED".into()),
-            creditor_iban: t.payee_iban.clone().unwrap_or_default(),
-            remittance: format!("{} refund of overpayment", tenant.name),
+        .map(|task| pain001::Refund {
+            end_to_end_id: format!("SETTLE-REFUND-{}", task.id),
+            amount_cents: task.amount_cents,
+            creditor_name: task.payee_name.clone().unwrap_or_else(|| "NOTPROVIDED".into()),
+            creditor_iban: task.payee_iban.clone().unwrap_or_default(),
+            remittance: format!("{} {}", tenant.name, t(tenant.default_locale, Key::RefundRemittance)),
         })
         .collect();
     let debtor = pain001::Debtor {
