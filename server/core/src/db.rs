@@ -72,6 +72,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                .row_buffer_size(4096)
         });
     } else {
         opts.max_connections(20);

@@ -2,6 +2,33 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
+/// Bound values per bulk statement. Far below both databases' limits, and small enough that
+/// a statement's buffers are reused by the allocator instead of being fresh, zeroed pages
+/// from the OS each time (several MB per statement cost more than the extra round trips).
+const PARAMS: usize = 30_000;
+
+/// These helpers run inside a transaction that rolls back as a whole when a statement fails.
+/// On SQLite, `OR FAIL` lets a failing statement leave its earlier rows to that rollback
+/// instead of undoing them itself, which spares SQLite a statement journal: a copy of every
+/// page a bulk statement touches. (Foreign keys still abort a statement unless the transaction
+/// defers them, see `defer_foreign_keys`.)
+fn or_fail(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Sqlite => " OR FAIL",
+        _ => "",
+    }
+}
+
+/// SQLite: checks foreign keys at commit instead of after each statement, for the rest of the
+/// transaction, so bulk statements need no statement journal (see `or_fail`). A violation
+/// still fails the commit. Postgres: nothing to do.
+pub async fn defer_foreign_keys<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA defer_foreign_keys = ON").await?;
+    }
+    Ok(())
+}
+
 pub mod chunked_in {
     /// Ids per `IN (...)` list: far below SQLite's 32,766 bound variables and Postgres' 65,535.
     pub const MAX: usize = 5_000;
@@ -20,7 +47,7 @@ pub async fn update_from_values<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let per_row = columns.len() + 1;
-    let chunk = (30_000 / per_row).max(1);
+    let chunk = (PARAMS / per_row).max(1);
     for part in rows.chunks(chunk) {
         let mut values: Vec<Value> = Vec::with_capacity(part.len() * per_row + 1);
         let mut n = 0usize;
@@ -57,7 +84,8 @@ pub async fn update_from_values<C: ConnectionTrait>(
             values.extend(row.iter().cloned());
         }
         let sql = format!(
-            "UPDATE {table} SET {}, updated_at = {stamp} FROM (VALUES {}) AS v WHERE {table}.id = v.column1",
+            "UPDATE{} {table} SET {}, updated_at = {stamp} FROM (VALUES {}) AS v WHERE {table}.id = v.column1",
+            or_fail(backend),
             set.join(", "),
             tuples.join(", ")
         );
@@ -67,51 +95,65 @@ pub async fn update_from_values<C: ConnectionTrait>(
     Ok(())
 }
 
-fn push_placeholder(sql: &mut String, backend: DatabaseBackend, n: usize) {
-    use std::fmt::Write;
-    match backend {
-        DatabaseBackend::Postgres => {
-            let _ = write!(sql, "${n}");
-        }
-        _ => sql.push('?'),
-    }
-}
-
 /// A multi-row `INSERT` written directly, for batches of thousands of rows: sea-orm's builder
-/// costs more than the database here. With `returning`, yields the named columns of each row
-/// (`RETURNING` works on SQLite 3.35+ and Postgres).
+/// costs more than the database here. `constants` are columns with one value for every row,
+/// bound once: `WITH v AS (VALUES (?, ...), ...) INSERT ... SELECT v.column1, ..., ?k FROM v`.
+/// The constants are numbered after the rows' anonymous parameters (SQLite numbers parameters
+/// in the order it reads them, and finds a numbered one by a linear search, so only a few may
+/// be numbered). With `returning`, yields the named columns of each row (`RETURNING` works on
+/// SQLite 3.35+ and Postgres).
 pub async fn insert_rows<C: ConnectionTrait>(
     db: &C,
     table: &str,
     columns: &[&str],
+    constants: &[(&str, Value)],
     rows: Vec<Vec<Value>>,
     returning: Option<&str>,
 ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    use std::fmt::Write;
     let backend = db.get_database_backend();
-    let chunk = (30_000 / columns.len().max(1)).max(1);
+    let postgres = backend == DatabaseBackend::Postgres;
+    let chunk = (PARAMS / columns.len().max(1)).max(1);
     let mut out = Vec::new();
-    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let names: Vec<&str> = columns
+        .iter()
+        .copied()
+        .chain(constants.iter().map(|(c, _)| *c))
+        .collect();
+    let picks: Vec<String> = (1..=columns.len()).map(|i| format!("v.column{i}")).collect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let mut sql = String::with_capacity(head.len() + chunk * columns.len() * 4);
-        sql.push_str(&head);
-        let mut values = Vec::with_capacity(chunk * columns.len());
-        let mut n = 0;
+        let mut sql = String::with_capacity(64 + chunk * columns.len() * 7);
+        sql.push_str("WITH v AS (VALUES ");
+        let mut values: Vec<Value> = Vec::with_capacity(constants.len() + chunk * columns.len());
         for (i, row) in rows.by_ref().take(chunk).enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
+            sql.push_str(if i > 0 { ",(" } else { "(" });
             for (j, v) in row.into_iter().enumerate() {
                 if j > 0 {
                     sql.push(',');
                 }
-                n += 1;
-                push_placeholder(&mut sql, backend, n);
                 values.push(v);
+                if postgres {
+                    let _ = write!(sql, "${}", values.len());
+                } else {
+                    sql.push('?');
+                }
             }
             sql.push(')');
         }
+        let _ = write!(
+            sql,
+            ") INSERT{} INTO {table} ({}) SELECT {}",
+            or_fail(backend),
+            names.join(", "),
+            picks.join(", ")
+        );
+        for (_, v) in constants {
+            values.push(v.clone());
+            let mark = if postgres { '$' } else { '?' };
+            let _ = write!(sql, ", {mark}{}", values.len());
+        }
+        sql.push_str(" FROM v");
         if let Some(cols) = returning {
             sql.push_str(" RETURNING ");
             sql.push_str(cols);

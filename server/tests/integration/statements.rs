@@ -636,6 +636,29 @@ async fn an_rf_reference_typed_with_spaces_in_the_free_text_matches() {
 }
 
 #[tokio::test]
+async fn a_valid_but_unknown_structured_reference_falls_back_to_the_one_in_the_text() {
+    let app = support::spawn_app().await;
+    let real = rf(&app, "2026-0003").await;
+    let file = camt(
+        "053",
+        "08",
+        &[credit(
+            "F-2",
+            Tx {
+                cents: 4_250,
+                // A well-formed RF of nobody here: the RF in the text still pays the invoice.
+                rf: Some("RF18539007547034".into()),
+                text: Some(format!("premie {real}")),
+                ..Tx::default()
+            },
+        )],
+    );
+    assert_eq!(import(&app, &file).await.unwrap(), summary(1, 1, 0, 0, 0, 0, 0));
+    assert_eq!(invoice(&app, "2026-0003").await.status, "paid");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn an_invoice_number_in_the_free_text_matches() {
     let app = support::spawn_app().await;
     let file = camt(

@@ -84,16 +84,16 @@ pub struct TakeBack {
 
 /// The columns booking needs (never the PDF).
 #[derive(Clone, Debug, sea_orm::FromQueryResult)]
-struct OpenInvoice {
-    id: i64,
-    tenant_id: i64,
-    customer_id: i64,
-    number: String,
-    currency: String,
-    status: String,
-    open_cents: i64,
-    costs_open_cents: i64,
-    interest_open_cents: i64,
+pub struct OpenInvoice {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub currency: String,
+    pub status: String,
+    pub open_cents: i64,
+    pub costs_open_cents: i64,
+    pub interest_open_cents: i64,
 }
 
 struct InvoiceState {
@@ -160,14 +160,90 @@ async fn load_invoices<C: ConnectionTrait>(
 }
 
 const ALLOCATION_COLUMNS: &[&str] = &[
-    "tenant_id",
     "payment_id",
     "invoice_id",
     "costs_cents",
     "interest_cents",
     "principal_cents",
-    "created_at",
 ];
+
+/// What booking a batch depends on in the database: the keys already booked and the current
+/// state of the invoices it pays.
+#[derive(Default)]
+pub struct Known {
+    seen: HashSet<String>,
+    invoices: HashMap<i64, InvoiceState>,
+}
+
+impl Known {
+    /// Reads the booked keys among the batch's and the invoices it names, except those already
+    /// read (`invoices`, of this tenant).
+    pub async fn read<C: ConnectionTrait>(
+        db: &C,
+        tenant_id: i64,
+        batch: &[Incoming],
+        invoices: Vec<OpenInvoice>,
+    ) -> ServiceResult<Known> {
+        let keys: Vec<&str> = batch.iter().map(|p| p.dedup_key.as_str()).collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        for part in keys.chunks(chunked_in::MAX) {
+            let rows: Vec<String> = payment::Entity::find()
+                .select_only()
+                .column(payment::Column::DedupKey)
+                .filter(payment::Column::TenantId.eq(tenant_id))
+                .filter(payment::Column::DedupKey.is_in(part.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            seen.extend(rows);
+        }
+        let mut known = Known {
+            seen,
+            invoices: invoices
+                .into_iter()
+                .filter(|i| i.tenant_id == tenant_id)
+                .map(|i| (i.id, InvoiceState::new(i)))
+                .collect(),
+        };
+        known.read_invoices(db, tenant_id, batch).await?;
+        Ok(known)
+    }
+
+    /// Loads the invoices the batch names that are not known yet (after a late match).
+    pub async fn read_invoices<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        tenant_id: i64,
+        batch: &[Incoming],
+    ) -> ServiceResult<()> {
+        let mut ids: Vec<i64> = batch
+            .iter()
+            .flat_map(|p| p.invoices.iter().copied())
+            .filter(|id| !self.invoices.contains_key(id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.invoices.extend(load_invoices(db, tenant_id, &ids).await?);
+        Ok(())
+    }
+}
+
+/// A booked batch, worked out in memory and not yet written.
+pub struct Planned {
+    outcomes: Vec<Outcome>,
+    payments: Vec<Vec<Value>>,
+    allocations: Vec<(String, i64, Allocation)>,
+    // Refund tasks wait for the id of the payment they belong to.
+    refunds: Vec<(String, refund_task::ActiveModel)>,
+    invoices: HashMap<i64, InvoiceState>,
+}
+
+impl Planned {
+    /// One outcome per payment of the batch, in order.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+}
 
 /// Books a batch of incoming payments; returns one outcome per payment, in order.
 pub async fn book<C: ConnectionTrait>(
@@ -176,29 +252,20 @@ pub async fn book<C: ConnectionTrait>(
     now: DateTime<Utc>,
     batch: Vec<Incoming>,
 ) -> ServiceResult<Vec<Outcome>> {
-    // Known keys, and repeats inside the batch, are duplicates: they book nothing.
-    let keys: Vec<String> = batch.iter().map(|p| p.dedup_key.clone()).collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    for part in keys.chunks(chunked_in::MAX) {
-        let rows: Vec<String> = payment::Entity::find()
-            .select_only()
-            .column(payment::Column::DedupKey)
-            .filter(payment::Column::TenantId.eq(tenant_id))
-            .filter(payment::Column::DedupKey.is_in(part.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        seen.extend(rows);
-    }
-    let mut invoice_ids: Vec<i64> = batch.iter().flat_map(|p| p.invoices.iter().copied()).collect();
-    invoice_ids.sort_unstable();
-    invoice_ids.dedup();
-    let mut invoices = load_invoices(db, tenant_id, &invoice_ids).await?;
+    let known = Known::read(db, tenant_id, &batch, Vec::new()).await?;
+    let planned = plan(tenant_id, now, batch, known);
+    let outcomes = planned.outcomes.clone();
+    write(db, tenant_id, now, planned).await?;
+    Ok(outcomes)
+}
 
+/// Works out a batch in memory: duplicates (known keys, and repeats inside the batch) book
+/// nothing; every other payment is split over its invoices.
+pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Known) -> Planned {
+    let Known { mut seen, mut invoices } = known;
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut new_payments: Vec<Vec<Value>> = Vec::new();
-    let mut pending_allocs: Vec<(String, i64, Allocation)> = Vec::new();
-    // Refund tasks wait for the id of the payment they belong to.
+    let mut payments: Vec<Vec<Value>> = Vec::with_capacity(batch.len());
+    let mut allocations: Vec<(String, i64, Allocation)> = Vec::new();
     let mut refunds: Vec<(String, refund_task::ActiveModel)> = Vec::new();
     for p in batch {
         if !seen.insert(p.dedup_key.clone()) {
@@ -241,7 +308,7 @@ pub async fn book<C: ConnectionTrait>(
                 s.open = s.open.after(a);
                 s.changed = true;
             }
-            pending_allocs.push((p.dedup_key.clone(), *id, *a));
+            allocations.push((p.dedup_key.clone(), *id, *a));
         }
         let unallocated = if targets.is_empty() { p.amount_cents } else { rest };
         if outcome == Outcome::Overpaid {
@@ -262,8 +329,7 @@ pub async fn book<C: ConnectionTrait>(
                 },
             ));
         }
-        new_payments.push(vec![
-            tenant_id.into(),
+        payments.push(vec![
             customer_id.into(),
             p.source.as_str().into(),
             p.dedup_key.into(),
@@ -277,18 +343,34 @@ pub async fn book<C: ConnectionTrait>(
             p.checkout_id.into(),
             outcome.as_str().into(),
             unallocated.into(),
-            now.into(),
         ]);
         outcomes.push(outcome);
     }
-    if new_payments.is_empty() {
-        return Ok(outcomes);
+    invoices.retain(|_, s| s.changed);
+    Planned {
+        outcomes,
+        payments,
+        allocations,
+        refunds,
+        invoices,
     }
+}
+
+/// Writes a planned batch: payments, their allocations and refund tasks, then the invoices.
+pub async fn write<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+    planned: Planned,
+) -> ServiceResult<()> {
+    if planned.payments.is_empty() {
+        return Ok(());
+    }
+    // The tenant and the time are the same for every row: bound once, not once per row.
     let returned = insert_rows(
         db,
         "payments",
         &[
-            "tenant_id",
             "customer_id",
             "source",
             "dedup_key",
@@ -302,9 +384,9 @@ pub async fn book<C: ConnectionTrait>(
             "checkout_id",
             "match_state",
             "unallocated_cents",
-            "created_at",
         ],
-        new_payments,
+        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
+        planned.payments,
         Some("id, dedup_key"),
     )
     .await?;
@@ -312,23 +394,31 @@ pub async fn book<C: ConnectionTrait>(
     for r in returned {
         ids.insert(r.try_get("", "dedup_key")?, r.try_get("", "id")?);
     }
-    let allocs: Vec<Vec<Value>> = pending_allocs
+    let allocs: Vec<Vec<Value>> = planned
+        .allocations
         .iter()
         .filter_map(|(key, invoice_id, a)| {
             let pid = *ids.get(key)?;
             Some(vec![
-                tenant_id.into(),
                 pid.into(),
                 (*invoice_id).into(),
                 a.costs.into(),
                 a.interest.into(),
                 a.principal.into(),
-                now.into(),
             ])
         })
         .collect();
-    insert_rows(db, "payment_allocations", ALLOCATION_COLUMNS, allocs, None).await?;
-    let tasks: Vec<refund_task::ActiveModel> = refunds
+    insert_rows(
+        db,
+        "payment_allocations",
+        ALLOCATION_COLUMNS,
+        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
+        allocs,
+        None,
+    )
+    .await?;
+    let tasks: Vec<refund_task::ActiveModel> = planned
+        .refunds
         .into_iter()
         .filter_map(|(key, mut task)| {
             let pid = ids.get(&key)?;
@@ -339,8 +429,8 @@ pub async fn book<C: ConnectionTrait>(
     for part in chunk_owned(tasks, 2_000) {
         refund_task::Entity::insert_many(part).exec(db).await?;
     }
-    settle_invoices(db, tenant_id, now, &invoices, "payment").await?;
-    Ok(outcomes)
+    settle_invoices(db, tenant_id, now, &planned.invoices, "payment").await?;
+    Ok(())
 }
 
 /// Takes money back from earlier payments: first from what they left unallocated (the open
@@ -613,17 +703,13 @@ async fn settle_invoices<C: ConnectionTrait>(
             "currency": s.row.currency,
             "cause": cause,
         });
-        events.push(vec![
-            tenant_id.into(),
-            kind.into(),
-            payload.to_string().into(),
-            now.into(),
-        ]);
+        events.push(vec![kind.into(), payload.to_string().into()]);
     }
     insert_rows(
         db,
         "outgoing_events",
-        &["tenant_id", "kind", "payload", "created_at"],
+        &["kind", "payload"],
+        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
         events,
         None,
     )

@@ -1,9 +1,12 @@
 //! Payment references: one per-tenant table (an invoice's RF, later a checkout, instalment or
 //! batch), so every way of paying resolves a reference the same way.
-use crate::entities::{checkout_item, payment_reference};
+use crate::entities::{checkout_item, invoice, payment_reference};
 use crate::error::ServiceResult;
+use crate::services::booking::OpenInvoice;
 use crate::sql::chunked_in;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, Statement,
+};
 use std::collections::HashMap;
 
 /// Registers the RF reference of every invoice of the tenant that has none yet (after seeding,
@@ -27,34 +30,95 @@ pub async fn sync_invoices<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result
     Ok(res.rows_affected())
 }
 
-/// Resolves references (uppercase, no spaces) to the invoices they pay, in settling order.
-/// Unknown references are absent from the map.
-pub async fn resolve<C: ConnectionTrait>(
-    db: &C,
-    tenant_id: i64,
-    references: &[String],
-) -> ServiceResult<HashMap<String, Vec<i64>>> {
-    let mut map: HashMap<String, Vec<i64>> = HashMap::new();
+/// What references resolved to: the invoices each pays (in settling order), and the state of
+/// the invoices found, read in the same query so booking need not load them again.
+pub struct Resolved {
+    pub invoices_of: HashMap<String, Vec<i64>>,
+    pub invoices: Vec<OpenInvoice>,
+}
+
+impl Resolved {
+    pub fn extend(&mut self, more: Resolved) {
+        self.invoices_of.extend(more.invoices_of);
+        self.invoices.extend(more.invoices);
+    }
+}
+
+#[derive(FromQueryResult)]
+struct Row {
+    reference: String,
+    checkout_id: Option<i64>,
+    id: Option<i64>,
+    invoice_tenant_id: Option<i64>,
+    customer_id: Option<i64>,
+    number: Option<String>,
+    currency: Option<String>,
+    status: Option<String>,
+    open_cents: Option<i64>,
+    costs_open_cents: Option<i64>,
+    interest_open_cents: Option<i64>,
+}
+
+impl Row {
+    fn invoice(&self) -> Option<OpenInvoice> {
+        Some(OpenInvoice {
+            id: self.id?,
+            tenant_id: self.invoice_tenant_id?,
+            customer_id: self.customer_id?,
+            number: self.number.clone()?,
+            currency: self.currency.clone()?,
+            status: self.status.clone()?,
+            open_cents: self.open_cents?,
+            costs_open_cents: self.costs_open_cents?,
+            interest_open_cents: self.interest_open_cents?,
+        })
+    }
+}
+
+/// Resolves references (uppercase, no spaces) to the invoices they pay. Unknown references are
+/// absent from the map.
+pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[String]) -> ServiceResult<Resolved> {
+    let mut resolved = Resolved {
+        invoices_of: HashMap::new(),
+        invoices: Vec::new(),
+    };
     let mut checkouts: Vec<(String, i64)> = Vec::new();
+    let to_invoice: sea_orm::RelationDef = payment_reference::Entity::belongs_to(invoice::Entity)
+        .from(payment_reference::Column::InvoiceId)
+        .to(invoice::Column::Id)
+        .into();
     for part in references.chunks(chunked_in::MAX) {
-        let rows: Vec<(String, Option<i64>, Option<i64>)> = payment_reference::Entity::find()
+        let rows: Vec<Row> = payment_reference::Entity::find()
             .select_only()
             .columns([
                 payment_reference::Column::Reference,
-                payment_reference::Column::InvoiceId,
                 payment_reference::Column::CheckoutId,
             ])
+            .column(invoice::Column::Id)
+            .column_as(invoice::Column::TenantId, "invoice_tenant_id")
+            .columns([
+                invoice::Column::CustomerId,
+                invoice::Column::Number,
+                invoice::Column::Currency,
+                invoice::Column::Status,
+                invoice::Column::OpenCents,
+                invoice::Column::CostsOpenCents,
+                invoice::Column::InterestOpenCents,
+            ])
+            .join(JoinType::LeftJoin, to_invoice.clone())
             .filter(payment_reference::Column::TenantId.eq(tenant_id))
             .filter(payment_reference::Column::Reference.is_in(part.iter().cloned()))
-            .into_tuple()
+            .into_model::<Row>()
             .all(db)
             .await?;
-        for (reference, invoice, checkout) in rows {
-            match (invoice, checkout) {
-                (Some(invoice), _) => {
-                    map.insert(reference, vec![invoice]);
+        for row in rows {
+            match (row.invoice(), row.checkout_id) {
+                // The reference table is per tenant; the invoice's own tenant is checked too.
+                (Some(invoice), _) if invoice.tenant_id == tenant_id => {
+                    resolved.invoices_of.insert(row.reference, vec![invoice.id]);
+                    resolved.invoices.push(invoice);
                 }
-                (None, Some(checkout)) => checkouts.push((reference, checkout)),
+                (None, Some(checkout)) => checkouts.push((row.reference, checkout)),
                 _ => {}
             }
         }
@@ -65,7 +129,9 @@ pub async fn resolve<C: ConnectionTrait>(
             .filter(checkout_item::Column::CheckoutId.eq(checkout))
             .all(db)
             .await?;
-        map.insert(reference, items.into_iter().map(|i| i.invoice_id).collect());
+        resolved
+            .invoices_of
+            .insert(reference, items.into_iter().map(|i| i.invoice_id).collect());
     }
-    Ok(map)
+    Ok(resolved)
 }

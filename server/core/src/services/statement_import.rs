@@ -2,7 +2,7 @@
 //! transaction to invoices, books the batch and undoes returned payments, all in one transaction.
 use crate::entities::{invoice, payment, statement_import};
 use crate::error::ServiceError;
-use crate::services::booking::{self, Incoming, Outcome, Source, TakeBack};
+use crate::services::booking::{self, Incoming, Known, Outcome, Source, TakeBack};
 use crate::services::references;
 use crate::sql::chunked_in;
 use crate::statements::{self, Format, StatementError, Transaction};
@@ -97,7 +97,7 @@ pub async fn import<R: BufRead + Send + 'static>(
 ) -> Result<Summary, ImportError> {
     // Two chunks in flight bound memory whatever the file size; the parser (CPU-bound,
     // synchronous) runs beside the database work instead of before it.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Transaction>>(2);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Entry>>(2);
     let last_entry = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let seen = last_entry.clone();
     let parser = tokio::task::spawn_blocking(move || -> Result<Parsed, StatementError> {
@@ -109,7 +109,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         let mut chunk = Vec::with_capacity(CHUNK);
         let (format, entries) = statements::parse(&mut buffered, |tx| {
             seen.store(tx.entry_no, std::sync::atomic::Ordering::Relaxed);
-            chunk.push(tx);
+            chunk.push(Entry::new(tx));
             if chunk.len() >= CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                 sender.blocking_send(full).map_err(|_| stopped())?;
@@ -133,11 +133,13 @@ pub async fn import<R: BufRead + Send + 'static>(
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     }
+    crate::sql::defer_foreign_keys(&txn).await?;
     let mut summary = Summary::default();
+    // On error the receiver drops, which stops the parser at its next send; the transaction
+    // rolls back when dropped.
     while let Some(chunk) = receiver.recv().await {
-        // On error the receiver drops here, which stops the parser at its next send; the
-        // transaction rolls back when dropped.
-        process_chunk(&txn, tenant_id, now, chunk, &mut summary).await?;
+        let read = read_chunk(&txn, tenant_id, now, chunk).await?;
+        book_chunk(&txn, tenant_id, now, read, &mut summary).await?;
     }
     let parsed = match parser.await {
         Ok(Ok(parsed)) => parsed,
@@ -183,6 +185,7 @@ pub async fn unmatched<C: ConnectionTrait>(db: &C, tenant_id: i64) -> Result<Vec
 }
 
 /// What the matcher looks up for one incoming transaction.
+#[derive(Default)]
 struct MatchKeys {
     /// A valid RF (or 16-digit Dutch kenmerk) in the structured remittance field.
     structured: Option<String>,
@@ -191,98 +194,173 @@ struct MatchKeys {
     text_refs: Vec<String>,
 }
 
-async fn process_chunk<C: ConnectionTrait>(
+impl MatchKeys {
+    /// In the order they are trusted.
+    fn all(&self) -> impl Iterator<Item = &String> {
+        self.structured
+            .iter()
+            .chain(self.end_to_end.iter())
+            .chain(self.text_refs.iter())
+    }
+}
+
+/// A parsed transaction with what matching it needs, worked out on the parser thread.
+struct Entry {
+    tx: Transaction,
+    dedup_key: String,
+    keys: MatchKeys,
+}
+
+impl Entry {
+    fn new(tx: Transaction) -> Entry {
+        let keys = if is_incoming(&tx) {
+            MatchKeys {
+                structured: tx.structured_ref.as_deref().and_then(reference_in_structured),
+                end_to_end: tx.end_to_end_id.as_deref().map(compact_upper).filter(|s| !s.is_empty()),
+                text_refs: references_in_text(&tx.free_text),
+            }
+        } else {
+            MatchKeys::default()
+        };
+        Entry {
+            dedup_key: tx.dedup_key(),
+            keys,
+            tx,
+        }
+    }
+}
+
+/// Money that came in and is booked; debits, pending entries and reversals never become
+/// payments.
+fn is_incoming(tx: &Transaction) -> bool {
+    tx.credit && tx.booked && !tx.reversal
+}
+
+/// What the lookups found for one chunk.
+struct ChunkRead {
+    batch: Vec<Incoming>,
+    /// Per payment of the batch: nothing found yet, the known-IBAN rule may still match it.
+    searching: Vec<bool>,
+    reversals: Vec<Transaction>,
+    ignored: u64,
+    known: Known,
+}
+
+/// The lookups for one chunk: references, invoice numbers, booked keys and the invoices found.
+async fn read_chunk<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
     now: DateTime<Utc>,
-    chunk: Vec<Transaction>,
-    summary: &mut Summary,
-) -> Result<(), ImportError> {
+    chunk: Vec<Entry>,
+) -> Result<ChunkRead, ImportError> {
     let mut credits = Vec::with_capacity(chunk.len());
     let mut reversals = Vec::new();
-    for tx in chunk {
-        if tx.credit && tx.booked && !tx.reversal {
-            credits.push(tx);
+    let mut ignored = 0;
+    for entry in chunk {
+        if is_incoming(&entry.tx) {
+            credits.push(entry);
         } else {
-            // Debits, pending entries and reversals never become payments; a booked return of
-            // an incoming payment still undoes that payment below.
-            summary.ignored += 1;
+            // A booked return of an incoming payment still undoes that payment.
+            ignored += 1;
+            let tx = entry.tx;
             if tx.reversal && !tx.credit && tx.booked {
                 reversals.push(tx);
             }
         }
     }
 
-    let keys: Vec<MatchKeys> = credits
+    // Most payers quote one good reference: each payment's most trusted key is looked up first,
+    // its other keys only when that one settles nothing.
+    let mut first: Vec<String> = credits.iter().filter_map(|e| e.keys.all().next().cloned()).collect();
+    first.sort_unstable();
+    first.dedup();
+    let mut resolved = references::resolve(db, tenant_id, &first).await?;
+    let pays =
+        |r: &String, resolved: &references::Resolved| resolved.invoices_of.get(r).is_some_and(|ids| !ids.is_empty());
+    let mut rest: Vec<String> = credits
         .iter()
-        .map(|tx| MatchKeys {
-            structured: tx.structured_ref.as_deref().and_then(reference_in_structured),
-            end_to_end: tx.end_to_end_id.as_deref().map(compact_upper).filter(|s| !s.is_empty()),
-            text_refs: references_in_text(&tx.free_text),
-        })
+        .filter(|e| !e.keys.all().any(|r| pays(r, &resolved)))
+        .flat_map(|e| e.keys.all().skip(1).cloned())
+        .filter(|r| first.binary_search(r).is_err())
         .collect();
-    let mut wanted: Vec<String> = keys
-        .iter()
-        .flat_map(|k| {
-            k.structured
-                .iter()
-                .chain(k.end_to_end.iter())
-                .chain(k.text_refs.iter())
-                .cloned()
-        })
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let resolved = references::resolve(db, tenant_id, &wanted).await?;
+    if !rest.is_empty() {
+        rest.sort_unstable();
+        rest.dedup();
+        resolved.extend(references::resolve(db, tenant_id, &rest).await?);
+    }
 
     let mut matches: Vec<Option<Vec<i64>>> = credits
         .iter()
-        .zip(&keys)
-        .map(|(tx, k)| {
-            if tx.currency != "EUR" {
+        .map(|e| {
+            if e.tx.currency != "EUR" {
                 // Invoices are in euros: anything else waits for a person, but is recorded.
                 return Some(Vec::new());
             }
-            k.structured
-                .iter()
-                .chain(k.end_to_end.iter())
-                .chain(k.text_refs.iter())
-                .find_map(|r| resolved.get(r).filter(|ids| !ids.is_empty()).cloned())
+            e.keys
+                .all()
+                .find_map(|r| resolved.invoices_of.get(r).filter(|ids| !ids.is_empty()).cloned())
         })
         .collect();
-
     match_invoice_numbers(db, tenant_id, &credits, &mut matches).await?;
-    match_known_ibans(db, tenant_id, &credits, &mut matches).await?;
 
+    let searching: Vec<bool> = matches.iter().map(Option::is_none).collect();
     let batch: Vec<Incoming> = credits
         .into_iter()
         .zip(matches)
-        .map(|(tx, invoices)| incoming(tx, invoices.unwrap_or_default(), now))
+        .map(|(entry, invoices)| incoming(entry, invoices.unwrap_or_default(), now))
         .collect();
-    if !batch.is_empty() {
-        for outcome in booking::book(db, tenant_id, now, batch).await? {
-            match outcome {
-                Outcome::Duplicate => summary.duplicates += 1,
-                Outcome::Matched => summary.matched += 1,
-                Outcome::PartiallyMatched => summary.partially_matched += 1,
-                Outcome::Overpaid => summary.overpaid += 1,
-                Outcome::Unmatched => summary.unmatched += 1,
-            }
-            if outcome != Outcome::Duplicate {
-                summary.new += 1;
-            }
+    let known = Known::read(db, tenant_id, &batch, resolved.invoices).await?;
+    Ok(ChunkRead {
+        batch,
+        searching,
+        reversals,
+        ignored,
+        known,
+    })
+}
+
+/// Books one chunk: the known-IBAN rule for what is still unmatched, the payments, then the
+/// returns (which look up the payments they return, perhaps booked just now).
+async fn book_chunk<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    now: DateTime<Utc>,
+    read: ChunkRead,
+    summary: &mut Summary,
+) -> Result<(), ImportError> {
+    let ChunkRead {
+        mut batch,
+        searching,
+        reversals,
+        ignored,
+        mut known,
+    } = read;
+    summary.ignored += ignored;
+    if match_known_ibans(db, tenant_id, &mut batch, &searching).await? {
+        known.read_invoices(db, tenant_id, &batch).await?;
+    }
+    let planned = booking::plan(tenant_id, now, batch, known);
+    for outcome in planned.outcomes() {
+        match outcome {
+            Outcome::Duplicate => summary.duplicates += 1,
+            Outcome::Matched => summary.matched += 1,
+            Outcome::PartiallyMatched => summary.partially_matched += 1,
+            Outcome::Overpaid => summary.overpaid += 1,
+            Outcome::Unmatched => summary.unmatched += 1,
+        }
+        if *outcome != Outcome::Duplicate {
+            summary.new += 1;
         }
     }
-
-    // After booking, so a file holding both a payment and its return undoes it.
+    booking::write(db, tenant_id, now, planned).await?;
     for tx in reversals {
         reverse(db, tenant_id, now, &tx).await?;
     }
     Ok(())
 }
 
-fn incoming(tx: Transaction, invoices: Vec<i64>, now: DateTime<Utc>) -> Incoming {
-    let dedup_key = tx.dedup_key();
+fn incoming(entry: Entry, invoices: Vec<i64>, now: DateTime<Utc>) -> Incoming {
+    let Entry { tx, dedup_key, .. } = entry;
     let received_on = received_on(&tx, now);
     Incoming {
         source: Source::Statement,
@@ -315,15 +393,15 @@ fn reference_text(structured: Option<&str>, free_text: &str) -> String {
 async fn match_invoice_numbers<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
-    credits: &[Transaction],
+    credits: &[Entry],
     matches: &mut [Option<Vec<i64>>],
 ) -> Result<(), ImportError> {
     let tokens: Vec<Vec<String>> = credits
         .iter()
         .zip(matches.iter())
-        .map(|(tx, m)| {
+        .map(|(e, m)| {
             if m.is_none() {
-                invoice_number_tokens(&tx.free_text)
+                invoice_number_tokens(&e.tx.free_text)
             } else {
                 Vec::new()
             }
@@ -365,21 +443,23 @@ async fn match_invoice_numbers<C: ConnectionTrait>(
 }
 
 /// Step 4: no reference at all, but the IBAN paid this tenant before and that customer has
-/// exactly one open invoice of exactly this amount. Two queries for the whole chunk.
+/// exactly one open invoice of exactly this amount. Two queries for the whole chunk. Returns
+/// whether it matched anything.
 async fn match_known_ibans<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
-    credits: &[Transaction],
-    matches: &mut [Option<Vec<i64>>],
-) -> Result<(), ImportError> {
-    let mut ibans: Vec<String> = credits
+    batch: &mut [Incoming],
+    searching: &[bool],
+) -> Result<bool, ImportError> {
+    let candidate = |p: &Incoming, searching: bool| searching && p.amount_cents > 0 && p.debtor_iban.is_some();
+    let mut ibans: Vec<String> = batch
         .iter()
-        .zip(matches.iter())
-        .filter(|(tx, m)| m.is_none() && tx.amount_cents > 0)
-        .filter_map(|(tx, _)| tx.debtor_iban.clone())
+        .zip(searching)
+        .filter(|(p, s)| candidate(p, **s))
+        .filter_map(|(p, _)| p.debtor_iban.clone())
         .collect();
     if ibans.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     ibans.sort_unstable();
     ibans.dedup();
@@ -404,7 +484,7 @@ async fn match_known_ibans<C: ConnectionTrait>(
     }
     let mut customers: Vec<i64> = customers_of.values().flatten().copied().collect();
     if customers.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     customers.sort_unstable();
     customers.dedup();
@@ -428,23 +508,25 @@ async fn match_known_ibans<C: ConnectionTrait>(
             open.entry((customer, open_cents)).or_default().push(id);
         }
     }
-    for (tx, m) in credits.iter().zip(matches.iter_mut()) {
-        if m.is_some() || tx.amount_cents <= 0 {
+    let mut found = false;
+    for (p, s) in batch.iter_mut().zip(searching) {
+        if !candidate(p, *s) {
             continue;
         }
-        let Some(known) = tx.debtor_iban.as_ref().and_then(|iban| customers_of.get(iban)) else {
+        let Some(known) = p.debtor_iban.as_ref().and_then(|iban| customers_of.get(iban)) else {
             continue;
         };
         let candidates: Vec<i64> = known
             .iter()
-            .flat_map(|c| open.get(&(*c, tx.amount_cents)).into_iter().flatten().copied())
+            .flat_map(|c| open.get(&(*c, p.amount_cents)).into_iter().flatten().copied())
             .collect();
         // Two invoices of the same amount: guessing would settle the wrong one.
         if let [only] = candidates.as_slice() {
-            *m = Some(vec![*only]);
+            p.invoices = vec![*only];
+            found = true;
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// A returned incoming payment: find the payment it returns and take the money back.
