@@ -96,6 +96,19 @@ pub struct OpenInvoice {
     pub interest_open_cents: i64,
 }
 
+impl OpenInvoice {
+    /// The invoice columns booking reads besides the id and the tenant.
+    pub const STATE: [invoice::Column; 7] = [
+        invoice::Column::CustomerId,
+        invoice::Column::Number,
+        invoice::Column::Currency,
+        invoice::Column::Status,
+        invoice::Column::OpenCents,
+        invoice::Column::CostsOpenCents,
+        invoice::Column::InterestOpenCents,
+    ];
+}
+
 struct InvoiceState {
     row: OpenInvoice,
     open: OpenParts,
@@ -137,17 +150,8 @@ async fn load_invoices<C: ConnectionTrait>(
         // index and scan all of a big tenant's invoices. The tenant is checked below instead.
         let rows = invoice::Entity::find()
             .select_only()
-            .columns([
-                invoice::Column::Id,
-                invoice::Column::TenantId,
-                invoice::Column::CustomerId,
-                invoice::Column::Number,
-                invoice::Column::Currency,
-                invoice::Column::Status,
-                invoice::Column::OpenCents,
-                invoice::Column::CostsOpenCents,
-                invoice::Column::InterestOpenCents,
-            ])
+            .columns([invoice::Column::Id, invoice::Column::TenantId])
+            .columns(OpenInvoice::STATE)
             .filter(invoice::Column::Id.is_in(part.iter().copied()))
             .into_model::<OpenInvoice>()
             .all(db)

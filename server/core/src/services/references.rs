@@ -96,15 +96,7 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[S
             ])
             .column(invoice::Column::Id)
             .column_as(invoice::Column::TenantId, "invoice_tenant_id")
-            .columns([
-                invoice::Column::CustomerId,
-                invoice::Column::Number,
-                invoice::Column::Currency,
-                invoice::Column::Status,
-                invoice::Column::OpenCents,
-                invoice::Column::CostsOpenCents,
-                invoice::Column::InterestOpenCents,
-            ])
+            .columns(OpenInvoice::STATE)
             .join(JoinType::LeftJoin, to_invoice.clone())
             .filter(payment_reference::Column::TenantId.eq(tenant_id))
             .filter(payment_reference::Column::Reference.is_in(part.iter().cloned()))
