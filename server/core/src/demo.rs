@@ -478,7 +478,7 @@ async fn seed_invoice<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &Invo
         one_time_token::ActiveModel {
             tenant_id: Set(tid),
             customer_id: Set(cust.id),
-            purpose: Set("pay_link".into()),
+            purpose: Set(crate::services::paylinks::PURPOSE.into()),
             token_hash: Set(hash_token(DEMO_PAY_TOKEN)),
             invoice_id: Set(Some(row.id)),
             expires_at: Set(now + Duration::days(90)),

@@ -659,6 +659,29 @@ async fn a_valid_but_unknown_structured_reference_falls_back_to_the_one_in_the_t
 }
 
 #[tokio::test]
+async fn a_pasted_payment_link_in_the_free_text_matches() {
+    let app = support::spawn_app().await;
+    let file = camt(
+        "053",
+        "08",
+        &[credit(
+            "L-1",
+            Tx {
+                cents: 13_245,
+                text: Some(format!(
+                    "zie https://demo.settle.test/pay/{} bedankt",
+                    settle_core::demo::DEMO_PAY_TOKEN
+                )),
+                ..Tx::default()
+            },
+        )],
+    );
+    assert_eq!(import(&app, &file).await.unwrap(), summary(1, 1, 0, 0, 0, 0, 0));
+    assert_eq!(invoice(&app, "2026-0002").await.status, "paid");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn an_invoice_number_in_the_free_text_matches() {
     let app = support::spawn_app().await;
     let file = camt(

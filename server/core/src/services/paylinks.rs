@@ -19,6 +19,8 @@ use settle_domain::locale::Locale;
 use settle_domain::views::PayView;
 
 pub const PAY_LINK_DAYS: i64 = 90;
+/// The purpose under which payment link tokens are stored.
+pub const PURPOSE: &str = "pay_link";
 pub const STEP_UP_MINUTES: i64 = 10;
 pub const STEP_UP_MAX_ATTEMPTS: i32 = 5;
 
@@ -29,7 +31,7 @@ pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoic
         now,
         inv.tenant_id,
         inv.customer_id,
-        "pay_link",
+        PURPOSE,
         Some(inv.id),
         Duration::days(PAY_LINK_DAYS),
         &t.hash,
@@ -46,7 +48,7 @@ pub(crate) struct Link {
 /// A link is good while unexpired, unrevoked and its invoice still open.
 pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
     let now = state.clock.now();
-    let token = find_live_token(&state.db, now, tenant.id, raw, &["pay_link"])
+    let token = find_live_token(&state.db, now, tenant.id, raw, &[PURPOSE])
         .await?
         .ok_or(ServiceError::NotFound)?;
     let invoice = invoice::Entity::find()

@@ -1,11 +1,12 @@
 //! Bank statement import: streams a camt.053 / camt.054 / MT940 file, matches each incoming
 //! transaction to invoices, books the batch and undoes returned payments, all in one transaction.
-use crate::entities::{invoice, payment, statement_import};
+use crate::entities::{invoice, one_time_token, payment, statement_import};
 use crate::error::ServiceError;
 use crate::services::booking::{self, Incoming, Known, Outcome, Source, TakeBack};
-use crate::services::references;
+use crate::services::{paylinks, references};
 use crate::sql::chunked_in;
 use crate::statements::{self, Format, StatementError, Transaction};
+use crate::tokens;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -301,6 +302,7 @@ async fn read_chunk<C: ConnectionTrait>(
                 .find_map(|r| resolved.invoices_of.get(r).filter(|ids| !ids.is_empty()).cloned())
         })
         .collect();
+    match_link_codes(db, tenant_id, &credits, &mut matches).await?;
     match_invoice_numbers(db, tenant_id, &credits, &mut matches).await?;
 
     let searching: Vec<bool> = matches.iter().map(Option::is_none).collect();
@@ -387,6 +389,57 @@ fn reference_text(structured: Option<&str>, free_text: &str) -> String {
         Some(s) => s.to_string(),
         None => free_text.to_string(),
     }
+}
+
+/// Step 3b: the code of a payment link in the free text (a payer who pasted the link). Found
+/// by its hash, like the link itself; a used or expired link still names its invoice.
+async fn match_link_codes<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    credits: &[Entry],
+    matches: &mut [Option<Vec<i64>>],
+) -> Result<(), ImportError> {
+    let hashes: Vec<Vec<String>> = credits
+        .iter()
+        .zip(matches.iter())
+        .map(|(e, m)| match m {
+            None => link_codes(&e.tx.free_text).map(tokens::hash_token).collect(),
+            Some(_) => Vec::new(),
+        })
+        .collect();
+    let mut wanted: Vec<String> = hashes.iter().flatten().cloned().collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut invoice_of: HashMap<String, i64> = HashMap::new();
+    for part in wanted.chunks(chunked_in::MAX) {
+        let rows: Vec<(String, Option<i64>)> = one_time_token::Entity::find()
+            .select_only()
+            .column(one_time_token::Column::TokenHash)
+            .column(one_time_token::Column::InvoiceId)
+            .filter(one_time_token::Column::TenantId.eq(tenant_id))
+            .filter(one_time_token::Column::Purpose.eq(paylinks::PURPOSE))
+            .filter(one_time_token::Column::TokenHash.is_in(part.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        invoice_of.extend(rows.into_iter().filter_map(|(hash, invoice)| Some((hash, invoice?))));
+    }
+    for (m, hashes) in matches.iter_mut().zip(hashes) {
+        if let Some(id) = hashes.iter().find_map(|h| invoice_of.get(h)) {
+            *m = Some(vec![*id]);
+        }
+    }
+    Ok(())
+}
+
+/// Words that could be a payment link's code: 20 to 64 characters of the link alphabet (a
+/// pasted link splits at its slashes, so the code is one of its words).
+fn link_codes(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|w| (20..=64).contains(&w.len()))
 }
 
 /// Step 3b: invoice numbers in the free text, one IN query for the whole chunk.
@@ -727,6 +780,13 @@ mod tests {
             Some("5000056789012345")
         );
         assert_eq!(reference_in_structured("INVOICE 12"), None);
+    }
+
+    #[test]
+    fn link_codes_are_the_long_words_of_a_pasted_link() {
+        let codes: Vec<&str> =
+            link_codes("betaald via https://pay.example.nl/pay/AbC_def-0123456789xyzXYZ ok 2026-0001").collect();
+        assert_eq!(codes, vec!["AbC_def-0123456789xyzXYZ"]);
     }
 
     #[test]
