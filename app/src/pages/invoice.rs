@@ -109,8 +109,10 @@ fn OnlineBox(
                         <Field locale=l name="amount" label=Key::PayPartAmount inputmode="decimal"
                             value=f.value_for("pay", "amount") error=f.error_for("pay", "amount")/>
                         <p class="hint">{hint}</p>
-                        <button type="submit" data-testid="pay-part">{t(l, Key::PayPartButton)}</button>
-                        <button type="submit" formmethod="get" formaction="" formnovalidate>{t(l, Key::HowToPay)}</button>
+                        <div class="buttons">
+                            <button type="submit" data-testid="pay-part">{t(l, Key::PayPartButton)}</button>
+                            <button type="submit" formmethod="get" formaction="" formnovalidate>{t(l, Key::HowToPay)}</button>
+                        </div>
                     </form>
                 }
             })}

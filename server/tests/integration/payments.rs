@@ -335,13 +335,7 @@ async fn duplicate_and_out_of_order_provider_events_change_nothing() {
     app.login(DEMO, PASSWORD).await;
     let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
     let id = sandbox.rsplit('/').next().unwrap().to_string();
-    let tenant = app
-        .state
-        .tenants
-        .resolve(&app.state.db, "localhost")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = app.tenant().await;
     let snap = |state| PaymentSnapshot {
         provider_payment_id: id.clone(),
         checkout_id: None,
@@ -378,13 +372,7 @@ async fn duplicate_and_out_of_order_provider_events_change_nothing() {
 }
 
 async fn use_provider(app: &TestApp, provider: ProviderKind, base: &str, secrets: Vec<String>) {
-    let tenant = app
-        .state
-        .tenants
-        .resolve(&app.state.db, "localhost")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = app.tenant().await;
     payment_settings::save(
         &app.state.db,
         &app.state.keys,
@@ -630,13 +618,7 @@ async fn paying_twice_books_an_overpayment_the_debtor_sees_as_credit() {
         "credit shown"
     );
     // Staff refunds it through the provider it came in by: no credit left, the invoice stays paid.
-    let tenant = app
-        .state
-        .tenants
-        .resolve(&app.state.db, "localhost")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = app.tenant().await;
     use settle_core::services::refunds;
     refunds::via_provider(&app.state, &tenant, tasks[0].id).await.unwrap();
     let task = refund_task::Entity::find_by_id(tasks[0].id)
@@ -660,13 +642,7 @@ async fn an_overpaid_transfer_is_exported_once_as_a_sepa_refund_file() {
     let inv = invoice_row(&app, "2026-0006").await;
     transfer(&app, &inv, Source::Statement, "bank-1", 3_000).await;
     assert_eq!(invoice_row(&app, "2026-0006").await.status, "paid");
-    let tenant = app
-        .state
-        .tenants
-        .resolve(&app.state.db, "localhost")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = app.tenant().await;
     use settle_core::services::refunds;
     let (xml, n) = refunds::export_sepa(&app.state, &tenant).await.unwrap().unwrap();
     assert_eq!(n, 1);

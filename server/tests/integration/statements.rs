@@ -1,7 +1,7 @@
 //! Bank statement import: camt.053 (v02, v08, v13), camt.054 and MT940 files book payments
 //! against the demo tenant's invoices, once, in one transaction per file.
 use crate::support::{self, TestApp};
-use settle_core::entities::{invoice, payment, refund_task, statement_import as import_rows, tenant};
+use settle_core::entities::{invoice, payment, refund_task, statement_import as import_rows};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use settle_core::services::statement_import::{self, ImportError, Summary};
 use settle_domain::rf::RfReference;
@@ -127,13 +127,7 @@ fn camt(kind: &str, version: &str, entries: &[Entry]) -> String {
 }
 
 async fn demo_tenant(app: &TestApp) -> i64 {
-    tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq("demo"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .expect("demo tenant")
-        .id
+    app.tenant().await.id
 }
 
 async fn invoice(app: &TestApp, number: &str) -> invoice::Model {

@@ -391,6 +391,30 @@ fn reference_text(structured: Option<&str>, free_text: &str) -> String {
     }
 }
 
+/// The words `words` picks from the free text of each payment not matched yet (none for the
+/// others), and all of them once, sorted, for one IN query.
+fn unmatched_words(
+    credits: &[Entry],
+    matches: &[Option<Vec<i64>>],
+    words: impl Fn(&str) -> Vec<String>,
+) -> (Vec<Vec<String>>, Vec<String>) {
+    let per_payment: Vec<Vec<String>> = credits
+        .iter()
+        .zip(matches)
+        .map(|(e, m)| {
+            if m.is_none() {
+                words(&e.tx.free_text)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let mut all: Vec<String> = per_payment.iter().flatten().cloned().collect();
+    all.sort_unstable();
+    all.dedup();
+    (per_payment, all)
+}
+
 /// Step 3b: the code of a payment link in the free text (a payer who pasted the link). Found
 /// by its hash, like the link itself; a used or expired link still names its invoice.
 async fn match_link_codes<C: ConnectionTrait>(
@@ -399,20 +423,9 @@ async fn match_link_codes<C: ConnectionTrait>(
     credits: &[Entry],
     matches: &mut [Option<Vec<i64>>],
 ) -> Result<(), ImportError> {
-    let hashes: Vec<Vec<String>> = credits
-        .iter()
-        .zip(matches.iter())
-        .map(|(e, m)| match m {
-            None => link_codes(&e.tx.free_text).map(tokens::hash_token).collect(),
-            Some(_) => Vec::new(),
-        })
-        .collect();
-    let mut wanted: Vec<String> = hashes.iter().flatten().cloned().collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
+    let (hashes, wanted) = unmatched_words(credits, matches, |text| {
+        link_codes(text).map(tokens::hash_token).collect()
+    });
     let mut invoice_of: HashMap<String, i64> = HashMap::new();
     for part in wanted.chunks(chunked_in::MAX) {
         let rows: Vec<(String, Option<i64>)> = one_time_token::Entity::find()
@@ -442,30 +455,14 @@ fn link_codes(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| (20..=64).contains(&w.len()))
 }
 
-/// Step 3b: invoice numbers in the free text, one IN query for the whole chunk.
+/// Step 3c: invoice numbers in the free text, one IN query for the whole chunk.
 async fn match_invoice_numbers<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
     credits: &[Entry],
     matches: &mut [Option<Vec<i64>>],
 ) -> Result<(), ImportError> {
-    let tokens: Vec<Vec<String>> = credits
-        .iter()
-        .zip(matches.iter())
-        .map(|(e, m)| {
-            if m.is_none() {
-                invoice_number_tokens(&e.tx.free_text)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let mut wanted: Vec<String> = tokens.iter().flatten().cloned().collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
+    let (tokens, wanted) = unmatched_words(credits, matches, invoice_number_tokens);
     let mut by_number: HashMap<String, i64> = HashMap::new();
     for part in wanted.chunks(chunked_in::MAX) {
         let rows: Vec<(i64, String)> = invoice::Entity::find()

@@ -103,6 +103,16 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The demo tenant, as the server resolves it for requests to this app.
+    pub async fn tenant(&self) -> std::sync::Arc<settle_core::tenant::TenantCtx> {
+        self.state
+            .tenants
+            .resolve(&self.state.db, "localhost")
+            .await
+            .expect("tenant lookup")
+            .expect("demo tenant")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }
