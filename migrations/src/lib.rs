@@ -6,6 +6,7 @@ pub use sea_orm_migration::MigratorTrait;
 mod m20261122_000001_foundation;
 mod m20261129_000001_payments;
 mod m20261129_000002_invoice_customer_index;
+mod m20261129_000003_dunning;
 mod util;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261129_000001_payments::Migration),
             Box::new(m20261129_000002_invoice_customer_index::Migration),
+            Box::new(m20261129_000003_dunning::Migration),
         ]
     }
 }

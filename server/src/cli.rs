@@ -1,4 +1,4 @@
-//! The command line: `settle serve | migrate | demo | import-statement | unmatched`.
+//! The command line: `settle serve | migrate | demo | import-statement | unmatched | remind`.
 use crate::settings::{Settings, Sources};
 use crate::{start, workers, ServeOptions};
 use clap::{Parser, Subcommand};
@@ -53,6 +53,8 @@ pub enum Command {
     /// List open refund tasks (overpayments), refund one through the provider, or export a
     /// SEPA credit transfer file.
     Refunds(crate::payment_cli::RefundArgs),
+    /// Run the dunning engine: one planner pass and one dispatch pass, and print what happened.
+    Remind(crate::remind_cli::RemindArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -89,6 +91,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let state = crate::payment_cli::state(conn, &settings)?;
             crate::payment_cli::refund(&state, args).await
         }
+        Command::Remind(args) => crate::remind_cli::run(&conn, &settings, args).await,
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;
             println!("Demo data ready in {}. Logins:", settings.database_url);
@@ -145,15 +148,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
-            let mailer = match &settings.smtp_url {
-                Some(url) => Mailer::from_url(url, &settings.smtp_from)?,
-                None => {
-                    if settings.mode == settle_core::state::RunMode::Production {
-                        anyhow::bail!("SETTLE_SMTP_URL is required in production");
-                    }
-                    Mailer::DevOutbox
-                }
-            };
+            let mailer = mailer(&settings)?;
             let state = AppState::new(conn, settings.keys.clone(), Clock::System, settings.mode)?;
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
@@ -170,6 +165,19 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let _ = stop_tx.send(true);
             let _ = worker.await;
             Ok(())
+        }
+    }
+}
+
+/// SMTP when `SETTLE_SMTP_URL` is set; in development without it, the dev outbox page.
+pub fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    match &settings.smtp_url {
+        Some(url) => Mailer::from_url(url, &settings.smtp_from),
+        None => {
+            if settings.mode == settle_core::state::RunMode::Production {
+                anyhow::bail!("SETTLE_SMTP_URL is required in production");
+            }
+            Ok(Mailer::DevOutbox)
         }
     }
 }

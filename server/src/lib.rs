@@ -5,6 +5,7 @@ pub mod forms;
 pub mod middleware;
 pub mod payment_cli;
 pub mod payments;
+pub mod remind_cli;
 pub mod routes;
 pub mod session_store;
 pub mod settings;

@@ -1,5 +1,7 @@
-//! Background work beside the web server: the outbox dispatcher and housekeeping. Each loop
-//! stops when the shutdown signal fires.
+//! Background work beside the web server: the dunning planner (every minute), issuing due
+//! reminders and sending the outbox (every two seconds), and housekeeping. Each loop stops when
+//! the shutdown signal fires. Several instances may run on one Postgres: claims decide.
+use settle_core::dunning::{issue, planner, run};
 use settle_core::outbox::{self, Mailer};
 use settle_core::state::AppState;
 use std::time::Duration;
@@ -8,14 +10,20 @@ use tokio::sync::watch;
 pub fn spawn(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
+        let mut planning = tokio::time::interval(Duration::from_secs(60));
         let mut housekeeping = tokio::time::interval(Duration::from_secs(600));
         loop {
             tokio::select! {
                 _ = tick.tick() => {
-                    if let Err(e) = outbox::dispatch_due(&state.db, &mailer, state.clock.now()).await {
+                    let now = state.clock.now();
+                    if let Err(e) = issue::issue_due(&state.db, now, None, 500).await {
+                        tracing::error!(error = %e, "issuing reminders failed");
+                    }
+                    if let Err(e) = outbox::dispatch(&state.db, &mailer, now, 200).await {
                         tracing::error!(error = %e, "outbox dispatch failed");
                     }
                 }
+                _ = planning.tick() => plan_all(&state).await,
                 _ = housekeeping.tick() => {
                     state.throttle.forget_idle();
                     if let Err(e) = crate::session_store::purge_expired(&state.db, state.clock.now()).await {
@@ -26,4 +34,23 @@ pub fn spawn(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) -
             }
         }
     })
+}
+
+async fn plan_all(state: &AppState) {
+    let tenants = match run::tenants(&state.db, None).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "dunning planner could not list tenants");
+            return;
+        }
+    };
+    for t in tenants {
+        match planner::plan_tenant(&state.db, &t, state.clock.now(), false).await {
+            Ok(r) if !r.planned.is_empty() => {
+                tracing::info!(tenant = %r.tenant, planned = r.planned.len(), "dunning steps planned");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(tenant = %t.slug, error = %e, "dunning planner pass failed"),
+        }
+    }
 }

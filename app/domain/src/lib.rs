@@ -2,6 +2,7 @@
 //! No I/O: this crate compiles for the browser too, so forms validate with the server's rules.
 pub mod allocation;
 pub mod contact;
+pub mod dunning;
 pub mod epc;
 pub mod i18n;
 pub mod iban;

@@ -1,14 +1,15 @@
 //! The transactional outbox: messages are written in the same transaction as the change that
 //! causes them and sent later by the dispatcher, with retries and backoff; none is ever dropped.
-use crate::entities::outbox;
+use crate::entities::{outbox, tenant};
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
+use std::collections::HashMap;
 
 pub const MAX_ATTEMPTS: i32 = 10;
 
@@ -75,69 +76,163 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(secs.min(6 * 3600))
 }
 
-/// Sends what is due. Each row is leased first (its next attempt pushed forward with a guard on
-/// the old value), so several instances never send the same message twice.
+/// The hold of a reminder's invoice in SQL, for the claim: the same rule as
+/// `settle_domain::dunning::steps::hold_of` (a test compares the two). A hand-over's own notice
+/// still goes out under the hold it creates.
+const UNHELD: &str = "(outbox.reminder_id IS NULL OR EXISTS (SELECT 1 FROM invoices i \
+     JOIN customers c ON c.id = i.customer_id WHERE i.id = outbox.invoice_id AND i.status = 'open' \
+     AND c.legal_stop IS NULL AND (i.dunning_hold IS NULL OR EXISTS (SELECT 1 FROM reminders r \
+     WHERE r.id = outbox.reminder_id AND r.kind = 'hand_over'))))";
+
+/// How long a claimed message may take to send before another dispatcher may try it again
+/// (after a crash mid-send: at most one resend, with the same Message-ID).
+pub const LEASE_MINUTES: i64 = 5;
+
+/// What one dispatch pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dispatched {
+    pub sent: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+}
+
+/// Sends what is due, in two short transactions per message around the network call: the
+/// claim (pending -> sending, with the invoice's hold checked in the same statement) and the
+/// result. A message left `sending` by a crashed dispatcher is claimed again once its lease
+/// ran out. Several instances never send one message at the same time.
 pub async fn dispatch_due(db: &DatabaseConnection, mailer: &Mailer, now: DateTime<Utc>) -> Result<usize, DbErr> {
+    Ok(dispatch(db, mailer, now, 50).await?.sent)
+}
+
+pub async fn dispatch(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Dispatched, DbErr> {
     let due = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("pending"))
-        .filter(outbox::Column::Channel.eq("email"))
+        .filter(outbox::Column::Status.is_in(["pending", "sending"]))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::NextAttemptAt)
-        .limit(50)
+        .limit(limit)
         .all(db)
         .await?;
-    let mut sent = 0;
+    let mut done = Dispatched::default();
+    let mut senders: HashMap<i64, Option<tenant::Model>> = HashMap::new();
     for row in due {
-        let lease_until = now + Duration::minutes(5);
-        let claimed = outbox::Entity::update_many()
-            .col_expr(outbox::Column::NextAttemptAt, Expr::value(lease_until))
-            .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq("pending"))
-            .filter(outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
-            .exec(db)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue;
+        match claim(db, &row, now).await? {
+            Claim::Mine => {}
+            Claim::Held => {
+                done.cancelled += 1;
+                continue;
+            }
+            Claim::Taken => continue,
         }
-        let result = deliver(mailer, &row).await;
+        if !senders.contains_key(&row.tenant_id) {
+            senders.insert(row.tenant_id, tenant::Entity::find_by_id(row.tenant_id).one(db).await?);
+        }
+        let sender = senders.get(&row.tenant_id).and_then(|t| t.as_ref());
+        let result = deliver(mailer, sender, &row).await;
         let mut active: outbox::ActiveModel = row.clone().into();
         match result {
             Ok(status) => {
                 active.status = Set(status.into());
                 active.sent_at = Set(Some(now));
                 active.last_error = Set(None);
-                sent += 1;
+                done.sent += 1;
             }
             Err(err) => {
                 let attempts = row.attempts + 1;
-                tracing::warn!(outbox_id = row.id, attempts, error = %err, "email delivery failed");
+                tracing::warn!(outbox_id = row.id, attempts, error = %err, "delivery failed");
                 active.attempts = Set(attempts);
                 active.last_error = Set(Some(err.to_string()));
                 if attempts >= MAX_ATTEMPTS {
                     active.status = Set("failed".into());
+                    done.failed += 1;
                 } else {
+                    active.status = Set("pending".into());
                     active.next_attempt_at = Set(now + backoff(attempts));
                 }
             }
         }
         active.update(db).await?;
     }
-    Ok(sent)
+    Ok(done)
 }
 
-async fn deliver(mailer: &Mailer, row: &outbox::Model) -> anyhow::Result<&'static str> {
-    match mailer {
-        Mailer::DevOutbox => Ok("dev"),
-        Mailer::Smtp { transport, from } => {
+enum Claim {
+    Mine,
+    Held,
+    Taken,
+}
+
+async fn claim(db: &DatabaseConnection, row: &outbox::Model, now: DateTime<Utc>) -> Result<Claim, DbErr> {
+    let backend = db.get_database_backend();
+    let lease_until = now + Duration::minutes(LEASE_MINUTES);
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', next_attempt_at = ? WHERE id = ? \
+         AND status = ? AND next_attempt_at = ? AND {UNHELD}"
+    );
+    let sql = match backend {
+        DatabaseBackend::Postgres => crate::sql::numbered(&sql),
+        _ => sql,
+    };
+    let claimed = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                lease_until.into(),
+                row.id.into(),
+                row.status.clone().into(),
+                row.next_attempt_at.into(),
+            ],
+        ))
+        .await?;
+    if claimed.rows_affected() == 1 {
+        return Ok(Claim::Mine);
+    }
+    // Not claimed: either another dispatcher has it, or its invoice is held now.
+    let held = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+        .col_expr(outbox::Column::LastError, Expr::value("invoice held or settled"))
+        .filter(outbox::Column::Id.eq(row.id))
+        .filter(outbox::Column::Status.eq(row.status.clone()))
+        .filter(outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
+        .exec(db)
+        .await?;
+    Ok(if held.rows_affected == 1 {
+        Claim::Held
+    } else {
+        Claim::Taken
+    })
+}
+
+async fn deliver(mailer: &Mailer, tenant: Option<&tenant::Model>, row: &outbox::Model) -> anyhow::Result<&'static str> {
+    match (mailer, row.channel.as_str()) {
+        (Mailer::DevOutbox, _) => Ok("dev"),
+        (Mailer::Smtp { transport, from }, "email") => {
             let to: Mailbox = row.recipient.parse()?;
             let text = SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
                 .body(row.body_text.clone());
-            let builder = Message::builder()
-                .from(from.as_ref().clone())
+            // The tenant's name on the platform's address; replies reach the tenant's support.
+            let from = match tenant {
+                Some(t) => Mailbox::new(Some(t.display_name.clone()), from.email.clone()),
+                None => from.as_ref().clone(),
+            };
+            let mut builder = Message::builder()
+                .from(from)
                 .to(to)
                 .subject(row.subject.clone())
-                .message_id(Some(format!("<outbox-{}@settle>", row.id)));
+                .message_id(Some(
+                    row.message_id
+                        .clone()
+                        .unwrap_or_else(|| format!("<outbox-{}@settle>", row.id)),
+                ));
+            if let Some(reply_to) = tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()) {
+                builder = builder.reply_to(reply_to);
+            }
             let message = match &row.body_html {
                 Some(html) => builder.multipart(
                     MultiPart::alternative()
@@ -149,6 +244,7 @@ async fn deliver(mailer: &Mailer, row: &outbox::Model) -> anyhow::Result<&'stati
             transport.send(message).await?;
             Ok("sent")
         }
+        (_, other) => anyhow::bail!("no sender configured for channel {other}"),
     }
 }
 

@@ -110,6 +110,32 @@ pub async fn insert_rows<C: ConnectionTrait>(
     rows: Vec<Vec<Value>>,
     returning: Option<&str>,
 ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    insert_rows_with(db, table, columns, constants, rows, returning, false).await
+}
+
+/// [`insert_rows`] that skips rows a unique index already holds: what makes a retried or
+/// concurrent batch idempotent.
+pub async fn insert_rows_skipping_duplicates<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    constants: &[(&str, Value)],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), DbErr> {
+    insert_rows_with(db, table, columns, constants, rows, None, true)
+        .await
+        .map(|_| ())
+}
+
+async fn insert_rows_with<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    constants: &[(&str, Value)],
+    rows: Vec<Vec<Value>>,
+    returning: Option<&str>,
+    skip_duplicates: bool,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
     use std::fmt::Write;
     let backend = db.get_database_backend();
     let postgres = backend == DatabaseBackend::Postgres;
@@ -144,7 +170,10 @@ pub async fn insert_rows<C: ConnectionTrait>(
         let _ = write!(
             sql,
             ") INSERT{} INTO {table} ({}) SELECT {}",
-            or_fail(backend),
+            match (skip_duplicates, postgres) {
+                (true, false) => " OR IGNORE",
+                _ => or_fail(backend),
+            },
             names.join(", "),
             picks.join(", ")
         );
@@ -154,6 +183,9 @@ pub async fn insert_rows<C: ConnectionTrait>(
             let _ = write!(sql, ", {mark}{}", values.len());
         }
         sql.push_str(" FROM v");
+        if skip_duplicates && postgres {
+            sql.push_str(" ON CONFLICT DO NOTHING");
+        }
         if let Some(cols) = returning {
             sql.push_str(" RETURNING ");
             sql.push_str(cols);
@@ -167,4 +199,20 @@ pub async fn insert_rows<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// `?` placeholders as Postgres' `$1, $2, ...`.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }

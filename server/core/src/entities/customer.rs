@@ -19,6 +19,12 @@ pub struct Model {
     pub pref_email: bool,
     pub pref_sms: bool,
     pub pref_letter: bool,
+    /// Comma-separated tags that segment rules match.
+    pub tags: String,
+    /// Debt restructuring, insolvency, debt counselling or deceased: no dunning at all.
+    pub legal_stop: Option<String>,
+    /// Set when mail to the address hard-bounced; reminders fall back to the next channel.
+    pub email_invalid_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,17 @@ pub struct Model {
     /// Parts of `open_cents` that are collection costs and interest; payments settle them first.
     pub costs_open_cents: i64,
     pub interest_open_cents: i64,
+    pub dunning_plan_id: Option<i64>,
+    /// The position of the last step planned for this invoice.
+    pub dunning_position: Option<i32>,
+    /// The day (since 1970-01-01) the next step falls due; None when the plan is done.
+    pub dunning_next_day: Option<i32>,
+    /// disputed, payment_plan, handed_over or paused.
+    pub dunning_hold: Option<String>,
+    /// The last day of a running 14-day term.
+    pub dunning_term_ends: Option<Date>,
+    /// Collection costs a 14-day letter announced; they join the open amount once its term ran out.
+    pub costs_pending_cents: i64,
     pub currency: String,
     pub status: String,
     pub description: String,

@@ -24,6 +24,12 @@ pub struct Model {
     pub invoice_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    pub customer_id: Option<i64>,
+    pub reminder_id: Option<i64>,
+    /// The Message-ID (email) or dedupe key a resend after a crash carries again.
+    pub message_id: Option<String>,
+    /// SHA-256 of the rendered content: proof of what was sent.
+    pub content_sha256: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,8 @@
+//! Dunning rules, pure: plans and steps, which step is due, holds, segments, fees and
+//! interest, the contact calendar (sending windows, public holidays, assumed delivery dates)
+//! and the default wording of messages.
+pub mod calendar;
+pub mod fees;
+pub mod segments;
+pub mod steps;
+pub mod texts;

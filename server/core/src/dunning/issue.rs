@@ -1,0 +1,440 @@
+//! Issuing planned reminders: in one short transaction per reminder, claim it, check its hold
+//! again, pick each channel group's first reachable channel, give every message its own
+//! payment link, render and hash the content, charge or announce the step's fee, and queue the
+//! messages in the outbox. A hand-over (and the CAK and municipality reports) also create a
+//! staff task and an outgoing event. No network call happens here: the outbox sends.
+use super::plans::{self, Plans};
+use super::policy::{self, Policy};
+use crate::entities::{customer, invoice, outbox, reminder, staff_task, tenant};
+use crate::error::ServiceResult;
+use crate::services::auth::insert_token;
+use crate::services::paylinks::{PAY_LINK_DAYS, PURPOSE};
+use crate::tenant::TenantCtx;
+use crate::tokens;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use settle_domain::contact::mask_email;
+use settle_domain::dunning::calendar::term_end;
+use settle_domain::dunning::steps::{
+    day_number, hold_of, Channel, Step, StepKind, DISCONNECTION_NOTICE_DAYS, FOURTEEN_DAY_TERM,
+};
+use settle_domain::dunning::texts::{self, Facts};
+use settle_domain::locale::{format_date, Locale};
+use settle_domain::money::Money;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Queued as messages: (channel, masked recipient).
+    Issued(Vec<(Channel, String)>),
+    Cancelled(&'static str),
+    /// Over a frequency cap or outside the window: planned again for this instant.
+    Postponed(DateTime<Utc>),
+    /// Another instance took it first.
+    Taken,
+}
+
+#[derive(Clone, Debug)]
+pub struct Handled {
+    pub reminder_id: i64,
+    pub tenant: String,
+    pub invoice_number: String,
+    pub kind: String,
+    pub outcome: Outcome,
+}
+
+/// Issues the reminders whose time has come, oldest first.
+pub async fn issue_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    tenant_id: Option<i64>,
+    limit: u64,
+) -> ServiceResult<Vec<Handled>> {
+    let mut q = reminder::Entity::find()
+        .filter(reminder::Column::Status.eq("planned"))
+        .filter(reminder::Column::SendAfter.lte(now));
+    if let Some(t) = tenant_id {
+        q = q.filter(reminder::Column::TenantId.eq(t));
+    }
+    let due = q
+        .order_by_asc(reminder::Column::SendAfter)
+        .order_by_asc(reminder::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut tenants: HashMap<i64, (TenantCtx, Plans, Policy)> = HashMap::new();
+    let mut out = Vec::with_capacity(due.len());
+    for r in due {
+        if !tenants.contains_key(&r.tenant_id) {
+            let Some(row) = tenant::Entity::find_by_id(r.tenant_id).one(db).await? else {
+                continue;
+            };
+            let ctx = TenantCtx::from_model(row);
+            let plans = plans::load(db, ctx.id).await?;
+            let policy = policy::load(db, &ctx).await?;
+            tenants.insert(r.tenant_id, (ctx, plans, policy));
+        }
+        let Some((ctx, plans, policy)) = tenants.get(&r.tenant_id) else {
+            continue;
+        };
+        let (number, outcome) = issue_one(db, ctx, plans, policy, r.id, now).await?;
+        out.push(Handled {
+            reminder_id: r.id,
+            tenant: ctx.slug.clone(),
+            invoice_number: number,
+            kind: r.kind,
+            outcome,
+        });
+    }
+    Ok(out)
+}
+
+async fn issue_one(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    plans: &Plans,
+    policy: &Policy,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<(String, Outcome)> {
+    let txn = db.begin().await?;
+    // The claim: whoever flips the status owns the reminder; on Postgres a second instance
+    // waits on the row lock and then finds it no longer planned.
+    let claimed = reminder::Entity::update_many()
+        .col_expr(reminder::Column::Status, Expr::value("issued"))
+        .col_expr(reminder::Column::IssuedAt, Expr::value(now))
+        .filter(reminder::Column::Id.eq(id))
+        .filter(reminder::Column::Status.eq("planned"))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok((String::new(), Outcome::Taken));
+    }
+    let Some(rem) = reminder::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok((String::new(), Outcome::Taken));
+    };
+    let inv = invoice::Entity::find_by_id(rem.invoice_id)
+        .filter(invoice::Column::TenantId.eq(tenant.id))
+        .one(&txn)
+        .await?;
+    let cust = customer::Entity::find_by_id(rem.customer_id)
+        .filter(customer::Column::TenantId.eq(tenant.id))
+        .one(&txn)
+        .await?;
+    let (Some(inv), Some(cust)) = (inv, cust) else {
+        return finish(txn, rem, String::new(), Outcome::Cancelled("invoice_gone")).await;
+    };
+    let number = inv.number.clone();
+    if let Some(hold) = hold_of(&inv.status, inv.dunning_hold.as_deref(), cust.legal_stop.as_deref()) {
+        return finish(txn, rem, number, Outcome::Cancelled(hold.code())).await;
+    }
+    let step = plans.by_id.get(&rem.plan_id).and_then(|p| {
+        p.step_ids
+            .iter()
+            .position(|(sid, _)| *sid == rem.step_id)
+            .map(|i| &p.steps[i])
+    });
+    let Some(step) = step.cloned() else {
+        return finish(txn, rem, number, Outcome::Cancelled("step_removed")).await;
+    };
+    if let Some(later) = policy.next_opening(tenant, now).filter(|t| *t > now) {
+        return finish(txn, rem, number, Outcome::Postponed(later)).await;
+    }
+    let reach = reachable(&step, &cust);
+    if reach.is_empty() {
+        task(&txn, tenant.id, &cust, &inv, "unreachable", now, step.kind).await?;
+        return finish(txn, rem, number, Outcome::Cancelled("unreachable")).await;
+    }
+    for (channel, _) in &reach {
+        if over_cap(&txn, &cust, *channel, policy.cap(*channel), now).await? {
+            let later = policy.next_day_opening(tenant, now).unwrap_or(now + Duration::days(1));
+            return finish(txn, rem, number, Outcome::Postponed(later)).await;
+        }
+    }
+
+    let locale = cust
+        .language
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(tenant.default_locale);
+    let today = tenant.today(now);
+    let principal = inv.open_cents - inv.costs_open_cents - inv.interest_open_cents;
+    let fee = step.fee.amount_cents(principal);
+    let (fee_now, costs) = if step.kind.defers_fee() { (0, fee) } else { (fee, 0) };
+    let term_ends = step.kind.starts_term().then(|| {
+        let delivered = reach
+            .iter()
+            .map(|(c, _)| policy.delivery.assumed_delivery(policy.region, c.as_str(), today))
+            .max()
+            .unwrap_or(today);
+        term_end(policy.region, delivered, FOURTEEN_DAY_TERM)
+    });
+    let eur = |c: i64| Money::eur(c).format(locale);
+    let (amount, due, fee_text, costs_text) = (
+        eur(inv.open_cents + fee_now),
+        format_date(inv.due_date, locale),
+        (fee_now > 0).then(|| eur(fee_now)),
+        (costs > 0).then(|| eur(costs)),
+    );
+    let term_text = term_ends.map(|d| format_date(d, locale));
+    let disconnect = (step.kind == StepKind::DisconnectionNotice)
+        .then(|| format_date(today + Duration::days(DISCONNECTION_NOTICE_DAYS), locale));
+    let mut sent = Vec::new();
+    for (channel, recipient) in &reach {
+        let token = tokens::new_link_token();
+        insert_token(
+            &txn,
+            now,
+            tenant.id,
+            cust.id,
+            PURPOSE,
+            Some(inv.id),
+            Duration::days(PAY_LINK_DAYS),
+            &token.hash,
+        )
+        .await?;
+        let link = tenant.link(&format!("/pay/{}", token.raw));
+        let facts = Facts {
+            tenant: &tenant.name,
+            name: &cust.name,
+            invoice: &inv.number,
+            amount: &amount,
+            due: &due,
+            link: &link,
+            fee: fee_text.as_deref(),
+            costs: costs_text.as_deref(),
+            term_ends: term_text.as_deref(),
+            disconnect_on: disconnect.as_deref(),
+            support_phone: &tenant.row.support_phone,
+            login_code: None,
+            pre_due: today < inv.due_date,
+        };
+        let text = texts::message(locale, step.kind, *channel, &facts);
+        let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", text.subject, text.body).as_bytes()));
+        outbox::ActiveModel {
+            tenant_id: Set(tenant.id),
+            channel: Set(channel.as_str().into()),
+            recipient: Set(recipient.clone()),
+            subject: Set(text.subject),
+            body_text: Set(text.body),
+            body_html: Set(None),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            dedupe_key: Set(Some(format!("reminder:{}:{}", rem.id, channel.as_str()))),
+            invoice_id: Set(Some(inv.id)),
+            created_at: Set(now),
+            sent_at: Set(None),
+            customer_id: Set(Some(cust.id)),
+            reminder_id: Set(Some(rem.id)),
+            message_id: Set(Some(format!(
+                "<r{}.{}.{}@settle>",
+                rem.id,
+                channel.as_str(),
+                tenant.slug
+            ))),
+            content_sha256: Set(Some(digest)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        sent.push((*channel, masked(*channel, recipient)));
+    }
+
+    let mut upd = invoice::Entity::update_many()
+        .filter(invoice::Column::Id.eq(inv.id))
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(now));
+    if fee_now > 0 {
+        upd = upd
+            .col_expr(
+                invoice::Column::OpenCents,
+                Expr::col(invoice::Column::OpenCents).add(fee_now),
+            )
+            .col_expr(
+                invoice::Column::CostsOpenCents,
+                Expr::col(invoice::Column::CostsOpenCents).add(fee_now),
+            );
+    }
+    if let Some(end) = term_ends {
+        let after_term = day_number(end) + 1;
+        let next = inv.dunning_next_day.map_or(after_term, |n| Ord::max(n, after_term));
+        upd = upd
+            .col_expr(invoice::Column::CostsPendingCents, Expr::value(costs))
+            .col_expr(invoice::Column::DunningTermEnds, Expr::value(end))
+            .col_expr(invoice::Column::DunningNextDay, Expr::value(next));
+    }
+    if step.kind == StepKind::HandOver {
+        upd = upd.col_expr(invoice::Column::DunningHold, Expr::value("handed_over"));
+    }
+    upd.exec(&txn).await?;
+    if step.kind.creates_task() {
+        task(&txn, tenant.id, &cust, &inv, step.kind.as_str(), now, step.kind).await?;
+    }
+    let mut active: reminder::ActiveModel = rem.into();
+    active.fee_cents = Set(fee_now);
+    active.costs_cents = Set(costs);
+    active.term_ends = Set(term_ends);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok((number, Outcome::Issued(sent)))
+}
+
+/// Ends a claim that sends nothing: cancelled for good, or planned again for later.
+async fn finish(
+    txn: DatabaseTransaction,
+    rem: reminder::Model,
+    number: String,
+    outcome: Outcome,
+) -> ServiceResult<(String, Outcome)> {
+    let mut active: reminder::ActiveModel = rem.into();
+    match &outcome {
+        Outcome::Cancelled(reason) => {
+            active.status = Set("cancelled".into());
+            active.reason = Set(Some((*reason).into()));
+        }
+        Outcome::Postponed(at) => {
+            active.status = Set("planned".into());
+            active.issued_at = Set(None);
+            active.send_after = Set(*at);
+        }
+        Outcome::Issued(_) | Outcome::Taken => {}
+    }
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok((number, outcome))
+}
+
+/// Each group's first channel the debtor can be reached on. Preferences are honoured for plain
+/// reminders; the steps the law requires go out on their channels regardless.
+fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, String)> {
+    let legal = step.kind.is_required() || step.kind == StepKind::FinalNotice;
+    let address = [
+        c.name.as_str(),
+        c.street.as_str(),
+        &format!("{} {}", c.postcode, c.city),
+        c.country.as_str(),
+    ]
+    .iter()
+    .map(|s| s.trim())
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n");
+    step.channels
+        .0
+        .iter()
+        .filter_map(|group| {
+            group.iter().find_map(|ch| {
+                let to = match ch {
+                    Channel::Email if c.email_invalid_at.is_none() && (legal || c.pref_email) => c.email.clone(),
+                    Channel::Sms if legal || c.pref_sms => c.phone_e164.clone(),
+                    Channel::Letter if !c.street.trim().is_empty() && !c.city.trim().is_empty() => {
+                        Some(address.clone())
+                    }
+                    _ => None,
+                };
+                to.filter(|t| !t.trim().is_empty()).map(|t| (*ch, t))
+            })
+        })
+        .collect()
+}
+
+async fn over_cap(
+    txn: &DatabaseTransaction,
+    c: &customer::Model,
+    channel: Channel,
+    cap: i32,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    if cap <= 0 {
+        return Ok(false);
+    }
+    let n = outbox::Entity::find()
+        .filter(outbox::Column::CustomerId.eq(c.id))
+        .filter(outbox::Column::Channel.eq(channel.as_str()))
+        .filter(outbox::Column::ReminderId.is_not_null())
+        .filter(outbox::Column::CreatedAt.gt(now - Duration::hours(24)))
+        .filter(outbox::Column::Status.ne("cancelled"))
+        .count(txn)
+        .await?;
+    Ok(n >= u64::try_from(cap).unwrap_or(u64::MAX))
+}
+
+async fn task<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    c: &customer::Model,
+    inv: &invoice::Model,
+    kind: &str,
+    now: DateTime<Utc>,
+    step: StepKind,
+) -> ServiceResult<()> {
+    let detail = serde_json::json!({
+        "invoice": inv.number,
+        "open_cents": inv.open_cents,
+        "step": step.as_str(),
+    });
+    staff_task::ActiveModel {
+        tenant_id: Set(tenant_id),
+        customer_id: Set(c.id),
+        invoice_id: Set(Some(inv.id)),
+        kind: Set(kind.into()),
+        status: Set("open".into()),
+        detail: Set(detail.to_string()),
+        created_at: Set(now),
+        done_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    crate::entities::outgoing_event::ActiveModel {
+        tenant_id: Set(tenant_id),
+        kind: Set(format!("dunning.{kind}")),
+        payload: Set(serde_json::json!({
+            "invoice_id": inv.id,
+            "invoice_number": inv.number,
+            "customer_number": c.customer_number,
+            "open_cents": inv.open_cents,
+        })
+        .to_string()),
+        created_at: Set(now),
+        delivered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Recipients as a report may show them.
+pub fn masked(channel: Channel, recipient: &str) -> String {
+    match channel {
+        Channel::Email => mask_email(recipient),
+        Channel::Sms => {
+            let tail: String = recipient
+                .chars()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("***{tail}")
+        }
+        Channel::Letter => recipient.lines().last().unwrap_or_default().to_string(),
+    }
+}
+
+/// The last day of a 14-day term announced on `sent` (for display and tests).
+pub fn term_for(policy: &Policy, channel: Channel, sent: NaiveDate) -> NaiveDate {
+    term_end(
+        policy.region,
+        policy.delivery.assumed_delivery(policy.region, channel.as_str(), sent),
+        FOURTEEN_DAY_TERM,
+    )
+}

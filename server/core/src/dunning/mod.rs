@@ -1,0 +1,8 @@
+//! The dunning engine: each tenant's plans and contact policy, the planner pass that decides
+//! which step is due for every open invoice, and the issuing of planned reminders as messages
+//! in the outbox (with the hold checked again just before).
+pub mod issue;
+pub mod planner;
+pub mod plans;
+pub mod policy;
+pub mod run;

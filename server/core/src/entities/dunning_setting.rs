@@ -1,0 +1,26 @@
+//! A tenant's contact policy for dunning: sending window, closed days, delivery assumptions, caps.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dunning_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tenant_id: i64,
+    pub window_opens: String,
+    pub window_closes: String,
+    pub closed_weekdays: String,
+    pub holiday_region: String,
+    pub extra_closed_dates: String,
+    pub letter_delivery_days: i32,
+    pub email_delivery_days: i32,
+    pub email_per_day: i32,
+    pub sms_per_day: i32,
+    pub letters_per_day: i32,
+    pub send_time_optimisation: bool,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
