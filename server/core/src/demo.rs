@@ -268,6 +268,7 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbE
         let id = tenant_id(&tx, t.slug).await?;
         crate::services::references::sync_invoices(&tx, id).await?;
         seed_payment_settings(&tx, now, id, t.slug == "demo").await?;
+        crate::demo_plans::seed(&tx, now, id, t.slug).await?;
     }
     tx.commit().await
 }

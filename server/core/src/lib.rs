@@ -5,6 +5,7 @@ pub mod clock;
 pub mod csrf;
 pub mod db;
 pub mod demo;
+pub mod demo_plans;
 pub mod dunning;
 pub mod entities;
 pub mod error;

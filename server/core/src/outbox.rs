@@ -81,8 +81,8 @@ pub fn backoff(attempts: i32) -> Duration {
 /// still goes out under the hold it creates.
 const UNHELD: &str = "(outbox.reminder_id IS NULL OR EXISTS (SELECT 1 FROM invoices i \
      JOIN customers c ON c.id = i.customer_id WHERE i.id = outbox.invoice_id AND i.status = 'open' \
-     AND c.legal_stop IS NULL AND (i.dunning_hold IS NULL OR EXISTS (SELECT 1 FROM reminders r \
-     WHERE r.id = outbox.reminder_id AND r.kind = 'hand_over'))))";
+     AND c.legal_stop IS NULL AND (i.dunning_hold IS NULL OR i.dunning_hold = 'handed_over' AND EXISTS \
+     (SELECT 1 FROM reminders r WHERE r.id = outbox.reminder_id AND r.kind = 'hand_over'))))";
 
 /// How long a claimed message may take to send before another dispatcher may try it again
 /// (after a crash mid-send: at most one resend, with the same Message-ID).

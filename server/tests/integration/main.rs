@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod config;
+mod dunning;
 mod migrations;
 mod outbox;
 mod payments;

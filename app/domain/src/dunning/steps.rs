@@ -131,7 +131,7 @@ impl StepKind {
     /// The least open amount for the step to apply at all.
     pub fn min_arrears_cents(self) -> i64 {
         match self {
-            StepKind::DisconnectionNotice => 100_00,
+            StepKind::DisconnectionNotice => 10_000,
             _ => 0,
         }
     }
@@ -232,6 +232,16 @@ pub fn hold_of(status: &str, invoice_hold: Option<&str>, legal_stop: Option<&str
         _ => return Some(Hold::Settled),
     }
     invoice_hold.map(|h| Hold::parse_invoice_hold(h).unwrap_or(Hold::Paused))
+}
+
+/// Whether a queued message of a step may still leave: only when nothing holds its invoice,
+/// except that a hand-over's own notice goes out under the hold the hand-over created.
+pub fn message_may_go(kind: StepKind, status: &str, invoice_hold: Option<&str>, legal_stop: Option<&str>) -> bool {
+    match hold_of(status, invoice_hold, legal_stop) {
+        None => true,
+        Some(Hold::HandedOver) => kind == StepKind::HandOver,
+        Some(_) => false,
+    }
 }
 
 /// How far an invoice has come in its plan.
@@ -348,8 +358,9 @@ mod tests {
     fn step_selection_by_plan_state_and_day() {
         let due = d("2026-11-01");
         let term = Some(d("2026-12-08"));
+        type Case = (&'static str, Option<i32>, Option<NaiveDate>, &'static str, Decision);
         #[rustfmt::skip]
-        let cases: &[(&str, Option<i32>, Option<NaiveDate>, &str, Decision)] = &[
+        let cases: &[Case] = &[
             ("before the pre-due reminder", None, None, "2026-10-28",
                 Decision::Wait { next_on: Some(d("2026-10-29")) }),
             ("pre-due reminder on its day", None, None, "2026-10-29",
@@ -375,7 +386,7 @@ mod tests {
                 last_position: *last,
                 term_ends: *term_ends,
             };
-            assert_eq!(decide(&insurer(), due, 50_00, &progress, d(today)), *want, "{name}");
+            assert_eq!(decide(&insurer(), due, 5_000, &progress, d(today)), *want, "{name}");
         }
     }
 
@@ -393,14 +404,14 @@ mod tests {
         };
         let today = d("2026-02-05");
         assert_eq!(
-            decide(&plan, due, 100_00, &after, today),
+            decide(&plan, due, 10_000, &after, today),
             Decision::Send {
                 position: 2,
                 due_on: d("2026-01-31")
             }
         );
         assert_eq!(
-            decide(&plan, due, 99_99, &after, today),
+            decide(&plan, due, 9_999, &after, today),
             Decision::Wait {
                 next_on: Some(d("2026-03-02"))
             },
@@ -410,8 +421,15 @@ mod tests {
 
     #[test]
     fn holds_stop_everything() {
+        type Case = (
+            &'static str,
+            &'static str,
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<Hold>,
+        );
         #[rustfmt::skip]
-        let cases: &[(&str, &str, Option<&str>, Option<&str>, Option<Hold>)] = &[
+        let cases: &[Case] = &[
             ("open", "open", None, None, None),
             ("paid", "paid", None, None, Some(Hold::Settled)),
             ("cancelled", "cancelled", None, None, Some(Hold::Settled)),

@@ -10,6 +10,8 @@ use settle_core::state::{AppState, RunMode};
 use settle_server::{start, ServeOptions};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod smtp;
+
 pub struct TestApp {
     pub addr: String,
     pub state: AppState,

@@ -1,0 +1,519 @@
+//! The dunning engine end to end on a fake clock: plans become reminders, reminders become
+//! messages with their own payment links, a real SMTP sink receives them, holds and payments
+//! stop them, catch-up never bursts, and concurrent or crashed dispatchers send each once.
+use crate::support::smtp::smtp_sink;
+use crate::support::*;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use settle_core::dunning::{issue, planner, run};
+use settle_core::entities::{customer, invoice, outbox, reminder, staff_task};
+use settle_core::outbox::{dispatch, Mailer};
+use settle_core::sea_orm::sea_query::Expr;
+use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use settle_domain::dunning::steps::{message_may_go, StepKind};
+use settle_domain::locale::Locale;
+use settle_domain::money::Money;
+use settle_domain::rf::RfReference;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Monday 23 November 2026, 10:00 in Amsterdam: inside the sending window.
+fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+fn eur(cents: i64) -> String {
+    Money::eur(cents).format(Locale::Nl)
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+struct Debtor {
+    email: Option<&'static str>,
+    phone: Option<&'static str>,
+}
+
+const EMAIL_ONLY: Debtor = Debtor {
+    email: Some("debtor@example.nl"),
+    phone: None,
+};
+
+/// A new debtor of the demo tenant with one open invoice.
+async fn invoice_due(app: &TestApp, due: &str, open_cents: i64, who: &Debtor) -> invoice::Model {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let tenant = app.tenant().await;
+    let now = app.state.clock.now();
+    let email = who.email.map(|e| e.replace('@', &format!("+{n}@")));
+    let cust = customer::ActiveModel {
+        tenant_id: Set(tenant.id),
+        customer_number: Set(format!("T{n:05}")),
+        name: Set(format!("Test Debtor {n}")),
+        email: Set(email),
+        phone_e164: Set(who.phone.map(String::from)),
+        street: Set("Teststraat 1".into()),
+        postcode: Set("1234 AB".into()),
+        city: Set("Utrecht".into()),
+        country: Set("NL".into()),
+        language: Set(Some("nl".into())),
+        pref_email: Set(true),
+        pref_sms: Set(true),
+        pref_letter: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let due = day(due);
+    invoice::ActiveModel {
+        tenant_id: Set(tenant.id),
+        customer_id: Set(cust.id),
+        number: Set(format!("T-{n}")),
+        issue_date: Set(due - Duration::days(14)),
+        due_date: Set(due),
+        amount_cents: Set(open_cents),
+        open_cents: Set(open_cents),
+        currency: Set("EUR".into()),
+        status: Set("open".into()),
+        description: Set("Premie".into()),
+        rf_reference: Set(RfReference::create(&format!("{}77{n}", tenant.id))
+            .unwrap()
+            .as_str()
+            .to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap()
+}
+
+async fn reminders_of(app: &TestApp, inv: &invoice::Model) -> Vec<reminder::Model> {
+    reminder::Entity::find()
+        .filter(reminder::Column::InvoiceId.eq(inv.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn messages_of(app: &TestApp, inv: &invoice::Model) -> Vec<outbox::Model> {
+    outbox::Entity::find()
+        .filter(outbox::Column::InvoiceId.eq(inv.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn reload(app: &TestApp, inv: &invoice::Model) -> invoice::Model {
+    invoice::Entity::find_by_id(inv.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn plan(app: &TestApp, at: DateTime<Utc>) -> planner::PassReport {
+    let tenant = app.tenant().await;
+    planner::plan_tenant(&app.state.db, &tenant, at, false).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 123_456, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+
+    run::once(&app.state.db, &mailer, monday(), Some("demo"), false)
+        .await
+        .unwrap();
+
+    let rems = reminders_of(&app, &inv).await;
+    assert_eq!(rems.len(), 1, "one step: the reminder at +7");
+    assert_eq!((rems[0].position, rems[0].status.as_str()), (2, "issued"));
+    let msgs = messages_of(&app, &inv).await;
+    assert_eq!(msgs.len(), 1, "email only: the debtor has no phone number");
+    let mail = &msgs[0];
+    assert_eq!(mail.status, "sent");
+    assert!(mail.body_text.contains(&eur(123_456)), "{}", mail.body_text);
+    let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", mail.subject, mail.body_text)));
+    assert_eq!(
+        mail.content_sha256.as_deref(),
+        Some(digest.as_str()),
+        "the proof matches the content"
+    );
+    let message_id = mail.message_id.clone().unwrap();
+    let received = sink.messages();
+    let ours: Vec<&String> = received.iter().filter(|m| m.contains(&message_id)).collect();
+    assert_eq!(ours.len(), 1, "delivered once over SMTP");
+    assert!(ours[0].contains("Reply-To:"), "replies reach the tenant's support");
+
+    // The link in the message opens the invoice, pay-only.
+    let link = link_in(&mail.body_text);
+    let path = link.split_once("/pay/").map(|(_, t)| format!("/pay/{t}")).unwrap();
+    assert_eq!(app.get(&path).await.status(), 200);
+
+    // The same round again plans and sends nothing more.
+    run::once(&app.state.db, &mailer, monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    assert_eq!(reminders_of(&app, &inv).await.len(), 1);
+    assert_eq!(messages_of(&app, &inv).await.len(), 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_term() {
+    let app = spawn_app().await;
+    // 49 days overdue: the +7, +14, 14-day letter (+21) and final notice (+40) have all passed.
+    let inv = invoice_due(&app, "2026-10-05", 25_000, &EMAIL_ONLY).await;
+    run::once(&app.state.db, &Mailer::DevOutbox, monday(), Some("demo"), false)
+        .await
+        .unwrap();
+
+    let rems = reminders_of(&app, &inv).await;
+    assert_eq!(rems.len(), 1, "one step after downtime, not a burst");
+    assert_eq!(
+        rems[0].kind,
+        StepKind::FourteenDayLetter.as_str(),
+        "never past the 14-day letter"
+    );
+    // Letter posted Monday: delivered Wednesday 25 November (2 working days), term ends 9 December.
+    assert_eq!(rems[0].term_ends, Some(day("2026-12-09")));
+    assert_eq!(rems[0].costs_cents, 4_000, "BIK minimum on EUR 250");
+    let channels: Vec<String> = messages_of(&app, &inv).await.into_iter().map(|m| m.channel).collect();
+    assert_eq!(channels, ["letter", "email"]);
+    let email = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "email")
+        .unwrap();
+    assert!(
+        email.body_text.contains(&eur(4_000)) && email.body_text.contains("9 december 2026"),
+        "{}",
+        email.body_text
+    );
+    let after_letter = reload(&app, &inv).await;
+    assert_eq!(
+        (after_letter.open_cents, after_letter.costs_pending_cents),
+        (25_000, 4_000),
+        "costs are announced, not yet owed"
+    );
+
+    // During the term nothing further goes out.
+    run::once(
+        &app.state.db,
+        &Mailer::DevOutbox,
+        Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap(),
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reminders_of(&app, &inv).await.len(), 1);
+
+    // The day after the term: the costs are owed and the most advanced step, the hand-over, is due.
+    run::once(
+        &app.state.db,
+        &Mailer::DevOutbox,
+        Utc.with_ymd_and_hms(2026, 12, 10, 9, 0, 0).unwrap(),
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
+    let after_term = reload(&app, &inv).await;
+    assert_eq!((after_term.open_cents, after_term.costs_open_cents), (29_000, 4_000));
+    let kinds: Vec<String> = reminders_of(&app, &inv).await.into_iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, ["fourteen_day_letter", "hand_over"]);
+    assert_eq!(after_term.dunning_hold.as_deref(), Some("handed_over"));
+    let tasks = staff_task::Entity::find()
+        .filter(staff_task::Column::InvoiceId.eq(inv.id))
+        .filter(staff_task::Column::Kind.eq("hand_over"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(tasks, 1, "staff get a hand-over task");
+    let hand_over = reminders_of(&app, &inv).await[1].id;
+    let notice = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .filter(|m| m.reminder_id == Some(hand_over) && m.status == "dev")
+        .count();
+    assert_eq!(notice, 1, "the hand-over notice goes out despite its own hold");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_payment_or_dispute_between_planning_and_sending_stops_the_message() {
+    let app = spawn_app().await;
+    let paid = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let disputed = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    plan(&app, monday()).await;
+    assert_eq!(reminders_of(&app, &paid).await[0].status, "planned");
+
+    // Paid after planning: the reminder is cancelled when it is claimed.
+    invoice::Entity::update_many()
+        .col_expr(invoice::Column::Status, Expr::value("paid"))
+        .col_expr(invoice::Column::OpenCents, Expr::value(0))
+        .filter(invoice::Column::Id.eq(paid.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    issue::issue_due(&app.state.db, monday(), None, 100).await.unwrap();
+    let r = &reminders_of(&app, &paid).await[0];
+    assert_eq!((r.status.as_str(), r.reason.as_deref()), ("cancelled", Some("settled")));
+    assert!(messages_of(&app, &paid).await.is_empty());
+
+    // Disputed after issuing, before sending: the queued message is cancelled at its claim.
+    assert_eq!(messages_of(&app, &disputed).await[0].status, "pending");
+    invoice::Entity::update_many()
+        .col_expr(invoice::Column::DunningHold, Expr::value("disputed"))
+        .filter(invoice::Column::Id.eq(disputed.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    dispatch(&app.state.db, &Mailer::DevOutbox, monday(), 100)
+        .await
+        .unwrap();
+    assert_eq!(messages_of(&app, &disputed).await[0].status, "cancelled");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_dispatchers_hold_check_in_sql_matches_the_domain_rule() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let mut cases = Vec::new();
+    for status in ["open", "pending", "paid", "cancelled"] {
+        for hold in [
+            None,
+            Some("disputed"),
+            Some("payment_plan"),
+            Some("handed_over"),
+            Some("paused"),
+        ] {
+            for legal in [None, Some("deceased")] {
+                for kind in [StepKind::Reminder, StepKind::HandOver] {
+                    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+                    invoice::Entity::update_many()
+                        .col_expr(invoice::Column::Status, Expr::value(status))
+                        .col_expr(invoice::Column::DunningHold, Expr::value(hold))
+                        .filter(invoice::Column::Id.eq(inv.id))
+                        .exec(&app.state.db)
+                        .await
+                        .unwrap();
+                    customer::Entity::update_many()
+                        .col_expr(customer::Column::LegalStop, Expr::value(legal))
+                        .filter(customer::Column::Id.eq(inv.customer_id))
+                        .exec(&app.state.db)
+                        .await
+                        .unwrap();
+                    let rem = reminder::ActiveModel {
+                        tenant_id: Set(tenant.id),
+                        invoice_id: Set(inv.id),
+                        customer_id: Set(inv.customer_id),
+                        plan_id: Set(0),
+                        step_id: Set(0),
+                        position: Set(1),
+                        kind: Set(kind.as_str().into()),
+                        status: Set("issued".into()),
+                        due_on: Set(inv.due_date),
+                        send_after: Set(monday()),
+                        planned_at: Set(monday()),
+                        ..Default::default()
+                    }
+                    .insert(&app.state.db)
+                    .await
+                    .unwrap();
+                    outbox::ActiveModel {
+                        tenant_id: Set(tenant.id),
+                        channel: Set("email".into()),
+                        recipient: Set("x@example.nl".into()),
+                        subject: Set("s".into()),
+                        body_text: Set("b".into()),
+                        status: Set("pending".into()),
+                        attempts: Set(0),
+                        next_attempt_at: Set(monday()),
+                        invoice_id: Set(Some(inv.id)),
+                        customer_id: Set(Some(inv.customer_id)),
+                        reminder_id: Set(Some(rem.id)),
+                        created_at: Set(monday()),
+                        ..Default::default()
+                    }
+                    .insert(&app.state.db)
+                    .await
+                    .unwrap();
+                    cases.push((
+                        inv,
+                        message_may_go(kind, status, hold, legal),
+                        format!("{status} {hold:?} {legal:?} {kind:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    dispatch(&app.state.db, &Mailer::DevOutbox, monday(), 1_000)
+        .await
+        .unwrap();
+    for (inv, may_go, case) in &cases {
+        let m = &messages_of(&app, inv).await[0];
+        assert_eq!(
+            m.status == "dev",
+            *may_go,
+            "{case} ({}): message {}",
+            inv.number,
+            m.status
+        );
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn two_engines_at_once_plan_and_send_each_message_once() {
+    let app = spawn_app().await;
+    let mut invoices = Vec::new();
+    for _ in 0..12 {
+        invoices.push(invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await);
+    }
+    let sink = smtp_sink().await;
+    let a = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    let b = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    let db = &app.state.db;
+    let (ra, rb) = tokio::join!(
+        run::once(db, &a, monday(), Some("demo"), false),
+        run::once(db, &b, monday(), Some("demo"), false)
+    );
+    // On SQLite one of two writers may have to give up on a busy database; its work is done
+    // by the other or by the next round, never twice.
+    assert!(ra.is_ok() || rb.is_ok());
+    run::once(db, &a, monday(), Some("demo"), false).await.unwrap();
+    let received = sink.messages();
+    for inv in &invoices {
+        let rems = reminders_of(&app, inv).await;
+        assert_eq!(rems.len(), 1, "planned once");
+        let msgs = messages_of(&app, inv).await;
+        assert_eq!(msgs.len(), 1, "issued once");
+        let id = msgs[0].message_id.clone().unwrap();
+        assert_eq!(
+            received.iter().filter(|m| m.contains(&id)).count(),
+            1,
+            "sent once: {id}"
+        );
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_crash_mid_send_resends_once_with_the_same_message_id() {
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    plan(&app, monday()).await;
+    issue::issue_due(&app.state.db, monday(), None, 100).await.unwrap();
+    let msg = messages_of(&app, &inv).await.remove(0);
+    // A dispatcher claimed it and died before recording the result.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("sending"))
+        .col_expr(
+            outbox::Column::NextAttemptAt,
+            Expr::value(monday() + Duration::minutes(5)),
+        )
+        .filter(outbox::Column::Id.eq(msg.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let sink = smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    let id = msg.message_id.unwrap();
+    let ours = || sink.messages().iter().filter(|m| m.contains(&id)).count();
+    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(1), 100)
+        .await
+        .unwrap();
+    assert_eq!(ours(), 0, "the lease still holds");
+    assert_eq!(messages_of(&app, &inv).await[0].status, "sending");
+    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(6), 100)
+        .await
+        .unwrap();
+    assert_eq!(ours(), 1, "resent once the lease ran out, with the same Message-ID");
+    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(60), 100)
+        .await
+        .unwrap();
+    assert_eq!(ours(), 1);
+    assert_eq!(messages_of(&app, &inv).await[0].status, "sent");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_dry_run_prints_the_plan_and_writes_nothing() {
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let round = run::once(&app.state.db, &Mailer::DevOutbox, monday(), Some("demo"), true)
+        .await
+        .unwrap();
+    let planned = &round.passes[0].planned;
+    assert!(planned.iter().any(|p| p.invoice_id == inv.id && p.kind == "reminder"));
+    assert!(reminders_of(&app, &inv).await.is_empty());
+    assert_eq!(reload(&app, &inv).await.dunning_plan_id, None);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn nothing_goes_out_on_sunday_night_and_a_legal_stop_silences_the_debtor() {
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let stopped = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    customer::Entity::update_many()
+        .col_expr(customer::Column::LegalStop, Expr::value("debt_restructuring"))
+        .filter(customer::Column::Id.eq(stopped.customer_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    // Sunday 22 November, 23:00 in Amsterdam.
+    let sunday_night = Utc.with_ymd_and_hms(2026, 11, 22, 22, 0, 0).unwrap();
+    run::once(&app.state.db, &Mailer::DevOutbox, sunday_night, Some("demo"), false)
+        .await
+        .unwrap();
+    let r = &reminders_of(&app, &inv).await[0];
+    assert_eq!(r.status, "planned");
+    assert_eq!(
+        r.send_after,
+        Utc.with_ymd_and_hms(2026, 11, 23, 7, 0, 0).unwrap(),
+        "Monday 08:00"
+    );
+    assert!(messages_of(&app, &inv).await.is_empty());
+    assert!(
+        reminders_of(&app, &stopped).await.is_empty(),
+        "no plan for a debtor in WSNP"
+    );
+    app.cleanup().await;
+}
+
+#[test]
+fn settle_remind_refuses_a_bad_instant_and_an_unknown_tenant() {
+    let dir = std::env::temp_dir().join(format!("settle-remind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/remind.db?mode=rwc", dir.display());
+    let settle = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
+            .args(args)
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SETTLE_DATABASE_URL", &db)
+            .output()
+            .unwrap()
+    };
+    let bad = settle(&["remind", "--once", "--at", "tomorrow"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("RFC 3339"));
+    let unknown = settle(&["remind", "--once", "--tenant", "nope"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no tenant"));
+    let ok = settle(&["remind", "--once", "--at", "2026-11-23T10:00:00+01:00", "--dry-run"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("dry run"));
+}
