@@ -47,6 +47,8 @@ enum Outbox {
     ReminderId,
     MessageId,
     ContentSha256,
+    Document,
+    ProviderMessageId,
 }
 
 #[derive(DeriveIden)]
@@ -116,6 +118,28 @@ enum Reminders {
 }
 
 #[derive(DeriveIden)]
+enum SmsSettings {
+    Table,
+    TenantId,
+    Provider,
+    Credentials,
+    CredentialsKeyId,
+    ApiBase,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum MessageEvents {
+    Table,
+    Id,
+    TenantId,
+    OutboxId,
+    Kind,
+    Detail,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum StaffTasks {
     Table,
     Id,
@@ -157,10 +181,19 @@ impl MigrationTrait for Migration {
             big_integer_null(Outbox::ReminderId),
             string_null(Outbox::MessageId),
             string_null(Outbox::ContentSha256),
+            blob_null(Outbox::Document),
+            string_null(Outbox::ProviderMessageId),
         ] {
             m.alter_table(Table::alter().table(Outbox::Table).add_column(col).to_owned())
                 .await?;
         }
+        m.create_index(index(
+            "idx_outbox_provider_message",
+            Outbox::Table,
+            &["provider_message_id"],
+            false,
+        ))
+        .await?;
         m.create_index(index(
             "idx_outbox_customer_channel",
             Outbox::Table,
@@ -179,6 +212,15 @@ impl MigrationTrait for Migration {
         db.execute_unprepared(
             "CREATE INDEX idx_invoices_dunning_unplanned ON invoices (tenant_id, id) \
              WHERE status = 'open' AND dunning_plan_id IS NULL",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE INDEX idx_customers_legal_stop ON customers (tenant_id) WHERE legal_stop IS NOT NULL",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE INDEX idx_invoices_costs_pending ON invoices (tenant_id, dunning_term_ends) \
+             WHERE costs_pending_cents > 0",
         )
         .await?;
 
@@ -337,6 +379,47 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(SmsSettings::Table)
+                .col(big_integer(SmsSettings::TenantId).primary_key())
+                .col(string(SmsSettings::Provider))
+                .col(text(SmsSettings::Credentials))
+                .col(string(SmsSettings::CredentialsKeyId))
+                .col(string_null(SmsSettings::ApiBase))
+                .col(timestamp_with_time_zone(SmsSettings::UpdatedAt))
+                .foreign_key(&mut fk(
+                    SmsSettings::Table,
+                    SmsSettings::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
+                .to_owned(),
+        )
+        .await?;
+
+        // What happened to each message after it was queued: sent, delivered, deferred,
+        // bounced, opened, clicked, failed. The debtor's timeline reads these.
+        m.create_table(
+            Table::create()
+                .table(MessageEvents::Table)
+                .col(big_pk_auto(MessageEvents::Id))
+                .col(big_integer(MessageEvents::TenantId))
+                .col(big_integer(MessageEvents::OutboxId))
+                .col(string(MessageEvents::Kind))
+                .col(text(MessageEvents::Detail).default(""))
+                .col(timestamp_with_time_zone(MessageEvents::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "idx_message_events_outbox",
+            MessageEvents::Table,
+            &["outbox_id"],
+            false,
+        ))
+        .await?;
+
         m.create_index(index(
             "idx_staff_tasks_queue",
             StaffTasks::Table,
@@ -348,6 +431,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
+            MessageEvents::Table.into_iden(),
+            SmsSettings::Table.into_iden(),
             StaffTasks::Table.into_iden(),
             Reminders::Table.into_iden(),
             DunningSettings::Table.into_iden(),
@@ -358,20 +443,21 @@ impl MigrationTrait for Migration {
         }
         let db = m.get_connection();
         db.execute_unprepared("DROP INDEX idx_invoices_dunning_due").await?;
+        db.execute_unprepared("DROP INDEX idx_invoices_costs_pending").await?;
+        db.execute_unprepared("DROP INDEX idx_customers_legal_stop").await?;
         db.execute_unprepared("DROP INDEX idx_invoices_dunning_unplanned")
             .await?;
-        m.drop_index(
-            Index::drop()
-                .name("idx_outbox_customer_channel")
-                .table(Outbox::Table)
-                .to_owned(),
-        )
-        .await?;
+        for name in ["idx_outbox_customer_channel", "idx_outbox_provider_message"] {
+            m.drop_index(Index::drop().name(name).table(Outbox::Table).to_owned())
+                .await?;
+        }
         for col in [
             Outbox::CustomerId.into_iden(),
             Outbox::ReminderId.into_iden(),
             Outbox::MessageId.into_iden(),
             Outbox::ContentSha256.into_iden(),
+            Outbox::Document.into_iden(),
+            Outbox::ProviderMessageId.into_iden(),
         ] {
             m.alter_table(Table::alter().table(Outbox::Table).drop_column(col).to_owned())
                 .await?;

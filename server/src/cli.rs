@@ -2,9 +2,10 @@
 use crate::settings::{Settings, Sources};
 use crate::{start, workers, ServeOptions};
 use clap::{Parser, Subcommand};
+use settle_core::channels::SmsAccess;
 use settle_core::clock::Clock;
 use settle_core::entities::payment;
-use settle_core::outbox::Mailer;
+use settle_core::outbox::{Mailer, Senders};
 use settle_core::sea_orm::DatabaseConnection;
 use settle_core::services::statement_import;
 use settle_core::state::AppState;
@@ -55,6 +56,10 @@ pub enum Command {
     Refunds(crate::payment_cli::RefundArgs),
     /// Run the dunning engine: one planner pass and one dispatch pass, and print what happened.
     Remind(crate::remind_cli::RemindArgs),
+    /// Read a bounce (RFC 3464 DSN) on standard input: mark the address, fall back, notify.
+    IngestBounce,
+    /// Choose a tenant's SMS provider; credentials (JSON) are read from standard input.
+    SmsProvider(crate::channel_cli::SmsProviderArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -92,6 +97,11 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             crate::payment_cli::refund(&state, args).await
         }
         Command::Remind(args) => crate::remind_cli::run(&conn, &settings, args).await,
+        Command::IngestBounce => crate::remind_cli::ingest_bounce(&conn).await,
+        Command::SmsProvider(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::channel_cli::configure_sms(&state, args).await
+        }
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;
             println!("Demo data ready in {}. Logins:", settings.database_url);
@@ -148,7 +158,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
-            let mailer = mailer(&settings)?;
+            let senders = senders(&settings)?;
             let state = AppState::new(conn, settings.keys.clone(), Clock::System, settings.mode)?;
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
@@ -159,7 +169,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
                 listener,
             )?;
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-            let worker = workers::spawn(state, mailer, stop_rx);
+            let worker = workers::spawn(state, senders, stop_rx);
             // actix handles SIGINT/SIGTERM: it stops accepting, finishes requests, then returns.
             server.await?;
             let _ = stop_tx.send(true);
@@ -169,17 +179,23 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
-/// SMTP when `SETTLE_SMTP_URL` is set; in development without it, the dev outbox page.
-pub fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
-    match &settings.smtp_url {
-        Some(url) => Mailer::from_url(url, &settings.smtp_from),
+/// SMTP when `SETTLE_SMTP_URL` is set (in development without it, the dev outbox page);
+/// letters to the spool directory.
+pub fn senders(settings: &Settings) -> anyhow::Result<Senders> {
+    let mail = match &settings.smtp_url {
+        Some(url) => Mailer::from_url(url, &settings.smtp_from)?,
         None => {
             if settings.mode == settle_core::state::RunMode::Production {
                 anyhow::bail!("SETTLE_SMTP_URL is required in production");
             }
-            Ok(Mailer::DevOutbox)
+            Mailer::DevOutbox
         }
-    }
+    };
+    Ok(Senders {
+        mail,
+        sms: Some(SmsAccess::with_timeouts(settings.keys.clone())?),
+        letter_spool: Some(settings.letter_spool.clone()),
+    })
 }
 
 async fn tenant_id(conn: &DatabaseConnection, slug: &str) -> anyhow::Result<i64> {

@@ -1,5 +1,6 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod channel_cli;
 pub mod cli;
 pub mod forms;
 pub mod middleware;
@@ -9,6 +10,7 @@ pub mod remind_cli;
 pub mod routes;
 pub mod session_store;
 pub mod settings;
+pub mod sms_webhooks;
 pub mod workers;
 
 use actix_files::Files;
@@ -83,6 +85,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(routes::configure)
             .configure(forms::configure)
             .configure(payments::configure)
+            .configure(sms_webhooks::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {

@@ -38,8 +38,8 @@ pub async fn run(conn: &DatabaseConnection, settings: &Settings, args: RemindArg
             anyhow::bail!("no tenant with slug {slug:?}");
         }
     }
-    let mailer = crate::cli::mailer(settings)?;
-    let round = run::once(conn, &mailer, at, args.tenant.as_deref(), args.dry_run).await?;
+    let senders = crate::cli::senders(settings)?;
+    let round = run::once(conn, &senders, at, args.tenant.as_deref(), args.dry_run).await?;
     let mode = if args.dry_run {
         " (dry run: nothing written or sent)"
     } else {
@@ -85,6 +85,29 @@ pub async fn run(conn: &DatabaseConnection, settings: &Settings, args: RemindArg
             "Messages: {} sent, {} failed for good, {} cancelled by a hold",
             d.sent, d.failed, d.cancelled
         );
+    }
+    Ok(())
+}
+
+/// `settle ingest-bounce`: a bounce (RFC 3464 DSN) on standard input, as an MTA pipes it.
+/// Exits 0 for anything handled or ignored, so that the MTA never bounces the bounce.
+pub async fn ingest_bounce(conn: &DatabaseConnection) -> anyhow::Result<()> {
+    use settle_core::dunning::bounces::{apply, parse_dsn, Applied};
+    use std::io::Read;
+    let mut raw = Vec::new();
+    std::io::stdin().lock().take(10 * 1024 * 1024).read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw);
+    let Some(bounce) = parse_dsn(&text) else {
+        println!("ignored: not a delivery status notification");
+        return Ok(());
+    };
+    match apply(conn, &bounce, Utc::now()).await? {
+        Applied::Unknown => println!("ignored: names no message of ours"),
+        Applied::Deferred => println!("deferred ({}): recorded; the MTA retries", bounce.status),
+        Applied::Bounced { fallbacks } => println!(
+            "bounced ({}): address marked invalid, {fallbacks} replacement message(s) queued",
+            bounce.status
+        ),
     }
     Ok(())
 }

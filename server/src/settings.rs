@@ -30,6 +30,8 @@ pub struct Settings {
     pub keys: Keys,
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    /// Where letters' PDFs are written for printing, one folder per tenant.
+    pub letter_spool: PathBuf,
     pub trusted_proxies: Vec<IpAddr>,
 }
 
@@ -153,6 +155,10 @@ impl Settings {
                 .get("SETTLE_SMTP_FROM")
                 .unwrap_or("Settle <no-reply@settle.test>")
                 .to_string(),
+            letter_spool: src
+                .get("SETTLE_LETTER_SPOOL")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| src.data_dir.join("letters")),
             trusted_proxies,
         })
     }

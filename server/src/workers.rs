@@ -2,12 +2,12 @@
 //! reminders and sending the outbox (every two seconds), and housekeeping. Each loop stops when
 //! the shutdown signal fires. Several instances may run on one Postgres: claims decide.
 use settle_core::dunning::{issue, planner, run};
-use settle_core::outbox::{self, Mailer};
+use settle_core::outbox::{self, Senders};
 use settle_core::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;
 
-pub fn spawn(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         let mut planning = tokio::time::interval(Duration::from_secs(60));
@@ -19,7 +19,7 @@ pub fn spawn(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) -
                     if let Err(e) = issue::issue_due(&state.db, now, None, 500).await {
                         tracing::error!(error = %e, "issuing reminders failed");
                     }
-                    if let Err(e) = outbox::dispatch(&state.db, &mailer, now, 200).await {
+                    if let Err(e) = outbox::dispatch(&state.db, &senders, now, 200).await {
                         tracing::error!(error = %e, "outbox dispatch failed");
                     }
                 }

@@ -11,4 +11,5 @@ mod mod97;
 pub mod money;
 pub mod password;
 pub mod rf;
+pub mod sms;
 pub mod views;

@@ -1,6 +1,7 @@
 //! Server-only core of Settle: entities, scoped queries, services, outbox, crypto helpers.
 //! Knows neither the Leptos app nor the HTTP server.
 pub mod audit;
+pub mod channels;
 pub mod clock;
 pub mod csrf;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod dunning;
 pub mod entities;
 pub mod error;
 pub mod keys;
+pub mod message_events;
 pub mod outbox;
 pub mod passwords;
 pub mod providers;

@@ -2,14 +2,15 @@
 //! causes them and sent later by the dispatcher, with retries and backoff; none is ever dropped.
 use crate::entities::{outbox, tenant};
 use chrono::{DateTime, Duration, Utc};
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use std::collections::HashMap;
+
+pub use crate::channels::{Mailer, Senders};
+use crate::message_events as events;
 
 pub const MAX_ATTEMPTS: i32 = 10;
 
@@ -44,32 +45,6 @@ pub async fn enqueue_email<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, mail:
     Ok(row.id)
 }
 
-/// Where email goes: a real SMTP server, or (dev, no SMTP configured) the dev outbox page.
-#[derive(Clone)]
-pub enum Mailer {
-    Smtp {
-        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
-        from: Box<Mailbox>,
-    },
-    DevOutbox,
-}
-
-impl Mailer {
-    /// `smtp://host:port` (plain, for local relays and tests), `smtps://` (TLS) or
-    /// `smtp://...?tls=required` (STARTTLS), with optional user:password.
-    pub fn from_url(url: &str, from: &str) -> anyhow::Result<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| anyhow::anyhow!("SETTLE_SMTP_URL: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
-        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SETTLE_SMTP_FROM: {e}"))?;
-        Ok(Mailer::Smtp {
-            transport: Box::new(transport),
-            from: Box::new(from),
-        })
-    }
-}
-
 /// Exponential backoff: 30 s, 1 min, 2 min ... capped at 6 hours.
 pub fn backoff(attempts: i32) -> Duration {
     let secs = 30i64.saturating_mul(1i64 << attempts.clamp(0, 20));
@@ -101,12 +76,12 @@ pub struct Dispatched {
 /// result. A message left `sending` by a crashed dispatcher is claimed again once its lease
 /// ran out. Several instances never send one message at the same time.
 pub async fn dispatch_due(db: &DatabaseConnection, mailer: &Mailer, now: DateTime<Utc>) -> Result<usize, DbErr> {
-    Ok(dispatch(db, mailer, now, 50).await?.sent)
+    Ok(dispatch(db, &Senders::from(mailer.clone()), now, 50).await?.sent)
 }
 
 pub async fn dispatch(
     db: &DatabaseConnection,
-    mailer: &Mailer,
+    senders: &Senders,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Dispatched, DbErr> {
@@ -118,7 +93,7 @@ pub async fn dispatch(
         .all(db)
         .await?;
     let mut done = Dispatched::default();
-    let mut senders: HashMap<i64, Option<tenant::Model>> = HashMap::new();
+    let mut tenants: HashMap<i64, Option<tenant::Model>> = HashMap::new();
     for row in due {
         match claim(db, &row, now).await? {
             Claim::Mine => {}
@@ -128,30 +103,37 @@ pub async fn dispatch(
             }
             Claim::Taken => continue,
         }
-        if !senders.contains_key(&row.tenant_id) {
-            senders.insert(row.tenant_id, tenant::Entity::find_by_id(row.tenant_id).one(db).await?);
-        }
-        let sender = senders.get(&row.tenant_id).and_then(|t| t.as_ref());
-        let result = deliver(mailer, sender, &row).await;
+        let sender = match tenants.entry(row.tenant_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(tenant::Entity::find_by_id(row.tenant_id).one(db).await?)
+            }
+        };
+        let sender = sender.as_ref();
+        let result = crate::channels::deliver(db, senders, sender, &row).await;
         let mut active: outbox::ActiveModel = row.clone().into();
         match result {
-            Ok(status) => {
-                active.status = Set(status.into());
+            Ok(delivered) => {
+                active.status = Set(delivered.status.into());
                 active.sent_at = Set(Some(now));
                 active.last_error = Set(None);
+                active.provider_message_id = Set(delivered.provider_id);
                 done.sent += 1;
+                events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
             }
             Err(err) => {
                 let attempts = row.attempts + 1;
                 tracing::warn!(outbox_id = row.id, attempts, error = %err, "delivery failed");
                 active.attempts = Set(attempts);
                 active.last_error = Set(Some(err.to_string()));
-                if attempts >= MAX_ATTEMPTS {
+                if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
                     active.status = Set("failed".into());
                     done.failed += 1;
+                    events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
                 } else {
                     active.status = Set("pending".into());
                     active.next_attempt_at = Set(now + backoff(attempts));
+                    events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
                 }
             }
         }
@@ -206,46 +188,6 @@ async fn claim(db: &DatabaseConnection, row: &outbox::Model, now: DateTime<Utc>)
     } else {
         Claim::Taken
     })
-}
-
-async fn deliver(mailer: &Mailer, tenant: Option<&tenant::Model>, row: &outbox::Model) -> anyhow::Result<&'static str> {
-    match (mailer, row.channel.as_str()) {
-        (Mailer::DevOutbox, _) => Ok("dev"),
-        (Mailer::Smtp { transport, from }, "email") => {
-            let to: Mailbox = row.recipient.parse()?;
-            let text = SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .body(row.body_text.clone());
-            // The tenant's name on the platform's address; replies reach the tenant's support.
-            let from = match tenant {
-                Some(t) => Mailbox::new(Some(t.display_name.clone()), from.email.clone()),
-                None => from.as_ref().clone(),
-            };
-            let mut builder = Message::builder()
-                .from(from)
-                .to(to)
-                .subject(row.subject.clone())
-                .message_id(Some(
-                    row.message_id
-                        .clone()
-                        .unwrap_or_else(|| format!("<outbox-{}@settle>", row.id)),
-                ));
-            if let Some(reply_to) = tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()) {
-                builder = builder.reply_to(reply_to);
-            }
-            let message = match &row.body_html {
-                Some(html) => builder.multipart(
-                    MultiPart::alternative()
-                        .singlepart(text)
-                        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
-                )?,
-                None => builder.singlepart(text)?,
-            };
-            transport.send(message).await?;
-            Ok("sent")
-        }
-        (_, other) => anyhow::bail!("no sender configured for channel {other}"),
-    }
 }
 
 #[cfg(test)]

@@ -39,9 +39,10 @@ async fn main() {
         return;
     }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 2] = [
+    let benches: [(&str, &str); 3] = [
         ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
         ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
+        ("planner", "dunning planner pass, SQLite, 1M open invoices"),
     ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
@@ -53,6 +54,13 @@ async fn main() {
                 println!("|---|---|---|---|---|---|---|---|");
                 let row = invoice_list().await;
                 println!("| {name} | {what} | {row}");
+            }
+            "planner" => {
+                println!("| bench | what | steps due | planned | pass s (median of 3) | peak RSS MiB |");
+                println!("|---|---|---|---|---|---|");
+                for row in planner().await {
+                    println!("| {name} | {what} | {row}");
+                }
             }
             _ => {
                 println!("| bench | what | file MB | parse MB/s | import s (median of 3) | entries/s | peak RSS MiB |");
@@ -429,4 +437,73 @@ async fn statement_child(db_path: &str, file: &str) {
     let secs = started.elapsed().as_secs_f64();
     let json = serde_json::to_string(&summary).expect("json");
     println!("{secs:.3} {:.1} {json}", status_mib("VmHWM:"));
+}
+
+/// A planner pass over a copy of the 1M-invoice database with every invoice open and in the
+/// demo plan: once with 1,000 invoices due (spread over the table), once with 80,000.
+async fn planner() -> Vec<String> {
+    let dir = std::path::Path::new("target/bench");
+    seeded_db().await.close().await.ok();
+    let run = dir.join("planner-run.db");
+    let mut rows = Vec::new();
+    // (label, SQL condition choosing the due invoices)
+    for (label, due) in [("1,000", "id % 1000 = 0"), ("80,000", "id % 25 IN (0, 12)")] {
+        let mut times = Vec::new();
+        let mut planned = 0;
+        for _ in 0..3 {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", run.display()));
+            }
+            std::fs::copy(dir.join("invoices-1m.db"), &run).expect("copy");
+            let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", run.display())).expect("url");
+            let conn = db::connect(&url).await.expect("connect");
+            db::migrate(&conn).await.expect("migrate");
+            let now = Utc::now();
+            settle_core::demo_plans::seed(&conn, now, 1, "demo")
+                .await
+                .expect("plans");
+            let tenant = settle_core::tenant::by_slug(&conn, "demo")
+                .await
+                .expect("tenant")
+                .expect("demo");
+            let today = settle_domain::dunning::steps::day_number(tenant.today(now));
+            let plan: i64 = conn
+                .query_one_raw(settle_core::sea_orm::Statement::from_string(
+                    conn.get_database_backend(),
+                    "SELECT id FROM dunning_plans WHERE tenant_id = 1",
+                ))
+                .await
+                .expect("plan")
+                .expect("a plan")
+                .try_get("", "id")
+                .expect("id");
+            // Due invoices are 8 days overdue after the pre-due reminder; the rest wait.
+            conn.execute_unprepared(&format!(
+                "UPDATE invoices SET status = 'open', open_cents = amount_cents, dunning_plan_id = {plan}, \
+                 dunning_position = 1, \
+                 due_date = CASE WHEN {due} THEN date('now', '-8 days') ELSE date('now', '+10 days') END, \
+                 dunning_next_day = CASE WHEN {due} THEN {today} - 1 ELSE {today} + 17 END \
+                 WHERE tenant_id = 1"
+            ))
+            .await
+            .expect("prepare");
+            conn.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .expect("checkpoint");
+            let started = Instant::now();
+            let report = settle_core::dunning::planner::plan_tenant(&conn, &tenant, now, false)
+                .await
+                .expect("pass");
+            times.push(started.elapsed().as_secs_f64());
+            planned = report.planned.len();
+            conn.close().await.ok();
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        rows.push(format!(
+            "{label} | {planned} | {:.2} | {:.0} |",
+            times[1],
+            status_mib("VmHWM:")
+        ));
+    }
+    rows
 }

@@ -6,9 +6,9 @@ use crate::support::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use settle_core::dunning::{issue, planner, run};
 use settle_core::entities::{customer, invoice, outbox, reminder, staff_task};
-use settle_core::outbox::{dispatch, Mailer};
+use settle_core::outbox::{dispatch, Mailer, Senders};
 use settle_core::sea_orm::sea_query::Expr;
-use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use settle_domain::dunning::steps::{message_may_go, StepKind};
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -103,6 +103,7 @@ async fn reminders_of(app: &TestApp, inv: &invoice::Model) -> Vec<reminder::Mode
 async fn messages_of(app: &TestApp, inv: &invoice::Model) -> Vec<outbox::Model> {
     outbox::Entity::find()
         .filter(outbox::Column::InvoiceId.eq(inv.id))
+        .order_by_asc(outbox::Column::Id)
         .all(&app.state.db)
         .await
         .unwrap()
@@ -128,9 +129,15 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     let sink = smtp_sink().await;
     let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
 
-    run::once(&app.state.db, &mailer, monday(), Some("demo"), false)
-        .await
-        .unwrap();
+    run::once(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday(),
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
 
     let rems = reminders_of(&app, &inv).await;
     assert_eq!(rems.len(), 1, "one step: the reminder at +7");
@@ -158,9 +165,15 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     assert_eq!(app.get(&path).await.status(), 200);
 
     // The same round again plans and sends nothing more.
-    run::once(&app.state.db, &mailer, monday(), Some("demo"), false)
-        .await
-        .unwrap();
+    run::once(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday(),
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(reminders_of(&app, &inv).await.len(), 1);
     assert_eq!(messages_of(&app, &inv).await.len(), 1);
     app.cleanup().await;
@@ -171,7 +184,7 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
     let app = spawn_app().await;
     // 49 days overdue: the +7, +14, 14-day letter (+21) and final notice (+40) have all passed.
     let inv = invoice_due(&app, "2026-10-05", 25_000, &EMAIL_ONLY).await;
-    run::once(&app.state.db, &Mailer::DevOutbox, monday(), Some("demo"), false)
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), false)
         .await
         .unwrap();
 
@@ -197,6 +210,31 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
         "{}",
         email.body_text
     );
+    let letter = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "letter")
+        .unwrap();
+    let pdf = letter.document.clone().expect("the letter's PDF is kept");
+    assert!(pdf.starts_with(b"%PDF-"));
+    // The print spool gets the same PDF, named by the message.
+    let spool = std::env::temp_dir().join(format!("settle-spool-{}", inv.id));
+    let senders = Senders {
+        mail: Mailer::DevOutbox,
+        sms: None,
+        letter_spool: Some(spool.clone()),
+    };
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(monday()))
+        .filter(outbox::Column::Id.eq(letter.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    dispatch(&app.state.db, &senders, monday(), 100).await.unwrap();
+    let file = spool.join("demo").join(format!("r{}.letter.demo.pdf", rems[0].id));
+    assert_eq!(std::fs::read(&file).unwrap(), pdf);
+    let _ = std::fs::remove_dir_all(&spool);
     let after_letter = reload(&app, &inv).await;
     assert_eq!(
         (after_letter.open_cents, after_letter.costs_pending_cents),
@@ -207,7 +245,7 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
     // During the term nothing further goes out.
     run::once(
         &app.state.db,
-        &Mailer::DevOutbox,
+        &Mailer::DevOutbox.into(),
         Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap(),
         Some("demo"),
         false,
@@ -219,7 +257,7 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
     // The day after the term: the costs are owed and the most advanced step, the hand-over, is due.
     run::once(
         &app.state.db,
-        &Mailer::DevOutbox,
+        &Mailer::DevOutbox.into(),
         Utc.with_ymd_and_hms(2026, 12, 10, 9, 0, 0).unwrap(),
         Some("demo"),
         false,
@@ -277,7 +315,7 @@ async fn a_payment_or_dispute_between_planning_and_sending_stops_the_message() {
         .exec(&app.state.db)
         .await
         .unwrap();
-    dispatch(&app.state.db, &Mailer::DevOutbox, monday(), 100)
+    dispatch(&app.state.db, &Mailer::DevOutbox.into(), monday(), 100)
         .await
         .unwrap();
     assert_eq!(messages_of(&app, &disputed).await[0].status, "cancelled");
@@ -357,7 +395,7 @@ async fn the_dispatchers_hold_check_in_sql_matches_the_domain_rule() {
             }
         }
     }
-    dispatch(&app.state.db, &Mailer::DevOutbox, monday(), 1_000)
+    dispatch(&app.state.db, &Mailer::DevOutbox.into(), monday(), 1_000)
         .await
         .unwrap();
     for (inv, may_go, case) in &cases {
@@ -381,8 +419,8 @@ async fn two_engines_at_once_plan_and_send_each_message_once() {
         invoices.push(invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await);
     }
     let sink = smtp_sink().await;
-    let a = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
-    let b = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    let a = Senders::from(Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap());
+    let b = Senders::from(Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap());
     let db = &app.state.db;
     let (ra, rb) = tokio::join!(
         run::once(db, &a, monday(), Some("demo"), false),
@@ -430,18 +468,33 @@ async fn a_crash_mid_send_resends_once_with_the_same_message_id() {
     let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
     let id = msg.message_id.unwrap();
     let ours = || sink.messages().iter().filter(|m| m.contains(&id)).count();
-    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(1), 100)
-        .await
-        .unwrap();
+    dispatch(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday() + Duration::minutes(1),
+        100,
+    )
+    .await
+    .unwrap();
     assert_eq!(ours(), 0, "the lease still holds");
     assert_eq!(messages_of(&app, &inv).await[0].status, "sending");
-    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(6), 100)
-        .await
-        .unwrap();
+    dispatch(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday() + Duration::minutes(6),
+        100,
+    )
+    .await
+    .unwrap();
     assert_eq!(ours(), 1, "resent once the lease ran out, with the same Message-ID");
-    dispatch(&app.state.db, &mailer, monday() + Duration::minutes(60), 100)
-        .await
-        .unwrap();
+    dispatch(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday() + Duration::minutes(60),
+        100,
+    )
+    .await
+    .unwrap();
     assert_eq!(ours(), 1);
     assert_eq!(messages_of(&app, &inv).await[0].status, "sent");
     app.cleanup().await;
@@ -451,7 +504,7 @@ async fn a_crash_mid_send_resends_once_with_the_same_message_id() {
 async fn a_dry_run_prints_the_plan_and_writes_nothing() {
     let app = spawn_app().await;
     let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
-    let round = run::once(&app.state.db, &Mailer::DevOutbox, monday(), Some("demo"), true)
+    let round = run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), true)
         .await
         .unwrap();
     let planned = &round.passes[0].planned;
@@ -474,9 +527,15 @@ async fn nothing_goes_out_on_sunday_night_and_a_legal_stop_silences_the_debtor()
         .unwrap();
     // Sunday 22 November, 23:00 in Amsterdam.
     let sunday_night = Utc.with_ymd_and_hms(2026, 11, 22, 22, 0, 0).unwrap();
-    run::once(&app.state.db, &Mailer::DevOutbox, sunday_night, Some("demo"), false)
-        .await
-        .unwrap();
+    run::once(
+        &app.state.db,
+        &Mailer::DevOutbox.into(),
+        sunday_night,
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
     let r = &reminders_of(&app, &inv).await[0];
     assert_eq!(r.status, "planned");
     assert_eq!(
@@ -513,7 +572,233 @@ fn settle_remind_refuses_a_bad_instant_and_an_unknown_tenant() {
     let unknown = settle(&["remind", "--once", "--tenant", "nope"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no tenant"));
+    let junk = settle(&["ingest-bounce"]);
+    assert_eq!(junk.status.code(), Some(0), "an MTA must never bounce the bounce");
+    assert!(String::from_utf8_lossy(&junk.stdout).contains("ignored"));
     let ok = settle(&["remind", "--once", "--at", "2026-11-23T10:00:00+01:00", "--dry-run"]);
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("dry run"));
+}
+
+#[tokio::test]
+async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_report_counts() {
+    use settle_core::channels::sms::twilio_signature;
+    use settle_core::channels::SmsAccess;
+    use settle_core::entities::message_event;
+    use settle_core::services::sms_settings;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let app = spawn_app().await;
+    let provider = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/2010-04-01/Accounts/AC123/Messages.json"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({ "sid": "SM0001" })))
+        .mount(&provider)
+        .await;
+    let tenant = app.tenant().await;
+    let creds = serde_json::json!({ "account_sid": "AC123", "auth_token": "tw-secret", "from": "+3197010000000" });
+    let bad = serde_json::json!({ "account_sid": "AC123" });
+    assert!(
+        sms_settings::save(
+            &app.state.db,
+            &app.state.keys,
+            monday(),
+            tenant.id,
+            "twilio",
+            None,
+            &bad
+        )
+        .await
+        .is_err(),
+        "incomplete credentials are refused"
+    );
+    sms_settings::save(
+        &app.state.db,
+        &app.state.keys,
+        monday(),
+        tenant.id,
+        "twilio",
+        Some(&provider.uri()),
+        &creds,
+    )
+    .await
+    .unwrap();
+    let who = Debtor {
+        email: Some("sms@example.nl"),
+        phone: Some("+31612345678"),
+    };
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &who).await;
+    let senders = Senders {
+        mail: Mailer::DevOutbox,
+        sms: Some(SmsAccess::new(app.state.keys.clone(), reqwest::Client::new())),
+        letter_spool: None,
+    };
+    run::once(&app.state.db, &senders, monday(), Some("demo"), false)
+        .await
+        .unwrap();
+
+    let sms = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "sms")
+        .unwrap();
+    assert_eq!(
+        (sms.status.as_str(), sms.provider_message_id.as_deref()),
+        ("sent", Some("SM0001"))
+    );
+    let sent = provider.received_requests().await.unwrap();
+    let form = String::from_utf8_lossy(&sent[0].body).to_string();
+    assert!(
+        form.contains("To=%2B31612345678") && form.contains("%2Fpay%2F"),
+        "{form}"
+    );
+
+    let events = |kind: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            message_event::Entity::find()
+                .filter(message_event::Column::OutboxId.eq(sms.id))
+                .filter(message_event::Column::Kind.eq(kind))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(events("sent").await, 1);
+    let report: Vec<(String, String)> = vec![
+        ("MessageSid".into(), "SM0001".into()),
+        ("MessageStatus".into(), "delivered".into()),
+    ];
+    let forged = app
+        .client
+        .post(app.url("/webhooks/sms/twilio"))
+        .header("X-Twilio-Signature", "bm90IGEgc2lnbmF0dXJl")
+        .form(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(events("delivered").await, 0, "a forged report changes nothing");
+    let signature = twilio_signature("tw-secret", &tenant.link("/webhooks/sms/twilio"), &report).unwrap();
+    let real = app
+        .client
+        .post(app.url("/webhooks/sms/twilio"))
+        .header("X-Twilio-Signature", signature)
+        .form(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(real.status(), 200);
+    assert_eq!(events("delivered").await, 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_hard_bounce_marks_the_address_falls_back_to_a_letter_and_asks_for_a_new_address_by_sms() {
+    use settle_core::dunning::bounces::{apply, parse_dsn, Applied};
+    use settle_core::entities::{dunning_plan, dunning_step, message_event};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    // A plan for tagged debtors only: a reminder at +7 by email, else by letter.
+    let plan = dunning_plan::ActiveModel {
+        tenant_id: Set(tenant.id),
+        name: Set("Bounce test".into()),
+        priority: Set(1),
+        is_default: Set(false),
+        segment: Set(r#"{"tags_any":["bounce-test"]}"#.into()),
+        created_at: Set(monday()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    dunning_step::ActiveModel {
+        tenant_id: Set(tenant.id),
+        plan_id: Set(plan.id),
+        position: Set(1),
+        name: Set("Herinnering".into()),
+        offset_days: Set(7),
+        kind: Set("reminder".into()),
+        channels: Set("email>letter".into()),
+        fee: Set("none".into()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let who = Debtor {
+        email: Some("gone@example.nl"),
+        phone: Some("+31612345678"),
+    };
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &who).await;
+    customer::Entity::update_many()
+        .col_expr(customer::Column::Tags, Expr::value("vip, bounce-test"))
+        .filter(customer::Column::Id.eq(inv.customer_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let sink = smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    run::once(
+        &app.state.db,
+        &Senders::from(mailer.clone()),
+        monday(),
+        Some("demo"),
+        false,
+    )
+    .await
+    .unwrap();
+    let rems = reminders_of(&app, &inv).await;
+    assert_eq!(
+        (rems.len(), rems[0].plan_id),
+        (1, plan.id),
+        "the segment chose the tagged plan"
+    );
+    let email = messages_of(&app, &inv).await.remove(0);
+    assert_eq!(email.channel, "email");
+    let received = sink.messages();
+    let sent = received
+        .iter()
+        .find(|m| m.contains(email.message_id.as_deref().unwrap()))
+        .unwrap();
+    let verp = format!("no-reply+b{}@settle.test", email.id);
+    assert!(sent.contains(&verp), "VERP return path: {sent}");
+
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.example.net\nTo: {verp}\nSubject: Undelivered\n\nContent-Type: message/delivery-status\n\n\
+         Final-Recipient: rfc822; gone@example.nl\nAction: delayed\nStatus: 4.2.2\n"
+    );
+    let soft = parse_dsn(&dsn).unwrap();
+    assert_eq!(apply(&app.state.db, &soft, monday()).await.unwrap(), Applied::Deferred);
+    let hard = parse_dsn(&dsn.replace("Status: 4.2.2", "Status: 5.1.1")).unwrap();
+    assert_eq!(
+        apply(&app.state.db, &hard, monday()).await.unwrap(),
+        Applied::Bounced { fallbacks: 2 }
+    );
+    let cust = customer::Entity::find_by_id(inv.customer_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cust.email_invalid_at.is_some(), "the address is marked invalid");
+    let kinds: Vec<String> = message_event::Entity::find()
+        .filter(message_event::Column::OutboxId.eq(email.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["sent", "deferred", "bounced"]);
+    let channels: Vec<(String, String)> = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .map(|m| (m.channel, m.body_text))
+        .collect();
+    assert_eq!(channels.len(), 3);
+    assert_eq!(channels[1].0, "letter", "the plan falls back to the next channel");
+    assert_eq!(channels[2].0, "sms");
+    assert!(channels[2].1.contains("e-mailadres") && channels[2].1.contains("/pay/"));
+    app.cleanup().await;
 }

@@ -167,6 +167,54 @@ pub fn message(l: Locale, kind: StepKind, channel: Channel, f: &Facts) -> Text {
     }
 }
 
+/// The SMS that tells a debtor their email address bounced, with a link to check it.
+pub fn email_bounced_sms(l: Locale, tenant: &str, link: &str) -> String {
+    match l {
+        Locale::Nl => format!("{tenant}: onze e-mail aan u kwam niet aan. Controleer uw e-mailadres en bekijk uw factuur: {link}"),
+        Locale::De => format!("{tenant}: Unsere E-Mail an Sie kam nicht an. Bitte prüfen Sie Ihre E-Mail-Adresse und sehen Sie Ihre Rechnung: {link}"),
+        Locale::En => format!("{tenant}: our email to you could not be delivered. Please check your email address and see your invoice: {link}"),
+    }
+}
+
+/// The fixed words of a printed letter.
+pub struct LetterLabels {
+    pub invoice: &'static str,
+    pub amount: &'static str,
+    pub iban: &'static str,
+    pub beneficiary: &'static str,
+    pub reference: &'static str,
+    pub scan: &'static str,
+}
+
+pub fn letter_labels(l: Locale) -> LetterLabels {
+    match l {
+        Locale::Nl => LetterLabels {
+            invoice: "Factuur",
+            amount: "Bedrag",
+            iban: "IBAN",
+            beneficiary: "Begunstigde",
+            reference: "Betalingskenmerk",
+            scan: "Scan met uw bank-app",
+        },
+        Locale::De => LetterLabels {
+            invoice: "Rechnung",
+            amount: "Betrag",
+            iban: "IBAN",
+            beneficiary: "Empfänger",
+            reference: "Verwendungszweck",
+            scan: "Mit der Banking-App scannen",
+        },
+        Locale::En => LetterLabels {
+            invoice: "Invoice",
+            amount: "Amount",
+            iban: "IBAN",
+            beneficiary: "Beneficiary",
+            reference: "Payment reference",
+            scan: "Scan with your banking app",
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

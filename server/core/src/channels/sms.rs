@@ -287,15 +287,23 @@ pub fn twilio_signature_valid(
     form_params: &[(String, String)],
     header_signature: &str,
 ) -> bool {
-    if auth_token.is_empty() {
-        return false;
-    }
     let Ok(claimed) = base64::engine::general_purpose::STANDARD.decode(header_signature.trim()) else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()) else {
-        return false;
-    };
+    twilio_mac(auth_token, full_url, form_params).is_some_and(|mac| mac.verify_slice(&claimed).is_ok())
+}
+
+/// The signature Twilio would send (for tests and local simulation of callbacks).
+pub fn twilio_signature(auth_token: &str, full_url: &str, form_params: &[(String, String)]) -> Option<String> {
+    let mac = twilio_mac(auth_token, full_url, form_params)?;
+    Some(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+fn twilio_mac(auth_token: &str, full_url: &str, form_params: &[(String, String)]) -> Option<Hmac<Sha1>> {
+    if auth_token.is_empty() {
+        return None;
+    }
+    let mut mac = Hmac::<Sha1>::new_from_slice(auth_token.as_bytes()).ok()?;
     mac.update(full_url.as_bytes());
     // Repeated names are ordered by value too, as Twilio's own libraries do.
     let mut sorted: Vec<&(String, String)> = form_params.iter().collect();
@@ -304,7 +312,7 @@ pub fn twilio_signature_valid(
         mac.update(name.as_bytes());
         mac.update(value.as_bytes());
     }
-    mac.verify_slice(&claimed).is_ok()
+    Some(mac)
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {

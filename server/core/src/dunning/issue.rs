@@ -3,14 +3,12 @@
 //! payment link, render and hash the content, charge or announce the step's fee, and queue the
 //! messages in the outbox. A hand-over (and the CAK and municipality reports) also create a
 //! staff task and an outgoing event. No network call happens here: the outbox sends.
+use super::compose::Compose;
 use super::plans::{self, Plans};
 use super::policy::{self, Policy};
 use crate::entities::{customer, invoice, outbox, reminder, staff_task, tenant};
 use crate::error::ServiceResult;
-use crate::services::auth::insert_token;
-use crate::services::paylinks::{PAY_LINK_DAYS, PURPOSE};
 use crate::tenant::TenantCtx;
-use crate::tokens;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -19,13 +17,8 @@ use sea_orm::{
 };
 use settle_domain::contact::mask_email;
 use settle_domain::dunning::calendar::term_end;
-use settle_domain::dunning::steps::{
-    day_number, hold_of, Channel, Step, StepKind, DISCONNECTION_NOTICE_DAYS, FOURTEEN_DAY_TERM,
-};
-use settle_domain::dunning::texts::{self, Facts};
-use settle_domain::locale::{format_date, Locale};
-use settle_domain::money::Money;
-use sha2::{Digest, Sha256};
+use settle_domain::dunning::steps::{day_number, hold_of, Channel, Step, StepKind, FOURTEEN_DAY_TERM};
+use settle_domain::locale::Locale;
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,17 +63,17 @@ pub async fn issue_due(
     let mut tenants: HashMap<i64, (TenantCtx, Plans, Policy)> = HashMap::new();
     let mut out = Vec::with_capacity(due.len());
     for r in due {
-        if !tenants.contains_key(&r.tenant_id) {
-            let Some(row) = tenant::Entity::find_by_id(r.tenant_id).one(db).await? else {
-                continue;
-            };
-            let ctx = TenantCtx::from_model(row);
-            let plans = plans::load(db, ctx.id).await?;
-            let policy = policy::load(db, &ctx).await?;
-            tenants.insert(r.tenant_id, (ctx, plans, policy));
-        }
-        let Some((ctx, plans, policy)) = tenants.get(&r.tenant_id) else {
-            continue;
+        let (ctx, plans, policy) = match tenants.entry(r.tenant_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let Some(row) = tenant::Entity::find_by_id(r.tenant_id).one(db).await? else {
+                    continue;
+                };
+                let ctx = TenantCtx::from_model(row);
+                let plans = plans::load(db, ctx.id).await?;
+                let policy = policy::load(db, &ctx).await?;
+                e.insert((ctx, plans, policy))
+            }
         };
         let (number, outcome) = issue_one(db, ctx, plans, policy, r.id, now).await?;
         out.push(Handled {
@@ -174,76 +167,23 @@ async fn issue_one(
             .unwrap_or(today);
         term_end(policy.region, delivered, FOURTEEN_DAY_TERM)
     });
-    let eur = |c: i64| Money::eur(c).format(locale);
-    let (amount, due, fee_text, costs_text) = (
-        eur(inv.open_cents + fee_now),
-        format_date(inv.due_date, locale),
-        (fee_now > 0).then(|| eur(fee_now)),
-        (costs > 0).then(|| eur(costs)),
-    );
-    let term_text = term_ends.map(|d| format_date(d, locale));
-    let disconnect = (step.kind == StepKind::DisconnectionNotice)
-        .then(|| format_date(today + Duration::days(DISCONNECTION_NOTICE_DAYS), locale));
+    let compose = Compose {
+        tenant,
+        inv: &inv,
+        cust: &cust,
+        reminder_id: rem.id,
+        kind: step.kind,
+        locale,
+        today,
+        now,
+        open_cents: inv.open_cents + fee_now,
+        fee_cents: fee_now,
+        costs_cents: costs,
+        term_ends,
+    };
     let mut sent = Vec::new();
     for (channel, recipient) in &reach {
-        let token = tokens::new_link_token();
-        insert_token(
-            &txn,
-            now,
-            tenant.id,
-            cust.id,
-            PURPOSE,
-            Some(inv.id),
-            Duration::days(PAY_LINK_DAYS),
-            &token.hash,
-        )
-        .await?;
-        let link = tenant.link(&format!("/pay/{}", token.raw));
-        let facts = Facts {
-            tenant: &tenant.name,
-            name: &cust.name,
-            invoice: &inv.number,
-            amount: &amount,
-            due: &due,
-            link: &link,
-            fee: fee_text.as_deref(),
-            costs: costs_text.as_deref(),
-            term_ends: term_text.as_deref(),
-            disconnect_on: disconnect.as_deref(),
-            support_phone: &tenant.row.support_phone,
-            login_code: None,
-            pre_due: today < inv.due_date,
-        };
-        let text = texts::message(locale, step.kind, *channel, &facts);
-        let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", text.subject, text.body).as_bytes()));
-        outbox::ActiveModel {
-            tenant_id: Set(tenant.id),
-            channel: Set(channel.as_str().into()),
-            recipient: Set(recipient.clone()),
-            subject: Set(text.subject),
-            body_text: Set(text.body),
-            body_html: Set(None),
-            status: Set("pending".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            last_error: Set(None),
-            dedupe_key: Set(Some(format!("reminder:{}:{}", rem.id, channel.as_str()))),
-            invoice_id: Set(Some(inv.id)),
-            created_at: Set(now),
-            sent_at: Set(None),
-            customer_id: Set(Some(cust.id)),
-            reminder_id: Set(Some(rem.id)),
-            message_id: Set(Some(format!(
-                "<r{}.{}.{}@settle>",
-                rem.id,
-                channel.as_str(),
-                tenant.slug
-            ))),
-            content_sha256: Set(Some(digest)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        compose.queue(&txn, *channel, recipient).await?;
         sent.push((*channel, masked(*channel, recipient)));
     }
 
@@ -312,7 +252,7 @@ async fn finish(
 
 /// Each group's first channel the debtor can be reached on. Preferences are honoured for plain
 /// reminders; the steps the law requires go out on their channels regardless.
-fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, String)> {
+pub(crate) fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, String)> {
     let legal = step.kind.is_required() || step.kind == StepKind::FinalNotice;
     let address = [
         c.name.as_str(),

@@ -1,7 +1,10 @@
 //! The dunning engine: each tenant's plans and contact policy, the planner pass that decides
 //! which step is due for every open invoice, and the issuing of planned reminders as messages
 //! in the outbox (with the hold checked again just before).
+pub mod bounces;
+pub mod compose;
 pub mod issue;
+pub mod letters;
 pub mod planner;
 pub mod plans;
 pub mod policy;

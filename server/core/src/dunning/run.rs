@@ -4,7 +4,7 @@ use super::issue::{self, Handled};
 use super::planner::{self, PassReport};
 use crate::entities::tenant;
 use crate::error::ServiceResult;
-use crate::outbox::{self, Dispatched, Mailer};
+use crate::outbox::{self, Dispatched, Senders};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -31,7 +31,7 @@ pub async fn tenants(db: &DatabaseConnection, slug: Option<&str>) -> ServiceResu
 /// sends every message due by `now`.
 pub async fn once(
     db: &DatabaseConnection,
-    mailer: &Mailer,
+    senders: &Senders,
     now: DateTime<Utc>,
     slug: Option<&str>,
     dry_run: bool,
@@ -58,7 +58,7 @@ pub async fn once(
         }
     }
     loop {
-        let d = outbox::dispatch(db, mailer, now, BATCH).await?;
+        let d = outbox::dispatch(db, senders, now, BATCH).await?;
         round.dispatched.sent += d.sent;
         round.dispatched.failed += d.failed;
         round.dispatched.cancelled += d.cancelled;

@@ -30,6 +30,10 @@ pub struct Model {
     pub message_id: Option<String>,
     /// SHA-256 of the rendered content: proof of what was sent.
     pub content_sha256: Option<String>,
+    /// A letter's PDF, as printed.
+    pub document: Option<Vec<u8>>,
+    /// The SMS provider's id of the message, for its status callbacks.
+    pub provider_message_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -170,6 +170,27 @@ pub fn instructions_for(
     if !summary.status.is_payable() {
         return Ok(None);
     }
+    let parts = epc_transfer(tenant, row, amount)?;
+    Ok(Some(PaymentInstructions {
+        beneficiary: tenant.row.creditor_legal_name.clone(),
+        iban: parts.iban,
+        bic: parts.bic,
+        reference: parts.reference,
+        amount,
+        qr_svg: qr::epc_svg(&parts.payload)?,
+    }))
+}
+
+/// A bank transfer of `amount` for an invoice: the EPC QR payload, and the IBAN, BIC and RF
+/// reference as people read them.
+pub struct EpcParts {
+    pub payload: String,
+    pub iban: String,
+    pub bic: Option<String>,
+    pub reference: String,
+}
+
+pub fn epc_transfer(tenant: &TenantCtx, row: &invoice::Model, amount: Money) -> ServiceResult<EpcParts> {
     let t = &tenant.row;
     let iban =
         Iban::parse(&t.creditor_iban).map_err(|e| ServiceError::Internal(anyhow::anyhow!("tenant IBAN: {e}")))?;
@@ -188,14 +209,12 @@ pub fn instructions_for(
     let payload = transfer
         .payload()
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("epc: {e}")))?;
-    Ok(Some(PaymentInstructions {
-        beneficiary: t.creditor_legal_name.clone(),
+    Ok(EpcParts {
+        payload,
         iban: iban.grouped(),
         bic: bic.map(|b| b.as_str().to_string()),
         reference: reference.grouped(),
-        amount,
-        qr_svg: qr::epc_svg(&payload)?,
-    }))
+    })
 }
 
 /// The creditor's PDF of an invoice, when one was supplied.

@@ -2,10 +2,12 @@
 pub mod auth;
 pub mod booking;
 pub mod checkout;
+pub mod delivery_status;
 pub mod invoices;
 pub mod mails;
 pub mod paylinks;
 pub mod payment_settings;
 pub mod references;
 pub mod refunds;
+pub mod sms_settings;
 pub mod statement_import;

@@ -48,6 +48,10 @@ pub async fn smtp_sink() -> Sink {
                         continue;
                     }
                     let cmd = line.to_ascii_uppercase();
+                    if cmd.starts_with("MAIL FROM:") {
+                        // Kept with the message, so tests can read the envelope sender (VERP).
+                        data.push_str(&format!("X-Envelope-From: {}\n", &line[10..]));
+                    }
                     let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
                         b"250-sink\r\n250 8BITMIME\r\n"
                     } else if cmd.starts_with("DATA") {

@@ -1,0 +1,79 @@
+//! Email over SMTP with lettre: pooled connections, the tenant's name as sender, its support
+//! address as Reply-To, the message's stable Message-ID, and a VERP return path for bounces.
+use crate::entities::{outbox, tenant};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// Where email goes: a real SMTP server, or (dev, no SMTP configured) the dev outbox page.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Box<Mailbox>,
+    },
+    DevOutbox,
+}
+
+impl Mailer {
+    /// `smtp://host:port` (plain, for local relays and tests), `smtps://` (TLS) or
+    /// `smtp://...?tls=required` (STARTTLS), with optional user:password.
+    pub fn from_url(url: &str, from: &str) -> anyhow::Result<Self> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("SETTLE_SMTP_URL: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SETTLE_SMTP_FROM: {e}"))?;
+        Ok(Mailer::Smtp {
+            transport: Box::new(transport),
+            from: Box::new(from),
+        })
+    }
+}
+
+impl Mailer {
+    /// Sends one message; the caller has checked it is an email and that this is SMTP.
+    pub(crate) async fn send(
+        &self,
+        tenant: Option<&tenant::Model>,
+        row: &outbox::Model,
+    ) -> anyhow::Result<&'static str> {
+        let Mailer::Smtp { transport, from } = self else {
+            return Ok("dev");
+        };
+        let to: Mailbox = row.recipient.parse()?;
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(row.body_text.clone());
+        // The tenant's name on the platform's address; replies reach the tenant's support.
+        let from = match tenant {
+            Some(t) => Mailbox::new(Some(t.display_name.clone()), from.email.clone()),
+            None => from.as_ref().clone(),
+        };
+        // VERP: a bounce comes back to an address that names this message.
+        let verp: lettre::Address = crate::dunning::bounces::verp(&from.email.to_string(), row.id).parse()?;
+        let envelope = lettre::address::Envelope::new(Some(verp), vec![to.email.clone()])?;
+        let mut builder = Message::builder()
+            .envelope(envelope)
+            .from(from)
+            .to(to)
+            .subject(row.subject.clone())
+            .message_id(Some(
+                row.message_id
+                    .clone()
+                    .unwrap_or_else(|| format!("<outbox-{}@settle>", row.id)),
+            ));
+        if let Some(reply_to) = tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()) {
+            builder = builder.reply_to(reply_to);
+        }
+        let message = match &row.body_html {
+            Some(html) => builder.multipart(
+                MultiPart::alternative()
+                    .singlepart(text)
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
+            )?,
+            None => builder.singlepart(text)?,
+        };
+        transport.send(message).await?;
+        Ok("sent")
+    }
+}

@@ -1,0 +1,139 @@
+//! One dunning message, written: its own payment link, the text in the debtor's language, a
+//! letter's PDF, the hash that proves the content, and the outbox row that sends it. Issuing
+//! and bounce recovery both queue messages through here.
+use crate::entities::{customer, invoice, outbox};
+use crate::error::ServiceResult;
+use crate::services::auth::insert_token;
+use crate::services::paylinks::{PAY_LINK_DAYS, PURPOSE};
+use crate::tenant::TenantCtx;
+use crate::tokens;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use settle_domain::dunning::steps::{Channel, StepKind, DISCONNECTION_NOTICE_DAYS};
+use settle_domain::dunning::texts::{self, Facts, Text};
+use settle_domain::locale::{format_date, Locale};
+use settle_domain::money::Money;
+use sha2::{Digest, Sha256};
+
+pub struct Compose<'a> {
+    pub tenant: &'a TenantCtx,
+    pub inv: &'a invoice::Model,
+    pub cust: &'a customer::Model,
+    pub reminder_id: i64,
+    pub kind: StepKind,
+    pub locale: Locale,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    /// The open amount the message states.
+    pub open_cents: i64,
+    /// A fee this message charges, and costs it announces with the last day of their term.
+    pub fee_cents: i64,
+    pub costs_cents: i64,
+    pub term_ends: Option<NaiveDate>,
+}
+
+impl Compose<'_> {
+    /// A fresh payment link for this message (revocable on its own, dead once the invoice is
+    /// settled).
+    pub async fn link<C: ConnectionTrait>(&self, db: &C) -> ServiceResult<String> {
+        let token = tokens::new_link_token();
+        insert_token(
+            db,
+            self.now,
+            self.tenant.id,
+            self.cust.id,
+            PURPOSE,
+            Some(self.inv.id),
+            Duration::days(PAY_LINK_DAYS),
+            &token.hash,
+        )
+        .await?;
+        Ok(self.tenant.link(&format!("/pay/{}", token.raw)))
+    }
+
+    pub fn text(&self, channel: Channel, link: &str) -> Text {
+        let l = self.locale;
+        let eur = |c: i64| Money::eur(c).format(l);
+        let amount = eur(self.open_cents);
+        let due = format_date(self.inv.due_date, l);
+        let fee = (self.fee_cents > 0).then(|| eur(self.fee_cents));
+        let costs = (self.costs_cents > 0).then(|| eur(self.costs_cents));
+        let term = self.term_ends.map(|d| format_date(d, l));
+        let disconnect = (self.kind == StepKind::DisconnectionNotice)
+            .then(|| format_date(self.today + Duration::days(DISCONNECTION_NOTICE_DAYS), l));
+        let facts = Facts {
+            tenant: &self.tenant.name,
+            name: &self.cust.name,
+            invoice: &self.inv.number,
+            amount: &amount,
+            due: &due,
+            link,
+            fee: fee.as_deref(),
+            costs: costs.as_deref(),
+            term_ends: term.as_deref(),
+            disconnect_on: disconnect.as_deref(),
+            support_phone: &self.tenant.row.support_phone,
+            login_code: None,
+            pre_due: self.today < self.inv.due_date,
+        };
+        texts::message(l, self.kind, channel, &facts)
+    }
+
+    /// Writes the message for one channel into the outbox.
+    pub async fn queue<C: ConnectionTrait>(&self, db: &C, channel: Channel, recipient: &str) -> ServiceResult<()> {
+        let link = self.link(db).await?;
+        let text = self.text(channel, &link);
+        self.queue_text(db, channel, recipient, text).await
+    }
+
+    pub async fn queue_text<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        channel: Channel,
+        recipient: &str,
+        text: Text,
+    ) -> ServiceResult<()> {
+        let document = match channel {
+            Channel::Letter => Some(
+                super::letters::render(
+                    self.tenant,
+                    self.inv,
+                    self.cust,
+                    &text,
+                    self.open_cents,
+                    self.locale,
+                    self.today,
+                )
+                .await?,
+            ),
+            _ => None,
+        };
+        let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", text.subject, text.body).as_bytes()));
+        let tag = format!("{}.{}", self.reminder_id, channel.as_str());
+        outbox::ActiveModel {
+            tenant_id: Set(self.tenant.id),
+            channel: Set(channel.as_str().into()),
+            recipient: Set(recipient.to_string()),
+            subject: Set(text.subject),
+            body_text: Set(text.body),
+            body_html: Set(None),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(self.now),
+            last_error: Set(None),
+            dedupe_key: Set(Some(format!("reminder:{tag}"))),
+            invoice_id: Set(Some(self.inv.id)),
+            created_at: Set(self.now),
+            sent_at: Set(None),
+            customer_id: Set(Some(self.cust.id)),
+            reminder_id: Set(Some(self.reminder_id)),
+            message_id: Set(Some(format!("<r{tag}.{}@settle>", self.tenant.slug))),
+            content_sha256: Set(Some(digest)),
+            document: Set(document),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(())
+    }
+}

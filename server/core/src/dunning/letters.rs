@@ -1,0 +1,96 @@
+//! A dunning letter as an A4 PDF: the tenant's name and colour, the debtor's address in the
+//! envelope window, the message, and a payment box with the EPC QR code and RF reference.
+use crate::channels::letter::{self, LetterContent, PaymentBox};
+use crate::entities::{customer, invoice};
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::invoices::epc_transfer;
+use crate::tenant::TenantCtx;
+use chrono::NaiveDate;
+use settle_domain::dunning::texts::{letter_labels, Text};
+use settle_domain::locale::{format_date, Locale};
+use settle_domain::money::Money;
+
+/// Renders on a blocking thread (house rule: no PDF work on the async executor).
+pub async fn render(
+    tenant: &TenantCtx,
+    inv: &invoice::Model,
+    cust: &customer::Model,
+    text: &Text,
+    open_cents: i64,
+    locale: Locale,
+    today: NaiveDate,
+) -> ServiceResult<Vec<u8>> {
+    let labels = letter_labels(locale);
+    let amount = Money::eur(open_cents);
+    let epc = epc_transfer(tenant, inv, amount)?;
+    let t = &tenant.row;
+    let recipient: Vec<String> = [
+        cust.name.clone(),
+        cust.street.clone(),
+        format!("{} {}", cust.postcode, cust.city),
+        cust.country.clone(),
+    ]
+    .into_iter()
+    .map(|l| l.trim().to_string())
+    .filter(|l| !l.is_empty())
+    .collect();
+    let owned = Owned {
+        sender: t.display_name.clone(),
+        brand: letter::parse_hex_color(&t.brand_primary).unwrap_or((0x1f, 0x4e, 0x79)),
+        sender_address: t.creditor_address.clone(),
+        recipient,
+        date: format_date(today, locale),
+        subject: text.subject.clone(),
+        body: text.body.clone(),
+        footer: t.legal_footer.clone(),
+        reference_line: format!("{}: {}", labels.invoice, inv.number),
+        payload: epc.payload,
+        lines: vec![
+            (labels.amount.to_string(), amount.format(locale)),
+            (labels.iban.to_string(), epc.iban),
+            (labels.beneficiary.to_string(), t.creditor_legal_name.clone()),
+            (labels.reference.to_string(), epc.reference),
+        ],
+        caption: labels.scan.to_string(),
+    };
+    tokio::task::spawn_blocking(move || owned.render())
+        .await
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("letter task: {e}")))?
+        .map_err(ServiceError::Internal)
+}
+
+struct Owned {
+    sender: String,
+    brand: (u8, u8, u8),
+    sender_address: String,
+    recipient: Vec<String>,
+    date: String,
+    subject: String,
+    body: String,
+    footer: String,
+    reference_line: String,
+    payload: String,
+    lines: Vec<(String, String)>,
+    caption: String,
+}
+
+impl Owned {
+    fn render(&self) -> anyhow::Result<Vec<u8>> {
+        letter::render(&LetterContent {
+            sender_name: &self.sender,
+            brand_rgb: self.brand,
+            sender_address: &self.sender_address,
+            recipient: self.recipient.iter().map(String::as_str).collect(),
+            place_and_date: &self.date,
+            subject: &self.subject,
+            body: &self.body,
+            payment_box: Some(PaymentBox {
+                epc_payload: &self.payload,
+                lines: self.lines.iter().map(|(l, v)| (l.as_str(), v.as_str())).collect(),
+                caption: &self.caption,
+            }),
+            footer: &self.footer,
+            reference_line: &self.reference_line,
+        })
+    }
+}

@@ -1,0 +1,60 @@
+//! `/webhooks/sms/{provider}`: delivery reports from the tenant's SMS provider. Twilio's are
+//! verified with its signature over the public URL; MessageBird's name a random message id and
+//! can only add an event to that message.
+use crate::forms::tenant_of;
+use actix_web::{web, HttpRequest, HttpResponse};
+use settle_core::channels::sms::{messagebird_status, twilio_signature_valid, twilio_status, SmsProvider};
+use settle_core::services::{delivery_status, sms_settings};
+use settle_core::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/webhooks/sms/{provider}", web::post().to(sms_report))
+        .route("/webhooks/sms/{provider}", web::get().to(sms_report));
+}
+
+async fn sms_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    provider: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let mut params: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    params.extend(url::form_urlencoded::parse(req.query_string().as_bytes()).into_owned());
+    let configured = match sms_settings::load(&state.db, &state.keys, tenant.id).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "loading SMS settings failed");
+            return HttpResponse::ServiceUnavailable().finish();
+        }
+    };
+    let report = match (provider.as_str(), configured) {
+        ("twilio", Some(SmsProvider::Twilio { auth_token, .. })) => {
+            let signature = req
+                .headers()
+                .get("X-Twilio-Signature")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let url = tenant.link(req.path());
+            let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+            if !twilio_signature_valid(&auth_token, &url, &form, signature) {
+                return HttpResponse::Forbidden().finish();
+            }
+            twilio_status(&form)
+        }
+        ("messagebird", Some(SmsProvider::MessageBird { .. })) => messagebird_status(&params),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    let Some((id, status)) = report else {
+        return HttpResponse::Ok().finish();
+    };
+    match delivery_status::sms_report(&state.db, tenant.id, &id, status, state.clock.now()).await {
+        Ok(_) => HttpResponse::Ok().finish(),
+        Err(e) => {
+            tracing::error!(error = %e, "recording an SMS report failed");
+            HttpResponse::ServiceUnavailable().finish()
+        }
+    }
+}
