@@ -50,7 +50,7 @@ impl Mailer {
             None => from.as_ref().clone(),
         };
         // VERP: a bounce comes back to an address that names this message.
-        let verp: lettre::Address = crate::dunning::bounces::verp(&from.email.to_string(), row.id).parse()?;
+        let verp: lettre::Address = crate::dunning::bounces::verp(from.email.as_ref(), row.id).parse()?;
         let envelope = lettre::address::Envelope::new(Some(verp), vec![to.email.clone()])?;
         let mut builder = Message::builder()
             .envelope(envelope)
