@@ -36,7 +36,8 @@ enum Invoices {
     DunningPosition,
     DunningNextDay,
     DunningHold,
-    DunningTermEnds,
+    DunningTermDay,
+    DueDay,
     CostsPendingCents,
 }
 
@@ -170,7 +171,8 @@ impl MigrationTrait for Migration {
             integer_null(Invoices::DunningPosition),
             integer_null(Invoices::DunningNextDay),
             string_null(Invoices::DunningHold),
-            date_null(Invoices::DunningTermEnds),
+            integer_null(Invoices::DunningTermDay),
+            integer_null(Invoices::DueDay),
             big_integer(Invoices::CostsPendingCents).default(0).to_owned(),
         ] {
             m.alter_table(Table::alter().table(Invoices::Table).add_column(col).to_owned())
@@ -219,7 +221,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared(
-            "CREATE INDEX idx_invoices_costs_pending ON invoices (tenant_id, dunning_term_ends) \
+            "CREATE INDEX idx_invoices_costs_pending ON invoices (tenant_id, dunning_term_day) \
              WHERE costs_pending_cents > 0",
         )
         .await?;
@@ -467,7 +469,8 @@ impl MigrationTrait for Migration {
             Invoices::DunningPosition.into_iden(),
             Invoices::DunningNextDay.into_iden(),
             Invoices::DunningHold.into_iden(),
-            Invoices::DunningTermEnds.into_iden(),
+            Invoices::DunningTermDay.into_iden(),
+            Invoices::DueDay.into_iden(),
             Invoices::CostsPendingCents.into_iden(),
         ] {
             m.alter_table(Table::alter().table(Invoices::Table).drop_column(col).to_owned())

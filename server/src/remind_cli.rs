@@ -49,10 +49,7 @@ pub async fn run(conn: &DatabaseConnection, settings: &Settings, args: RemindArg
     for pass in &round.passes {
         println!(
             "{}: {} invoices entered a plan, {} steps planned, {} invoices now owe announced costs",
-            pass.tenant,
-            pass.assigned,
-            pass.planned.len(),
-            pass.costs_due
+            pass.tenant, pass.assigned, pass.planned_count, pass.costs_due
         );
         for p in &pass.planned {
             println!(
@@ -62,6 +59,9 @@ pub async fn run(conn: &DatabaseConnection, settings: &Settings, args: RemindArg
                 format!("{} / {}", p.plan, p.step),
                 p.send_after.to_rfc3339()
             );
+        }
+        if pass.planned_count > pass.planned.len() {
+            println!("  ... and {} more", pass.planned_count - pass.planned.len());
         }
     }
     for h in &round.handled {

@@ -46,8 +46,8 @@ async fn plan_all(state: &AppState) {
     };
     for t in tenants {
         match planner::plan_tenant(&state.db, &t, state.clock.now(), false).await {
-            Ok(r) if !r.planned.is_empty() => {
-                tracing::info!(tenant = %r.tenant, planned = r.planned.len(), "dunning steps planned");
+            Ok(r) if r.planned_count > 0 => {
+                tracing::info!(tenant = %r.tenant, planned = r.planned_count, "dunning steps planned");
             }
             Ok(_) => {}
             Err(e) => tracing::error!(tenant = %t.slug, error = %e, "dunning planner pass failed"),

@@ -482,6 +482,7 @@ async fn planner() -> Vec<String> {
                 "UPDATE invoices SET status = 'open', open_cents = amount_cents, dunning_plan_id = {plan}, \
                  dunning_position = 1, \
                  due_date = CASE WHEN {due} THEN date('now', '-8 days') ELSE date('now', '+10 days') END, \
+                 due_day = CASE WHEN {due} THEN {today} - 8 ELSE {today} + 10 END, \
                  dunning_next_day = CASE WHEN {due} THEN {today} - 1 ELSE {today} + 17 END \
                  WHERE tenant_id = 1"
             ))
@@ -495,7 +496,7 @@ async fn planner() -> Vec<String> {
                 .await
                 .expect("pass");
             times.push(started.elapsed().as_secs_f64());
-            planned = report.planned.len();
+            planned = report.planned_count;
             conn.close().await.ok();
         }
         times.sort_by(|a, b| a.total_cmp(b));

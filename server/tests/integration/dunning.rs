@@ -802,3 +802,112 @@ async fn a_hard_bounce_marks_the_address_falls_back_to_a_letter_and_asks_for_a_n
     assert!(channels[2].1.contains("e-mailadres") && channels[2].1.contains("/pay/"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_set_based_planner_decides_exactly_like_the_domain_rule() {
+    use settle_core::dunning::planner::{decision_rust, decision_sql};
+    use settle_core::dunning::plans;
+    use settle_core::entities::{dunning_plan, dunning_step};
+    use settle_core::sea_orm::{ConnectionTrait, Statement};
+    use settle_domain::dunning::steps::{day_number, from_day_number, Progress};
+
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let db = &app.state.db;
+    // A plan with every rule in play: a pre-due step, required letters, a step that needs
+    // EUR 100 of arrears, and a hand-over.
+    let plan = dunning_plan::ActiveModel {
+        tenant_id: Set(tenant.id),
+        name: Set("Everything".into()),
+        priority: Set(1),
+        is_default: Set(false),
+        segment: Set(r#"{"tags_any":["nobody-has-this"]}"#.into()),
+        created_at: Set(monday()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let steps = [
+        (-3, "reminder"),
+        (7, "reminder"),
+        (14, "zvw_letter"),
+        (21, "fourteen_day_letter"),
+        (30, "disconnection_notice"),
+        (40, "final_notice"),
+        (60, "hand_over"),
+    ];
+    for (i, (offset, kind)) in steps.iter().enumerate() {
+        dunning_step::ActiveModel {
+            tenant_id: Set(tenant.id),
+            plan_id: Set(plan.id),
+            position: Set(i as i32 + 1),
+            name: Set(format!("step {i}")),
+            offset_days: Set(*offset),
+            kind: Set((*kind).into()),
+            channels: Set("email".into()),
+            fee: Set("none".into()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    let loaded = plans::load(db, tenant.id).await.unwrap();
+    let the_plan = loaded.by_id.get(&plan.id).unwrap();
+    let today = day("2026-11-23");
+    let mut seed: u64 = 0x5e77_1e;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut cases = Vec::new();
+    for _ in 0..150 {
+        let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+        let due = today - Duration::days(next(120) as i64 - 10);
+        let open = [5_000, 9_999, 10_000, 250_000][next(4) as usize];
+        let last = [None, Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(7)][next(8) as usize];
+        let term = (next(3) == 0).then(|| day_number(today) + next(20) as i32 - 10);
+        invoice::Entity::update_many()
+            .col_expr(invoice::Column::DueDate, Expr::value(due))
+            .col_expr(invoice::Column::OpenCents, Expr::value(open))
+            .col_expr(invoice::Column::DunningPlanId, Expr::value(plan.id))
+            .col_expr(invoice::Column::DueDay, Expr::value(day_number(due)))
+            .col_expr(invoice::Column::DunningPosition, Expr::value(last))
+            .col_expr(invoice::Column::DunningTermDay, Expr::value(term))
+            .col_expr(invoice::Column::DunningNextDay, Expr::value(day_number(today)))
+            .filter(invoice::Column::Id.eq(inv.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let progress = Progress {
+            last_position: last,
+            term_ends: term.map(from_day_number),
+        };
+        cases.push((inv.id, decision_rust(the_plan, due, open, &progress, today)));
+    }
+    let sql = decision_sql(&loaded, &Default::default(), tenant.id, day_number(today));
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap();
+    let by_invoice: std::collections::HashMap<i64, (Option<i32>, Option<i32>)> = rows
+        .iter()
+        .map(|r| {
+            let id: i64 = r.try_get("", "invoice_id").unwrap();
+            let position: Option<i32> = r.try_get("", "position").unwrap();
+            let next: Option<i32> = r.try_get("", "next_day").unwrap();
+            (id, (position, next))
+        })
+        .collect();
+    let mut sends = 0;
+    for (id, rust) in &cases {
+        assert_eq!(by_invoice.get(id), Some(rust), "invoice {id}");
+        sends += usize::from(rust.0.is_some());
+    }
+    assert!(
+        sends > 20 && sends < 150,
+        "the cases cover both sending and waiting: {sends}"
+    );
+    app.cleanup().await;
+}

@@ -206,7 +206,7 @@ async fn issue_one(
         let next = inv.dunning_next_day.map_or(after_term, |n| Ord::max(n, after_term));
         upd = upd
             .col_expr(invoice::Column::CostsPendingCents, Expr::value(costs))
-            .col_expr(invoice::Column::DunningTermEnds, Expr::value(end))
+            .col_expr(invoice::Column::DunningTermDay, Expr::value(day_number(end)))
             .col_expr(invoice::Column::DunningNextDay, Expr::value(next));
     }
     if step.kind == StepKind::HandOver {

@@ -1,21 +1,25 @@
 //! The planner pass: as of an instant, for every open invoice of a tenant, which step of its
-//! plan is due. It reads only invoices whose stored next due day has come (a partial index),
-//! decides with the domain's `decide`, and writes reminders (once per invoice and step: a unique
-//! index) together with each invoice's new position and next due day. At most one step per
-//! invoice per day, so a catch-up after downtime never bursts.
-use super::plans::{self, Plan, Plans};
+//! plan is due. Invoices new to dunning get their plan first (segments, in Rust). Then one
+//! set-based statement decides for every invoice whose stored next due day has come (a partial
+//! index finds them): the domain's `decide`, written in SQL (`decision_sql`; a test compares
+//! the two on generated invoices on both databases). Its result goes into a temporary table,
+//! from which the reminders (once per invoice and step: a unique index) and each invoice's new
+//! position and next due day are written. All in one transaction; a dry run rolls it back.
+use super::plans::{self, Plans};
 use super::policy;
 use crate::error::ServiceResult;
-use crate::sql::{chunked_in, insert_rows_skipping_duplicates, update_from_values};
+use crate::sql::{chunked_in, update_from_values};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult, Statement, TransactionTrait, Value};
 use settle_domain::dunning::segments::{choose_plan, parse_tags, CustomerFacts};
-use settle_domain::dunning::steps::{day_number, decide, from_day_number, Decision, Progress};
+use settle_domain::dunning::steps::{day_number, decide, Progress, StepKind};
 use std::collections::{HashMap, HashSet};
 
-/// Invoices read and written per transaction: bounds memory and lock time.
+/// New invoices given a plan per statement.
 const CHUNK: usize = 10_000;
+/// Planned steps listed in a report; the count covers all.
+pub const REPORT_MAX: usize = 1_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Planned {
@@ -23,7 +27,7 @@ pub struct Planned {
     pub invoice_number: String,
     pub plan: String,
     pub step: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub send_after: DateTime<Utc>,
 }
 
@@ -32,24 +36,15 @@ pub struct PassReport {
     pub tenant: String,
     /// Invoices that got a plan in this pass.
     pub assigned: usize,
+    /// How many steps were planned; `planned` lists the first [`REPORT_MAX`].
+    pub planned_count: usize,
     pub planned: Vec<Planned>,
     /// Invoices whose announced collection costs became due (their 14-day term ran out).
     pub costs_due: u64,
 }
 
-struct Candidate {
-    id: i64,
-    customer_id: i64,
-    number: String,
-    due: NaiveDate,
-    open_cents: i64,
-    plan_id: i64,
-    progress: Progress,
-    next_day: Option<i32>,
-}
-
 pub async fn plan_tenant(
-    db: &DatabaseConnection,
+    db: &sea_orm::DatabaseConnection,
     tenant: &TenantCtx,
     now: DateTime<Utc>,
     dry_run: bool,
@@ -65,59 +60,95 @@ pub async fn plan_tenant(
         return Ok(report);
     }
     let send_after = policy.next_opening(tenant, now).unwrap_or(now);
-    let stopped = legally_stopped(db, tenant.id).await?;
-    let ctx = Ctx {
-        stopped,
-        tenant,
-        plans: &plans,
-        today,
-        now,
-        send_after,
-        dry_run,
-    };
-    if !dry_run {
-        report.costs_due = charge_costs_after_term(db, tenant.id, today).await?;
-    }
-    // Invoices new to dunning get their plan, and whatever is due for them at once.
+    let txn = db.begin().await?;
+    report.costs_due = charge_costs_after_term(&txn, tenant.id, today).await?;
     let mut after = 0i64;
     loop {
-        let rows = unplanned(db, tenant.id, after).await?;
+        let rows = unplanned(&txn, tenant.id, after).await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("", "id")?;
         let full = rows.len() == CHUNK;
-        let fresh = assign(db, &ctx, rows, &mut report).await?;
-        process(db, &ctx, fresh, &mut report).await?;
+        report.assigned += assign(&txn, tenant.id, &plans, today, now, rows).await?;
         if !full {
             break;
         }
     }
-    let mut cursor = (i32::MIN, 0i64);
-    loop {
-        let batch = due(db, tenant.id, day_number(today), cursor).await?;
-        let Some(last) = batch.last() else { break };
-        cursor = (last.next_day.unwrap_or(i32::MIN), last.id);
-        let full = batch.len() == CHUNK;
-        process(db, &ctx, batch, &mut report).await?;
-        if !full {
-            break;
-        }
+    let stopped = legally_stopped(&txn, tenant.id).await?;
+    let backend = txn.get_database_backend();
+    let decided = decision_sql(&plans, &stopped, tenant.id, day_number(today));
+    txn.execute_unprepared(&format!("CREATE TEMPORARY TABLE dunning_pass AS {decided}"))
+        .await?;
+    let (insert, due_on) = match backend {
+        DbBackend::Postgres => ("INSERT INTO", "DATE '1970-01-01' + due_on_day"),
+        _ => ("INSERT OR IGNORE INTO", "date(due_on_day * 86400, 'unixepoch')"),
+    };
+    let conflict = if backend == DbBackend::Postgres {
+        " ON CONFLICT DO NOTHING"
+    } else {
+        ""
+    };
+    txn.execute_raw(stmt(
+        backend,
+        &format!(
+            "{insert} reminders (tenant_id, invoice_id, customer_id, plan_id, step_id, position, kind, status, \
+             due_on, send_after, planned_at) SELECT ?, invoice_id, customer_id, plan_id, step_id, position, kind, \
+             'planned', {due_on}, ?, ? FROM dunning_pass WHERE step_id IS NOT NULL{conflict}"
+        ),
+        vec![tenant.id.into(), send_after.into(), now.into()],
+    ))
+    .await?;
+    txn.execute_unprepared(
+        "UPDATE invoices SET dunning_position = COALESCE(p.position, invoices.dunning_position), \
+         dunning_next_day = p.next_day FROM dunning_pass p WHERE invoices.id = p.invoice_id \
+         AND (p.step_id IS NOT NULL OR invoices.dunning_next_day IS DISTINCT FROM p.next_day)",
+    )
+    .await?;
+    let count = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM dunning_pass WHERE step_id IS NOT NULL",
+        ))
+        .await?
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    report.planned_count = usize::try_from(count).unwrap_or(0);
+    let rows = txn
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT p.invoice_id, i.number, p.plan_id, p.step_id, p.kind FROM dunning_pass p \
+                 JOIN invoices i ON i.id = p.invoice_id WHERE p.step_id IS NOT NULL ORDER BY p.invoice_id \
+                 LIMIT {REPORT_MAX}"
+            ),
+        ))
+        .await?;
+    for r in rows {
+        let plan_id: i64 = r.try_get("", "plan_id")?;
+        let step_id: i64 = r.try_get("", "step_id")?;
+        let plan = plans.by_id.get(&plan_id);
+        report.planned.push(Planned {
+            invoice_id: r.try_get("", "invoice_id")?,
+            invoice_number: r.try_get("", "number")?,
+            plan: plan.map(|p| p.name.clone()).unwrap_or_default(),
+            step: plan
+                .and_then(|p| p.step_ids.iter().find(|(id, _)| *id == step_id))
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+            kind: r.try_get("", "kind")?,
+            send_after,
+        });
+    }
+    txn.execute_unprepared("DROP TABLE dunning_pass").await?;
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
     }
     Ok(report)
 }
 
-struct Ctx<'a> {
-    /// Debtors with a legal stop: few, so they are skipped here rather than joined per invoice.
-    stopped: HashSet<i64>,
-    tenant: &'a TenantCtx,
-    plans: &'a Plans,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-    send_after: DateTime<Utc>,
-    dry_run: bool,
-}
-
-fn stmt(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Statement {
-    let backend = db.get_database_backend();
+fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => crate::sql::numbered(sql),
         _ => sql.to_string(),
@@ -125,25 +156,114 @@ fn stmt(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// `CASE kind WHEN ... END` from the domain's rule, so SQL never keeps its own list.
+fn kind_case(value: impl Fn(StepKind) -> i64, default: i64) -> String {
+    let arms: String = StepKind::ALL
+        .iter()
+        .filter(|k| value(**k) != default)
+        .map(|k| format!(" WHEN '{}' THEN {}", k.as_str(), value(*k)))
+        .collect();
+    if arms.is_empty() {
+        default.to_string()
+    } else {
+        format!("(CASE s.kind{arms} ELSE {default} END)")
+    }
+}
+
+/// The domain's `decide` as one query over every invoice of the tenant whose next day has come
+/// (`today` is a day number). One row per invoice: the chosen step (or NULLs) and the next day
+/// to look again. See `settle_domain::dunning::steps::decide` for the rule in words: remaining
+/// steps that apply, each due at its offset but not before a running term ends; of the due
+/// ones the first required step, else the most advanced; next day at least tomorrow.
+pub fn decision_sql(plans: &Plans, stopped: &HashSet<i64>, tenant_id: i64, today: i32) -> String {
+    let plan_ids = list(plans.by_id.keys());
+    let not_stopped = if stopped.is_empty() {
+        String::new()
+    } else {
+        format!(" AND customer_id NOT IN ({})", list(stopped.iter()))
+    };
+    let required = kind_case(|k| i64::from(k.is_required()), 0);
+    let arrears = kind_case(StepKind::min_arrears_cents, 0);
+    format!(
+        "WITH c AS (SELECT id, customer_id, dunning_plan_id AS plan_id, \
+           COALESCE(dunning_position, -2147483647) AS lp, due_day, open_cents, dunning_term_day AS term_day \
+           FROM invoices WHERE tenant_id = {tenant_id} AND status = 'open' AND dunning_hold IS NULL \
+           AND dunning_next_day <= {today} AND dunning_plan_id IN ({plan_ids}){not_stopped}), \
+         e AS (SELECT c.id AS invoice_id, s.id AS step_id, s.position, s.kind, {required} AS required, \
+           CASE WHEN c.term_day IS NOT NULL AND c.term_day + 1 > c.due_day + s.offset_days \
+             THEN c.term_day + 1 ELSE c.due_day + s.offset_days END AS falls \
+           FROM c JOIN dunning_steps s ON s.plan_id = c.plan_id \
+           WHERE s.position > c.lp AND c.open_cents >= {arrears} \
+           AND NOT (s.offset_days < 0 AND {today} > c.due_day)), \
+         d AS (SELECT invoice_id, step_id, position, kind, falls, ROW_NUMBER() OVER (PARTITION BY invoice_id \
+           ORDER BY required DESC, CASE WHEN required = 1 THEN position ELSE -position END) AS rk \
+           FROM e WHERE falls <= {today}), \
+         ch AS (SELECT invoice_id, step_id, position, kind, falls FROM d WHERE rk = 1), \
+         nx AS (SELECT c.id AS invoice_id, MIN(e.falls) AS next_raw FROM c \
+           LEFT JOIN ch ON ch.invoice_id = c.id \
+           LEFT JOIN e ON e.invoice_id = c.id AND e.position > COALESCE(ch.position, c.lp) GROUP BY c.id) \
+         SELECT c.id AS invoice_id, c.customer_id, c.plan_id, ch.step_id, ch.position, ch.kind, \
+           ch.falls AS due_on_day, \
+           CASE WHEN ch.step_id IS NOT NULL AND nx.next_raw <= {today} THEN {today} + 1 ELSE nx.next_raw END \
+             AS next_day \
+         FROM c JOIN nx ON nx.invoice_id = c.id LEFT JOIN ch ON ch.invoice_id = c.id"
+    )
+}
+
+fn list<'a>(ids: impl Iterator<Item = &'a i64>) -> String {
+    let v: Vec<String> = ids.map(|i| i.to_string()).collect();
+    if v.is_empty() {
+        "NULL".into()
+    } else {
+        v.join(",")
+    }
+}
+
+/// The same decision in Rust for one invoice: (chosen position, next day). What the
+/// comparison test holds the SQL to.
+pub fn decision_rust(
+    plan: &super::plans::Plan,
+    due: NaiveDate,
+    open_cents: i64,
+    progress: &Progress,
+    today: NaiveDate,
+) -> (Option<i32>, Option<i32>) {
+    use settle_domain::dunning::steps::Decision;
+    match decide(&plan.steps, due, open_cents, progress, today) {
+        Decision::Send { position, .. } => {
+            let after = Progress {
+                last_position: Some(position),
+                term_ends: progress.term_ends,
+            };
+            let tomorrow = today.succ_opt().unwrap_or(today);
+            let next = decide(&plan.steps, due, open_cents, &after, today)
+                .next_on()
+                .map(|d| day_number(d.max(tomorrow)));
+            (Some(position), next)
+        }
+        Decision::Wait { next_on } => (None, next_on.map(day_number)),
+    }
+}
+
 /// The announced costs of a 14-day letter join the open amount once its term has run out;
 /// an invoice paid in time (no longer open) never owes them.
-async fn charge_costs_after_term(db: &DatabaseConnection, tenant_id: i64, today: NaiveDate) -> ServiceResult<u64> {
-    let r = db
+async fn charge_costs_after_term(txn: &DatabaseTransaction, tenant_id: i64, today: NaiveDate) -> ServiceResult<u64> {
+    let r = txn
         .execute_raw(stmt(
-            db,
+            txn.get_database_backend(),
             "UPDATE invoices SET open_cents = open_cents + costs_pending_cents, \
              costs_open_cents = costs_open_cents + costs_pending_cents, costs_pending_cents = 0 \
-             WHERE tenant_id = ? AND status = 'open' AND costs_pending_cents > 0 AND dunning_term_ends < ?",
-            vec![tenant_id.into(), today.into()],
+             WHERE tenant_id = ? AND status = 'open' AND costs_pending_cents > 0 AND dunning_term_day < ?",
+            vec![tenant_id.into(), day_number(today).into()],
         ))
         .await?;
     Ok(r.rows_affected())
 }
 
-async fn legally_stopped(db: &DatabaseConnection, tenant_id: i64) -> ServiceResult<HashSet<i64>> {
-    let rows = db
+async fn legally_stopped(txn: &DatabaseTransaction, tenant_id: i64) -> ServiceResult<HashSet<i64>> {
+    let rows = txn
         .query_all_raw(stmt(
-            db,
+            txn.get_database_backend(),
             "SELECT id FROM customers WHERE tenant_id = ? AND legal_stop IS NOT NULL",
             vec![tenant_id.into()],
         ))
@@ -151,12 +271,12 @@ async fn legally_stopped(db: &DatabaseConnection, tenant_id: i64) -> ServiceResu
     rows.iter().map(|r| Ok(r.try_get("", "id")?)).collect()
 }
 
-async fn unplanned(db: &DatabaseConnection, tenant_id: i64, after: i64) -> ServiceResult<Vec<QueryResult>> {
-    Ok(db
+async fn unplanned(txn: &DatabaseTransaction, tenant_id: i64, after: i64) -> ServiceResult<Vec<QueryResult>> {
+    Ok(txn
         .query_all_raw(stmt(
-            db,
+            txn.get_database_backend(),
             &format!(
-                "SELECT i.id, i.customer_id, i.number, i.due_date, i.open_cents, c.tags, c.language \
+                "SELECT i.id, i.customer_id, i.due_date, i.open_cents, c.tags, c.language \
                  FROM invoices i JOIN customers c ON c.id = i.customer_id \
                  WHERE i.tenant_id = ? AND i.status = 'open' AND i.dunning_plan_id IS NULL \
                  AND c.legal_stop IS NULL AND i.id > ? ORDER BY i.id LIMIT {CHUNK}"
@@ -166,23 +286,24 @@ async fn unplanned(db: &DatabaseConnection, tenant_id: i64, after: i64) -> Servi
         .await?)
 }
 
-/// Chooses each new invoice's plan by its debtor's segment and stores it with the day its first
-/// step falls due. Returns the invoices with something due today.
+/// Chooses each new invoice's plan by its debtor's segment and stores it with its due day and
+/// the day its first step falls due (today or earlier: the decision below plans it now).
 async fn assign(
-    db: &DatabaseConnection,
-    ctx: &Ctx<'_>,
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    plans: &Plans,
+    today: NaiveDate,
+    now: DateTime<Utc>,
     rows: Vec<QueryResult>,
-    report: &mut PassReport,
-) -> ServiceResult<Vec<Candidate>> {
+) -> ServiceResult<usize> {
     let mut customers: Vec<i64> = Vec::new();
     for r in &rows {
         customers.push(r.try_get("", "customer_id")?);
     }
     customers.sort_unstable();
     customers.dedup();
-    let history = customer_history(db, ctx.tenant.id, &customers).await?;
+    let history = customer_history(txn, tenant_id, &customers).await?;
     let mut updates: Vec<Vec<Value>> = Vec::new();
-    let mut fresh = Vec::new();
     for r in rows {
         let customer_id: i64 = r.try_get("", "customer_id")?;
         let (open_cents, reminded) = history.get(&customer_id).copied().unwrap_or_default();
@@ -192,76 +313,65 @@ async fn assign(
             open_cents,
             reminded_invoices: reminded,
         };
-        let Some(plan_id) = choose_plan(&ctx.plans.choices, &facts) else {
+        let Some(plan) = choose_plan(&plans.choices, &facts).and_then(|id| plans.by_id.get(&id)) else {
             continue;
         };
-        let Some(plan) = ctx.plans.by_id.get(&plan_id) else {
-            continue;
-        };
-        let c = Candidate {
-            id: r.try_get("", "id")?,
-            customer_id,
-            number: r.try_get("", "number")?,
-            due: r.try_get("", "due_date")?,
-            open_cents: r.try_get("", "open_cents")?,
-            plan_id,
-            progress: Progress::default(),
-            next_day: None,
-        };
-        let next = decide(&plan.steps, c.due, c.open_cents, &c.progress, ctx.today).next_on();
-        updates.push(vec![c.id.into(), plan_id.into(), next.map(day_number).into()]);
-        if next.is_some_and(|d| d <= ctx.today) {
-            fresh.push(c);
-        }
-        report.assigned += 1;
+        let due: NaiveDate = r.try_get("", "due_date")?;
+        let open: i64 = r.try_get("", "open_cents")?;
+        let next = decide(&plan.steps, due, open, &Progress::default(), today).next_on();
+        updates.push(vec![
+            r.try_get::<i64>("", "id")?.into(),
+            plan.id.into(),
+            day_number(due).into(),
+            next.map(day_number).into(),
+        ]);
     }
-    if !ctx.dry_run {
-        update_from_values(
-            db,
-            "invoices",
-            &["dunning_plan_id", "dunning_next_day"],
-            &["bigint", "integer"],
-            updates,
-            ctx.now,
-        )
-        .await?;
-    }
-    Ok(fresh)
+    let n = updates.len();
+    update_from_values(
+        txn,
+        "invoices",
+        &["dunning_plan_id", "due_day", "dunning_next_day"],
+        &["bigint", "integer", "integer"],
+        updates,
+        now,
+    )
+    .await?;
+    Ok(n)
 }
 
 /// Per customer: the open amount of all their invoices, and how many of their invoices were
 /// reminded before (the payment history segments look at).
 async fn customer_history(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     tenant_id: i64,
     customers: &[i64],
 ) -> ServiceResult<HashMap<i64, (i64, i64)>> {
+    let backend = txn.get_database_backend();
     let mut out: HashMap<i64, (i64, i64)> = HashMap::new();
     for part in customers.chunks(chunked_in::MAX) {
-        let list = part.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",");
-        let open = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
+        let ids = list(part.iter());
+        let open = txn
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!(
                     "SELECT customer_id, SUM(open_cents) AS open_cents FROM invoices \
-                     WHERE tenant_id = ? AND status IN ('open', 'pending') AND customer_id IN ({list}) \
+                     WHERE tenant_id = {tenant_id} AND status IN ('open', 'pending') AND customer_id IN ({ids}) \
                      GROUP BY customer_id"
                 ),
-                vec![tenant_id.into()],
             ))
             .await?;
         for r in open {
             let sum: Option<i64> = r.try_get("", "open_cents").ok();
             out.entry(r.try_get("", "customer_id")?).or_default().0 = sum.unwrap_or(0);
         }
-        let reminded = db
-            .query_all_raw(stmt(
-                db,
-                &format!(
+        let reminded = txn
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!(
                     "SELECT customer_id, COUNT(DISTINCT invoice_id) AS n FROM reminders \
-                     WHERE tenant_id = ? AND status = 'issued' AND customer_id IN ({list}) GROUP BY customer_id"
+                     WHERE tenant_id = {tenant_id} AND status = 'issued' AND customer_id IN ({ids}) \
+                     GROUP BY customer_id"
                 ),
-                vec![tenant_id.into()],
             ))
             .await?;
         for r in reminded {
@@ -269,153 +379,4 @@ async fn customer_history(
         }
     }
     Ok(out)
-}
-
-/// Invoices in a plan whose next step has come, in (next day, id) order from `after` on: the
-/// order of the partial index, so a pass reads just the due entries.
-async fn due(db: &DatabaseConnection, tenant_id: i64, today: i32, after: (i32, i64)) -> ServiceResult<Vec<Candidate>> {
-    let rows = db
-        .query_all_raw(stmt(
-            db,
-            &format!(
-                "SELECT id, customer_id, number, due_date, open_cents, dunning_plan_id, dunning_position, \
-                 dunning_term_ends, dunning_next_day FROM invoices \
-                 WHERE tenant_id = ? AND status = 'open' AND dunning_hold IS NULL AND dunning_next_day <= ? \
-                 AND (dunning_next_day > ? OR (dunning_next_day = ? AND id > ?)) \
-                 ORDER BY dunning_next_day, id LIMIT {CHUNK}"
-            ),
-            vec![
-                tenant_id.into(),
-                today.into(),
-                after.0.into(),
-                after.0.into(),
-                after.1.into(),
-            ],
-        ))
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Candidate {
-                id: r.try_get("", "id")?,
-                customer_id: r.try_get("", "customer_id")?,
-                number: r.try_get("", "number")?,
-                due: r.try_get("", "due_date")?,
-                open_cents: r.try_get("", "open_cents")?,
-                plan_id: r.try_get("", "dunning_plan_id")?,
-                progress: Progress {
-                    last_position: r.try_get("", "dunning_position")?,
-                    term_ends: r.try_get("", "dunning_term_ends")?,
-                },
-                next_day: r.try_get("", "dunning_next_day")?,
-            })
-        })
-        .collect()
-}
-
-/// Decides for each candidate and writes the reminders and the invoices' progress in one
-/// transaction.
-async fn process(
-    db: &DatabaseConnection,
-    ctx: &Ctx<'_>,
-    batch: Vec<Candidate>,
-    report: &mut PassReport,
-) -> ServiceResult<()> {
-    let mut reminders: Vec<Vec<Value>> = Vec::new();
-    let mut progress: Vec<Vec<Value>> = Vec::new();
-    for c in batch {
-        let Some(plan) = ctx.plans.by_id.get(&c.plan_id) else {
-            continue;
-        };
-        if ctx.stopped.contains(&c.customer_id) {
-            continue;
-        }
-        match decide(&plan.steps, c.due, c.open_cents, &c.progress, ctx.today) {
-            Decision::Send { position, due_on } => {
-                let Some((step_id, step_name, step)) = plan.step_at(position) else {
-                    continue;
-                };
-                reminders.push(vec![
-                    c.id.into(),
-                    c.customer_id.into(),
-                    c.plan_id.into(),
-                    step_id.into(),
-                    position.into(),
-                    step.kind.as_str().into(),
-                    due_on.into(),
-                ]);
-                let next = next_day_after(plan, &c, position, ctx.today);
-                progress.push(vec![c.id.into(), Some(position).into(), next.into()]);
-                report.planned.push(Planned {
-                    invoice_id: c.id,
-                    invoice_number: c.number,
-                    plan: plan.name.clone(),
-                    step: step_name.to_string(),
-                    kind: step.kind.as_str(),
-                    send_after: ctx.send_after,
-                });
-            }
-            Decision::Wait { next_on } => {
-                let next = next_on.map(day_number);
-                if next != c.next_day {
-                    progress.push(vec![c.id.into(), c.progress.last_position.into(), next.into()]);
-                }
-            }
-        }
-    }
-    if ctx.dry_run || (reminders.is_empty() && progress.is_empty()) {
-        return Ok(());
-    }
-    let txn = db.begin().await?;
-    // As in the statement import: foreign keys checked at commit spare SQLite a statement
-    // journal per bulk statement.
-    crate::sql::defer_foreign_keys(&txn).await?;
-    insert_rows_skipping_duplicates(
-        &txn,
-        "reminders",
-        &[
-            "invoice_id",
-            "customer_id",
-            "plan_id",
-            "step_id",
-            "position",
-            "kind",
-            "due_on",
-        ],
-        &[
-            ("tenant_id", ctx.tenant.id.into()),
-            ("status", "planned".into()),
-            ("send_after", ctx.send_after.into()),
-            ("planned_at", ctx.now.into()),
-        ],
-        reminders,
-    )
-    .await?;
-    update_from_values(
-        &txn,
-        "invoices",
-        &["dunning_position", "dunning_next_day"],
-        &["integer", "integer"],
-        progress,
-        ctx.now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// The day the step after `position` falls due, but never today: one step per invoice per day.
-fn next_day_after(plan: &Plan, c: &Candidate, position: i32, today: NaiveDate) -> Option<i32> {
-    let after = Progress {
-        last_position: Some(position),
-        term_ends: c.progress.term_ends,
-    };
-    let tomorrow = today.succ_opt()?;
-    decide(&plan.steps, c.due, c.open_cents, &after, today)
-        .next_on()
-        .map(|d| day_number(d.max(tomorrow)))
-}
-
-/// For display: the stored next day as a date.
-pub fn next_due_date(next_day: Option<i32>) -> Option<NaiveDate> {
-    next_day.map(from_day_number)
 }

@@ -23,8 +23,11 @@ pub struct Model {
     pub dunning_next_day: Option<i32>,
     /// disputed, payment_plan, handed_over or paused.
     pub dunning_hold: Option<String>,
-    /// The last day of a running 14-day term.
-    pub dunning_term_ends: Option<Date>,
+    /// The last day (since 1970-01-01) of a running 14-day term.
+    pub dunning_term_day: Option<i32>,
+    /// The due date as days since 1970-01-01, set when the invoice enters a plan: day offsets
+    /// compute the same in SQLite and Postgres.
+    pub due_day: Option<i32>,
     /// Collection costs a 14-day letter announced; they join the open amount once its term ran out.
     pub costs_pending_cents: i64,
     pub currency: String,
