@@ -184,29 +184,31 @@ pub fn decision_sql(plans: &Plans, stopped: &HashSet<i64>, tenant_id: i64, today
     };
     let required = kind_case(|k| i64::from(k.is_required()), 0);
     let arrears = kind_case(StepKind::min_arrears_cents, 0);
+    // Window aggregates and one GROUP BY instead of joins between the intermediate results:
+    // SQLite joins those by nested loops, quadratic in the number of due invoices. Invoices
+    // without any remaining step keep one row (the LEFT JOIN) so their next day is cleared.
     format!(
         "WITH c AS (SELECT id, customer_id, dunning_plan_id AS plan_id, \
            COALESCE(dunning_position, -2147483647) AS lp, due_day, open_cents, dunning_term_day AS term_day \
            FROM invoices WHERE tenant_id = {tenant_id} AND status = 'open' AND dunning_hold IS NULL \
            AND dunning_next_day <= {today} AND dunning_plan_id IN ({plan_ids}){not_stopped}), \
-         e AS (SELECT c.id AS invoice_id, s.id AS step_id, s.position, s.kind, {required} AS required, \
-           CASE WHEN c.term_day IS NOT NULL AND c.term_day + 1 > c.due_day + s.offset_days \
-             THEN c.term_day + 1 ELSE c.due_day + s.offset_days END AS falls \
-           FROM c JOIN dunning_steps s ON s.plan_id = c.plan_id \
-           WHERE s.position > c.lp AND c.open_cents >= {arrears} \
-           AND NOT (s.offset_days < 0 AND {today} > c.due_day)), \
-         d AS (SELECT invoice_id, step_id, position, kind, falls, ROW_NUMBER() OVER (PARTITION BY invoice_id \
-           ORDER BY required DESC, CASE WHEN required = 1 THEN position ELSE -position END) AS rk \
-           FROM e WHERE falls <= {today}), \
-         ch AS (SELECT invoice_id, step_id, position, kind, falls FROM d WHERE rk = 1), \
-         nx AS (SELECT c.id AS invoice_id, MIN(e.falls) AS next_raw FROM c \
-           LEFT JOIN ch ON ch.invoice_id = c.id \
-           LEFT JOIN e ON e.invoice_id = c.id AND e.position > COALESCE(ch.position, c.lp) GROUP BY c.id) \
-         SELECT c.id AS invoice_id, c.customer_id, c.plan_id, ch.step_id, ch.position, ch.kind, \
-           ch.falls AS due_on_day, \
-           CASE WHEN ch.step_id IS NOT NULL AND nx.next_raw <= {today} THEN {today} + 1 ELSE nx.next_raw END \
-             AS next_day \
-         FROM c JOIN nx ON nx.invoice_id = c.id LEFT JOIN ch ON ch.invoice_id = c.id"
+         e AS (SELECT c.id AS invoice_id, c.customer_id, c.plan_id, s.id AS step_id, s.position, s.kind, \
+           {required} AS required, CASE WHEN s.id IS NULL THEN NULL \
+             WHEN c.term_day IS NOT NULL AND c.term_day + 1 > c.due_day + s.offset_days THEN c.term_day + 1 \
+             ELSE c.due_day + s.offset_days END AS falls \
+           FROM c LEFT JOIN dunning_steps s ON s.plan_id = c.plan_id AND s.position > c.lp \
+           AND c.open_cents >= {arrears} AND NOT (s.offset_days < 0 AND {today} > c.due_day)), \
+         w AS (SELECT e.*, COALESCE( \
+           MIN(CASE WHEN required = 1 AND falls <= {today} THEN position END) OVER (PARTITION BY invoice_id), \
+           MAX(CASE WHEN falls <= {today} THEN position END) OVER (PARTITION BY invoice_id)) AS cp FROM e), \
+         g AS (SELECT invoice_id, MAX(customer_id) AS customer_id, MAX(plan_id) AS plan_id, MAX(cp) AS cp, \
+           MAX(CASE WHEN position = cp THEN step_id END) AS step_id, \
+           MAX(CASE WHEN position = cp THEN kind END) AS kind, \
+           MAX(CASE WHEN position = cp THEN falls END) AS due_on_day, \
+           MIN(CASE WHEN cp IS NULL OR position > cp THEN falls END) AS next_raw FROM w GROUP BY invoice_id) \
+         SELECT invoice_id, customer_id, plan_id, step_id, cp AS position, kind, due_on_day, \
+           CASE WHEN step_id IS NOT NULL AND next_raw <= {today} THEN {today} + 1 ELSE next_raw END AS next_day \
+         FROM g"
     )
 }
 
