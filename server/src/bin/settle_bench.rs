@@ -1,4 +1,5 @@
 //! `make bench` (`make bench ONLY=invoice_list`): load benchmarks printed as a table.
+//! `planner` times a dunning planner pass; `dispatch` sends queued emails to a local SMTP sink.
 //! The database (1,000,000 invoices over 100,000 debtors, one shared precomputed password
 //! hash) is seeded once by bulk inserts and cached under target/bench. The `statement` bench
 //! imports a 100,000-entry camt.053 into a copy of it, in a child process so that its peak
@@ -39,10 +40,11 @@ async fn main() {
         return;
     }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 3] = [
+    let benches: [(&str, &str); 4] = [
         ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
         ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
         ("planner", "dunning planner pass, SQLite, 1M open invoices"),
+        ("dispatch", "reminder emails over SMTP to a loopback sink, SQLite"),
     ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
@@ -53,6 +55,12 @@ async fn main() {
                 println!("| bench | what | clients | requests | req/s | p50 ms | p99 ms | RSS MiB |");
                 println!("|---|---|---|---|---|---|---|---|");
                 let row = invoice_list().await;
+                println!("| {name} | {what} | {row}");
+            }
+            "dispatch" => {
+                println!("| bench | what | emails | s | emails/s |");
+                println!("|---|---|---|---|---|");
+                let row = dispatch().await;
                 println!("| {name} | {what} | {row}");
             }
             "planner" => {
@@ -507,4 +515,96 @@ async fn planner() -> Vec<String> {
         ));
     }
     rows
+}
+
+/// Sends 3,000 queued reminder emails over SMTP to a sink on loopback (a minimal SMTP server
+/// in this process that accepts and discards), with the dispatcher's claims and events.
+async fn dispatch() -> String {
+    use settle_core::entities::outbox;
+    use settle_core::outbox::{self as ob, Mailer, Senders};
+    use settle_core::sea_orm::ActiveModelTrait;
+    const MESSAGES: usize = 3_000;
+    let path = std::path::Path::new("target/bench/dispatch.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", path.display())).expect("url");
+    let conn = db::connect(&url).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    let now = Utc::now();
+    settle_core::demo::seed(&conn, now).await.expect("demo");
+    let tx = conn.begin().await.expect("tx");
+    for i in 0..MESSAGES {
+        outbox::ActiveModel {
+            tenant_id: Set(1),
+            channel: Set("email".into()),
+            recipient: Set(format!("debtor{i}@example.nl")),
+            subject: Set(format!("Herinnering: factuur B{i:07}")),
+            body_text: Set("Beste debiteur,\n\nWij hebben uw betaling nog niet ontvangen.\n\nBetaal via https://demo.example/pay/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n".repeat(3)),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            message_id: Set(Some(format!("<bench{i}@settle>"))),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await
+        .expect("queue");
+    }
+    tx.commit().await.expect("commit");
+    let port = smtp_sink().await;
+    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}"), "Settle <no-reply@settle.test>").expect("mailer");
+    let senders = Senders::from(mailer);
+    let started = Instant::now();
+    let mut sent = 0;
+    loop {
+        let d = ob::dispatch(&conn, &senders, now, 500).await.expect("dispatch");
+        sent += d.sent;
+        if d.sent + d.failed + d.cancelled == 0 {
+            break;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    format!("{sent} | {secs:.2} | {:.0} |", sent as f64 / secs)
+}
+
+/// Accepts SMTP sessions and discards the messages.
+async fn smtp_sink() -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink\r\n").await;
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let reply: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        b"250 queued\r\n"
+                    } else {
+                        let cmd = line.to_ascii_uppercase();
+                        if cmd.starts_with("EHLO") {
+                            b"250-sink\r\n250 8BITMIME\r\n"
+                        } else if cmd.starts_with("DATA") {
+                            in_data = true;
+                            b"354 go\r\n"
+                        } else if cmd.starts_with("QUIT") {
+                            break;
+                        } else {
+                            b"250 ok\r\n"
+                        }
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    port
 }
