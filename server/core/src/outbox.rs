@@ -8,6 +8,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 pub use crate::channels::{Mailer, Senders};
 use crate::message_events as events;
@@ -92,54 +95,94 @@ pub async fn dispatch(
         .limit(limit)
         .all(db)
         .await?;
-    let mut done = Dispatched::default();
     let mut tenants: HashMap<i64, Option<tenant::Model>> = HashMap::new();
+    for row in &due {
+        if let std::collections::hash_map::Entry::Vacant(e) = tenants.entry(row.tenant_id) {
+            e.insert(tenant::Entity::find_by_id(row.tenant_id).one(db).await?);
+        }
+    }
+    // Several messages at once: an SMTP exchange waits mostly on the network (lettre writes a
+    // message and its final dot separately, so Nagle's algorithm and delayed ACKs cost about
+    // 40 ms a message), and each message is claimed on its own, so order does not matter.
+    let limit = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut tasks = JoinSet::new();
     for row in due {
-        match claim(db, &row, now).await? {
-            Claim::Mine => {}
-            Claim::Held => {
-                done.cancelled += 1;
-                continue;
-            }
-            Claim::Taken => continue,
-        }
-        let sender = match tenants.entry(row.tenant_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(tenant::Entity::find_by_id(row.tenant_id).one(db).await?)
-            }
+        let Ok(permit) = limit.clone().acquire_owned().await else {
+            break;
         };
-        let sender = sender.as_ref();
-        let result = crate::channels::deliver(db, senders, sender, &row).await;
-        let mut active: outbox::ActiveModel = row.clone().into();
-        match result {
-            Ok(delivered) => {
-                active.status = Set(delivered.status.into());
-                active.sent_at = Set(Some(now));
-                active.last_error = Set(None);
-                active.provider_message_id = Set(delivered.provider_id);
-                done.sent += 1;
-                events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
-            }
-            Err(err) => {
-                let attempts = row.attempts + 1;
-                tracing::warn!(outbox_id = row.id, attempts, error = %err, "delivery failed");
-                active.attempts = Set(attempts);
-                active.last_error = Set(Some(err.to_string()));
-                if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
-                    active.status = Set("failed".into());
-                    done.failed += 1;
-                    events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
-                } else {
-                    active.status = Set("pending".into());
-                    active.next_attempt_at = Set(now + backoff(attempts));
-                    events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
-                }
-            }
+        let (db, senders) = (db.clone(), senders.clone());
+        let tenant = tenants.get(&row.tenant_id).cloned().flatten();
+        tasks.spawn(async move {
+            let outcome = send_one(&db, &senders, tenant.as_ref(), row, now).await;
+            drop(permit);
+            outcome
+        });
+    }
+    let mut done = Dispatched::default();
+    while let Some(joined) = tasks.join_next().await {
+        match joined.map_err(|e| DbErr::Custom(format!("dispatch task: {e}")))?? {
+            Sent::Sent => done.sent += 1,
+            Sent::Failed => done.failed += 1,
+            Sent::Cancelled => done.cancelled += 1,
+            Sent::Retry | Sent::Taken => {}
         }
-        active.update(db).await?;
     }
     Ok(done)
+}
+
+/// Messages in flight at once per dispatcher (the SMTP pool holds as many connections).
+pub const CONCURRENCY: usize = 24;
+
+enum Sent {
+    Sent,
+    Failed,
+    Retry,
+    Cancelled,
+    Taken,
+}
+
+async fn send_one(
+    db: &DatabaseConnection,
+    senders: &Senders,
+    tenant: Option<&tenant::Model>,
+    row: outbox::Model,
+    now: DateTime<Utc>,
+) -> Result<Sent, DbErr> {
+    match claim(db, &row, now).await? {
+        Claim::Mine => {}
+        Claim::Held => return Ok(Sent::Cancelled),
+        Claim::Taken => return Ok(Sent::Taken),
+    }
+    let result = crate::channels::deliver(db, senders, tenant, &row).await;
+    let mut active: outbox::ActiveModel = row.clone().into();
+    let outcome = match result {
+        Ok(delivered) => {
+            active.status = Set(delivered.status.into());
+            active.sent_at = Set(Some(now));
+            active.last_error = Set(None);
+            active.provider_message_id = Set(delivered.provider_id);
+            events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
+            Sent::Sent
+        }
+        Err(err) => {
+            let attempts = row.attempts + 1;
+            tracing::warn!(outbox_id = row.id, attempts, error = %err, "delivery failed");
+            active.attempts = Set(attempts);
+            active.last_error = Set(Some(err.to_string()));
+            if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
+                active.status = Set("failed".into());
+                events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
+                Sent::Failed
+            } else {
+                active.status = Set("pending".into());
+                active.next_attempt_at = Set(now + backoff(attempts));
+                events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
+                Sent::Retry
+            }
+        }
+    };
+    active.update(db).await?;
+    Ok(outcome)
 }
 
 enum Claim {

@@ -554,7 +554,8 @@ async fn dispatch() -> String {
     }
     tx.commit().await.expect("commit");
     let port = smtp_sink().await;
-    let mailer = Mailer::from_url(&format!("smtp://127.0.0.1:{port}"), "Settle <no-reply@settle.test>").expect("mailer");
+    let mailer =
+        Mailer::from_url(&format!("smtp://127.0.0.1:{port}"), "Settle <no-reply@settle.test>").expect("mailer");
     let senders = Senders::from(mailer);
     let started = Instant::now();
     let mut sent = 0;

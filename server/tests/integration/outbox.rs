@@ -7,7 +7,7 @@ use settle_core::sea_orm::EntityTrait;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-/// A minimal SMTP server that accepts one session and returns the DATA it received.
+/// A minimal SMTP server that accepts one session and returns the first message it received.
 async fn smtp_listener() -> (u16, tokio::task::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -21,8 +21,10 @@ async fn smtp_listener() -> (u16, tokio::task::JoinHandle<String>) {
         while let Ok(Some(line)) = lines.next_line().await {
             if in_data {
                 if line == "." {
-                    in_data = false;
+                    // One message is all this listener waits for: a pooled connection
+                    // stays open after it.
                     w.write_all(b"250 queued\r\n").await.unwrap();
+                    break;
                 } else {
                     data.push_str(&line);
                     data.push('\n');

@@ -21,6 +21,10 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| anyhow::anyhow!("SETTLE_SMTP_URL: {e}"))?
             .timeout(Some(std::time::Duration::from_secs(20)))
+            .pool_config(
+                lettre::transport::smtp::PoolConfig::new()
+                    .max_size(u32::try_from(crate::outbox::CONCURRENCY).unwrap_or(8)),
+            )
             .build();
         let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SETTLE_SMTP_FROM: {e}"))?;
         Ok(Mailer::Smtp {
