@@ -121,10 +121,10 @@ pub async fn dispatch(
     let mut done = Dispatched::default();
     while let Some(joined) = tasks.join_next().await {
         match joined.map_err(|e| DbErr::Custom(format!("dispatch task: {e}")))?? {
-            Sent::Sent => done.sent += 1,
-            Sent::Failed => done.failed += 1,
-            Sent::Cancelled => done.cancelled += 1,
-            Sent::Retry | Sent::Taken => {}
+            SendResult::Delivered => done.sent += 1,
+            SendResult::Failed => done.failed += 1,
+            SendResult::Cancelled => done.cancelled += 1,
+            SendResult::Retry | SendResult::Taken => {}
         }
     }
     Ok(done)
@@ -133,8 +133,8 @@ pub async fn dispatch(
 /// Messages in flight at once per dispatcher (the SMTP pool holds as many connections).
 pub const CONCURRENCY: usize = 24;
 
-enum Sent {
-    Sent,
+enum SendResult {
+    Delivered,
     Failed,
     Retry,
     Cancelled,
@@ -147,11 +147,11 @@ async fn send_one(
     tenant: Option<&tenant::Model>,
     row: outbox::Model,
     now: DateTime<Utc>,
-) -> Result<Sent, DbErr> {
+) -> Result<SendResult, DbErr> {
     match claim(db, &row, now).await? {
         Claim::Mine => {}
-        Claim::Held => return Ok(Sent::Cancelled),
-        Claim::Taken => return Ok(Sent::Taken),
+        Claim::Held => return Ok(SendResult::Cancelled),
+        Claim::Taken => return Ok(SendResult::Taken),
     }
     let result = crate::channels::deliver(db, senders, tenant, &row).await;
     let mut active: outbox::ActiveModel = row.clone().into();
@@ -162,7 +162,7 @@ async fn send_one(
             active.last_error = Set(None);
             active.provider_message_id = Set(delivered.provider_id);
             events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
-            Sent::Sent
+            SendResult::Delivered
         }
         Err(err) => {
             let attempts = row.attempts + 1;
@@ -172,12 +172,12 @@ async fn send_one(
             if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
                 active.status = Set("failed".into());
                 events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
-                Sent::Failed
+                SendResult::Failed
             } else {
                 active.status = Set("pending".into());
                 active.next_attempt_at = Set(now + backoff(attempts));
                 events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
-                Sent::Retry
+                SendResult::Retry
             }
         }
     };
