@@ -856,7 +856,7 @@ async fn the_set_based_planner_decides_exactly_like_the_domain_rule() {
     let loaded = plans::load(db, tenant.id).await.unwrap();
     let the_plan = loaded.by_id.get(&plan.id).unwrap();
     let today = day("2026-11-23");
-    let mut seed: u64 = 0x5e77_1e;
+    let mut seed: u64 = 0x005e_771e;
     let mut next = |n: u64| {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (seed >> 33) % n
