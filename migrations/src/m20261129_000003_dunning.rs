@@ -93,6 +93,7 @@ enum DunningSettings {
     SmsPerDay,
     LettersPerDay,
     SendTimeOptimisation,
+    ClickTracking,
     UpdatedAt,
 }
 
@@ -189,6 +190,8 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table(Outbox::Table).add_column(col).to_owned())
                 .await?;
         }
+        m.create_index(index("idx_outbox_dedupe", Outbox::Table, &["dedupe_key"], false))
+            .await?;
         m.create_index(index(
             "idx_outbox_provider_message",
             Outbox::Table,
@@ -297,6 +300,7 @@ impl MigrationTrait for Migration {
                 .col(integer(DunningSettings::SmsPerDay).default(1))
                 .col(integer(DunningSettings::LettersPerDay).default(1))
                 .col(boolean(DunningSettings::SendTimeOptimisation).default(true))
+                .col(boolean(DunningSettings::ClickTracking).default(false))
                 .col(timestamp_with_time_zone(DunningSettings::UpdatedAt))
                 .foreign_key(&mut fk(
                     DunningSettings::Table,
@@ -449,7 +453,11 @@ impl MigrationTrait for Migration {
         db.execute_unprepared("DROP INDEX idx_customers_legal_stop").await?;
         db.execute_unprepared("DROP INDEX idx_invoices_dunning_unplanned")
             .await?;
-        for name in ["idx_outbox_customer_channel", "idx_outbox_provider_message"] {
+        for name in [
+            "idx_outbox_customer_channel",
+            "idx_outbox_provider_message",
+            "idx_outbox_dedupe",
+        ] {
             m.drop_index(Index::drop().name(name).table(Outbox::Table).to_owned())
                 .await?;
         }

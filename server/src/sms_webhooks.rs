@@ -1,4 +1,5 @@
-//! `/webhooks/sms/{provider}`: delivery reports from the tenant's SMS provider. Twilio's are
+//! `/webhooks/sms/{provider}`: delivery reports from the tenant's SMS provider; and `/t/c/{id}`,
+//! the tracked link in dunning emails. Twilio's are
 //! verified with its signature over the public URL; MessageBird's name a random message id and
 //! can only add an event to that message.
 use crate::forms::tenant_of;
@@ -9,7 +10,23 @@ use settle_core::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/webhooks/sms/{provider}", web::post().to(sms_report))
-        .route("/webhooks/sms/{provider}", web::get().to(sms_report));
+        .route("/webhooks/sms/{provider}", web::get().to(sms_report))
+        .route("/t/c/{id}", web::get().to(click));
+}
+
+/// A tracked link: note the click (in memory) and go to the payment link at once. The target
+/// is always this tenant's `/pay/...`: no open redirect.
+async fn click(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let Some((reminder, token)) = settle_core::tracking::parse_click_id(&id) else {
+        return HttpResponse::NotFound().finish();
+    };
+    state.tracker.note(reminder, token, state.clock.now());
+    HttpResponse::Found()
+        .insert_header((actix_web::http::header::LOCATION, tenant.link(&format!("/pay/{token}"))))
+        .finish()
 }
 
 async fn sms_report(

@@ -22,6 +22,9 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = outbox::dispatch(&state.db, &senders, now, 200).await {
                         tracing::error!(error = %e, "outbox dispatch failed");
                     }
+                    if let Err(e) = state.tracker.flush(&state.db).await {
+                        tracing::error!(error = %e, "writing link clicks failed");
+                    }
                 }
                 _ = planning.tick() => plan_all(&state).await,
                 _ = housekeeping.tick() => {

@@ -75,6 +75,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64
             sms_per_day: Set(1),
             letters_per_day: Set(1),
             send_time_optimisation: Set(true),
+            click_tracking: Set(slug == "demo"),
             updated_at: Set(now),
         }
         .insert(db)

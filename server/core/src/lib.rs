@@ -25,5 +25,6 @@ pub mod statements;
 pub mod tenant;
 pub mod throttle;
 pub mod tokens;
+pub mod tracking;
 
 pub use sea_orm;

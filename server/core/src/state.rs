@@ -21,6 +21,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub throttle: Throttle,
     pub tenants: TenantCache,
+    /// Email link clicks noted in memory, written in batches by the serve loop.
+    pub tracker: crate::tracking::Tracker,
     /// For payment providers: short timeouts, so a slow provider cannot hold a request for long.
     pub http: reqwest::Client,
 }
@@ -35,6 +37,7 @@ impl AppState {
             hasher: Hasher::new()?,
             throttle: Throttle::default(),
             tenants: TenantCache::default(),
+            tracker: crate::tracking::Tracker::default(),
             http: reqwest::Client::builder()
                 .connect_timeout(std::time::Duration::from_secs(5))
                 .timeout(std::time::Duration::from_secs(15))

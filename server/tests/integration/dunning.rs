@@ -159,10 +159,17 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     assert_eq!(ours.len(), 1, "delivered once over SMTP");
     assert!(ours[0].contains("Reply-To:"), "replies reach the tenant's support");
 
-    // The link in the message opens the invoice, pay-only.
+    // The demo tenant counts clicks (consent): the link goes through /t/c/ to the payment link,
+    // which opens the invoice, pay-only.
     let link = link_in(&mail.body_text);
-    let path = link.split_once("/pay/").map(|(_, t)| format!("/pay/{t}")).unwrap();
-    assert_eq!(app.get(&path).await.status(), 200);
+    let tracked = link.split_once("/t/c/").map(|(_, id)| format!("/t/c/{id}")).unwrap();
+    let hop = app.get(&tracked).await;
+    assert_eq!(hop.status(), 302);
+    let target = location(&hop);
+    let pay = target.split_once("/pay/").map(|(_, t)| format!("/pay/{t}")).unwrap();
+    assert_eq!(app.get(&pay).await.status(), 200);
+    assert_eq!(app.get("/t/c/1e.made-up-token").await.status(), 302, "no oracle");
+    assert_eq!(app.state.tracker.flush(&app.state.db).await.unwrap(), 1, "only the genuine click counts");
 
     // The same round again plans and sends nothing more.
     run::once(

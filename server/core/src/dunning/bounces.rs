@@ -193,6 +193,7 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
         fee_cents: 0,
         costs_cents: rem.costs_cents,
         term_ends: rem.term_ends,
+        track_clicks: false,
     };
     let mut queued = 0;
     // `cust` is read after the address was marked invalid, so email is no longer reachable.

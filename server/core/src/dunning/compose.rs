@@ -30,6 +30,8 @@ pub struct Compose<'a> {
     pub fee_cents: i64,
     pub costs_cents: i64,
     pub term_ends: Option<NaiveDate>,
+    /// Count clicks on the email's link (the tenant has consent).
+    pub track_clicks: bool,
 }
 
 impl Compose<'_> {
@@ -82,6 +84,10 @@ impl Compose<'_> {
     /// Writes the message for one channel into the outbox.
     pub async fn queue<C: ConnectionTrait>(&self, db: &C, channel: Channel, recipient: &str) -> ServiceResult<()> {
         let link = self.link(db).await?;
+        let link = match (channel, self.track_clicks) {
+            (Channel::Email, true) => crate::tracking::click_link(self.tenant, self.reminder_id, &link),
+            _ => link,
+        };
         let text = self.text(channel, &link);
         self.queue_text(db, channel, recipient, text).await
     }

@@ -180,6 +180,7 @@ async fn issue_one(
         fee_cents: fee_now,
         costs_cents: costs,
         term_ends,
+        track_clicks: policy.click_tracking,
     };
     let mut sent = Vec::new();
     for (channel, recipient) in &reach {

@@ -17,6 +17,8 @@ pub struct Policy {
     pub sms_per_day: i32,
     pub letters_per_day: i32,
     pub send_time_optimisation: bool,
+    /// Links in emails go through `/t/c/...` so clicks are counted (with consent only).
+    pub click_tracking: bool,
 }
 
 impl Policy {
@@ -34,6 +36,7 @@ impl Policy {
             sms_per_day: 1,
             letters_per_day: 1,
             send_time_optimisation: true,
+            click_tracking: false,
         }
     }
 
@@ -98,5 +101,6 @@ pub async fn load<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> Result<Poli
         sms_per_day: row.sms_per_day,
         letters_per_day: row.letters_per_day,
         send_time_optimisation: row.send_time_optimisation,
+        click_tracking: row.click_tracking,
     })
 }

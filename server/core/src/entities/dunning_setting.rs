@@ -17,6 +17,8 @@ pub struct Model {
     pub sms_per_day: i32,
     pub letters_per_day: i32,
     pub send_time_optimisation: bool,
+    /// The tenant has its debtors' consent to count clicks on links in emails.
+    pub click_tracking: bool,
     pub updated_at: DateTimeUtc,
 }
 
