@@ -169,7 +169,11 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     let pay = target.split_once("/pay/").map(|(_, t)| format!("/pay/{t}")).unwrap();
     assert_eq!(app.get(&pay).await.status(), 200);
     assert_eq!(app.get("/t/c/1e.made-up-token").await.status(), 302, "no oracle");
-    assert_eq!(app.state.tracker.flush(&app.state.db).await.unwrap(), 1, "only the genuine click counts");
+    assert_eq!(
+        app.state.tracker.flush(&app.state.db).await.unwrap(),
+        1,
+        "only the genuine click counts"
+    );
 
     // The same round again plans and sends nothing more.
     run::once(
@@ -916,5 +920,55 @@ async fn the_set_based_planner_decides_exactly_like_the_domain_rule() {
         sends > 20 && sends < 150,
         "the cases cover both sending and waiting: {sends}"
     );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_reminder_waits_for_the_hour_the_debtor_usually_pays() {
+    use settle_core::entities::payment;
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    // Three online payments around 19:00 in Amsterdam (17:xx UTC in summer time).
+    for (i, date) in ["2026-08-05", "2026-09-03", "2026-10-02"].iter().enumerate() {
+        let at = Utc.from_utc_datetime(&day(date).and_hms_opt(17, 10 + i as u32, 0).unwrap());
+        payment::ActiveModel {
+            tenant_id: Set(inv.tenant_id),
+            customer_id: Set(Some(inv.customer_id)),
+            source: Set("provider".into()),
+            dedup_key: Set(format!("habit-{}-{i}", inv.id)),
+            amount_cents: Set(1_000),
+            currency: Set("EUR".into()),
+            received_on: Set(at.date_naive()),
+            reference_text: Set(String::new()),
+            match_state: Set("matched".into()),
+            unallocated_cents: Set(0),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    let r = &reminders_of(&app, &inv).await[0];
+    assert_eq!(r.status, "planned");
+    assert_eq!(
+        r.send_after,
+        Utc.with_ymd_and_hms(2026, 11, 23, 18, 0, 0).unwrap(),
+        "19:00 local"
+    );
+    assert!(
+        r.reason.as_deref().unwrap_or_default().contains("around 19:00"),
+        "{:?}",
+        r.reason
+    );
+    assert!(messages_of(&app, &inv).await.is_empty());
+    let evening = Utc.with_ymd_and_hms(2026, 11, 23, 18, 0, 0).unwrap();
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), evening, Some("demo"), false)
+        .await
+        .unwrap();
+    assert_eq!(messages_of(&app, &inv).await.len(), 1, "sent at the debtor's hour");
     app.cleanup().await;
 }

@@ -4,5 +4,6 @@
 pub mod calendar;
 pub mod fees;
 pub mod segments;
+pub mod send_time;
 pub mod steps;
 pub mod texts;

@@ -6,7 +6,7 @@
 use super::compose::Compose;
 use super::plans::{self, Plans};
 use super::policy::{self, Policy};
-use crate::entities::{customer, invoice, outbox, reminder, staff_task, tenant};
+use crate::entities::{customer, invoice, outbox, payment, reminder, staff_task, tenant};
 use crate::error::ServiceResult;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use settle_domain::contact::mask_email;
 use settle_domain::dunning::calendar::term_end;
+use settle_domain::dunning::send_time;
 use settle_domain::dunning::steps::{day_number, hold_of, Channel, Step, StepKind, FOURTEEN_DAY_TERM};
 use settle_domain::locale::Locale;
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ pub enum Outcome {
     Cancelled(&'static str),
     /// Over a frequency cap or outside the window: planned again for this instant.
     Postponed(DateTime<Utc>),
+    /// Placed at the debtor's habitual payment time (the reason says which).
+    Placed(DateTime<Utc>, String),
     /// Another instance took it first.
     Taken,
 }
@@ -138,6 +141,11 @@ async fn issue_one(
     if let Some(later) = policy.next_opening(tenant, now).filter(|t| *t > now) {
         return finish(txn, rem, number, Outcome::Postponed(later)).await;
     }
+    if policy.send_time_optimisation && rem.reason.is_none() {
+        if let Some((at, why)) = habitual_time(&txn, tenant, policy, cust.id, now).await? {
+            return finish(txn, rem, number, Outcome::Placed(at, why)).await;
+        }
+    }
     let reach = reachable(&step, &cust);
     if reach.is_empty() {
         task(&txn, tenant.id, &cust, &inv, "unreachable", now, step.kind).await?;
@@ -244,11 +252,54 @@ async fn finish(
             active.issued_at = Set(None);
             active.send_after = Set(*at);
         }
+        Outcome::Placed(at, why) => {
+            active.status = Set("planned".into());
+            active.issued_at = Set(None);
+            active.send_after = Set(*at);
+            active.reason = Set(Some(why.clone()));
+        }
         Outcome::Issued(_) | Outcome::Taken => {}
     }
     active.update(&txn).await?;
     txn.commit().await?;
     Ok((number, outcome))
+}
+
+/// When the debtor usually pays (local times of their online payments), the instant to send at
+/// instead of now, with the reason for the timeline.
+async fn habitual_time(
+    txn: &DatabaseTransaction,
+    tenant: &TenantCtx,
+    policy: &Policy,
+    customer_id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<(DateTime<Utc>, String)>> {
+    use chrono::TimeZone;
+    let paid: Vec<chrono::NaiveDateTime> = payment::Entity::find()
+        .filter(payment::Column::TenantId.eq(tenant.id))
+        .filter(payment::Column::CustomerId.eq(customer_id))
+        .filter(payment::Column::Source.eq("provider"))
+        .order_by_desc(payment::Column::Id)
+        .limit(20)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.created_at.with_timezone(&tenant.tz).naive_local())
+        .collect();
+    let habit = send_time::habit(&paid);
+    let local = now.with_timezone(&tenant.tz).naive_local();
+    let Some(at) = send_time::place(local, habit, &policy.window) else {
+        return Ok(None);
+    };
+    let Some(at) = tenant.tz.from_local_datetime(&at).earliest() else {
+        return Ok(None);
+    };
+    let why = format!(
+        "send_time: usually pays{}{}",
+        habit.weekday.map(|w| format!(" on {w}")).unwrap_or_default(),
+        habit.hour.map(|h| format!(" around {h:02}:00")).unwrap_or_default()
+    );
+    Ok(Some((at.with_timezone(&Utc), why)))
 }
 
 /// Each group's first channel the debtor can be reached on. Preferences are honoured for plain
