@@ -159,7 +159,8 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Serve => {
             let senders = senders(&settings)?;
-            let state = AppState::new(conn, settings.keys.clone(), Clock::System, settings.mode)?;
+            let mut state = AppState::new(conn, settings.keys.clone(), Clock::System, settings.mode)?;
+            state.email_webhook_token = settings.email_webhook_token.clone();
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);

@@ -2,6 +2,7 @@
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
 pub mod channel_cli;
 pub mod cli;
+pub mod email_webhooks;
 pub mod forms;
 pub mod middleware;
 pub mod payment_cli;
@@ -86,6 +87,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
+            .configure(email_webhooks::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {

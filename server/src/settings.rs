@@ -32,6 +32,8 @@ pub struct Settings {
     pub smtp_from: String,
     /// Where letters' PDFs are written for printing, one folder per tenant.
     pub letter_spool: PathBuf,
+    /// The bearer token an email provider's event webhook (`/webhooks/email`) must present.
+    pub email_webhook_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
 }
 
@@ -155,6 +157,10 @@ impl Settings {
                 .get("SETTLE_SMTP_FROM")
                 .unwrap_or("Settle <no-reply@settle.test>")
                 .to_string(),
+            email_webhook_token: src
+                .get("SETTLE_EMAIL_WEBHOOK_TOKEN")
+                .map(str::to_string)
+                .filter(|t| !t.trim().is_empty()),
             letter_spool: src
                 .get("SETTLE_LETTER_SPOOL")
                 .map(PathBuf::from)

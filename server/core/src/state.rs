@@ -23,6 +23,8 @@ pub struct AppState {
     pub tenants: TenantCache,
     /// Email link clicks noted in memory, written in batches by the serve loop.
     pub tracker: crate::tracking::Tracker,
+    /// `SETTLE_EMAIL_WEBHOOK_TOKEN`: without it `/webhooks/email` answers 404.
+    pub email_webhook_token: Option<String>,
     /// For payment providers: short timeouts, so a slow provider cannot hold a request for long.
     pub http: reqwest::Client,
 }
@@ -38,6 +40,7 @@ impl AppState {
             throttle: Throttle::default(),
             tenants: TenantCache::default(),
             tracker: crate::tracking::Tracker::default(),
+            email_webhook_token: None,
             http: reqwest::Client::builder()
                 .connect_timeout(std::time::Duration::from_secs(5))
                 .timeout(std::time::Duration::from_secs(15))

@@ -972,3 +972,45 @@ async fn a_reminder_waits_for_the_hour_the_debtor_usually_pays() {
     assert_eq!(messages_of(&app, &inv).await.len(), 1, "sent at the debtor's hour");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_email_providers_events_need_the_token_and_a_bounce_recovers_like_a_dsn() {
+    use settle_core::entities::message_event;
+    use settle_core::state::RunMode;
+    let app = spawn_app_with(RunMode::Dev, |s| s.email_webhook_token = Some("hook-secret".into())).await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    let mail = messages_of(&app, &inv).await.remove(0);
+    let post = |auth: &'static str, body: serde_json::Value| {
+        app.client
+            .post(app.url("/webhooks/email"))
+            .header("Authorization", auth)
+            .json(&body)
+            .send()
+    };
+    let delivered = serde_json::json!({ "message_id": mail.message_id, "event": "delivered" });
+    assert_eq!(post("Bearer wrong", delivered.clone()).await.unwrap().status(), 401);
+    let junk = serde_json::json!({ "what": "ever" });
+    assert_eq!(post("Bearer hook-secret", junk).await.unwrap().status(), 400);
+    assert_eq!(post("Bearer hook-secret", delivered).await.unwrap().status(), 200);
+    let bounced = serde_json::json!({ "message_id": mail.message_id, "event": "bounced", "status": "5.1.1" });
+    assert_eq!(post("Bearer hook-secret", bounced).await.unwrap().status(), 200);
+    let kinds: Vec<String> = message_event::Entity::find()
+        .filter(message_event::Column::OutboxId.eq(mail.id))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["sent", "delivered", "bounced"]);
+    let cust = customer::Entity::find_by_id(inv.customer_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cust.email_invalid_at.is_some());
+    app.cleanup().await;
+}

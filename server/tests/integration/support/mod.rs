@@ -67,13 +67,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_in(mode: RunMode) -> TestApp {
+    spawn_app_with(mode, |_| {}).await
+}
+
+/// The app with its state adjusted before it starts serving.
+pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let (url, pg_cleanup) = database_url().await;
     let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
         .await
         .expect("connect");
     db::migrate(&conn).await.expect("migrate");
     settle_core::demo::seed(&conn, start_time()).await.expect("seed");
-    let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), mode).expect("state");
+    let mut state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), mode).expect("state");
+    adjust(&mut state);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
     let server = start(
