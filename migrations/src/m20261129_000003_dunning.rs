@@ -50,6 +50,7 @@ enum Outbox {
     ContentSha256,
     Document,
     ProviderMessageId,
+    ListUnsubscribe,
 }
 
 #[derive(DeriveIden)]
@@ -186,6 +187,7 @@ impl MigrationTrait for Migration {
             string_null(Outbox::ContentSha256),
             blob_null(Outbox::Document),
             string_null(Outbox::ProviderMessageId),
+            text_null(Outbox::ListUnsubscribe),
         ] {
             m.alter_table(Table::alter().table(Outbox::Table).add_column(col).to_owned())
                 .await?;
@@ -468,6 +470,7 @@ impl MigrationTrait for Migration {
             Outbox::ContentSha256.into_iden(),
             Outbox::Document.into_iden(),
             Outbox::ProviderMessageId.into_iden(),
+            Outbox::ListUnsubscribe.into_iden(),
         ] {
             m.alter_table(Table::alter().table(Outbox::Table).drop_column(col).to_owned())
                 .await?;

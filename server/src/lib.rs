@@ -12,6 +12,7 @@ pub mod routes;
 pub mod session_store;
 pub mod settings;
 pub mod sms_webhooks;
+pub mod unsubscribe_page;
 pub mod workers;
 
 use actix_files::Files;
@@ -88,6 +89,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)
+            .configure(unsubscribe_page::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {

@@ -25,6 +25,11 @@ macro_rules! catalog {
 
 catalog! {
     SkipToContent => "Naar de inhoud", "Zum Inhalt springen", "Skip to content";
+    UnsubscribeTitle => "Geen herinneringen meer per e-mail", "Keine Erinnerungen mehr per E-Mail", "No more reminders by email";
+    UnsubscribeIntro => "U ontvangt dan geen betalingsherinneringen meer per e-mail. Wettelijk verplichte brieven, zoals een aanmaning, blijven wij sturen.", "Sie erhalten dann keine Zahlungserinnerungen mehr per E-Mail. Gesetzlich vorgeschriebene Schreiben, etwa eine Mahnung vor Kosten, senden wir weiterhin.", "You will no longer get payment reminders by email. Notices the law requires, such as a final notice, we still send.";
+    UnsubscribeButton => "Stop herinneringen per e-mail", "Erinnerungen per E-Mail beenden", "Stop reminders by email";
+    UnsubscribeDone => "Gelukt: u ontvangt geen herinneringen meer per e-mail.", "Erledigt: Sie erhalten keine Erinnerungen mehr per E-Mail.", "Done: you will get no more reminders by email.";
+    UnsubscribeGone => "Deze link werkt niet meer.", "Dieser Link ist nicht mehr gültig.", "This link no longer works.";
     NavOverview => "Overzicht", "Übersicht", "Overview";
     NavInvoices => "Facturen", "Rechnungen", "Invoices";
     Logout => "Uitloggen", "Abmelden", "Log out";

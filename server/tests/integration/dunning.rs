@@ -158,6 +158,45 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     let ours: Vec<&String> = received.iter().filter(|m| m.contains(&message_id)).collect();
     assert_eq!(ours.len(), 1, "delivered once over SMTP");
     assert!(ours[0].contains("Reply-To:"), "replies reach the tenant's support");
+    assert!(ours[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+
+    // One click in the mail client stops reminder emails; a person gets a page first.
+    let unsubscribe = mail
+        .list_unsubscribe
+        .clone()
+        .expect("a plain reminder may be opted out of");
+    let path = unsubscribe.split_once("/u/").map(|(_, t)| format!("/u/{t}")).unwrap();
+    assert!(ours[0].contains(&path), "the header carries the link");
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Geen herinneringen meer per e-mail"));
+    let click = app
+        .client
+        .post(app.url(&path))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(click.status(), 200);
+    let cust = customer::Entity::find_by_id(inv.customer_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!cust.pref_email, "no more reminder emails");
+    assert_eq!(
+        app.client
+            .post(app.url("/u/not-a-token"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 
     // The demo tenant counts clicks (consent): the link goes through /t/c/ to the payment link,
     // which opens the invoice, pay-only.
@@ -216,6 +255,7 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
         .into_iter()
         .find(|m| m.channel == "email")
         .unwrap();
+    assert_eq!(email.list_unsubscribe, None, "the 14-day letter cannot be opted out of");
     assert!(
         email.body_text.contains(&eur(4_000)) && email.body_text.contains("9 december 2026"),
         "{}",

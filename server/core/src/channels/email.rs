@@ -69,6 +69,18 @@ impl Mailer {
         if let Some(reply_to) = tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()) {
             builder = builder.reply_to(reply_to);
         }
+        if let Some(url) = &row.list_unsubscribe {
+            use lettre::message::header::{HeaderName, HeaderValue};
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_string(),
+                ));
+        }
         let message = match &row.body_html {
             Some(html) => builder.multipart(
                 MultiPart::alternative()

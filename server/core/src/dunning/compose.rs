@@ -114,6 +114,13 @@ impl Compose<'_> {
             ),
             _ => None,
         };
+        // Plain reminders may be opted out of; the notices the law requires may not.
+        let unsubscribe = match (channel, self.kind) {
+            (Channel::Email, StepKind::Reminder) => {
+                Some(crate::services::unsubscribe::link(db, self.now, self.tenant, self.cust.id).await?)
+            }
+            _ => None,
+        };
         let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", text.subject, text.body).as_bytes()));
         let tag = format!("{}.{}", self.reminder_id, channel.as_str());
         outbox::ActiveModel {
@@ -136,6 +143,7 @@ impl Compose<'_> {
             message_id: Set(Some(format!("<r{tag}.{}@settle>", self.tenant.slug))),
             content_sha256: Set(Some(digest)),
             document: Set(document),
+            list_unsubscribe: Set(unsubscribe),
             ..Default::default()
         }
         .insert(db)

@@ -34,6 +34,8 @@ pub struct Model {
     pub document: Option<Vec<u8>>,
     /// The SMS provider's id of the message, for its status callbacks.
     pub provider_message_id: Option<String>,
+    /// The one-click unsubscribe URL (RFC 8058) of a reminder the debtor may opt out of.
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,3 +11,4 @@ pub mod references;
 pub mod refunds;
 pub mod sms_settings;
 pub mod statement_import;
+pub mod unsubscribe;
