@@ -1,7 +1,7 @@
 //! Paying online over HTTP: the "pay" form posts (portal and payment link), the retry on the
 //! return page, the providers' webhooks, and the sandbox provider's own checkout page.
 use crate::forms::{back, caller, codes, csrf_ok, one, pay_csrf_ok, see_other, tenant_of};
-use crate::routes::esc;
+use crate::routes::{esc, plain_page};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{client_ip, identity_scope, locale_for, urlencode};
@@ -359,18 +359,15 @@ async fn sandbox_page(req: HttpRequest, state: Data, path: web::Path<String>) ->
             button("cancel", Key::SandboxCancel),
         )
     };
-    let body = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/settle.css\"></head><body><main class=\"sandbox\">\
-         <p class=\"test-mode\" role=\"status\"><strong>{test}</strong></p><h1>{title}</h1>\
-         <p>{desc}</p><p class=\"amount\">{amount}</p>{buttons}</main></body></html>",
-        lang = l.code(),
+    let main = format!(
+        "<p class=\"test-mode\" role=\"status\"><strong>{test}</strong></p><h1>{title}</h1>\
+         <p>{desc}</p><p class=\"amount\">{amount}</p>{buttons}",
         title = esc(t(l, Key::SandboxTitle)),
         test = esc(t(l, Key::SandboxTestMode)),
         desc = esc(&row.description),
         amount = esc(&amount),
     );
+    let body = plain_page(l.code(), "sandbox", t(l, Key::SandboxTitle), &main);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

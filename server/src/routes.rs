@@ -93,6 +93,18 @@ async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<Str
     }
 }
 
+/// A page written as plain HTML (sandbox checkout, unsubscribe): the site's stylesheet, a
+/// phone-sized viewport, the title as heading, and `main_html` (already escaped) below it.
+pub(crate) fn plain_page(lang: &str, main_class: &str, title: &str, main_html: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/settle.css\"></head><body><main class=\"{main_class}\">\
+         {main_html}</main></body></html>",
+        title = esc(title),
+    )
+}
+
 /// Escapes text for the few pages written as plain HTML (dev outbox, sandbox checkout).
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -1,7 +1,7 @@
 //! `/u/{token}`: stop reminder emails. A mail client posts here with one click (RFC 8058); a
 //! person gets a page in their language with one button, which works without JavaScript.
 use crate::forms::tenant_of;
-use crate::routes::esc;
+use crate::routes::{esc, plain_page};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::client_ip;
@@ -21,13 +21,11 @@ fn html(l: Locale, title: &str, body: &str, status: actix_web::http::StatusCode)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("Referrer-Policy", "no-referrer"))
-        .body(format!(
-            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-             content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
-             <link rel=\"stylesheet\" href=\"/pkg/settle.css\"></head><body><main class=\"narrow\">\
-             <h1>{title}</h1>{body}</main></body></html>",
-            lang = l.code(),
-            title = esc(title),
+        .body(plain_page(
+            l.code(),
+            "narrow",
+            title,
+            &format!("<h1>{}</h1>{body}", esc(title)),
         ))
 }
 

@@ -159,12 +159,7 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
     }
     let tenant = TenantCtx::from_model(trow);
     let plans = plans::load(txn, tenant.id).await?;
-    let Some(step) = plans.by_id.get(&rem.plan_id).and_then(|p| {
-        p.step_ids
-            .iter()
-            .position(|(sid, _)| *sid == rem.step_id)
-            .map(|i| p.steps[i].clone())
-    }) else {
+    let Some(step) = plans.step(rem.plan_id, rem.step_id).map(|(_, s)| s.clone()) else {
         return Ok(0);
     };
     let already: Vec<String> = outbox::Entity::find()

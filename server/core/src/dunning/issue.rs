@@ -9,7 +9,7 @@ use super::policy::{self, Policy};
 use crate::entities::{customer, invoice, outbox, payment, reminder, staff_task, tenant};
 use crate::error::ServiceResult;
 use crate::tenant::TenantCtx;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -129,13 +129,7 @@ async fn issue_one(
     if let Some(hold) = hold_of(&inv.status, inv.dunning_hold.as_deref(), cust.legal_stop.as_deref()) {
         return finish(txn, rem, number, Outcome::Cancelled(hold.code())).await;
     }
-    let step = plans.by_id.get(&rem.plan_id).and_then(|p| {
-        p.step_ids
-            .iter()
-            .position(|(sid, _)| *sid == rem.step_id)
-            .map(|i| &p.steps[i])
-    });
-    let Some(step) = step.cloned() else {
+    let Some(step) = plans.step(rem.plan_id, rem.step_id).map(|(_, s)| s.clone()) else {
         return finish(txn, rem, number, Outcome::Cancelled("step_removed")).await;
     };
     if let Some(later) = policy.next_opening(tenant, now).filter(|t| *t > now) {
@@ -420,13 +414,4 @@ pub fn masked(channel: Channel, recipient: &str) -> String {
         }
         Channel::Letter => recipient.lines().last().unwrap_or_default().to_string(),
     }
-}
-
-/// The last day of a 14-day term announced on `sent` (for display and tests).
-pub fn term_for(policy: &Policy, channel: Channel, sent: NaiveDate) -> NaiveDate {
-    term_end(
-        policy.region,
-        policy.delivery.assumed_delivery(policy.region, channel.as_str(), sent),
-        FOURTEEN_DAY_TERM,
-    )
 }

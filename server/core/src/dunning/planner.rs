@@ -131,9 +131,9 @@ pub async fn plan_tenant(
             invoice_id: r.try_get("", "invoice_id")?,
             invoice_number: r.try_get("", "number")?,
             plan: plan.map(|p| p.name.clone()).unwrap_or_default(),
-            step: plan
-                .and_then(|p| p.step_ids.iter().find(|(id, _)| *id == step_id))
-                .map(|(_, n)| n.clone())
+            step: plans
+                .step(plan_id, step_id)
+                .map(|(n, _)| n.to_string())
                 .unwrap_or_default(),
             kind: r.try_get("", "kind")?,
             send_after,

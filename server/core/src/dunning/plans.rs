@@ -16,11 +16,12 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
-impl Plan {
-    pub fn step_at(&self, position: i32) -> Option<(i64, &str, &Step)> {
-        let i = self.steps.iter().position(|s| s.position == position)?;
-        let (id, name) = &self.step_ids[i];
-        Some((*id, name.as_str(), &self.steps[i]))
+impl Plans {
+    /// A step of a plan by its id, with its name; None when the plan or step is gone.
+    pub fn step(&self, plan_id: i64, step_id: i64) -> Option<(&str, &Step)> {
+        let p = self.by_id.get(&plan_id)?;
+        let i = p.step_ids.iter().position(|(id, _)| *id == step_id)?;
+        Some((p.step_ids[i].1.as_str(), &p.steps[i]))
     }
 }
 

@@ -94,6 +94,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> Result<Poli
         delivery: DeliveryAssumption {
             letter_working_days: u32::try_from(row.letter_delivery_days).unwrap_or(2),
             email_days: u32::try_from(row.email_delivery_days).unwrap_or(1),
+            // One setting for both electronic channels: an SMS arrives no slower than an email.
             sms_days: u32::try_from(row.email_delivery_days).unwrap_or(1),
         },
         region,
