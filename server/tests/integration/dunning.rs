@@ -338,6 +338,30 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
 }
 
 #[tokio::test]
+async fn no_step_overtakes_one_still_waiting_for_the_window() {
+    let app = spawn_app().await;
+    // 49 days overdue: the 14-day letter is due, and so is the final notice after it.
+    let inv = invoice_due(&app, "2026-10-05", 25_000, &EMAIL_ONLY).await;
+    // Sunday night: the letter is planned but waits for Monday 08:00.
+    plan(&app, Utc.with_ymd_and_hms(2026, 11, 22, 22, 0, 0).unwrap()).await;
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    let kinds: Vec<String> = reminders_of(&app, &inv).await.into_iter().map(|r| r.kind).collect();
+    assert_eq!(
+        kinds,
+        ["fourteen_day_letter"],
+        "the final notice waits for the letter's term"
+    );
+    let tuesday = monday() + Duration::days(1);
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), tuesday, Some("demo"), false)
+        .await
+        .unwrap();
+    assert_eq!(reminders_of(&app, &inv).await.len(), 1, "still inside the term");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn a_payment_or_dispute_between_planning_and_sending_stops_the_message() {
     let app = spawn_app().await;
     let paid = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;

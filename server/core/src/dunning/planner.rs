@@ -172,7 +172,9 @@ fn kind_case(value: impl Fn(StepKind) -> i64, default: i64) -> String {
 
 /// The domain's `decide` as one query over every invoice of the tenant whose next day has come
 /// (`today` is a day number). One row per invoice: the chosen step (or NULLs) and the next day
-/// to look again. See `settle_domain::dunning::steps::decide` for the rule in words: remaining
+/// to look again. An invoice whose last step is still waiting to go out is left for a later
+/// pass: the next step must not overtake it (nor start before the 14-day term it will set).
+/// See `settle_domain::dunning::steps::decide` for the rule in words: remaining
 /// steps that apply, each due at its offset but not before a running term ends; of the due
 /// ones the first required step, else the most advanced; next day at least tomorrow.
 pub fn decision_sql(plans: &Plans, stopped: &HashSet<i64>, tenant_id: i64, today: i32) -> String {
@@ -191,7 +193,8 @@ pub fn decision_sql(plans: &Plans, stopped: &HashSet<i64>, tenant_id: i64, today
         "WITH c AS (SELECT id, customer_id, dunning_plan_id AS plan_id, \
            COALESCE(dunning_position, -2147483647) AS lp, due_day, open_cents, dunning_term_day AS term_day \
            FROM invoices WHERE tenant_id = {tenant_id} AND status = 'open' AND dunning_hold IS NULL \
-           AND dunning_next_day <= {today} AND dunning_plan_id IN ({plan_ids}){not_stopped}), \
+           AND dunning_next_day <= {today} AND dunning_plan_id IN ({plan_ids}){not_stopped} \
+           AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = invoices.id AND r.status = 'planned')), \
          e AS (SELECT c.id AS invoice_id, c.customer_id, c.plan_id, s.id AS step_id, s.position, s.kind, \
            {required} AS required, CASE WHEN s.id IS NULL THEN NULL \
              WHEN c.term_day IS NOT NULL AND c.term_day + 1 > c.due_day + s.offset_days THEN c.term_day + 1 \
