@@ -8,6 +8,7 @@ use settle_app::ssr::client_ip;
 use settle_core::error::ServiceError;
 use settle_core::services::unsubscribe;
 use settle_core::state::AppState;
+use settle_core::tenant::TenantCtx;
 use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
 
@@ -16,7 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/u/{token}", web::post().to(stop));
 }
 
-fn html(l: Locale, title: &str, body: &str, status: actix_web::http::StatusCode) -> HttpResponse {
+fn html(tenant: &TenantCtx, l: Locale, title: &str, body: &str, status: actix_web::http::StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -25,7 +26,11 @@ fn html(l: Locale, title: &str, body: &str, status: actix_web::http::StatusCode)
             l.code(),
             "narrow",
             title,
-            &format!("<h1>{}</h1>{body}", esc(title)),
+            &format!(
+                "<p><strong>{}</strong></p><h1>{}</h1>{body}",
+                esc(&tenant.name),
+                esc(title)
+            ),
         ))
 }
 
@@ -46,7 +51,13 @@ async fn page(req: HttpRequest, state: web::Data<AppState>, token: web::Path<Str
                 esc(t(l, Key::UnsubscribeIntro)),
                 esc(t(l, Key::UnsubscribeButton))
             );
-            html(l, t(l, Key::UnsubscribeTitle), &body, actix_web::http::StatusCode::OK)
+            html(
+                &tenant,
+                l,
+                t(l, Key::UnsubscribeTitle),
+                &body,
+                actix_web::http::StatusCode::OK,
+            )
         }
         Err(e) => gone(&tenant, e),
     }
@@ -65,13 +76,19 @@ async fn stop(req: HttpRequest, state: web::Data<AppState>, token: web::Path<Str
                 .and_then(|w| w.language.as_deref().and_then(Locale::parse))
                 .unwrap_or(tenant.default_locale);
             let body = format!("<p role=\"status\">{}</p>", esc(t(l, Key::UnsubscribeDone)));
-            html(l, t(l, Key::UnsubscribeTitle), &body, actix_web::http::StatusCode::OK)
+            html(
+                &tenant,
+                l,
+                t(l, Key::UnsubscribeTitle),
+                &body,
+                actix_web::http::StatusCode::OK,
+            )
         }
         Err(e) => gone(&tenant, e),
     }
 }
 
-fn gone(tenant: &settle_core::tenant::TenantCtx, e: ServiceError) -> HttpResponse {
+fn gone(tenant: &TenantCtx, e: ServiceError) -> HttpResponse {
     let l = tenant.default_locale;
     let status = match e {
         ServiceError::RateLimited => actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -82,5 +99,5 @@ fn gone(tenant: &settle_core::tenant::TenantCtx, e: ServiceError) -> HttpRespons
         }
     };
     let body = format!("<p>{}</p>", esc(t(l, Key::UnsubscribeGone)));
-    html(l, t(l, Key::UnsubscribeTitle), &body, status)
+    html(tenant, l, t(l, Key::UnsubscribeTitle), &body, status)
 }
