@@ -2,7 +2,7 @@
 use crate::api::get_shell;
 use crate::pages::{
     activate::ActivatePage, dashboard::DashboardPage, invoice::InvoicePage, invoices::InvoicesPage,
-    link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
+    letter_code::LetterCodePage, link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
     reset::ResetPage,
 };
 use leptos::prelude::*;
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
+                <Route path=path!("/code") view=LetterCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/return/:checkout") view=PayReturnPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

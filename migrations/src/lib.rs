@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261129_000001_payments;
 mod m20261129_000002_invoice_customer_index;
 mod m20261129_000003_dunning;
+mod m20261129_000004_channel_accounts;
 mod util;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_payments::Migration),
             Box::new(m20261129_000002_invoice_customer_index::Migration),
             Box::new(m20261129_000003_dunning::Migration),
+            Box::new(m20261129_000004_channel_accounts::Migration),
         ]
     }
 }

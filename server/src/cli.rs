@@ -1,8 +1,9 @@
-//! The command line: `settle serve | migrate | demo | import-statement | unmatched | remind`.
+//! The command line: `settle serve | migrate | demo | import-statement | unmatched | remind | ...`
+//! (`settle --help` lists them all).
 use crate::settings::{Settings, Sources};
 use crate::{start, workers, ServeOptions};
 use clap::{Parser, Subcommand};
-use settle_core::channels::SmsAccess;
+use settle_core::channels::Accounts;
 use settle_core::clock::Clock;
 use settle_core::entities::payment;
 use settle_core::outbox::{Mailer, Senders};
@@ -60,6 +61,14 @@ pub enum Command {
     IngestBounce,
     /// Choose a tenant's SMS provider; credentials (JSON) are read from standard input.
     SmsProvider(crate::channel_cli::SmsProviderArgs),
+    /// Set a tenant's mail identity: From, Reply-To and a DKIM key (new, or read from a file);
+    /// prints the DNS record to publish.
+    EmailIdentity(crate::channel_cli::EmailIdentityArgs),
+    /// Hand a tenant's letters to a print provider over HTTP (or back to the spool with --off);
+    /// the provider's token is read from standard input.
+    PrintProvider(crate::channel_cli::PrintProviderArgs),
+    /// Export the early signals (vroegsignalering) not exported yet, as CSV on standard output.
+    EarlySignals(crate::channel_cli::EarlySignalArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -102,6 +111,15 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let state = crate::payment_cli::state(conn, &settings)?;
             crate::channel_cli::configure_sms(&state, args).await
         }
+        Command::EmailIdentity(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::channel_cli::configure_email(&state, args).await
+        }
+        Command::PrintProvider(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::channel_cli::configure_print(&state, args).await
+        }
+        Command::EarlySignals(args) => crate::channel_cli::early_signals(&conn, args).await,
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;
             println!("Demo data ready in {}. Logins:", settings.database_url);
@@ -194,7 +212,7 @@ pub fn senders(settings: &Settings) -> anyhow::Result<Senders> {
     };
     Ok(Senders {
         mail,
-        sms: Some(SmsAccess::with_timeouts(settings.keys.clone())?),
+        accounts: Some(Accounts::with_timeouts(settings.keys.clone())?),
         letter_spool: Some(settings.letter_spool.clone()),
     })
 }

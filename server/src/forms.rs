@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/password/reset").to(password_reset))
         .service(post("/pay/{token}/code").to(pay_code))
         .service(post("/pay/{token}/verify").to(pay_verify))
+        .service(post("/code").to(letter_code))
         .service(post("/lang").to(set_language));
 }
 
@@ -398,6 +399,22 @@ async fn pay_verify(
         }
         Err(ServiceError::NotFound) => Ok(see_other(&here)),
         Err(e) => Ok(back(&state, &here, "pay_code", &keep, codes(e))),
+    }
+}
+
+/// `/code`: the code typed from a letter opens that letter's payment page.
+async fn letter_code(req: HttpRequest, state: Data, form: web::Form<CodeForm>) -> HttpResponse {
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let typed = [("code", form.code.as_str())];
+    if !csrf_ok(&req, &state, &tenant, &form.csrf) {
+        return back(&state, "/code", "letter_code", &typed, one("form", "csrf"));
+    }
+    let ip = client_ip(&req);
+    match paylinks::letter_code(&state, &caller(&req, &tenant, &ip), &form.code).await {
+        Ok(code) => see_other(&format!("/pay/{code}")),
+        Err(e) => back(&state, "/code", "letter_code", &typed, codes(e)),
     }
 }
 

@@ -1,5 +1,5 @@
-//! `/webhooks/sms/{provider}`: delivery reports from the tenant's SMS provider; and `/t/c/{id}`,
-//! the tracked link in dunning emails. Twilio's are
+//! `/webhooks/sms/{provider}`: delivery reports from the tenant's SMS provider; and `/t/c/{id}`
+//! and `/t/o/{id}`, the tracked link and the open pixel in dunning emails. Twilio's are
 //! verified with its signature over the public URL; MessageBird's name a random message id and
 //! can only add an event to that message.
 use crate::forms::tenant_of;
@@ -7,11 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use settle_core::channels::sms::{messagebird_status, twilio_signature_valid, twilio_status, SmsProvider};
 use settle_core::services::{delivery_status, sms_settings};
 use settle_core::state::AppState;
+use settle_core::tracking::Seen;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/webhooks/sms/{provider}", web::post().to(sms_report))
         .route("/webhooks/sms/{provider}", web::get().to(sms_report))
-        .route("/t/c/{id}", web::get().to(click));
+        .route("/t/c/{id}", web::get().to(click))
+        .route("/t/o/{id}", web::get().to(open));
 }
 
 /// A tracked link: note the click (in memory) and go to the payment link at once. The target
@@ -23,10 +25,21 @@ async fn click(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Strin
     let Some((reminder, token)) = settle_core::tracking::parse_click_id(&id) else {
         return HttpResponse::NotFound().finish();
     };
-    state.tracker.note(reminder, token, state.clock.now());
+    state.tracker.note(Seen::Clicked, reminder, token, state.clock.now());
     HttpResponse::Found()
         .insert_header((actix_web::http::header::LOCATION, tenant.link(&format!("/pay/{token}"))))
         .finish()
+}
+
+/// The open pixel: always the same image, at once; a malformed id only records nothing.
+async fn open(state: web::Data<AppState>, id: web::Path<String>) -> HttpResponse {
+    if let Some((reminder, token)) = settle_core::tracking::parse_click_id(&id) {
+        state.tracker.note(Seen::Opened, reminder, token, state.clock.now());
+    }
+    HttpResponse::Ok()
+        .content_type("image/gif")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store, private"))
+        .body(settle_core::tracking::PIXEL_GIF)
 }
 
 async fn sms_report(

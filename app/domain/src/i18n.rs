@@ -187,6 +187,13 @@ catalog! {
     NoticeResetSent => "Als er een account bij dit e-mailadres hoort, hebben wij een link gestuurd.", "Wenn zu dieser E-Mail-Adresse ein Konto gehört, haben wir einen Link gesendet.", "If an account belongs to this email address, we have sent a link.";
     NoticePasswordSet => "Uw wachtwoord is opgeslagen.", "Ihr Passwort wurde gespeichert.", "Your password has been saved.";
     NoticeLoggedOut => "U bent uitgelogd.", "Sie sind abgemeldet.", "You have logged out.";
+    LetterCodeTitle => "Code uit uw brief", "Code aus Ihrem Brief", "Code from your letter";
+    LetterCodeIntro => "Typ de code die in uw brief staat. U ziet dan de factuur en kunt direct betalen.", "Geben Sie den Code aus Ihrem Brief ein. Sie sehen dann die Rechnung und können direkt bezahlen.", "Type the code printed in your letter. You will see the invoice and can pay at once.";
+    LetterCodeLabel => "Code", "Code", "Code";
+    LetterCodeHint => "10 tekens, bijvoorbeeld K7M2Q-9XD3F", "10 Zeichen, zum Beispiel K7M2Q-9XD3F", "10 characters, for example K7M2Q-9XD3F";
+    LetterCodeButton => "Verder", "Weiter", "Continue";
+    LetterCodeLink => "Brief ontvangen? Typ uw code", "Brief erhalten? Code eingeben", "Got a letter? Type your code";
+    ErrLetterCode => "Deze code kennen wij niet, of de factuur is al betaald. Controleer de code in uw brief.", "Diesen Code kennen wir nicht, oder die Rechnung ist schon bezahlt. Bitte prüfen Sie den Code in Ihrem Brief.", "We do not know this code, or the invoice is already paid. Please check the code in your letter.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -204,6 +211,7 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "customer_number_invalid" => Key::ErrCustomerNumber,
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
+        "letter_code_invalid" => Key::ErrLetterCode,
         "no_contact_on_file" => Key::ErrNoContact,
         "csrf" => Key::ErrCsrf,
         "rate_limited" => Key::ErrRateLimited,

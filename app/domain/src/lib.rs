@@ -6,6 +6,7 @@ pub mod dunning;
 pub mod epc;
 pub mod i18n;
 pub mod iban;
+pub mod letter_code;
 pub mod locale;
 mod mod97;
 pub mod money;

@@ -43,6 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                             </form>
                         </section>
                         <p>{t(l, Key::FirstTime)}" "<a href="/activate">{t(l, Key::ActivateLink)}</a></p>
+                        <p><a href="/code">{t(l, Key::LetterCodeLink)}</a></p>
                     </Frame>
                 })
             })}

@@ -3,6 +3,7 @@ pub mod activate;
 pub mod dashboard;
 pub mod invoice;
 pub mod invoices;
+pub mod letter_code;
 pub mod link;
 pub mod login;
 pub mod not_found;

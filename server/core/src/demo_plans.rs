@@ -4,22 +4,22 @@ use crate::entities::{dunning_plan, dunning_setting, dunning_step};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-/// (name, offset in days from the due date, kind, channels, fee)
-type StepSeed = (&'static str, i32, &'static str, &'static str, &'static str);
+/// (name, offset in days from the due date, kind, channels, fee, statutory interest)
+type StepSeed = (&'static str, i32, &'static str, &'static str, &'static str, &'static str);
 
 const DEMO_STEPS: [StepSeed; 6] = [
-    ("Vooraankondiging", -3, "reminder", "email", "none"),
-    ("Herinnering", 7, "reminder", "email+sms", "none"),
-    ("Tweede herinnering", 14, "reminder", "email+sms", "none"),
-    ("Veertiendagenbrief", 21, "fourteen_day_letter", "letter+email", "bik"),
-    ("Aanmaning", 40, "final_notice", "email>letter", "none"),
-    ("Overdracht incasso", 60, "hand_over", "email>letter", "none"),
+    ("Vooraankondiging", -3, "reminder", "email", "none", "none"),
+    ("Herinnering", 7, "reminder", "email+sms", "none", "none"),
+    ("Tweede herinnering", 14, "reminder", "email+sms", "none", "none"),
+    ("Veertiendagenbrief", 21, "fourteen_day_letter", "letter+email", "bik", "none"),
+    ("Aanmaning", 40, "final_notice", "email>letter", "none", "nl"),
+    ("Overdracht incasso", 60, "hand_over", "email>letter", "none", "none"),
 ];
 
 const ENERGIE_STEPS: [StepSeed; 3] = [
-    ("Zahlungserinnerung", 7, "reminder", "email>letter", "none"),
-    ("2. Mahnung", 14, "reminder", "email>letter", "fixed:150"),
-    ("Letzte Mahnung", 28, "final_notice", "email+letter", "fixed:150"),
+    ("Zahlungserinnerung", 7, "reminder", "email>letter", "none", "none"),
+    ("2. Mahnung", 14, "reminder", "email>letter", "fixed:150", "none"),
+    ("Letzte Mahnung", 28, "final_notice", "email+letter", "fixed:150", "de"),
 ];
 
 pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64, slug: &str) -> Result<(), DbErr> {
@@ -46,7 +46,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64
     }
     .insert(db)
     .await?;
-    for (i, (step, offset, kind, channels, fee)) in steps.iter().enumerate() {
+    for (i, (step, offset, kind, channels, fee, interest)) in steps.iter().enumerate() {
         dunning_step::ActiveModel {
             tenant_id: Set(tenant_id),
             plan_id: Set(plan.id),
@@ -56,6 +56,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64
             kind: Set((*kind).into()),
             channels: Set((*channels).into()),
             fee: Set((*fee).into()),
+            interest: Set((*interest).into()),
             ..Default::default()
         }
         .insert(db)
@@ -76,6 +77,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64
             letters_per_day: Set(1),
             send_time_optimisation: Set(true),
             click_tracking: Set(slug == "demo"),
+            open_tracking: Set(slug == "demo"),
             updated_at: Set(now),
         }
         .insert(db)

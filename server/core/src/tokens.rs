@@ -27,6 +27,15 @@ pub fn new_code() -> NewToken {
     NewToken { raw, hash }
 }
 
+/// A code for a letter (50 bits; typed at `/code`, which is throttled like every code entry).
+pub fn new_letter_code() -> NewToken {
+    let mut indices = [0u8; settle_domain::letter_code::LEN];
+    OsRng.fill_bytes(&mut indices);
+    let raw = settle_domain::letter_code::from_indices(indices);
+    let hash = hash_token(&raw);
+    NewToken { raw, hash }
+}
+
 pub fn hash_token(raw: &str) -> String {
     hex::encode(Sha256::digest(raw.trim().as_bytes()))
 }

@@ -1,8 +1,10 @@
-//! Click tracking for dunning emails, only where the tenant has its debtors' consent. The link
-//! in the email goes through `/t/c/{reminder}e.{payment link token}`, which redirects to the
-//! payment link at once and only notes the click in memory; the serve loop writes the notes in
-//! batches, after checking that the token is a payment link of that reminder's invoice (so a
-//! made-up id records nothing). A click is never proof of receipt.
+//! Click and open tracking for dunning emails, each only where the tenant has its debtors'
+//! consent. The link in the email goes through `/t/c/{reminder}e.{payment link token}`, which
+//! redirects to the payment link at once; the email's pixel is `/t/o/` with the same id. Both
+//! only note the event in memory; the serve loop writes the notes in batches, after checking
+//! that the token is a payment link of that reminder's invoice (so a made-up id records
+//! nothing). An open or a click is never proof of receipt: images may be fetched by a proxy or
+//! blocked.
 use crate::entities::{message_event, one_time_token, outbox};
 use crate::services::paylinks::PURPOSE;
 use crate::tenant::TenantCtx;
@@ -17,14 +19,30 @@ const MAX_PENDING: usize = 100_000;
 
 #[derive(Clone, Default)]
 pub struct Tracker {
-    pending: Arc<Mutex<Vec<Click>>>,
+    pending: Arc<Mutex<Vec<Note>>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    Opened,
+    Clicked,
+}
+
+impl Seen {
+    fn event(self) -> &'static str {
+        match self {
+            Seen::Opened => "opened",
+            Seen::Clicked => "clicked",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Click {
-    pub reminder_id: i64,
-    pub token: String,
-    pub at: DateTime<Utc>,
+struct Note {
+    seen: Seen,
+    reminder_id: i64,
+    token: String,
+    at: DateTime<Utc>,
 }
 
 /// The tracked form of a payment link in an email.
@@ -35,7 +53,22 @@ pub fn click_link(tenant: &TenantCtx, reminder_id: i64, pay_link: &str) -> Strin
     }
 }
 
-/// Reads `/t/c/{id}`: the reminder and the payment link token, or None when malformed.
+/// The open pixel's address for an email whose payment link is `pay_link`; None for a link
+/// that is not a payment link.
+pub fn open_pixel(tenant: &TenantCtx, reminder_id: i64, pay_link: &str) -> Option<String> {
+    let token = pay_link.rsplit_once("/pay/")?.1;
+    Some(tenant.link(&format!("/t/o/{reminder_id}e.{token}")))
+}
+
+/// A transparent 1x1 GIF, the smallest image every mail client shows.
+pub const PIXEL_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
+    0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// Reads `/t/c/{id}` and `/t/o/{id}`: the reminder and the payment link token, or None when
+/// malformed.
 pub fn parse_click_id(id: &str) -> Option<(i64, &str)> {
     let (rid, token) = id.split_once("e.")?;
     let ok = !token.is_empty()
@@ -47,10 +80,11 @@ pub fn parse_click_id(id: &str) -> Option<(i64, &str)> {
 }
 
 impl Tracker {
-    pub fn note(&self, reminder_id: i64, token: &str, at: DateTime<Utc>) {
+    pub fn note(&self, seen: Seen, reminder_id: i64, token: &str, at: DateTime<Utc>) {
         if let Ok(mut p) = self.pending.lock() {
             if p.len() < MAX_PENDING {
-                p.push(Click {
+                p.push(Note {
+                    seen,
                     reminder_id,
                     token: token.to_string(),
                     at,
@@ -59,14 +93,15 @@ impl Tracker {
         }
     }
 
-    fn take(&self) -> Vec<Click> {
+    fn take(&self) -> Vec<Note> {
         self.pending
             .lock()
             .map(|mut p| std::mem::take(&mut *p))
             .unwrap_or_default()
     }
 
-    /// Writes the noted clicks as `clicked` events of their emails. Returns how many counted.
+    /// Writes the noted clicks and opens as `clicked` and `opened` events of their emails (an
+    /// email counts as opened once). Returns how many counted.
     pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize, DbErr> {
         let mut counted = 0;
         for click in self.take() {
@@ -88,10 +123,20 @@ impl Tracker {
             if !genuine {
                 continue;
             }
+            if click.seen == Seen::Opened
+                && message_event::Entity::find()
+                    .filter(message_event::Column::OutboxId.eq(mail.id))
+                    .filter(message_event::Column::Kind.eq("opened"))
+                    .one(db)
+                    .await?
+                    .is_some()
+            {
+                continue;
+            }
             message_event::ActiveModel {
                 tenant_id: Set(mail.tenant_id),
                 outbox_id: Set(mail.id),
-                kind: Set("clicked".into()),
+                kind: Set(click.seen.event().into()),
                 detail: Set(String::new()),
                 created_at: Set(click.at),
                 ..Default::default()

@@ -1,6 +1,7 @@
 //! The dunning engine end to end on a fake clock: plans become reminders, reminders become
 //! messages with their own payment links, a real SMTP sink receives them, holds and payments
 //! stop them, catch-up never bursts, and concurrent or crashed dispatchers send each once.
+use crate::support::dunning::*;
 use crate::support::smtp::smtp_sink;
 use crate::support::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -15,112 +16,6 @@ use settle_domain::money::Money;
 use settle_domain::rf::RfReference;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU32, Ordering};
-
-/// Monday 23 November 2026, 10:00 in Amsterdam: inside the sending window.
-fn monday() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
-}
-
-fn eur(cents: i64) -> String {
-    Money::eur(cents).format(Locale::Nl)
-}
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-struct Debtor {
-    email: Option<&'static str>,
-    phone: Option<&'static str>,
-}
-
-const EMAIL_ONLY: Debtor = Debtor {
-    email: Some("debtor@example.nl"),
-    phone: None,
-};
-
-/// A new debtor of the demo tenant with one open invoice.
-async fn invoice_due(app: &TestApp, due: &str, open_cents: i64, who: &Debtor) -> invoice::Model {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    let tenant = app.tenant().await;
-    let now = app.state.clock.now();
-    let email = who.email.map(|e| e.replace('@', &format!("+{n}@")));
-    let cust = customer::ActiveModel {
-        tenant_id: Set(tenant.id),
-        customer_number: Set(format!("T{n:05}")),
-        name: Set(format!("Test Debtor {n}")),
-        email: Set(email),
-        phone_e164: Set(who.phone.map(String::from)),
-        street: Set("Teststraat 1".into()),
-        postcode: Set("1234 AB".into()),
-        city: Set("Utrecht".into()),
-        country: Set("NL".into()),
-        language: Set(Some("nl".into())),
-        pref_email: Set(true),
-        pref_sms: Set(true),
-        pref_letter: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
-    let due = day(due);
-    invoice::ActiveModel {
-        tenant_id: Set(tenant.id),
-        customer_id: Set(cust.id),
-        number: Set(format!("T-{n}")),
-        issue_date: Set(due - Duration::days(14)),
-        due_date: Set(due),
-        amount_cents: Set(open_cents),
-        open_cents: Set(open_cents),
-        currency: Set("EUR".into()),
-        status: Set("open".into()),
-        description: Set("Premie".into()),
-        rf_reference: Set(RfReference::create(&format!("{}77{n}", tenant.id))
-            .unwrap()
-            .as_str()
-            .to_string()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap()
-}
-
-async fn reminders_of(app: &TestApp, inv: &invoice::Model) -> Vec<reminder::Model> {
-    reminder::Entity::find()
-        .filter(reminder::Column::InvoiceId.eq(inv.id))
-        .all(&app.state.db)
-        .await
-        .unwrap()
-}
-
-async fn messages_of(app: &TestApp, inv: &invoice::Model) -> Vec<outbox::Model> {
-    outbox::Entity::find()
-        .filter(outbox::Column::InvoiceId.eq(inv.id))
-        .order_by_asc(outbox::Column::Id)
-        .all(&app.state.db)
-        .await
-        .unwrap()
-}
-
-async fn reload(app: &TestApp, inv: &invoice::Model) -> invoice::Model {
-    invoice::Entity::find_by_id(inv.id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn plan(app: &TestApp, at: DateTime<Utc>) -> planner::PassReport {
-    let tenant = app.tenant().await;
-    planner::plan_tenant(&app.state.db, &tenant, at, false).await.unwrap()
-}
 
 #[tokio::test]
 async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
@@ -147,7 +42,8 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     let mail = &msgs[0];
     assert_eq!(mail.status, "sent");
     assert!(mail.body_text.contains(&eur(123_456)), "{}", mail.body_text);
-    let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", mail.subject, mail.body_text)));
+    let html = mail.body_html.clone().expect("an HTML part");
+    let digest = hex::encode(Sha256::digest(format!("{}\n\n{}\n\n{html}", mail.subject, mail.body_text)));
     assert_eq!(
         mail.content_sha256.as_deref(),
         Some(digest.as_str()),

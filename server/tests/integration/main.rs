@@ -4,8 +4,11 @@
 mod support;
 
 mod auth;
+mod channels;
 mod config;
+mod crash;
 mod dunning;
+mod letters;
 mod migrations;
 mod outbox;
 mod payments;

@@ -34,6 +34,8 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     statement_import::Entity::find().all(db).await.unwrap();
     outgoing_event::Entity::find().all(db).await.unwrap();
     sandbox_payment::Entity::find().all(db).await.unwrap();
+    email_setting::Entity::find().all(db).await.unwrap();
+    print_setting::Entity::find().all(db).await.unwrap();
     // Seeding twice changes nothing.
     settle_core::demo::seed(db, start_time()).await.expect("idempotent");
     assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);

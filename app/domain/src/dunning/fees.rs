@@ -222,6 +222,48 @@ pub fn de_default_interest_cents(principal_cents: i64, from: NaiveDate, to: Naiv
     div_round_half_up(n, DAY_COUNT_DENOMINATOR)
 }
 
+/// The statutory interest a dunning step charges on the principal, stored as `none`, `nl` or
+/// `de` in the step's `interest` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestRule {
+    None,
+    /// Art. 6:119 BW, from the day after the due date, compounded yearly.
+    Nl,
+    /// § 288 (1) BGB, from the day after the Mahnung that caused default, simple.
+    De,
+}
+
+impl InterestRule {
+    pub fn parse(s: &str) -> Option<InterestRule> {
+        match s {
+            "none" => Some(InterestRule::None),
+            "nl" => Some(InterestRule::Nl),
+            "de" => Some(InterestRule::De),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            InterestRule::None => "none",
+            InterestRule::Nl => "nl",
+            InterestRule::De => "de",
+        }
+    }
+
+    /// Interest accrued on `principal_cents` from `default_day` (exclusive) to `today`
+    /// (inclusive), less what earlier steps already charged: what this step may add.
+    pub fn due_cents(&self, principal_cents: i64, default_day: NaiveDate, today: NaiveDate, charged_cents: i64) -> i64 {
+        let accrued = match self {
+            InterestRule::None => 0,
+            InterestRule::Nl => nl_statutory_interest_cents(principal_cents, default_day, today),
+            InterestRule::De => de_default_interest_cents(principal_cents, default_day, today),
+        };
+        (accrued - charged_cents.max(0)).max(0)
+    }
+}
+
 /// Upper bound we allow for a German reminder fee. Only the actual cost of a reminder (postage,
 /// material) is recoverable as damage from default; courts accept about EUR 1.00-2.50 and
 /// strike down flat fees above that.
@@ -379,5 +421,22 @@ mod tests {
         for &(name, fee, causes_default, want) in cases {
             assert_eq!(de_reminder_fee_allowed(fee, causes_default), want, "{name}");
         }
+    }
+
+    #[test]
+    fn a_step_charges_the_interest_accrued_less_what_was_charged_before() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // EUR 1,000 at 7% for 365 days is EUR 70.00; 73 days are EUR 14.00.
+        let nl = InterestRule::Nl;
+        assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 0), 1_400);
+        assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 1_000), 400);
+        assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 5_000), 0, "never negative");
+        assert_eq!(InterestRule::None.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 0), 0);
+        // 2026: base rate 1.27% + 5 points = 6.27%; 73 days on EUR 1,000 = EUR 12.54.
+        assert_eq!(InterestRule::De.due_cents(100_000, d("2026-01-01"), d("2026-03-15"), 0), 1_254);
+        for r in [InterestRule::None, InterestRule::Nl, InterestRule::De] {
+            assert_eq!(InterestRule::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(InterestRule::parse("NL"), None);
     }
 }

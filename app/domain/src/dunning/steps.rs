@@ -1,7 +1,7 @@
 //! Dunning plans as data and the rule that picks the step due for an invoice: day offsets from
 //! the due date, catch-up after downtime (the most advanced due step, never past a required
 //! one), the running 14-day term before anything further, and the holds that stop all contact.
-use super::fees::FeeRule;
+use super::fees::{FeeRule, InterestRule};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -153,6 +153,8 @@ pub struct Step {
     pub kind: StepKind,
     pub channels: ChannelGroups,
     pub fee: FeeRule,
+    /// Statutory interest the step charges.
+    pub interest: InterestRule,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -339,6 +341,7 @@ mod tests {
             kind,
             channels: ChannelGroups::parse("email").unwrap(),
             fee: FeeRule::None,
+            interest: InterestRule::None,
         }
     }
 

@@ -14,13 +14,15 @@ pub struct Facts<'a> {
     pub link: &'a str,
     /// A fee this message charges.
     pub fee: Option<&'a str>,
+    /// Statutory interest this message charges (already part of `amount`).
+    pub interest: Option<&'a str>,
     /// Collection costs the 14-day letter announces, and the last day of its term.
     pub costs: Option<&'a str>,
     pub term_ends: Option<&'a str>,
     /// The earliest day of a threatened disconnection.
     pub disconnect_on: Option<&'a str>,
     pub support_phone: &'a str,
-    /// A short code to log in by typing (letters).
+    /// A short code to type at `link` (letters, where `link` is the tenant's `/code` page).
     pub login_code: Option<&'a str>,
     /// The step is before the due date: a friendly heads-up, not a reminder.
     pub pre_due: bool,
@@ -76,6 +78,14 @@ fn fee_line(l: Locale, fee: &str) -> String {
     }
 }
 
+fn interest_line(l: Locale, interest: &str) -> String {
+    match l {
+        Locale::Nl => format!("Omdat de betaling te laat is, is daarover de wettelijke rente verschuldigd: tot vandaag {interest}. Dit is in het bedrag inbegrepen."),
+        Locale::De => format!("Wegen des Zahlungsverzugs schulden Sie Verzugszinsen nach § 288 BGB: bis heute {interest}. Sie sind im Betrag enthalten."),
+        Locale::En => format!("Because the payment is late, statutory interest is due on it: {interest} up to today. It is included in the amount."),
+    }
+}
+
 fn greeting(l: Locale, name: &str) -> String {
     match l {
         Locale::Nl => format!("Beste {name},"),
@@ -100,11 +110,23 @@ fn help_line(l: Locale, phone: &str) -> String {
     }
 }
 
-fn code_line(l: Locale, code: &str) -> String {
+/// The label of the payment button in an HTML email.
+pub fn pay_button(l: Locale) -> &'static str {
     match l {
-        Locale::Nl => format!("Of ga naar onze website en log in met code {code}."),
-        Locale::De => format!("Oder melden Sie sich auf unserer Website mit dem Code {code} an."),
-        Locale::En => format!("Or go to our website and log in with code {code}."),
+        Locale::Nl => "Nu betalen",
+        Locale::De => "Jetzt bezahlen",
+        Locale::En => "Pay now",
+    }
+}
+
+/// On paper a link cannot be clicked: the letter names a short address and a code to type.
+fn code_line(l: Locale, url: &str, code: &str) -> String {
+    match l {
+        Locale::Nl => format!("Betaal direct en veilig: ga naar {url} en typ uw persoonlijke code {code}."),
+        Locale::De => format!(
+            "Bezahlen Sie direkt und sicher: Gehen Sie auf {url} und geben Sie Ihren persönlichen Code {code} ein."
+        ),
+        Locale::En => format!("Pay now, safely: go to {url} and type your personal code {code}."),
     }
 }
 
@@ -155,9 +177,12 @@ pub fn message(l: Locale, kind: StepKind, channel: Channel, f: &Facts) -> Text {
     if let Some(fee) = f.fee {
         parts.push(fee_line(l, fee));
     }
-    parts.push(pay_line(l, f.link));
-    if let (Channel::Letter, Some(code)) = (channel, f.login_code) {
-        parts.push(code_line(l, code));
+    if let Some(interest) = f.interest {
+        parts.push(interest_line(l, interest));
+    }
+    match (channel, f.login_code) {
+        (Channel::Letter, Some(code)) => parts.push(code_line(l, f.link, code)),
+        _ => parts.push(pay_line(l, f.link)),
     }
     parts.push(help_line(l, f.support_phone));
     parts.push(f.tenant.to_string());
@@ -184,6 +209,8 @@ pub struct LetterLabels {
     pub beneficiary: &'static str,
     pub reference: &'static str,
     pub scan: &'static str,
+    /// The payment box line with the code to type online.
+    pub code: &'static str,
 }
 
 pub fn letter_labels(l: Locale) -> LetterLabels {
@@ -195,6 +222,7 @@ pub fn letter_labels(l: Locale) -> LetterLabels {
             beneficiary: "Begunstigde",
             reference: "Betalingskenmerk",
             scan: "Scan met uw bank-app",
+            code: "Online betalen, code",
         },
         Locale::De => LetterLabels {
             invoice: "Rechnung",
@@ -203,6 +231,7 @@ pub fn letter_labels(l: Locale) -> LetterLabels {
             beneficiary: "Empfänger",
             reference: "Verwendungszweck",
             scan: "Mit der Banking-App scannen",
+            code: "Online bezahlen, Code",
         },
         Locale::En => LetterLabels {
             invoice: "Invoice",
@@ -211,6 +240,7 @@ pub fn letter_labels(l: Locale) -> LetterLabels {
             beneficiary: "Beneficiary",
             reference: "Payment reference",
             scan: "Scan with your banking app",
+            code: "Pay online, code",
         },
     }
 }
@@ -278,5 +308,20 @@ mod tests {
         assert!(!message(Locale::De, StepKind::Reminder, Channel::Email, &pre)
             .body
             .contains("Verzug"));
+    }
+
+    #[test]
+    fn a_letter_names_the_short_address_and_the_code_instead_of_a_long_link() {
+        let f = Facts {
+            link: "https://demo.example/code",
+            login_code: Some("K7M2Q-9XD3F"),
+            ..facts()
+        };
+        for l in Locale::ALL {
+            let t = message(l, StepKind::Reminder, Channel::Letter, &f);
+            assert!(t.body.contains("https://demo.example/code") && t.body.contains("K7M2Q-9XD3F"), "{l:?}");
+            let mail = message(l, StepKind::Reminder, Channel::Email, &f);
+            assert!(!mail.body.contains("K7M2Q-9XD3F"), "only the letter carries the code");
+        }
     }
 }

@@ -1,8 +1,19 @@
-//! Email over SMTP with lettre: pooled connections, the tenant's name as sender, its support
-//! address as Reply-To, the message's stable Message-ID, and a VERP return path for bounces.
+//! Email over SMTP with lettre: pooled connections, the tenant's own From and Reply-To (or its
+//! name on the platform's address and its support address), a DKIM signature with the tenant's
+//! key, the message's stable Message-ID, and a VERP return path for bounces.
 use crate::entities::{outbox, tenant};
+use lettre::message::dkim::DkimConfig;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::sync::Arc;
+
+/// A tenant's own mail identity (`settle email-identity`).
+#[derive(Clone, Debug)]
+pub struct EmailIdentity {
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
+    pub dkim: Option<Arc<DkimConfig>>,
+}
 
 /// Where email goes: a real SMTP server, or (dev, no SMTP configured) the dev outbox page.
 #[derive(Clone)]
@@ -39,6 +50,7 @@ impl Mailer {
     pub(crate) async fn send(
         &self,
         tenant: Option<&tenant::Model>,
+        identity: Option<&EmailIdentity>,
         row: &outbox::Model,
     ) -> anyhow::Result<&'static str> {
         let Mailer::Smtp { transport, from } = self else {
@@ -48,13 +60,14 @@ impl Mailer {
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(row.body_text.clone());
-        // The tenant's name on the platform's address; replies reach the tenant's support.
-        let from = match tenant {
-            Some(t) => Mailbox::new(Some(t.display_name.clone()), from.email.clone()),
-            None => from.as_ref().clone(),
-        };
-        // VERP: a bounce comes back to an address that names this message.
+        // VERP on the platform's address, which receives the bounces: it names this message.
         let verp: lettre::Address = crate::dunning::bounces::verp(from.email.as_ref(), row.id).parse()?;
+        // The tenant's own address, else its name on the platform's; replies reach its support.
+        let from = match (identity, tenant) {
+            (Some(id), _) => id.from.clone(),
+            (None, Some(t)) => Mailbox::new(Some(t.display_name.clone()), from.email.clone()),
+            (None, None) => from.as_ref().clone(),
+        };
         let envelope = lettre::address::Envelope::new(Some(verp), vec![to.email.clone()])?;
         let mut builder = Message::builder()
             .envelope(envelope)
@@ -66,7 +79,10 @@ impl Mailer {
                     .clone()
                     .unwrap_or_else(|| format!("<outbox-{}@settle>", row.id)),
             ));
-        if let Some(reply_to) = tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()) {
+        let reply_to = identity
+            .and_then(|id| id.reply_to.clone())
+            .or_else(|| tenant.and_then(|t| t.support_email.parse::<Mailbox>().ok()));
+        if let Some(reply_to) = reply_to {
             builder = builder.reply_to(reply_to);
         }
         if let Some(url) = &row.list_unsubscribe {
@@ -81,7 +97,7 @@ impl Mailer {
                     "List-Unsubscribe=One-Click".to_string(),
                 ));
         }
-        let message = match &row.body_html {
+        let mut message = match &row.body_html {
             Some(html) => builder.multipart(
                 MultiPart::alternative()
                     .singlepart(text)
@@ -89,6 +105,9 @@ impl Mailer {
             )?,
             None => builder.singlepart(text)?,
         };
+        if let Some(dkim) = identity.and_then(|id| id.dkim.as_deref()) {
+            message.sign(dkim);
+        }
         transport.send(message).await?;
         Ok("sent")
     }

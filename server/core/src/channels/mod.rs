@@ -1,25 +1,30 @@
 //! The channels a message leaves by: email over SMTP, SMS through the tenant's HTTP provider,
 //! letters as A4 PDFs in a print spool. `deliver` sends one claimed outbox message.
 pub mod email;
+pub mod html_email;
 pub mod letter;
+pub mod print;
 pub mod sms;
 
-pub use email::Mailer;
+pub use email::{EmailIdentity, Mailer};
+pub use print::PrintProvider;
 
 use crate::entities::{outbox, tenant};
 use crate::keys::Keys;
 use sms::{SmsError, SmsProvider};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Where each channel's messages go.
 #[derive(Clone)]
 pub struct Senders {
     pub mail: Mailer,
-    /// SMS goes through each tenant's own provider account (`sms_settings`).
-    pub sms: Option<SmsAccess>,
-    /// Letters' PDFs are written here, one folder per tenant, for the print run.
+    /// Each tenant's own accounts: SMS provider, mail identity (From, DKIM), print provider.
+    pub accounts: Option<Accounts>,
+    /// Letters' PDFs are written here, one folder per tenant, for the print run (unless the
+    /// tenant hands its letters to a print provider).
     pub letter_spool: Option<PathBuf>,
 }
 
@@ -27,22 +32,34 @@ impl From<Mailer> for Senders {
     fn from(mail: Mailer) -> Self {
         Senders {
             mail,
-            sms: None,
+            accounts: None,
             letter_spool: None,
         }
     }
 }
 
-/// What SMS sending needs: the key that opens tenants' credentials and an HTTP client.
+/// How long a tenant's accounts are reused before they are read again: a changed setting takes
+/// effect within this time on every instance.
+const ACCOUNTS_TTL: Duration = Duration::from_secs(60);
+
+/// What sending through tenants' own accounts needs: the key that opens their credentials, an
+/// HTTP client, and the accounts read recently.
 #[derive(Clone)]
-pub struct SmsAccess {
+pub struct Accounts {
     pub keys: Keys,
     pub http: reqwest::Client,
-    /// Providers by tenant, read once per process (a changed provider needs a restart).
-    providers: std::sync::Arc<Mutex<HashMap<i64, Option<SmsProvider>>>>,
+    cache: Arc<Mutex<HashMap<i64, (Instant, TenantAccounts)>>>,
 }
 
-impl SmsAccess {
+/// One tenant's accounts; None where it has none.
+#[derive(Clone, Default)]
+pub struct TenantAccounts {
+    pub sms: Option<SmsProvider>,
+    pub email: Option<EmailIdentity>,
+    pub print: Option<PrintProvider>,
+}
+
+impl Accounts {
     /// With an HTTP client that gives a provider 5 s to connect and 15 s to answer.
     pub fn with_timeouts(keys: Keys) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
@@ -56,8 +73,37 @@ impl SmsAccess {
         Self {
             keys,
             http,
-            providers: Default::default(),
+            cache: Default::default(),
         }
+    }
+
+    pub async fn of(&self, db: &sea_orm::DatabaseConnection, tenant_id: i64) -> TenantAccounts {
+        let fresh = self.cache.lock().ok().and_then(|m| {
+            m.get(&tenant_id)
+                .filter(|(at, _)| at.elapsed() < ACCOUNTS_TTL)
+                .map(|(_, a)| a.clone())
+        });
+        if let Some(a) = fresh {
+            return a;
+        }
+        use crate::services::{email_settings, print_settings, sms_settings};
+        // A broken account is logged and left out, so it stops only its own channel: SMS then
+        // fails (and retries), mail goes from the platform's address.
+        fn usable<T>(tenant_id: i64, what: &str, r: crate::error::ServiceResult<Option<T>>) -> Option<T> {
+            r.unwrap_or_else(|e| {
+                tracing::error!(tenant_id, account = what, error = %e, "a tenant account cannot be used");
+                None
+            })
+        }
+        let a = TenantAccounts {
+            sms: usable(tenant_id, "sms", sms_settings::load(db, &self.keys, tenant_id).await),
+            email: usable(tenant_id, "email", email_settings::load(db, &self.keys, tenant_id).await),
+            print: usable(tenant_id, "print", print_settings::load(db, &self.keys, tenant_id).await),
+        };
+        if let Ok(mut m) = self.cache.lock() {
+            m.insert(tenant_id, (Instant::now(), a.clone()));
+        }
+        a
     }
 }
 
@@ -79,6 +125,7 @@ impl Delivered {
 /// Whether a failure will not go away by retrying (a refused number, bad credentials).
 pub fn is_permanent(err: &anyhow::Error) -> bool {
     err.downcast_ref::<SmsError>().is_some_and(|e| !e.is_transient())
+        || err.downcast_ref::<print::PrintError>().is_some_and(|e| !e.is_transient())
 }
 
 pub async fn deliver(
@@ -87,49 +134,45 @@ pub async fn deliver(
     tenant: Option<&tenant::Model>,
     row: &outbox::Model,
 ) -> anyhow::Result<Delivered> {
+    let accounts = match &senders.accounts {
+        Some(a) => a.of(db, row.tenant_id).await,
+        None => TenantAccounts::default(),
+    };
     match (row.channel.as_str(), &senders.mail) {
+        ("letter", _) if accounts.print.is_some() => {
+            let (Some(print), Some(access)) = (&accounts.print, &senders.accounts) else {
+                anyhow::bail!("no print provider");
+            };
+            let job = print.hand_off(&access.http, tenant, row).await?;
+            Ok(Delivered {
+                status: "sent",
+                provider_id: Some(job),
+            })
+        }
         ("letter", _) if senders.letter_spool.is_some() => {
             let spool = senders.letter_spool.as_deref().unwrap_or(Path::new("."));
             spool_letter(spool, tenant, row).await?;
             Ok(Delivered::status("sent"))
         }
-        ("sms", _) if senders.sms.is_some() => send_sms(db, senders, tenant, row).await,
+        ("sms", mail) if senders.accounts.is_some() => match (&accounts.sms, &senders.accounts) {
+            (Some(provider), Some(access)) => send_sms(&access.http, provider, tenant, row).await,
+            _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
+            _ => anyhow::bail!("the tenant has no SMS provider"),
+        },
         (_, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
-        ("email", mailer) => Ok(Delivered::status(mailer.send(tenant, row).await?)),
+        ("email", mailer) => Ok(Delivered::status(
+            mailer.send(tenant, accounts.email.as_ref(), row).await?,
+        )),
         (other, _) => anyhow::bail!("no sender configured for channel {other}"),
     }
 }
 
 async fn send_sms(
-    db: &sea_orm::DatabaseConnection,
-    senders: &Senders,
+    http: &reqwest::Client,
+    provider: &SmsProvider,
     tenant: Option<&tenant::Model>,
     row: &outbox::Model,
 ) -> anyhow::Result<Delivered> {
-    let Some(access) = &senders.sms else {
-        anyhow::bail!("no SMS access");
-    };
-    let cached = access
-        .providers
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&row.tenant_id).cloned());
-    let provider = match cached {
-        Some(p) => p,
-        None => {
-            let p = crate::services::sms_settings::load(db, &access.keys, row.tenant_id).await?;
-            if let Ok(mut m) = access.providers.lock() {
-                m.insert(row.tenant_id, p.clone());
-            }
-            p
-        }
-    };
-    let Some(provider) = provider else {
-        if matches!(senders.mail, Mailer::DevOutbox) {
-            return Ok(Delivered::status("dev"));
-        }
-        anyhow::bail!("the tenant has no SMS provider");
-    };
     let callback = tenant.map(|t| {
         let kind = match provider {
             SmsProvider::Twilio { .. } => "twilio",
@@ -139,7 +182,7 @@ async fn send_sms(
     });
     let key = row.dedupe_key.clone().unwrap_or_else(|| format!("outbox-{}", row.id));
     let sent = provider
-        .send(&access.http, &row.recipient, &row.body_text, &key, callback.as_deref())
+        .send(http, &row.recipient, &row.body_text, &key, callback.as_deref())
         .await?;
     Ok(Delivered {
         status: "sent",

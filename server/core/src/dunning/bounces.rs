@@ -186,9 +186,11 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
         now,
         open_cents: inv.open_cents,
         fee_cents: 0,
+        interest_cents: 0,
         costs_cents: rem.costs_cents,
         term_ends: rem.term_ends,
         track_clicks: false,
+        track_opens: false,
     };
     let mut queued = 0;
     // `cust` is read after the address was marked invalid, so email is no longer reachable.
@@ -204,7 +206,7 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
         .as_deref()
         .filter(|_| !already.iter().any(|c| c == "sms"))
     {
-        let link = compose.link(txn).await?;
+        let (link, _) = compose.link(txn, Channel::Sms).await?;
         let body = texts::email_bounced_sms(locale, &tenant.name, &link);
         let text = texts::Text {
             subject: String::new(),
@@ -214,7 +216,7 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
             reminder_id: rid,
             ..compose
         };
-        notice.queue_text(txn, Channel::Sms, phone, text).await?;
+        notice.queue_text(txn, Channel::Sms, phone, text, Default::default()).await?;
         queued += 1;
     }
     Ok(queued)

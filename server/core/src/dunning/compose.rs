@@ -2,7 +2,8 @@
 //! letter's PDF, the hash that proves the content, and the outbox row that sends it. Issuing
 //! and bounce recovery both queue messages through here.
 use crate::entities::{customer, invoice, outbox};
-use crate::error::ServiceResult;
+use crate::channels::html_email::{self, HtmlEmail};
+use crate::error::{ServiceError, ServiceResult};
 use crate::services::auth::insert_token;
 use crate::services::paylinks::{PAY_LINK_DAYS, PURPOSE};
 use crate::tenant::TenantCtx;
@@ -11,6 +12,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use settle_domain::dunning::steps::{Channel, StepKind, DISCONNECTION_NOTICE_DAYS};
 use settle_domain::dunning::texts::{self, Facts, Text};
+use settle_domain::i18n::{t as t_, Key};
+use settle_domain::letter_code;
 use settle_domain::locale::{format_date, Locale};
 use settle_domain::money::Money;
 use sha2::{Digest, Sha256};
@@ -28,17 +31,46 @@ pub struct Compose<'a> {
     pub open_cents: i64,
     /// A fee this message charges, and costs it announces with the last day of their term.
     pub fee_cents: i64,
+    /// Statutory interest this message charges (already in `open_cents`).
+    pub interest_cents: i64,
     pub costs_cents: i64,
     pub term_ends: Option<NaiveDate>,
-    /// Count clicks on the email's link (the tenant has consent).
+    /// Count clicks on the email's link, and opens by a pixel (the tenant has consent).
     pub track_clicks: bool,
+    pub track_opens: bool,
+}
+
+/// What a message carries besides its text: the link (a button in HTML), the open pixel, and a
+/// letter's typed-login code.
+#[derive(Clone, Copy, Default)]
+pub struct Extras<'a> {
+    pub link: Option<&'a str>,
+    pub pixel: Option<&'a str>,
+    pub login_code: Option<&'a str>,
+}
+
+/// The proof of what was sent: SHA-256 over the subject, the text and the HTML part.
+pub fn proof(text: &Text, html: Option<&str>) -> String {
+    let mut h = Sha256::new();
+    h.update(text.subject.as_bytes());
+    h.update(b"\n\n");
+    h.update(text.body.as_bytes());
+    if let Some(html) = html {
+        h.update(b"\n\n");
+        h.update(html.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 impl Compose<'_> {
     /// A fresh payment link for this message (revocable on its own, dead once the invoice is
-    /// settled).
-    pub async fn link<C: ConnectionTrait>(&self, db: &C) -> ServiceResult<String> {
-        let token = tokens::new_link_token();
+    /// settled). A letter gets a short code instead, typed at the tenant's `/code` page: the
+    /// link then names that page and the code comes back too.
+    pub async fn link<C: ConnectionTrait>(&self, db: &C, channel: Channel) -> ServiceResult<(String, Option<String>)> {
+        let token = match channel {
+            Channel::Letter => tokens::new_letter_code(),
+            _ => tokens::new_link_token(),
+        };
         insert_token(
             db,
             self.now,
@@ -50,16 +82,20 @@ impl Compose<'_> {
             &token.hash,
         )
         .await?;
-        Ok(self.tenant.link(&format!("/pay/{}", token.raw)))
+        Ok(match channel {
+            Channel::Letter => (self.tenant.link("/code"), Some(letter_code::display(&token.raw))),
+            _ => (self.tenant.link(&format!("/pay/{}", token.raw)), None),
+        })
     }
 
-    pub fn text(&self, channel: Channel, link: &str) -> Text {
+    pub fn text(&self, channel: Channel, link: &str, login_code: Option<&str>) -> Text {
         let l = self.locale;
         let eur = |c: i64| Money::eur(c).format(l);
         let amount = eur(self.open_cents);
         let due = format_date(self.inv.due_date, l);
         let fee = (self.fee_cents > 0).then(|| eur(self.fee_cents));
         let costs = (self.costs_cents > 0).then(|| eur(self.costs_cents));
+        let interest = (self.interest_cents > 0).then(|| eur(self.interest_cents));
         let term = self.term_ends.map(|d| format_date(d, l));
         let disconnect = (self.kind == StepKind::DisconnectionNotice)
             .then(|| format_date(self.today + Duration::days(DISCONNECTION_NOTICE_DAYS), l));
@@ -71,11 +107,12 @@ impl Compose<'_> {
             due: &due,
             link,
             fee: fee.as_deref(),
+            interest: interest.as_deref(),
             costs: costs.as_deref(),
             term_ends: term.as_deref(),
             disconnect_on: disconnect.as_deref(),
             support_phone: &self.tenant.row.support_phone,
-            login_code: None,
+            login_code,
             pre_due: self.today < self.inv.due_date,
         };
         texts::message(l, self.kind, channel, &facts)
@@ -83,13 +120,22 @@ impl Compose<'_> {
 
     /// Writes the message for one channel into the outbox.
     pub async fn queue<C: ConnectionTrait>(&self, db: &C, channel: Channel, recipient: &str) -> ServiceResult<()> {
-        let link = self.link(db).await?;
-        let link = match (channel, self.track_clicks) {
-            (Channel::Email, true) => crate::tracking::click_link(self.tenant, self.reminder_id, &link),
-            _ => link,
+        let (pay, code) = self.link(db, channel).await?;
+        let email = channel == Channel::Email;
+        let link = match email && self.track_clicks {
+            true => crate::tracking::click_link(self.tenant, self.reminder_id, &pay),
+            false => pay.clone(),
         };
-        let text = self.text(channel, &link);
-        self.queue_text(db, channel, recipient, text).await
+        let pixel = (email && self.track_opens)
+            .then(|| crate::tracking::open_pixel(self.tenant, self.reminder_id, &pay))
+            .flatten();
+        let text = self.text(channel, &link, code.as_deref());
+        let extras = Extras {
+            link: Some(&link),
+            pixel: pixel.as_deref(),
+            login_code: code.as_deref(),
+        };
+        self.queue_text(db, channel, recipient, text, extras).await
     }
 
     pub async fn queue_text<C: ConnectionTrait>(
@@ -98,7 +144,9 @@ impl Compose<'_> {
         channel: Channel,
         recipient: &str,
         text: Text,
+        extras: Extras<'_>,
     ) -> ServiceResult<()> {
+        let login_code = extras.login_code;
         let document = match channel {
             Channel::Letter => Some(
                 super::letters::render(
@@ -109,6 +157,7 @@ impl Compose<'_> {
                     self.open_cents,
                     self.locale,
                     self.today,
+                    login_code,
                 )
                 .await?,
             ),
@@ -121,7 +170,11 @@ impl Compose<'_> {
             }
             _ => None,
         };
-        let digest = hex::encode(Sha256::digest(format!("{}\n\n{}", text.subject, text.body).as_bytes()));
+        let html = match channel {
+            Channel::Email => Some(self.html(&text, &extras, unsubscribe.as_deref())?),
+            _ => None,
+        };
+        let digest = proof(&text, html.as_deref());
         let tag = format!("{}.{}", self.reminder_id, channel.as_str());
         outbox::ActiveModel {
             tenant_id: Set(self.tenant.id),
@@ -129,7 +182,7 @@ impl Compose<'_> {
             recipient: Set(recipient.to_string()),
             subject: Set(text.subject),
             body_text: Set(text.body),
-            body_html: Set(None),
+            body_html: Set(html),
             status: Set("pending".into()),
             attempts: Set(0),
             next_attempt_at: Set(self.now),
@@ -149,5 +202,24 @@ impl Compose<'_> {
         .insert(db)
         .await?;
         Ok(())
+    }
+
+    /// The HTML part, in the tenant's branding, from the same text.
+    fn html(&self, text: &Text, extras: &Extras<'_>, unsubscribe: Option<&str>) -> ServiceResult<String> {
+        let t = &self.tenant.row;
+        let l = self.locale;
+        html_email::render(&HtmlEmail {
+            lang: l.code(),
+            brand: &t.brand_primary,
+            tenant: &self.tenant.name,
+            subject: &text.subject,
+            body: &text.body,
+            link: extras.link,
+            button: texts::pay_button(l),
+            footer: &t.legal_footer,
+            unsubscribe: unsubscribe.map(|u| (t_(l, Key::UnsubscribeButton), u)),
+            pixel: extras.pixel,
+        })
+        .map_err(ServiceError::Internal)
     }
 }

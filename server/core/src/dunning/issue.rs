@@ -161,6 +161,7 @@ async fn issue_one(
     let principal = inv.open_cents - inv.costs_open_cents - inv.interest_open_cents;
     let fee = step.fee.amount_cents(principal);
     let (fee_now, costs) = if step.kind.defers_fee() { (0, fee) } else { (fee, 0) };
+    let interest = super::interest::due(&txn, &step, &inv, today).await?;
     let term_ends = step.kind.starts_term().then(|| {
         let delivered = reach
             .iter()
@@ -178,11 +179,13 @@ async fn issue_one(
         locale,
         today,
         now,
-        open_cents: inv.open_cents + fee_now,
+        open_cents: inv.open_cents + fee_now + interest,
         fee_cents: fee_now,
+        interest_cents: interest,
         costs_cents: costs,
         term_ends,
         track_clicks: policy.click_tracking,
+        track_opens: policy.open_tracking,
     };
     let mut sent = Vec::new();
     for (channel, recipient) in &reach {
@@ -193,16 +196,23 @@ async fn issue_one(
     let mut upd = invoice::Entity::update_many()
         .filter(invoice::Column::Id.eq(inv.id))
         .col_expr(invoice::Column::UpdatedAt, Expr::value(now));
+    if fee_now + interest > 0 {
+        upd = upd.col_expr(
+            invoice::Column::OpenCents,
+            Expr::col(invoice::Column::OpenCents).add(fee_now + interest),
+        );
+    }
     if fee_now > 0 {
-        upd = upd
-            .col_expr(
-                invoice::Column::OpenCents,
-                Expr::col(invoice::Column::OpenCents).add(fee_now),
-            )
-            .col_expr(
-                invoice::Column::CostsOpenCents,
-                Expr::col(invoice::Column::CostsOpenCents).add(fee_now),
-            );
+        upd = upd.col_expr(
+            invoice::Column::CostsOpenCents,
+            Expr::col(invoice::Column::CostsOpenCents).add(fee_now),
+        );
+    }
+    if interest > 0 {
+        upd = upd.col_expr(
+            invoice::Column::InterestOpenCents,
+            Expr::col(invoice::Column::InterestOpenCents).add(interest),
+        );
     }
     if let Some(end) = term_ends {
         let after_term = day_number(end) + 1;
@@ -222,6 +232,7 @@ async fn issue_one(
     let mut active: reminder::ActiveModel = rem.into();
     active.fee_cents = Set(fee_now);
     active.costs_cents = Set(costs);
+    active.interest_cents = Set(interest);
     active.term_ends = Set(term_ends);
     active.update(&txn).await?;
     txn.commit().await?;

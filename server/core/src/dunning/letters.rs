@@ -19,11 +19,21 @@ pub async fn render(
     open_cents: i64,
     locale: Locale,
     today: NaiveDate,
+    login_code: Option<&str>,
 ) -> ServiceResult<Vec<u8>> {
     let labels = letter_labels(locale);
     let amount = Money::eur(open_cents);
     let epc = epc_transfer(tenant, inv, amount)?;
     let t = &tenant.row;
+    let mut lines = vec![
+        (labels.amount.to_string(), amount.format(locale)),
+        (labels.iban.to_string(), epc.iban),
+        (labels.beneficiary.to_string(), t.creditor_legal_name.clone()),
+        (labels.reference.to_string(), epc.reference),
+    ];
+    if let Some(code) = login_code {
+        lines.push((labels.code.to_string(), format!("{code} ({})", tenant.link("/code"))));
+    }
     let recipient: Vec<String> = [
         cust.name.clone(),
         cust.street.clone(),
@@ -45,12 +55,7 @@ pub async fn render(
         footer: t.legal_footer.clone(),
         reference_line: format!("{}: {}", labels.invoice, inv.number),
         payload: epc.payload,
-        lines: vec![
-            (labels.amount.to_string(), amount.format(locale)),
-            (labels.iban.to_string(), epc.iban),
-            (labels.beneficiary.to_string(), t.creditor_legal_name.clone()),
-            (labels.reference.to_string(), epc.reference),
-        ],
+        lines,
         caption: labels.scan.to_string(),
     };
     tokio::task::spawn_blocking(move || owned.render())

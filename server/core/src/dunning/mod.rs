@@ -3,6 +3,8 @@
 //! in the outbox (with the hold checked again just before).
 pub mod bounces;
 pub mod compose;
+pub mod early_signals;
+pub mod interest;
 pub mod issue;
 pub mod letters;
 pub mod planner;

@@ -2,7 +2,7 @@
 //! parse or validate is left out (and logged), so a bad edit stops that plan, not the pass.
 use crate::entities::{dunning_plan, dunning_step};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
-use settle_domain::dunning::fees::FeeRule;
+use settle_domain::dunning::fees::{FeeRule, InterestRule};
 use settle_domain::dunning::segments::{PlanChoice, Segment};
 use settle_domain::dunning::steps::{validate, ChannelGroups, Step, StepKind};
 use std::collections::HashMap;
@@ -38,6 +38,7 @@ pub fn parse_step(row: &dunning_step::Model) -> Option<Step> {
         kind: StepKind::parse(&row.kind)?,
         channels: ChannelGroups::parse(&row.channels)?,
         fee: FeeRule::parse(&row.fee)?,
+        interest: InterestRule::parse(&row.interest)?,
     })
 }
 

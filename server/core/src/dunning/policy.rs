@@ -19,6 +19,7 @@ pub struct Policy {
     pub send_time_optimisation: bool,
     /// Links in emails go through `/t/c/...` so clicks are counted (with consent only).
     pub click_tracking: bool,
+    pub open_tracking: bool,
 }
 
 impl Policy {
@@ -37,6 +38,7 @@ impl Policy {
             letters_per_day: 1,
             send_time_optimisation: true,
             click_tracking: false,
+            open_tracking: false,
         }
     }
 
@@ -103,5 +105,6 @@ pub async fn load<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> Result<Poli
         letters_per_day: row.letters_per_day,
         send_time_optimisation: row.send_time_optimisation,
         click_tracking: row.click_tracking,
+        open_tracking: row.open_tracking,
     })
 }

@@ -19,6 +19,8 @@ pub struct Model {
     pub send_time_optimisation: bool,
     /// The tenant has its debtors' consent to count clicks on links in emails.
     pub click_tracking: bool,
+    /// Count opens with a pixel (consent); an open never proves receipt.
+    pub open_tracking: bool,
     pub updated_at: DateTimeUtc,
 }
 

@@ -16,6 +16,8 @@ pub struct Model {
     pub channels: String,
     /// `none`, `fixed:150`, `bik` or `bik+vat`.
     pub fee: String,
+    /// Statutory interest the step charges: `none`, `nl` (art. 6:119 BW) or `de` (§ 288 BGB).
+    pub interest: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

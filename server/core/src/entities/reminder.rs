@@ -22,6 +22,8 @@ pub struct Model {
     pub fee_cents: i64,
     /// Collection costs a 14-day letter announced.
     pub costs_cents: i64,
+    /// Statutory interest this reminder charged.
+    pub interest_cents: i64,
     pub term_ends: Option<Date>,
     pub planned_at: DateTimeUtc,
     pub issued_at: Option<DateTimeUtc>,

@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     pub detail: String,
     pub created_at: DateTimeUtc,
+    /// When an early signal left in an export file.
+    pub exported_at: Option<DateTimeUtc>,
     pub done_at: Option<DateTimeUtc>,
 }
 

@@ -191,6 +191,24 @@ pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &
     Ok(DebtorScope::new(c.tenant.id, pending.customer_id, AuthLevel::StepUp))
 }
 
+/// A code typed from a letter: the payment link it stands for (the code itself, normalised),
+/// while that link is live. Unknown, used up and paid all read the same to the typist.
+pub async fn letter_code(state: &AppState, c: &Caller<'_>, typed: &str) -> ServiceResult<String> {
+    if typed.trim().is_empty() {
+        return Err(ServiceError::invalid("code", "required"));
+    }
+    if !state.throttle.check(Action::CodeEntry, c.tenant.id, c.ip, None) {
+        return Err(ServiceError::RateLimited);
+    }
+    let unknown = || ServiceError::invalid("code", "letter_code_invalid");
+    let code = settle_domain::letter_code::normalize(typed).ok_or_else(unknown)?;
+    match live_link(state, c.tenant, &code).await {
+        Ok(_) => Ok(code),
+        Err(ServiceError::NotFound) => Err(unknown()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Used by the pay page: a link is opened without login, so its CSRF token binds to the link.
 pub fn csrf_for_link(state: &AppState, raw: &str) -> String {
     tokens::hmac_b64(&state.keys.csrf, &[b"pay", tokens::hash_token(raw).as_bytes()])

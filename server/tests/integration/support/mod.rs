@@ -10,10 +10,13 @@ use settle_core::state::{AppState, RunMode};
 use settle_server::{start, ServeOptions};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod dunning;
 pub mod smtp;
 
 pub struct TestApp {
     pub addr: String,
+    /// The test database, for a `settle` process of its own.
+    pub db_url: String,
     pub state: AppState,
     pub client: reqwest::Client,
     pg_cleanup: Option<(String, String)>,
@@ -94,6 +97,7 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
     tokio::spawn(server);
     TestApp {
         addr,
+        db_url: url,
         state,
         client: client(),
         pg_cleanup,

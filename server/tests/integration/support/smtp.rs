@@ -1,4 +1,7 @@
 //! An SMTP sink on loopback: accepts any number of sessions and keeps every message's DATA.
+//! It can be told to go silent after a number of messages (it keeps each message but never
+//! acknowledges it), like a server that dies mid-session, and to come back.
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -7,11 +10,27 @@ use tokio::net::TcpListener;
 pub struct Sink {
     pub port: u16,
     messages: Arc<Mutex<Vec<String>>>,
+    /// Messages beyond this many are kept but never acknowledged.
+    silent_after: Arc<AtomicUsize>,
 }
 
 impl Sink {
     pub fn messages(&self) -> Vec<String> {
         self.messages.lock().unwrap().clone()
+    }
+
+    /// Each message exactly as the client meant it: CRLF line ends, dot-stuffing undone (what
+    /// a DKIM verifier reads).
+    pub fn raw_messages(&self) -> Vec<String> {
+        self.messages().iter().map(|m| m.replace('\n', "\r\n")).collect()
+    }
+
+    pub fn go_silent_after(&self, n: usize) {
+        self.silent_after.store(n, Ordering::SeqCst);
+    }
+
+    pub fn answer_again(&self) {
+        self.silent_after.store(usize::MAX, Ordering::SeqCst);
     }
 
     pub fn url(&self) -> String {
@@ -24,11 +43,14 @@ pub async fn smtp_sink() -> Sink {
     let sink = Sink {
         port: listener.local_addr().unwrap().port(),
         messages: Arc::default(),
+        silent_after: Arc::new(AtomicUsize::new(usize::MAX)),
     };
     let store = sink.messages.clone();
+    let silent = sink.silent_after.clone();
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
             let store = store.clone();
+            let silent = silent.clone();
             tokio::spawn(async move {
                 let (r, mut w) = sock.into_split();
                 let mut lines = BufReader::new(r).lines();
@@ -39,10 +61,18 @@ pub async fn smtp_sink() -> Sink {
                     if in_data {
                         if line == "." {
                             in_data = false;
-                            store.lock().unwrap().push(std::mem::take(&mut data));
+                            let n = {
+                                let mut s = store.lock().unwrap();
+                                s.push(std::mem::take(&mut data));
+                                s.len()
+                            };
+                            if n > silent.load(Ordering::SeqCst) {
+                                // Kept, never acknowledged: the sender cannot know it arrived.
+                                std::future::pending::<()>().await;
+                            }
                             let _ = w.write_all(b"250 queued\r\n").await;
                         } else {
-                            data.push_str(&line);
+                            data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
                             data.push('\n');
                         }
                         continue;

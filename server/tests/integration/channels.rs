@@ -1,0 +1,216 @@
+//! The tenant's own channels: HTML email in its colours with an open pixel, letters handed to a
+//! print provider over HTTP, early signals exported once, and statutory interest charged by a
+//! step. Real SMTP and HTTP on loopback.
+use crate::support::dunning::*;
+use crate::support::smtp::smtp_sink;
+use crate::support::*;
+use chrono::Duration;
+use settle_core::channels::Accounts;
+use settle_core::dunning::{early_signals, issue, run};
+use settle_core::entities::{message_event, outbox, reminder, staff_task};
+use settle_core::outbox::{dispatch, Mailer, Senders};
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use settle_core::services::print_settings;
+
+#[tokio::test]
+async fn a_reminder_email_has_an_html_part_with_a_pay_button_and_counts_one_open() {
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 4_321, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    run::once(&app.state.db, &Senders::from(mailer), monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    let mail = messages_of(&app, &inv).await.remove(0);
+    let html = mail.body_html.clone().expect("an HTML part");
+    assert!(html.contains("Nu betalen") && html.contains("#0b5cad"), "a button in the tenant's colour");
+    assert!(html.contains(&eur(4_321)), "the amount, as in the text");
+    assert!(!html.contains("googleapis"), "nothing loaded from elsewhere");
+    let received = sink.messages();
+    let ours = received
+        .iter()
+        .find(|m| m.contains(mail.message_id.as_deref().unwrap()))
+        .expect("delivered");
+    assert!(ours.contains("multipart/alternative") && ours.contains("text/html"), "text and HTML parts");
+
+    // The pixel: the same image whatever the id, one `opened` event however often it loads.
+    let at = html.find("/t/o/").expect("the demo tenant tracks opens");
+    let pixel = &html[at..at + html[at..].find('"').unwrap()];
+    for _ in 0..2 {
+        let res = app.get(pixel).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "image/gif");
+    }
+    let forged = app.get("/t/o/999999e.not-a-token").await;
+    assert_eq!(forged.status(), 200, "a made-up id looks the same");
+    app.state.tracker.flush(&app.state.db).await.unwrap();
+    let opened = message_event::Entity::find()
+        .filter(message_event::Column::Kind.eq("opened"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(opened.len(), 1, "opened once, and the forged id counted nothing");
+    assert_eq!(opened[0].outbox_id, mail.id);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_letter_goes_to_the_print_provider_once_and_is_retried_while_it_is_down() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let provider = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&provider)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .and(header("authorization", "Bearer print-secret"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({ "id": "job-42" })))
+        .mount(&provider)
+        .await;
+    let url = format!("{}/letters", provider.uri());
+    for bad in ["http://print.example/letters", "ftp://x", "not a url"] {
+        assert!(
+            print_settings::save(&app.state.db, &app.state.keys, monday(), tenant.id, Some(bad), None)
+                .await
+                .is_err(),
+            "{bad}"
+        );
+    }
+    print_settings::save(
+        &app.state.db,
+        &app.state.keys,
+        monday(),
+        tenant.id,
+        Some(&url),
+        Some("print-secret"),
+    )
+    .await
+    .unwrap();
+
+    // 21 days overdue: the 14-day letter, by letter and email.
+    let inv = invoice_due(&app, "2026-11-02", 12_345, &EMAIL_ONLY).await;
+    plan(&app, monday()).await;
+    issue::issue_due(&app.state.db, monday(), None, 100).await.unwrap();
+    let senders = Senders {
+        mail: Mailer::DevOutbox,
+        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
+        letter_spool: None,
+    };
+    let letter = |msgs: Vec<outbox::Model>| msgs.into_iter().find(|m| m.channel == "letter").unwrap();
+    dispatch(&app.state.db, &senders, monday(), 100).await.unwrap();
+    let first = letter(messages_of(&app, &inv).await);
+    assert_eq!((first.status.as_str(), first.attempts), ("pending", 1), "503: try again later");
+    dispatch(&app.state.db, &senders, monday() + Duration::hours(2), 100)
+        .await
+        .unwrap();
+    let done = letter(messages_of(&app, &inv).await);
+    assert_eq!(done.status, "sent");
+    assert_eq!(done.provider_message_id.as_deref(), Some("job-42"));
+    let requests = provider.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "one failure, one hand-off; nothing more");
+    let key = done.message_id.unwrap();
+    for r in &requests {
+        assert!(r.body.starts_with(b"%PDF-"), "the letter's PDF");
+        assert_eq!(r.headers["idempotency-key"], key.trim_matches(['<', '>']), "the same key both times");
+        assert_eq!(r.headers["x-settle-tenant"], "demo");
+    }
+    assert_eq!(requests[1].body, done.document.unwrap(), "exactly the kept PDF");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn early_signals_leave_in_one_csv_export_once() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    one_step_plan(
+        &app,
+        &OneStep {
+            tag: "vroeg",
+            offset_days: 60,
+            kind: "early_signal",
+            channels: "email>letter",
+            fee: "none",
+            interest: "none",
+        },
+    )
+    .await;
+    let inv = invoice_due(&app, "2026-09-20", 18_000, &EMAIL_ONLY).await;
+    tag_debtor(&app, &inv, "vroeg").await;
+    // A formula in a name must not run in the municipality's spreadsheet.
+    settle_core::entities::customer::Entity::update_many()
+        .col_expr(
+            settle_core::entities::customer::Column::Name,
+            settle_core::sea_orm::sea_query::Expr::value("=HYPERLINK(\"http://x\")"),
+        )
+        .filter(settle_core::entities::customer::Column::Id.eq(inv.customer_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    plan(&app, monday()).await;
+    issue::issue_due(&app.state.db, monday(), None, 100).await.unwrap();
+    let tasks = staff_task::Entity::find()
+        .filter(staff_task::Column::Kind.eq("early_signal"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(tasks, 1, "the step leaves a staff task");
+
+    let (n, csv) = early_signals::export(&app.state.db, &tenant.row, monday(), false)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("signal_date;creditor;"), "{csv}");
+    assert!(lines[1].contains(";180.00;1;2026-09-20;64"), "arrears, invoices, oldest due date, days: {csv}");
+    assert!(lines[1].contains("'=HYPERLINK"), "the formula is defused: {csv}");
+    let (again, csv2) = early_signals::export(&app.state.db, &tenant.row, monday(), false)
+        .await
+        .unwrap();
+    assert_eq!((again, csv2.lines().count()), (0, 1), "exported once: the next file has the header only");
+    let (all, _) = early_signals::export(&app.state.db, &tenant.row, monday(), true)
+        .await
+        .unwrap();
+    assert_eq!(all, 1, "--all exports it again");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_step_with_statutory_interest_charges_what_accrued_and_says_so() {
+    let app = spawn_app().await;
+    one_step_plan(
+        &app,
+        &OneStep {
+            tag: "rente",
+            offset_days: 30,
+            kind: "final_notice",
+            channels: "email",
+            fee: "none",
+            interest: "nl",
+        },
+    )
+    .await;
+    // EUR 1,000 due on 17 August: 98 days at 7% on 23 November = EUR 18.79.
+    let inv = invoice_due(&app, "2026-08-17", 100_000, &EMAIL_ONLY).await;
+    tag_debtor(&app, &inv, "rente").await;
+    plan(&app, monday()).await;
+    issue::issue_due(&app.state.db, monday(), None, 100).await.unwrap();
+    let rem = reminder::Entity::find()
+        .filter(reminder::Column::InvoiceId.eq(inv.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rem.interest_cents, 1_879);
+    let after = reload(&app, &inv).await;
+    assert_eq!((after.open_cents, after.interest_open_cents), (101_879, 1_879));
+    let mail = messages_of(&app, &inv).await.remove(0);
+    assert!(mail.body_text.contains(&eur(1_879)), "the notice states the interest: {}", mail.body_text);
+    assert!(mail.body_text.contains(&eur(101_879)), "and the new total");
+    app.cleanup().await;
+}

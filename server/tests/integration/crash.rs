@@ -1,0 +1,96 @@
+//! A real `settle` process killed with SIGKILL in the middle of sending, then run again: no
+//! message is lost, and a message the mail server took but never acknowledged is sent at most
+//! once more, with the same Message-ID, so the receiving side can drop it.
+use crate::support::dunning::*;
+use crate::support::smtp::smtp_sink;
+use crate::support::*;
+use chrono::Duration;
+use settle_core::entities::outbox;
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+
+/// More than the dispatcher has connections (24), so some are still waiting at the kill.
+const DEBTORS: usize = 50;
+const ACKNOWLEDGED: usize = 8;
+
+fn settle(app: &TestApp, smtp: &str, at: chrono::DateTime<chrono::Utc>) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_settle"));
+    cmd.args(["remind", "--once", "--tenant", "demo", "--at", &at.to_rfc3339()])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SETTLE_DATABASE_URL", &app.db_url)
+        .env("SETTLE_SMTP_URL", smtp)
+        .env("SETTLE_SMTP_FROM", "Settle <no-reply@settle.test>")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn message_ids(raw: &[String]) -> Vec<String> {
+    raw.iter()
+        .filter_map(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("Message-ID: ").map(|v| v.trim().to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_dispatch_and_restarted_nothing_is_lost_and_resends_keep_their_message_id() {
+    let app = spawn_app().await;
+    let mut invoices = Vec::new();
+    for _ in 0..DEBTORS {
+        invoices.push(invoice_due(&app, "2026-11-14", 7_500, &EMAIL_ONLY).await);
+    }
+    let sink = smtp_sink().await;
+    sink.go_silent_after(ACKNOWLEDGED);
+
+    // The mail server stops answering mid-run; the process is killed while it waits.
+    let mut child = settle(&app, &sink.url(), monday()).spawn().expect("settle runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while sink.messages().len() <= ACKNOWLEDGED && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let before = message_ids(&sink.messages());
+    assert!(before.len() > ACKNOWLEDGED, "killed with messages in flight");
+    assert!(before.len() < DEBTORS, "and with messages not yet sent");
+
+    // Run again once the claims' lease has run out, with the server answering.
+    sink.answer_again();
+    let status = settle(&app, &sink.url(), monday() + Duration::minutes(10))
+        .status()
+        .expect("settle runs again");
+    assert!(status.success());
+
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for id in message_ids(&sink.messages()) {
+        *seen.entry(id).or_default() += 1;
+    }
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::Channel.eq("email"))
+        .filter(outbox::Column::InvoiceId.is_in(invoices.iter().map(|i| i.id)))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), DEBTORS, "one reminder email per invoice");
+    for row in &rows {
+        let id = row.message_id.clone().unwrap();
+        let n = seen.get(&id).copied().unwrap_or(0);
+        assert_eq!(row.status, "sent", "{id}");
+        assert!(n >= 1, "{id} was lost");
+        assert!(n <= 2, "{id} sent {n} times");
+        if n == 2 {
+            assert!(before.contains(&id), "only a message in flight at the kill is sent again: {id}");
+        }
+    }
+    assert!(
+        rows.iter().any(|r| seen.get(r.message_id.as_deref().unwrap()) == Some(&2)),
+        "the unacknowledged ones went again"
+    );
+    app.cleanup().await;
+}
