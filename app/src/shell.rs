@@ -2,8 +2,8 @@
 use crate::api::get_shell;
 use crate::pages::{
     activate::ActivatePage, dashboard::DashboardPage, invoice::InvoicePage, invoices::InvoicesPage,
-    letter_code::LetterCodePage, link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
-    reset::ResetPage,
+    letter_code::LetterCodePage, link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage,
+    pay_return::PayReturnPage, reset::ResetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};

@@ -5,13 +5,27 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 /// (name, offset in days from the due date, kind, channels, fee, statutory interest)
-type StepSeed = (&'static str, i32, &'static str, &'static str, &'static str, &'static str);
+type StepSeed = (
+    &'static str,
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 const DEMO_STEPS: [StepSeed; 6] = [
     ("Vooraankondiging", -3, "reminder", "email", "none", "none"),
     ("Herinnering", 7, "reminder", "email+sms", "none", "none"),
     ("Tweede herinnering", 14, "reminder", "email+sms", "none", "none"),
-    ("Veertiendagenbrief", 21, "fourteen_day_letter", "letter+email", "bik", "none"),
+    (
+        "Veertiendagenbrief",
+        21,
+        "fourteen_day_letter",
+        "letter+email",
+        "bik",
+        "none",
+    ),
     ("Aanmaning", 40, "final_notice", "email>letter", "none", "nl"),
     ("Overdracht incasso", 60, "hand_over", "email>letter", "none", "none"),
 ];

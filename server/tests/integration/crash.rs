@@ -85,11 +85,15 @@ async fn killed_mid_dispatch_and_restarted_nothing_is_lost_and_resends_keep_thei
         assert!(n >= 1, "{id} was lost");
         assert!(n <= 2, "{id} sent {n} times");
         if n == 2 {
-            assert!(before.contains(&id), "only a message in flight at the kill is sent again: {id}");
+            assert!(
+                before.contains(&id),
+                "only a message in flight at the kill is sent again: {id}"
+            );
         }
     }
     assert!(
-        rows.iter().any(|r| seen.get(r.message_id.as_deref().unwrap()) == Some(&2)),
+        rows.iter()
+            .any(|r| seen.get(r.message_id.as_deref().unwrap()) == Some(&2)),
         "the unacknowledged ones went again"
     );
     app.cleanup().await;

@@ -4,18 +4,14 @@
 use crate::support::dunning::*;
 use crate::support::smtp::smtp_sink;
 use crate::support::*;
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use settle_core::dunning::{issue, planner, run};
+use chrono::{Duration, TimeZone, Utc};
+use settle_core::dunning::{issue, run};
 use settle_core::entities::{customer, invoice, outbox, reminder, staff_task};
 use settle_core::outbox::{dispatch, Mailer, Senders};
 use settle_core::sea_orm::sea_query::Expr;
-use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use settle_domain::dunning::steps::{message_may_go, StepKind};
-use settle_domain::locale::Locale;
-use settle_domain::money::Money;
-use settle_domain::rf::RfReference;
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 #[tokio::test]
 async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
@@ -43,7 +39,10 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
     assert_eq!(mail.status, "sent");
     assert!(mail.body_text.contains(&eur(123_456)), "{}", mail.body_text);
     let html = mail.body_html.clone().expect("an HTML part");
-    let digest = hex::encode(Sha256::digest(format!("{}\n\n{}\n\n{html}", mail.subject, mail.body_text)));
+    let digest = hex::encode(Sha256::digest(format!(
+        "{}\n\n{}\n\n{html}",
+        mail.subject, mail.body_text
+    )));
     assert_eq!(
         mail.content_sha256.as_deref(),
         Some(digest.as_str()),
@@ -168,7 +167,7 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
     let spool = std::env::temp_dir().join(format!("settle-spool-{}", inv.id));
     let senders = Senders {
         mail: Mailer::DevOutbox,
-        sms: None,
+        accounts: None,
         letter_spool: Some(spool.clone()),
     };
     outbox::Entity::update_many()
@@ -554,7 +553,7 @@ fn settle_remind_refuses_a_bad_instant_and_an_unknown_tenant() {
 #[tokio::test]
 async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_report_counts() {
     use settle_core::channels::sms::twilio_signature;
-    use settle_core::channels::SmsAccess;
+    use settle_core::channels::Accounts;
     use settle_core::entities::message_event;
     use settle_core::services::sms_settings;
     use wiremock::matchers::{method, path};
@@ -602,7 +601,7 @@ async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_repo
     let inv = invoice_due(&app, "2026-11-14", 5_000, &who).await;
     let senders = Senders {
         mail: Mailer::DevOutbox,
-        sms: Some(SmsAccess::new(app.state.keys.clone(), reqwest::Client::new())),
+        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
         letter_spool: None,
     };
     run::once(&app.state.db, &senders, monday(), Some("demo"), false)

@@ -53,7 +53,10 @@ async fn a_letters_code_typed_at_code_opens_the_invoice_and_dies_with_payment() 
         let res = app.post("/code", &[("csrf", &csrf), ("code", bad)]).await;
         assert_eq!(location(&res), "/code");
         let page = app.html("/code").await;
-        assert!(page.contains("role=\"alert\"") || page.contains("aria-invalid"), "{bad:?}: {page}");
+        assert!(
+            page.contains("role=\"alert\"") || page.contains("aria-invalid"),
+            "{bad:?}: {page}"
+        );
         assert!(!page.contains("<script>alert(1)"), "escaped");
     }
 

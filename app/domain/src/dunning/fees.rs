@@ -430,10 +430,20 @@ mod tests {
         let nl = InterestRule::Nl;
         assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 0), 1_400);
         assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 1_000), 400);
-        assert_eq!(nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 5_000), 0, "never negative");
-        assert_eq!(InterestRule::None.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 0), 0);
+        assert_eq!(
+            nl.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 5_000),
+            0,
+            "never negative"
+        );
+        assert_eq!(
+            InterestRule::None.due_cents(100_000, d("2025-01-01"), d("2025-03-15"), 0),
+            0
+        );
         // 2026: base rate 1.27% + 5 points = 6.27%; 73 days on EUR 1,000 = EUR 12.54.
-        assert_eq!(InterestRule::De.due_cents(100_000, d("2026-01-01"), d("2026-03-15"), 0), 1_254);
+        assert_eq!(
+            InterestRule::De.due_cents(100_000, d("2026-01-01"), d("2026-03-15"), 0),
+            1_254
+        );
         for r in [InterestRule::None, InterestRule::Nl, InterestRule::De] {
             assert_eq!(InterestRule::parse(r.as_str()), Some(r));
         }

@@ -319,7 +319,10 @@ mod tests {
         };
         for l in Locale::ALL {
             let t = message(l, StepKind::Reminder, Channel::Letter, &f);
-            assert!(t.body.contains("https://demo.example/code") && t.body.contains("K7M2Q-9XD3F"), "{l:?}");
+            assert!(
+                t.body.contains("https://demo.example/code") && t.body.contains("K7M2Q-9XD3F"),
+                "{l:?}"
+            );
             let mail = message(l, StepKind::Reminder, Channel::Email, &f);
             assert!(!mail.body.contains("K7M2Q-9XD3F"), "only the letter carries the code");
         }

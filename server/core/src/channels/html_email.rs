@@ -121,7 +121,12 @@ pub fn mjml(e: &HtmlEmail) -> String {
     m.push_str("</mj-column></mj-section><mj-section padding=\"8px 0\"><mj-column>");
     let mut foot = esc(e.footer).replace('\n', "<br />");
     if let Some((label, url)) = e.unsubscribe.filter(|(_, u)| http_url(u)) {
-        let _ = write!(foot, "<br /><a href=\"{}\" style=\"color:#4b5563\">{}</a>", esc(url), esc(label));
+        let _ = write!(
+            foot,
+            "<br /><a href=\"{}\" style=\"color:#4b5563\">{}</a>",
+            esc(url),
+            esc(label)
+        );
     }
     let _ = write!(
         m,
@@ -182,10 +187,19 @@ mod tests {
         assert!(html.contains("Zorg &amp; Co &lt;b&gt;"));
         assert!(html.contains("href=\"https://demo.example/pay/abc?x=1&amp;y=2\""));
         assert!(html.contains("Nu betalen"));
-        assert!(html.contains("https://demo.example/u/tok"), "unsubscribe link in the footer");
-        assert!(html.contains("src=\"https://demo.example/t/o/7e.abc\""), "the open pixel");
+        assert!(
+            html.contains("https://demo.example/u/tok"),
+            "unsubscribe link in the footer"
+        );
+        assert!(
+            html.contains("src=\"https://demo.example/t/o/7e.abc\""),
+            "the open pixel"
+        );
         assert!(html.contains("lang=\"nl\""));
-        assert!(!html.contains("googleapis") && !html.contains("@import"), "nothing loaded from elsewhere");
+        assert!(
+            !html.contains("googleapis") && !html.contains("@import"),
+            "nothing loaded from elsewhere"
+        );
         assert_eq!(html, render(&email(BODY, "#0b5cad")).unwrap(), "deterministic");
     }
 
@@ -193,7 +207,11 @@ mod tests {
     fn text_on_the_brand_colour_keeps_its_contrast() {
         assert_eq!(colours("#0b5cad").1, "#ffffff");
         assert_eq!(colours("#ffd400").1, "#111111", "yellow takes dark text");
-        assert_eq!(colours("red; background:url(x)").0, FALLBACK_BRAND, "only a colour reaches CSS");
+        assert_eq!(
+            colours("red; background:url(x)").0,
+            FALLBACK_BRAND,
+            "only a colour reaches CSS"
+        );
     }
 
     #[test]

@@ -97,8 +97,16 @@ impl Accounts {
         }
         let a = TenantAccounts {
             sms: usable(tenant_id, "sms", sms_settings::load(db, &self.keys, tenant_id).await),
-            email: usable(tenant_id, "email", email_settings::load(db, &self.keys, tenant_id).await),
-            print: usable(tenant_id, "print", print_settings::load(db, &self.keys, tenant_id).await),
+            email: usable(
+                tenant_id,
+                "email",
+                email_settings::load(db, &self.keys, tenant_id).await,
+            ),
+            print: usable(
+                tenant_id,
+                "print",
+                print_settings::load(db, &self.keys, tenant_id).await,
+            ),
         };
         if let Ok(mut m) = self.cache.lock() {
             m.insert(tenant_id, (Instant::now(), a.clone()));
@@ -125,7 +133,9 @@ impl Delivered {
 /// Whether a failure will not go away by retrying (a refused number, bad credentials).
 pub fn is_permanent(err: &anyhow::Error) -> bool {
     err.downcast_ref::<SmsError>().is_some_and(|e| !e.is_transient())
-        || err.downcast_ref::<print::PrintError>().is_some_and(|e| !e.is_transient())
+        || err
+            .downcast_ref::<print::PrintError>()
+            .is_some_and(|e| !e.is_transient())
 }
 
 pub async fn deliver(

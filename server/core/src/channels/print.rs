@@ -48,7 +48,10 @@ impl PrintProvider {
             .document
             .clone()
             .ok_or_else(|| anyhow::anyhow!("letter {} has no document", row.id))?;
-        let key = row.message_id.clone().unwrap_or_else(|| format!("<outbox-{}@settle>", row.id));
+        let key = row
+            .message_id
+            .clone()
+            .unwrap_or_else(|| format!("<outbox-{}@settle>", row.id));
         let mut req = http
             .post(&self.url)
             .header(CONTENT_TYPE, "application/pdf")
@@ -68,7 +71,11 @@ impl PrintProvider {
         let body: serde_json::Value = res.json().await.unwrap_or_default();
         Ok(body
             .get("id")
-            .and_then(|v| v.as_str().map(String::from).or_else(|| v.as_i64().map(|n| n.to_string())))
+            .and_then(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
             .unwrap_or_else(|| key.trim_matches(['<', '>']).to_string()))
     }
 }

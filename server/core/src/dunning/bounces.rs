@@ -216,7 +216,9 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
             reminder_id: rid,
             ..compose
         };
-        notice.queue_text(txn, Channel::Sms, phone, text, Default::default()).await?;
+        notice
+            .queue_text(txn, Channel::Sms, phone, text, Default::default())
+            .await?;
         queued += 1;
     }
     Ok(queued)

@@ -1,8 +1,8 @@
 //! One dunning message, written: its own payment link, the text in the debtor's language, a
 //! letter's PDF, the hash that proves the content, and the outbox row that sends it. Issuing
 //! and bounce recovery both queue messages through here.
-use crate::entities::{customer, invoice, outbox};
 use crate::channels::html_email::{self, HtmlEmail};
+use crate::entities::{customer, invoice, outbox};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::auth::insert_token;
 use crate::services::paylinks::{PAY_LINK_DAYS, PURPOSE};

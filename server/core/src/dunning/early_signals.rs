@@ -39,8 +39,8 @@ fn cell(s: &str) -> String {
 
 /// The CSV (UTF-8, `;`-separated, as Dutch spreadsheets expect) of the signals not exported
 /// yet, or of all of them with `again`; the count is the number of signals in it.
-pub async fn export<C: TransactionTrait>(
-    db: &C,
+pub async fn export(
+    db: &sea_orm::DatabaseConnection,
     tenant: &tenant::Model,
     now: DateTime<Utc>,
     again: bool,

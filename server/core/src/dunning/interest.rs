@@ -12,7 +12,12 @@ use settle_domain::dunning::steps::{Step, StepKind};
 /// days after the due date (§ 286 (3)).
 const DE_DEFAULT_AFTER_DAYS: i64 = 30;
 
-pub async fn due<C: ConnectionTrait>(db: &C, step: &Step, inv: &invoice::Model, today: NaiveDate) -> ServiceResult<i64> {
+pub async fn due<C: ConnectionTrait>(
+    db: &C,
+    step: &Step,
+    inv: &invoice::Model,
+    today: NaiveDate,
+) -> ServiceResult<i64> {
     if step.interest == InterestRule::None {
         return Ok(0);
     }

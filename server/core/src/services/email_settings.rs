@@ -141,9 +141,8 @@ pub struct Identity<'a> {
 fn valid_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
-        && s.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+        && s.split('.')
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
 pub async fn save<C: ConnectionTrait>(
@@ -210,7 +209,13 @@ pub async fn load<C: ConnectionTrait>(db: &C, keys: &Keys, tenant_id: i64) -> Se
     let broken = |what: &str| ServiceError::Internal(anyhow::anyhow!("email identity: {what}"));
     let from: Mailbox = row.from_address.parse().map_err(|_| broken("from"))?;
     let reply_to = row.reply_to.as_deref().and_then(|r| r.parse::<Mailbox>().ok());
-    let dkim = match (&row.dkim_domain, &row.dkim_selector, &row.dkim_algorithm, &row.dkim_key, &row.dkim_key_id) {
+    let dkim = match (
+        &row.dkim_domain,
+        &row.dkim_selector,
+        &row.dkim_algorithm,
+        &row.dkim_key,
+        &row.dkim_key_id,
+    ) {
         (Some(domain), Some(selector), Some(alg), Some(sealed), Some(kid)) => {
             let alg = Algorithm::parse(alg).ok_or_else(|| broken("algorithm"))?;
             let private = secrets::open(keys, kid, sealed).map_err(|e| broken(&e.to_string()))?;
@@ -243,7 +248,11 @@ mod tests {
         assert_eq!(k.public_b64, again.public_b64);
         assert!(k.dns_txt().starts_with("v=DKIM1; k=ed25519; p="));
         assert!(DkimKey::from_private(Algorithm::Ed25519, "not base64!").is_err());
-        assert!(DkimKey::from_private(Algorithm::Rsa, "-----BEGIN RSA PRIVATE KEY-----\nxx\n-----END RSA PRIVATE KEY-----").is_err());
+        assert!(DkimKey::from_private(
+            Algorithm::Rsa,
+            "-----BEGIN RSA PRIVATE KEY-----\nxx\n-----END RSA PRIVATE KEY-----"
+        )
+        .is_err());
     }
 
     #[test]

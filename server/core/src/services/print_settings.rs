@@ -25,7 +25,9 @@ pub async fn save<C: ConnectionTrait>(
     if !endpoint_allowed(url) {
         return Err(ServiceError::invalid("url", "print_url_invalid"));
     }
-    let sealed = token.filter(|t| !t.is_empty()).map(|t| secrets::seal(keys, t.as_bytes()));
+    let sealed = token
+        .filter(|t| !t.is_empty())
+        .map(|t| secrets::seal(keys, t.as_bytes()));
     print_setting::Entity::insert(print_setting::ActiveModel {
         tenant_id: Set(tenant_id),
         url: Set(url.to_string()),
@@ -64,7 +66,10 @@ pub async fn load<C: ConnectionTrait>(db: &C, keys: &Keys, tenant_id: i64) -> Se
         (Some(sealed), Some(id)) => {
             let plain = secrets::open(keys, id, sealed)
                 .map_err(|e| ServiceError::Internal(anyhow::anyhow!("print token: {e}")))?;
-            Some(String::from_utf8(plain).map_err(|_| ServiceError::Internal(anyhow::anyhow!("print token: not text")))?)
+            Some(
+                String::from_utf8(plain)
+                    .map_err(|_| ServiceError::Internal(anyhow::anyhow!("print token: not text")))?,
+            )
         }
         _ => None,
     };
@@ -78,7 +83,12 @@ mod tests {
         for ok in ["https://print.example/v1/letters", "http://127.0.0.1:9000/letters"] {
             assert!(super::endpoint_allowed(ok), "{ok}");
         }
-        for bad in ["http://print.example/letters", "ftp://x", "https://u:p@print.example/", "not a url"] {
+        for bad in [
+            "http://print.example/letters",
+            "ftp://x",
+            "https://u:p@print.example/",
+            "not a url",
+        ] {
             assert!(!super::endpoint_allowed(bad), "{bad}");
         }
     }

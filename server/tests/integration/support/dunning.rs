@@ -116,7 +116,6 @@ pub async fn plan(app: &TestApp, at: DateTime<Utc>) -> planner::PassReport {
     planner::plan_tenant(&app.state.db, &tenant, at, false).await.unwrap()
 }
 
-
 /// One step of a test plan that applies to debtors tagged `tag` only.
 pub struct OneStep {
     pub tag: &'static str,

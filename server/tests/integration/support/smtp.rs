@@ -72,7 +72,11 @@ pub async fn smtp_sink() -> Sink {
                             }
                             let _ = w.write_all(b"250 queued\r\n").await;
                         } else {
-                            data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                            data.push_str(
+                                line.strip_prefix('.')
+                                    .filter(|_| line.starts_with(".."))
+                                    .unwrap_or(&line),
+                            );
                             data.push('\n');
                         }
                         continue;
