@@ -248,3 +248,90 @@ async fn a_step_with_statutory_interest_charges_what_accrued_and_says_so() {
     assert!(mail.body_text.contains(&eur(101_879)), "and the new total");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn mail_goes_out_from_the_tenants_own_address_signed_with_its_dkim_key() {
+    use settle_core::services::email_settings::{self, Algorithm, DkimKey, Identity};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let key = DkimKey::generate(Algorithm::Rsa).unwrap();
+    let tenant_id = tenant.id;
+    let save = |from: &'static str, domain: &'static str| {
+        let (db, keys, key) = (&app.state.db, &app.state.keys, &key);
+        async move {
+            email_settings::save(
+                db,
+                keys,
+                monday(),
+                tenant_id,
+                &Identity {
+                    from,
+                    reply_to: Some("Klantenservice <service@zorg.example>"),
+                    dkim: Some((domain, "s2026", key)),
+                },
+            )
+            .await
+        }
+    };
+    assert!(
+        save("not an address", "zorg.example").await.is_err(),
+        "a From that is no address"
+    );
+    assert!(
+        save("Zorg <herinnering@zorg.example>", "other.example").await.is_err(),
+        "a DKIM domain that does not align with the From"
+    );
+    assert!(settle_core::entities::email_setting::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .is_empty());
+    save("Zorg Demo <herinnering@mail.zorg.example>", "zorg.example")
+        .await
+        .unwrap();
+
+    let inv = invoice_due(&app, "2026-11-14", 2_500, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    let senders = Senders {
+        mail: Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap(),
+        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
+        letter_spool: None,
+    };
+    run::once(&app.state.db, &senders, monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    let id = messages_of(&app, &inv).await.remove(0).message_id.unwrap();
+    let raw = sink
+        .raw_messages()
+        .into_iter()
+        .find(|m| m.contains(&id))
+        .expect("delivered");
+    assert!(
+        raw.contains("From: \"Zorg Demo\" <herinnering@mail.zorg.example>"),
+        "{raw}"
+    );
+    assert!(raw.contains("Reply-To: Klantenservice <service@zorg.example>"), "{raw}");
+    assert!(
+        raw.contains("X-Envelope-From: <no-reply+b"),
+        "bounces still come back to the platform (VERP)"
+    );
+    assert!(raw.contains("d=zorg.example") && raw.contains("s=s2026"));
+    crate::support::dkim::verify(&raw, &key.dns_txt()).expect("the signature verifies");
+    let forged_subject = raw.replacen("Subject: ", "Subject: Re: ", 1);
+    assert!(
+        crate::support::dkim::verify(&forged_subject, &key.dns_txt()).is_err(),
+        "a changed subject fails"
+    );
+    let forged_body = raw.replacen("Beste Test Debtor", "Beste Tess Debtor", 1);
+    assert_ne!(forged_body, raw);
+    assert!(
+        crate::support::dkim::verify(&forged_body, &key.dns_txt()).is_err(),
+        "a changed text fails"
+    );
+    let other = DkimKey::generate(Algorithm::Ed25519).unwrap();
+    assert!(
+        crate::support::dkim::verify(&raw, &other.dns_txt()).is_err(),
+        "another key fails"
+    );
+    app.cleanup().await;
+}

@@ -4,7 +4,11 @@
 //! price that only Windows-1252 characters print (anything else becomes '?'). Both fonts carry their own AFM width
 //! table, so regular and bold text wrap exactly. No timestamps and no /ID are written, so equal content gives equal
 //! bytes: the caller hashes the PDF as proof of what was sent.
+//!
+//! The tenant's SVG logo goes top right on page 1 as a form XObject made by svg2pdf; see `letter_logo` for what of SVG
+//! survives and why a bad logo never stops a letter.
 
+use super::letter_logo::{sort_resource_dicts, Logo, LOGO_MAX_H};
 use anyhow::{anyhow, bail, Result};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 use qrcode::{Color, EcLevel, QrCode, Version};
@@ -31,6 +35,8 @@ pub struct LetterContent<'a> {
     pub footer: &'a str,
     /// E.g. "Kenmerk / Ref: 2026-0042", printed under the date (and in the header of pages 2+).
     pub reference_line: &'a str,
+    /// Tenant's SVG logo, printed top right on page 1; `None`, or an SVG that gives nothing drawable, prints none.
+    pub logo_svg: Option<&'a str>,
 }
 
 /// The grey box that lets the debtor pay by scanning or typing.
@@ -73,7 +79,12 @@ const QR_SIZE: f32 = 35.0 * MM;
 const PAD: f32 = 4.0 * MM;
 /// Where body text resumes on pages 2+, which carry a one-line header instead of the letterhead.
 const CONT_TOP_MM: f32 = 22.0;
-
+/// The logo's box: right-aligned to the text column, in the band 10..25 mm from the top (2 mm clear of the
+/// letterhead line at 27 mm); the logo is scaled to fit it, aspect kept, and centred vertically.
+const LOGO_BOTTOM_MM: f32 = 25.0;
+/// Space kept between the sender name or address and the logo.
+const LOGO_GAP: f32 = 5.0 * MM;
+const LOGO: Name<'static> = Name(b"Logo");
 const NAME: Pen = Pen(BOLD, 14.0);
 const SUBJECT: Pen = Pen(BOLD, 11.0);
 const BODY: Pen = Pen(REGULAR, 10.5);
@@ -95,7 +106,8 @@ pub fn render_with_stats(l: &LetterContent) -> Result<(Vec<u8>, usize)> {
         y: from_top(96.0),
         bottom,
     };
-    letterhead(&mut p.cur, l)?;
+    let logo = l.logo_svg.and_then(Logo::convert);
+    letterhead(&mut p.cur, l, logo.as_ref())?;
     p.lines(&SUBJECT.wrap(l.subject, COL_W), SUBJECT);
     p.y -= LEADING;
     let body = l.body.replace("\r\n", "\n");
@@ -129,17 +141,28 @@ pub fn render_with_stats(l: &LetterContent) -> Result<(Vec<u8>, usize)> {
     let mut next = Ref::new(1);
     let (catalog, tree, regular, bold) = (next.bump(), next.bump(), next.bump(), next.bump());
     let ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (next.bump(), next.bump())).collect();
+    // svg2pdf numbers its objects from 1; shifting them all by one offset (not by order of appearance, which the
+    // resource-dictionary order below would change) puts them after ours.
+    let shift = next.get() - 1;
+    let logo = logo.map(|g| {
+        (
+            g.chunk.renumber(|old| Ref::new(old.get() + shift)),
+            Ref::new(g.form.get() + shift),
+        )
+    });
     pdf.catalog(catalog).pages(tree);
     let kids = ids.iter().map(|&(page, _)| page);
     pdf.pages(tree).kids(kids).count(i32::try_from(total)?);
-    for ((page_id, content_id), content) in ids.into_iter().zip(pages) {
+    for (i, ((page_id, content_id), content)) in ids.into_iter().zip(pages).enumerate() {
         let mut page = pdf.page(page_id);
         page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
         page.parent(tree).contents(content_id);
-        page.resources()
-            .fonts()
-            .pair(REGULAR.name(), regular)
-            .pair(BOLD.name(), bold);
+        let mut resources = page.resources();
+        resources.fonts().pair(REGULAR.name(), regular).pair(BOLD.name(), bold);
+        if let (0, Some((_, form))) = (i, &logo) {
+            resources.x_objects().pair(LOGO, *form);
+        }
+        resources.finish();
         page.finish();
         pdf.stream(content_id, &content.finish());
     }
@@ -147,19 +170,38 @@ pub fn render_with_stats(l: &LetterContent) -> Result<(Vec<u8>, usize)> {
         let encoding = Name(b"WinAnsiEncoding");
         pdf.type1_font(id).base_font(Name(font.1)).encoding_predefined(encoding);
     }
-    Ok((pdf.finish(), total))
+    let svg_objects = logo.map(|(chunk, _)| {
+        let start = pdf.len();
+        pdf.extend(&chunk);
+        start..pdf.len()
+    });
+    let mut bytes = pdf.finish();
+    if let Some(range) = svg_objects {
+        if let Some(objects) = bytes.get_mut(range) {
+            sort_resource_dicts(objects);
+        }
+    }
+    Ok((bytes, total))
 }
 
-/// First-page furniture: letterhead, envelope window, date block, fold and punch marks.
-fn letterhead(c: &mut Content, l: &LetterContent) -> Result<()> {
+/// First-page furniture: letterhead with the logo, envelope window, date block, fold and punch marks.
+fn letterhead(c: &mut Content, l: &LetterContent, logo: Option<&Logo>) -> Result<()> {
+    // Name and address stop short of the logo; without one they may use the whole column.
+    let head_w = logo.map_or(COL_W, |g| COL_W - g.w - LOGO_GAP);
+    if let Some(g) = logo {
+        let y = from_top(LOGO_BOTTOM_MM) + (LOGO_MAX_H - g.h) / 2.0;
+        // The form XObject is a unit square (svg2pdf sets its /Matrix), so this one matrix sizes and places it.
+        c.save_state().transform([g.w, 0.0, 0.0, g.h, LEFT + COL_W - g.w, y]);
+        c.x_object(LOGO).restore_state();
+    }
     let rgb = |v: u8| f32::from(v) / 255.0;
     let (r, g, b) = (rgb(l.brand_rgb.0), rgb(l.brand_rgb.1), rgb(l.brand_rgb.2));
     c.save_state().set_fill_rgb(r, g, b).set_stroke_rgb(r, g, b);
-    NAME.draw(c, LEFT, from_top(15.0) - 10.0, &NAME.fit(l.sender_name, COL_W));
+    NAME.draw(c, LEFT, from_top(15.0) - 10.0, &NAME.fit(l.sender_name, head_w));
     hline(c, LEFT, LEFT + COL_W, from_top(27.0), 0.8);
     c.restore_state();
     c.save_state().set_fill_gray(GREY).set_stroke_gray(GREY);
-    SENDER.draw(c, LEFT, from_top(15.0) - 22.0, &SENDER.fit(l.sender_address, COL_W));
+    SENDER.draw(c, LEFT, from_top(15.0) - 22.0, &SENDER.fit(l.sender_address, head_w));
     // Return-address line at the top of the window field (45 mm from the top), underlined as DIN 5008 shows it.
     let ret = RETURN.fit(l.sender_address, WINDOW_W);
     RETURN.draw(c, LEFT, from_top(45.0) - 7.0, &ret);
@@ -438,6 +480,7 @@ mod tests {
             }),
             footer: "KvK 12345678 · BTW NL001234567B01 · IBAN NL91 ABNA 0417 1643 00",
             reference_line: "Kenmerk / Ref: 2026-0042",
+            logo_svg: None,
         }
     }
 
@@ -513,6 +556,77 @@ mod tests {
         assert!(end.trim_end().ends_with("%%EOF"), "{end:?}");
         assert_eq!(a, render(&sample("Geachte heer,\n\nBetaal a.u.b.")).unwrap());
         assert_ne!(a, render(&sample("Geachte heer,\n\nBetaal alstublieft.")).unwrap());
+    }
+
+    const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><rect width="48" height="48" rx="10" fill="#0b5cad"/><path d="M20 10h8v10h10v8H28v10h-8V28H10v-8h10z" fill="#fff"/></svg>"##;
+
+    /// Two gradients, three opacities and two colour spaces (a luminance mask): resource dictionaries with several
+    /// entries, which svg2pdf writes in random order.
+    const BUSY_LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40">
+        <defs>
+          <linearGradient id="a"><stop offset="0" stop-color="#f00"/><stop offset="1" stop-color="#00f"/></linearGradient>
+          <radialGradient id="b"><stop offset="0" stop-color="#ff0"/><stop offset="1" stop-color="#0f0" stop-opacity=".5"/></radialGradient>
+          <mask id="m"><rect width="80" height="40" fill="#fff"/><circle cx="40" cy="20" r="10" fill="#000"/></mask>
+        </defs>
+        <rect width="80" height="40" fill="url(#a)" mask="url(#m)"/>
+        <circle cx="120" cy="20" r="20" fill="url(#b)"/>
+        <rect x="10" y="5" width="30" height="30" fill="#123456" fill-opacity=".3"/>
+        <rect x="50" y="5" width="30" height="30" fill="#654321" fill-opacity=".6" stroke="#000" stroke-opacity=".4"/>
+        <g opacity=".5"><rect x="90" y="5" width="10" height="10"/><rect x="140" y="25" width="10" height="10"/></g>
+    </svg>"##;
+
+    fn with_logo(svg: &str) -> Vec<u8> {
+        let mut l = sample("Geachte heer,\n\nBetaal a.u.b.");
+        l.logo_svg = Some(svg);
+        render(&l).unwrap()
+    }
+
+    #[test]
+    fn logo_is_drawn_on_page_one_only_and_keeps_the_pdf_deterministic() {
+        let body = vec!["Betaal a.u.b. het openstaande bedrag."; 80].join("\n\n");
+        let mut l = sample(&body);
+        l.logo_svg = Some(LOGO);
+        let (pdf, pages) = render_with_stats(&l).unwrap();
+        assert!(pages > 1);
+        let text = String::from_utf8_lossy(&pdf);
+        assert_eq!(text.matches("/Logo Do").count(), 1, "drawn once");
+        assert_eq!(
+            text.matches("/XObject <<\n      /Logo ").count(),
+            1,
+            "in page 1's resources only"
+        );
+        assert!(text.contains("/Subtype /Form"));
+        for svg in [LOGO, BUSY_LOGO] {
+            let a = with_logo(svg);
+            for _ in 0..8 {
+                assert_eq!(a, with_logo(svg));
+            }
+        }
+        let busy = String::from_utf8_lossy(&with_logo(BUSY_LOGO)).into_owned();
+        assert!(
+            busy.contains("/gs1 ") && busy.contains("/xo1 "),
+            "the test logo must need sorting"
+        );
+    }
+
+    #[test]
+    fn unusable_logo_gives_the_letter_without_logo() {
+        let plain = render(&sample("Geachte heer,\n\nBetaal a.u.b.")).unwrap();
+        let text_only =
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="90" height="20"><text y="15">Zorg</text></svg>"#;
+        let bad = [
+            "",
+            "   ",
+            "<svg",
+            "geen svg",
+            "<html></html>",
+            r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#,
+            text_only,
+        ];
+        for svg in bad {
+            assert_eq!(with_logo(svg), plain, "{svg:?}");
+        }
+        assert_ne!(with_logo(LOGO), plain);
     }
 
     #[test]

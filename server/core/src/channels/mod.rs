@@ -3,6 +3,7 @@
 pub mod email;
 pub mod html_email;
 pub mod letter;
+mod letter_logo;
 pub mod print;
 pub mod sms;
 

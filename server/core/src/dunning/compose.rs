@@ -148,19 +148,7 @@ impl Compose<'_> {
     ) -> ServiceResult<()> {
         let login_code = extras.login_code;
         let document = match channel {
-            Channel::Letter => Some(
-                super::letters::render(
-                    self.tenant,
-                    self.inv,
-                    self.cust,
-                    &text,
-                    self.open_cents,
-                    self.locale,
-                    self.today,
-                    login_code,
-                )
-                .await?,
-            ),
+            Channel::Letter => Some(super::letters::render(self, &text, login_code).await?),
             _ => None,
         };
         // Plain reminders may be opted out of; the notices the law requires may not.

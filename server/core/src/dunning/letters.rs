@@ -1,26 +1,16 @@
 //! A dunning letter as an A4 PDF: the tenant's name and colour, the debtor's address in the
 //! envelope window, the message, and a payment box with the EPC QR code and RF reference.
+use super::compose::Compose;
 use crate::channels::letter::{self, LetterContent, PaymentBox};
-use crate::entities::{customer, invoice};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::invoices::epc_transfer;
-use crate::tenant::TenantCtx;
-use chrono::NaiveDate;
 use settle_domain::dunning::texts::{letter_labels, Text};
-use settle_domain::locale::{format_date, Locale};
+use settle_domain::locale::format_date;
 use settle_domain::money::Money;
 
 /// Renders on a blocking thread (house rule: no PDF work on the async executor).
-pub async fn render(
-    tenant: &TenantCtx,
-    inv: &invoice::Model,
-    cust: &customer::Model,
-    text: &Text,
-    open_cents: i64,
-    locale: Locale,
-    today: NaiveDate,
-    login_code: Option<&str>,
-) -> ServiceResult<Vec<u8>> {
+pub async fn render(c: &Compose<'_>, text: &Text, login_code: Option<&str>) -> ServiceResult<Vec<u8>> {
+    let (tenant, inv, cust, open_cents, locale, today) = (c.tenant, c.inv, c.cust, c.open_cents, c.locale, c.today);
     let labels = letter_labels(locale);
     let amount = Money::eur(open_cents);
     let epc = epc_transfer(tenant, inv, amount)?;
@@ -57,6 +47,7 @@ pub async fn render(
         payload: epc.payload,
         lines,
         caption: labels.scan.to_string(),
+        logo: t.brand_logo_svg.clone(),
     };
     tokio::task::spawn_blocking(move || owned.render())
         .await
@@ -77,6 +68,7 @@ struct Owned {
     payload: String,
     lines: Vec<(String, String)>,
     caption: String,
+    logo: String,
 }
 
 impl Owned {
@@ -96,6 +88,7 @@ impl Owned {
             }),
             footer: &self.footer,
             reference_line: &self.reference_line,
+            logo_svg: Some(&self.logo),
         })
     }
 }

@@ -20,8 +20,9 @@ use std::sync::Arc;
 
 /// The headers a signature covers: everything a reader or a filter acts on, including the
 /// one-click unsubscribe pair (RFC 8058 wants both signed). Absent ones are signed as absent,
-/// so nobody can add them on the way.
-const SIGNED: [&str; 10] = [
+/// so nobody can add them on the way. Not `Content-Type`: lettre writes a multipart's
+/// Content-Type with the body, after signing, so a signature over it would never verify.
+const SIGNED: [&str; 9] = [
     "From",
     "Reply-To",
     "To",
@@ -29,7 +30,6 @@ const SIGNED: [&str; 10] = [
     "Date",
     "Message-ID",
     "MIME-Version",
-    "Content-Type",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
 ];
