@@ -107,6 +107,21 @@ test("an unknown payment link is a plain not-found page", async ({ page }) => {
   expect(res?.status()).toBe(404);
 });
 
+test("the code from a paper letter, typed at /code, opens that invoice's payment page", async ({ page }, info) => {
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Brief ontvangen? Typ uw code" }).click();
+  await expect(page).toHaveURL(/\/code$/);
+  await ready(page, info);
+  await page.getByLabel("Code", { exact: true }).fill("DEMO1-CODE3");
+  await page.getByRole("button", { name: "Verder" }).click();
+  await expect(page.locator("#f-code-error")).toContainText("Deze code kennen wij niet");
+  await expect(page.getByLabel("Code", { exact: true })).toHaveValue("DEMO1-CODE3");
+  await page.getByLabel("Code", { exact: true }).fill("demo1-code2");
+  await page.getByRole("button", { name: "Verder" }).click();
+  await expect(page).toHaveURL(/\/pay\/DEM01C0DE2$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("2026-0002");
+});
+
 test("a debtor pays an invoice online with the sandbox provider and sees it paid", async ({ page }, info) => {
   await login(page, info);
   await page.goto("/invoices/2026-0003");

@@ -167,9 +167,17 @@ pub async fn configure_email(state: &AppState, args: EmailIdentityArgs) -> anyho
                 "refused: {}",
                 fields
                     .iter()
-                    .map(|(f, c)| format!("{f}: {c}"))
+                    .map(|(field, code)| match code.as_str() {
+                        "email_invalid" => format!("--{} is not an email address", field.replace('_', "-")),
+                        "dkim_name_invalid" => "--dkim-domain and --dkim-selector must be DNS names".to_string(),
+                        "dkim_not_aligned" => {
+                            "--dkim-domain must be the From address's domain or a parent of it (DMARC alignment)"
+                                .to_string()
+                        }
+                        other => format!("{field}: {other}"),
+                    })
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join("; ")
             ),
             other => anyhow::anyhow!("{other}"),
         })?;

@@ -12,6 +12,9 @@ use settle_domain::rf::RfReference;
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 /// A fixed payment link for the demo's overdue invoice, so the README and tests can open it.
 pub const DEMO_PAY_TOKEN: &str = "demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7";
+/// The code "printed on a letter" for the same invoice, typed at `/code` (as `DEMO1-CODE2` too:
+/// O reads as 0).
+pub const DEMO_LETTER_CODE: &str = "DEM01C0DE2";
 
 pub struct DemoLogin {
     pub tenant: &'static str,
@@ -246,6 +249,10 @@ pub fn logins() -> Vec<DemoLogin> {
             what: "payment link /pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7",
         },
         DemoLogin {
+            tenant: "demo (http://localhost:3000)",
+            what: "letter code DEMO1-CODE2, typed at /code",
+        },
+        DemoLogin {
             tenant: "energie (http://energie.localhost:3000)",
             what: "debtor kunde@settle.test / demo-password-1",
         },
@@ -476,20 +483,22 @@ async fn seed_invoice<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &Invo
         .await?;
     }
     if number == "2026-0002" {
-        one_time_token::ActiveModel {
-            tenant_id: Set(tid),
-            customer_id: Set(cust.id),
-            purpose: Set(crate::services::paylinks::PURPOSE.into()),
-            token_hash: Set(hash_token(DEMO_PAY_TOKEN)),
-            invoice_id: Set(Some(row.id)),
-            expires_at: Set(now + Duration::days(90)),
-            used_at: Set(None),
-            attempts: Set(0),
-            created_at: Set(now),
-            ..Default::default()
+        for raw in [DEMO_PAY_TOKEN, DEMO_LETTER_CODE] {
+            one_time_token::ActiveModel {
+                tenant_id: Set(tid),
+                customer_id: Set(cust.id),
+                purpose: Set(crate::services::paylinks::PURPOSE.into()),
+                token_hash: Set(hash_token(raw)),
+                invoice_id: Set(Some(row.id)),
+                expires_at: Set(now + Duration::days(90)),
+                used_at: Set(None),
+                attempts: Set(0),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
         }
-        .insert(db)
-        .await?;
     }
     Ok(())
 }

@@ -335,3 +335,68 @@ async fn mail_goes_out_from_the_tenants_own_address_signed_with_its_dkim_key() {
     );
     app.cleanup().await;
 }
+
+#[test]
+fn the_channel_commands_explain_bad_input_and_print_what_to_publish() {
+    let dir = std::env::temp_dir().join(format!("settle-channels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/channels.db?mode=rwc", dir.display());
+    let settle = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
+            .args(args)
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SETTLE_DATABASE_URL", &db)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    assert!(settle(&["demo"]).status.success());
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let bad_from = settle(&["email-identity", "--tenant", "demo", "--from", "nope"]);
+    assert_eq!(bad_from.status.code(), Some(1));
+    assert!(text(&bad_from).contains("--from is not an email address"));
+    let unaligned = settle(&[
+        "email-identity",
+        "--tenant",
+        "demo",
+        "--from",
+        "Zorg <herinnering@zorg.example>",
+        "--dkim-domain",
+        "other.example",
+        "--dkim-selector",
+        "s1",
+        "--dkim-algorithm",
+        "ed25519",
+    ]);
+    assert!(text(&unaligned).contains("DMARC alignment"));
+    let ok = settle(&[
+        "email-identity",
+        "--tenant",
+        "demo",
+        "--from",
+        "Zorg <herinnering@zorg.example>",
+        "--dkim-domain",
+        "zorg.example",
+        "--dkim-selector",
+        "s1",
+        "--dkim-algorithm",
+        "ed25519",
+    ]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("s1._domainkey.zorg.example. IN TXT \"v=DKIM1; k=ed25519; p="));
+    let bad_url = settle(&["print-provider", "--tenant", "demo", "--url", "http://print.example/x"]);
+    assert_eq!(bad_url.status.code(), Some(1));
+    assert!(text(&bad_url).contains("https://"));
+    let signals = settle(&["early-signals", "--tenant", "demo"]);
+    assert!(signals.status.success());
+    assert!(String::from_utf8_lossy(&signals.stdout).starts_with("signal_date;creditor;"));
+    std::fs::remove_dir_all(&dir).ok();
+}

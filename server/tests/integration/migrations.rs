@@ -18,7 +18,7 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     assert_eq!(portal_account::Entity::find().all(db).await.unwrap().len(), 3);
     assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);
     assert_eq!(invoice_line::Entity::find().all(db).await.unwrap().len(), 22);
-    assert_eq!(one_time_token::Entity::find().all(db).await.unwrap().len(), 1);
+    assert_eq!(one_time_token::Entity::find().all(db).await.unwrap().len(), 2);
     session::Entity::find().all(db).await.unwrap();
     outbox::Entity::find().all(db).await.unwrap();
     audit_event::Entity::find().all(db).await.unwrap();
