@@ -175,7 +175,7 @@ async fn send_one(
                 SendResult::Failed
             } else {
                 active.status = Set("pending".into());
-                active.next_attempt_at = Set(now + backoff(attempts));
+                active.next_attempt_at = Set(retry_at(db, tenant, &row, now + backoff(attempts)).await?);
                 events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
                 SendResult::Retry
             }
@@ -183,6 +183,22 @@ async fn send_one(
     };
     active.update(db).await?;
     Ok(outcome)
+}
+
+/// When a failed message may be tried again: after its backoff, and a dunning message (one that
+/// belongs to a reminder) not before the tenant's sending window opens again.
+async fn retry_at(
+    db: &DatabaseConnection,
+    tenant: Option<&tenant::Model>,
+    row: &outbox::Model,
+    after: DateTime<Utc>,
+) -> Result<DateTime<Utc>, DbErr> {
+    let (Some(_), Some(t)) = (row.reminder_id, tenant) else {
+        return Ok(after);
+    };
+    let ctx = crate::tenant::TenantCtx::from_model(t.clone());
+    let policy = crate::dunning::policy::load(db, &ctx).await?;
+    Ok(policy.next_opening(&ctx, after).map_or(after, |open| open.max(after)))
 }
 
 enum Claim {

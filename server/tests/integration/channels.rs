@@ -341,17 +341,7 @@ fn the_channel_commands_explain_bad_input_and_print_what_to_publish() {
     let dir = std::env::temp_dir().join(format!("settle-channels-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}/channels.db?mode=rwc", dir.display());
-    let settle = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
-            .args(args)
-            .current_dir(&dir)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SETTLE_DATABASE_URL", &db)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let settle = |args: &[&str]| settle_cli(&dir, &db, args);
     assert!(settle(&["demo"]).status.success());
     let text = |o: &std::process::Output| {
         format!(
@@ -399,4 +389,25 @@ fn the_channel_commands_explain_bad_input_and_print_what_to_publish() {
     assert!(signals.status.success());
     assert!(String::from_utf8_lossy(&signals.stdout).starts_with("signal_date;creditor;"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_reminder_that_fails_just_before_closing_time_is_retried_when_the_window_opens() {
+    use chrono::{TimeZone, Utc};
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    // Monday 19:59 in Amsterdam: still inside the window, and the mail server is down.
+    let late = Utc.with_ymd_and_hms(2026, 11, 23, 18, 59, 0).unwrap();
+    plan(&app, late).await;
+    issue::issue_due(&app.state.db, late, None, 100).await.unwrap();
+    let down = Mailer::from_url("smtp://127.0.0.1:9", "Settle <no-reply@settle.test>").unwrap();
+    dispatch(&app.state.db, &Senders::from(down), late, 100).await.unwrap();
+    let mail = messages_of(&app, &inv).await.remove(0);
+    assert_eq!((mail.status.as_str(), mail.attempts), ("pending", 1));
+    assert_eq!(
+        mail.next_attempt_at,
+        Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0).unwrap(),
+        "not at 20:00:59 but Tuesday 08:00"
+    );
+    app.cleanup().await;
 }

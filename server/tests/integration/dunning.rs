@@ -526,16 +526,7 @@ fn settle_remind_refuses_a_bad_instant_and_an_unknown_tenant() {
     let dir = std::env::temp_dir().join(format!("settle-remind-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}/remind.db?mode=rwc", dir.display());
-    let settle = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
-            .args(args)
-            .current_dir(&dir)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SETTLE_DATABASE_URL", &db)
-            .output()
-            .unwrap()
-    };
+    let settle = |args: &[&str]| settle_cli(&dir, &db, args);
     let bad = settle(&["remind", "--once", "--at", "tomorrow"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("RFC 3339"));
@@ -667,47 +658,27 @@ async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_repo
 #[tokio::test]
 async fn a_hard_bounce_marks_the_address_falls_back_to_a_letter_and_asks_for_a_new_address_by_sms() {
     use settle_core::dunning::bounces::{apply, parse_dsn, Applied};
-    use settle_core::entities::{dunning_plan, dunning_step, message_event};
+    use settle_core::entities::message_event;
     let app = spawn_app().await;
-    let tenant = app.tenant().await;
     // A plan for tagged debtors only: a reminder at +7 by email, else by letter.
-    let plan = dunning_plan::ActiveModel {
-        tenant_id: Set(tenant.id),
-        name: Set("Bounce test".into()),
-        priority: Set(1),
-        is_default: Set(false),
-        segment: Set(r#"{"tags_any":["bounce-test"]}"#.into()),
-        created_at: Set(monday()),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
-    dunning_step::ActiveModel {
-        tenant_id: Set(tenant.id),
-        plan_id: Set(plan.id),
-        position: Set(1),
-        name: Set("Herinnering".into()),
-        offset_days: Set(7),
-        kind: Set("reminder".into()),
-        channels: Set("email>letter".into()),
-        fee: Set("none".into()),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
+    let plan_id = one_step_plan(
+        &app,
+        &OneStep {
+            tag: "bounce-test",
+            offset_days: 7,
+            kind: "reminder",
+            channels: "email>letter",
+            fee: "none",
+            interest: "none",
+        },
+    )
+    .await;
     let who = Debtor {
         email: Some("gone@example.nl"),
         phone: Some("+31612345678"),
     };
     let inv = invoice_due(&app, "2026-11-14", 5_000, &who).await;
-    customer::Entity::update_many()
-        .col_expr(customer::Column::Tags, Expr::value("vip, bounce-test"))
-        .filter(customer::Column::Id.eq(inv.customer_id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    tag_debtor(&app, &inv, "vip, bounce-test").await;
     let sink = smtp_sink().await;
     let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
     run::once(
@@ -722,7 +693,7 @@ async fn a_hard_bounce_marks_the_address_falls_back_to_a_letter_and_asks_for_a_n
     let rems = reminders_of(&app, &inv).await;
     assert_eq!(
         (rems.len(), rems[0].plan_id),
-        (1, plan.id),
+        (1, plan_id),
         "the segment chose the tagged plan"
     );
     let email = messages_of(&app, &inv).await.remove(0);

@@ -126,8 +126,8 @@ pub struct OneStep {
     pub interest: &'static str,
 }
 
-/// A plan of one step, ahead of the demo plan for debtors with the step's tag.
-pub async fn one_step_plan(app: &TestApp, s: &OneStep) {
+/// A plan of one step, ahead of the demo plan for debtors with the step's tag; its id.
+pub async fn one_step_plan(app: &TestApp, s: &OneStep) -> i64 {
     use settle_core::entities::{dunning_plan, dunning_step};
     let tenant = app.tenant().await;
     let plan = dunning_plan::ActiveModel {
@@ -157,6 +157,7 @@ pub async fn one_step_plan(app: &TestApp, s: &OneStep) {
     .insert(&app.state.db)
     .await
     .unwrap();
+    plan.id
 }
 
 /// Gives the invoice's debtor a tag (segments match on tags).

@@ -191,6 +191,20 @@ impl TestApp {
     }
 }
 
+/// Runs the `settle` binary in `dir` against the database `db`, with nothing else from the
+/// environment and nothing on standard input.
+pub fn settle_cli(dir: &std::path::Path, db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SETTLE_DATABASE_URL", db)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("settle runs")
+}
+
 /// The CSRF token of the form that posts to `action`.
 pub fn csrf_for(html: &str, action: &str) -> Option<String> {
     let i = html.find(&format!("action=\"{action}\""))?;
