@@ -26,14 +26,14 @@ const DEMO_STEPS: [StepSeed; 6] = [
         "bik",
         "none",
     ),
-    ("Aanmaning", 40, "final_notice", "email>letter", "none", "nl"),
+    ("Aanmaning", 40, "final_notice", "email>letter", "none", "none"),
     ("Overdracht incasso", 60, "hand_over", "email>letter", "none", "none"),
 ];
 
 const ENERGIE_STEPS: [StepSeed; 3] = [
     ("Zahlungserinnerung", 7, "reminder", "email>letter", "none", "none"),
     ("2. Mahnung", 14, "reminder", "email>letter", "fixed:150", "none"),
-    ("Letzte Mahnung", 28, "final_notice", "email+letter", "fixed:150", "de"),
+    ("Letzte Mahnung", 28, "final_notice", "email+letter", "fixed:150", "none"),
 ];
 
 pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64, slug: &str) -> Result<(), DbErr> {
