@@ -33,7 +33,14 @@ const DEMO_STEPS: [StepSeed; 6] = [
 const ENERGIE_STEPS: [StepSeed; 3] = [
     ("Zahlungserinnerung", 7, "reminder", "email>letter", "none", "none"),
     ("2. Mahnung", 14, "reminder", "email>letter", "fixed:150", "none"),
-    ("Letzte Mahnung", 28, "final_notice", "email+letter", "fixed:150", "none"),
+    (
+        "Letzte Mahnung",
+        28,
+        "final_notice",
+        "email+letter",
+        "fixed:150",
+        "none",
+    ),
 ];
 
 pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64, slug: &str) -> Result<(), DbErr> {
