@@ -2,7 +2,7 @@
 //! view. State changes go through plain form posts (see the server's form handlers).
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::views::{CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ShellView};
+use settle_domain::views::{CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView};
 
 #[server(prefix = "/api", endpoint = "shell", input = GetUrl)]
 pub async fn get_shell() -> Result<ShellView, ServerFnError> {
@@ -36,6 +36,13 @@ pub async fn get_invoice(number: String, amount: Option<String>) -> Result<Invoi
     ctx.map(settle_core::services::invoices::detail(&ctx.state.db, &ctx.tenant, &me, &number, today, part).await)
 }
 
+#[server(prefix = "/api", endpoint = "profile", input = GetUrl)]
+pub async fn get_profile() -> Result<ProfileView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.debtor().await?;
+    ctx.map(settle_core::services::profile::view(&ctx.state, &me).await)
+}
+
 #[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]
 pub async fn get_checkout(id: String) -> Result<CheckoutView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
@@ -59,6 +66,7 @@ pub async fn get_link_status(kind: String, token: String) -> Result<bool, Server
     let ctx = crate::ssr::ctx().await?;
     let live = match kind.as_str() {
         "login" => settle_core::services::auth::login_link_is_live(&ctx.state, &ctx.tenant, &token).await,
+        "email" => settle_core::services::profile::email_link_is_live(&ctx.state, &ctx.tenant, &token).await,
         _ => settle_core::services::auth::password_token_is_live(&ctx.state, &ctx.tenant, &token).await,
     };
     ctx.map(live)

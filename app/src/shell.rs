@@ -1,7 +1,7 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::pages::{
-    activate::ActivatePage, dashboard::DashboardPage, invoice::InvoicePage, invoices::InvoicesPage,
+    activate::ActivatePage, dashboard::DashboardPage, email_confirm::EmailConfirmPage, profile::ProfilePage, invoice::InvoicePage, invoices::InvoicesPage,
     letter_code::LetterCodePage, link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage,
     pay_return::PayReturnPage, reset::ResetPage,
 };
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
                 <Route path=path!("/code") view=LetterCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/profile/email/confirm") view=EmailConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/return/:checkout") view=PayReturnPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -8,6 +8,7 @@ mod m20261129_000001_payments;
 mod m20261129_000002_invoice_customer_index;
 mod m20261129_000003_dunning;
 mod m20261129_000004_channel_accounts;
+mod m20261129_000005_profile;
 mod util;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_invoice_customer_index::Migration),
             Box::new(m20261129_000003_dunning::Migration),
             Box::new(m20261129_000004_channel_accounts::Migration),
+            Box::new(m20261129_000005_profile::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod middleware;
 pub mod payment_cli;
 pub mod payments;
+pub mod profile_forms;
 pub mod remind_cli;
 pub mod routes;
 pub mod session_store;
@@ -86,6 +87,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(routes::configure)
             .configure(forms::configure)
+            .configure(profile_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

@@ -194,6 +194,55 @@ catalog! {
     LetterCodeButton => "Verder", "Weiter", "Continue";
     LetterCodeLink => "Brief ontvangen? Typ uw code", "Brief erhalten? Code eingeben", "Got a letter? Type your code";
     ErrLetterCode => "Deze code kennen wij niet, of de factuur is al betaald. Controleer de code in uw brief.", "Diesen Code kennen wir nicht, oder die Rechnung ist schon bezahlt. Bitte prüfen Sie den Code in Ihrem Brief.", "We do not know this code, or the invoice is already paid. Please check the code in your letter.";
+    NavProfile => "Mijn gegevens", "Meine Daten", "My details";
+    ProfileTitle => "Mijn gegevens", "Meine Daten", "My details";
+    ProfileIntro => "Houd uw gegevens actueel, dan bereiken onze berichten u op de manier die u wilt.", "Halten Sie Ihre Daten aktuell, damit unsere Nachrichten Sie so erreichen, wie Sie es möchten.", "Keep your details up to date, so our messages reach you the way you want.";
+    ProfileFullLogin => "Log in met uw wachtwoord of een inloglink om uw gegevens te wijzigen.", "Melden Sie sich mit Ihrem Passwort oder einem Anmeldelink an, um Ihre Daten zu ändern.", "Log in with your password or a login link to change your details.";
+    EmailHeading => "E-mailadres", "E-Mail-Adresse", "Email address";
+    CurrentEmail => "Huidig e-mailadres", "Aktuelle E-Mail-Adresse", "Current email address";
+    NewEmail => "Nieuw e-mailadres", "Neue E-Mail-Adresse", "New email address";
+    CurrentPassword => "Huidig wachtwoord", "Aktuelles Passwort", "Current password";
+    CurrentPasswordHint => "Niet nodig als u net bent ingelogd.", "Nicht nötig, wenn Sie sich gerade angemeldet haben.", "Not needed if you have just logged in.";
+    EmailChangeButton => "Stuur bevestigingslink", "Bestätigungslink senden", "Send confirmation link";
+    PendingConfirmation => "Wacht op bevestiging", "Wartet auf Bestätigung", "Waiting for confirmation";
+    PhoneHeading => "Mobiel nummer", "Handynummer", "Mobile number";
+    CurrentPhone => "Huidig nummer", "Aktuelle Nummer", "Current number";
+    NewPhone => "Nieuw mobiel nummer", "Neue Handynummer", "New mobile number";
+    PhoneHint => "Bijvoorbeeld 06 12345678. U krijgt een sms met een code.", "Zum Beispiel 0151 23456789. Sie erhalten eine SMS mit einem Code.", "For example 06 12345678. You will get a text message with a code.";
+    PhoneCodeButton => "Stuur code per sms", "Code per SMS senden", "Text me a code";
+    AddressHeading => "Postadres", "Postanschrift", "Postal address";
+    Street => "Straat en huisnummer", "Straße und Hausnummer", "Street and number";
+    City => "Plaats", "Ort", "Town or city";
+    Country => "Land", "Land", "Country";
+    SaveButton => "Opslaan", "Speichern", "Save";
+    PrefsHeading => "Hoe wilt u berichten ontvangen?", "Wie möchten Sie Nachrichten erhalten?", "How would you like to hear from us?";
+    ChannelEmail => "Per e-mail", "Per E-Mail", "By email";
+    ChannelSms => "Per sms", "Per SMS", "By text message";
+    ChannelLetter => "Per brief", "Per Brief", "By letter";
+    SmsConsent => "Ik ga akkoord met betalingsherinneringen per sms op mijn mobiele nummer.", "Ich bin mit Zahlungserinnerungen per SMS an meine Handynummer einverstanden.", "I agree to payment reminders by text message to my mobile number.";
+    PrefsNote => "Brieven die de wet voorschrijft, sturen wij altijd.", "Gesetzlich vorgeschriebene Schreiben senden wir immer.", "Letters the law requires are always sent.";
+    EmailConfirmTitle => "Nieuw e-mailadres bevestigen", "Neue E-Mail-Adresse bestätigen", "Confirm your new email address";
+    EmailConfirmIntro => "Druk op de knop om dit e-mailadres te gaan gebruiken.", "Drücken Sie die Schaltfläche, um diese E-Mail-Adresse zu verwenden.", "Press the button to start using this email address.";
+    EmailConfirmButton => "Bevestigen", "Bestätigen", "Confirm";
+    ErrPostcode => "Deze postcode klopt niet voor het gekozen land.", "Diese Postleitzahl passt nicht zum gewählten Land.", "This postcode is not valid for the chosen country.";
+    ErrCountry => "Kies een land uit de lijst.", "Wählen Sie ein Land aus der Liste.", "Choose a country from the list.";
+    ErrTooLong => "Dit is te lang.", "Das ist zu lang.", "This is too long.";
+    ErrLanguage => "Kies een taal uit de lijst.", "Wählen Sie eine Sprache aus der Liste.", "Choose a language from the list.";
+    ErrChannelNeeded => "Kies ten minste één manier.", "Wählen Sie mindestens einen Weg.", "Choose at least one way.";
+    ErrSmsConsent => "Geef toestemming voor sms, of zet sms uit.", "Stimmen Sie SMS zu oder schalten Sie SMS aus.", "Agree to text messages, or turn them off.";
+    ErrSmsNeedsPhone => "Voeg eerst een mobiel nummer toe.", "Fügen Sie zuerst eine Handynummer hinzu.", "Add a mobile number first.";
+    ErrEmailUnchanged => "Dit is al uw e-mailadres.", "Das ist bereits Ihre E-Mail-Adresse.", "This already is your email address.";
+    ErrPasswordWrong => "Dit wachtwoord klopt niet.", "Dieses Passwort ist falsch.", "This password is not correct.";
+    ErrPhoneInvalid => "Dit is geen geldig telefoonnummer.", "Das ist keine gültige Telefonnummer.", "This is not a valid phone number.";
+    ErrPhoneNotMobile => "Dit is geen mobiel nummer; sms kan alleen naar een mobiel nummer.", "Das ist keine Handynummer; SMS gehen nur an Handynummern.", "This is not a mobile number; text messages only go to mobile numbers.";
+    ErrPhoneUnchanged => "Dit is al uw nummer.", "Das ist bereits Ihre Nummer.", "This already is your number.";
+    ErrFullLogin => "Log opnieuw in om dit te wijzigen.", "Melden Sie sich erneut an, um das zu ändern.", "Log in again to change this.";
+    ErrEmailInUse => "Dit e-mailadres kunnen wij niet gebruiken. Neem contact met ons op.", "Diese E-Mail-Adresse können wir nicht verwenden. Bitte kontaktieren Sie uns.", "We cannot use this email address. Please contact us.";
+    NoticeSaved => "Opgeslagen.", "Gespeichert.", "Saved.";
+    NoticeEmailLinkSent => "Wij hebben een bevestigingslink gestuurd naar uw nieuwe e-mailadres.", "Wir haben einen Bestätigungslink an Ihre neue E-Mail-Adresse gesendet.", "We sent a confirmation link to your new email address.";
+    NoticePhoneCodeSent => "Wij hebben een code per sms gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code per SMS gesendet. Er ist 10 Minuten gültig.", "We sent a code by text message. It is valid for 10 minutes.";
+    NoticePhoneSaved => "Uw mobiele nummer is opgeslagen.", "Ihre Handynummer ist gespeichert.", "Your mobile number is saved.";
+    NoticeEmailChanged => "Uw nieuwe e-mailadres is bevestigd.", "Ihre neue E-Mail-Adresse ist bestätigt.", "Your new email address is confirmed.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -212,6 +261,25 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
         "letter_code_invalid" => Key::ErrLetterCode,
+        "postcode_invalid" => Key::ErrPostcode,
+        "country_invalid" => Key::ErrCountry,
+        "too_long" => Key::ErrTooLong,
+        "language_invalid" => Key::ErrLanguage,
+        "channel_needed" => Key::ErrChannelNeeded,
+        "sms_consent_needed" => Key::ErrSmsConsent,
+        "sms_needs_phone" => Key::ErrSmsNeedsPhone,
+        "email_unchanged" => Key::ErrEmailUnchanged,
+        "password_wrong" => Key::ErrPasswordWrong,
+        "phone_invalid" => Key::ErrPhoneInvalid,
+        "phone_not_mobile" => Key::ErrPhoneNotMobile,
+        "phone_unchanged" => Key::ErrPhoneUnchanged,
+        "full_login_needed" => Key::ErrFullLogin,
+        "email_in_use" => Key::ErrEmailInUse,
+        "saved" => Key::NoticeSaved,
+        "email_link_sent" => Key::NoticeEmailLinkSent,
+        "phone_code_sent" => Key::NoticePhoneCodeSent,
+        "phone_saved" => Key::NoticePhoneSaved,
+        "email_changed" => Key::NoticeEmailChanged,
         "no_contact_on_file" => Key::ErrNoContact,
         "csrf" => Key::ErrCsrf,
         "rate_limited" => Key::ErrRateLimited,
@@ -309,6 +377,49 @@ pub mod mail {
                 subject: format!("Payment received by {tenant}"),
                 body: format!("Hello,\n\nWe received your payment of {amount} for invoice {invoices}. Thank you.\n\nThis email is your receipt."),
             },
+        }
+    }
+
+    pub fn email_change_confirm(l: Locale, tenant: &str, link: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Bevestig uw nieuwe e-mailadres bij {tenant}"),
+                body: format!("Goedendag,\n\nU wilt dit e-mailadres gebruiken voor {tenant}. Bevestig het met deze link (24 uur geldig):\n{link}\n\nHeeft u dit niet gevraagd? Dan kunt u deze e-mail negeren."),
+            },
+            Locale::De => MailText {
+                subject: format!("Bestätigen Sie Ihre neue E-Mail-Adresse bei {tenant}"),
+                body: format!("Guten Tag,\n\nSie möchten diese E-Mail-Adresse für {tenant} verwenden. Bitte bestätigen Sie sie mit diesem Link (24 Stunden gültig):\n{link}\n\nHaben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail."),
+            },
+            Locale::En => MailText {
+                subject: format!("Confirm your new email address at {tenant}"),
+                body: format!("Hello,\n\nYou want to use this email address for {tenant}. Please confirm it with this link (valid for 24 hours):\n{link}\n\nDid not ask for this? You can ignore this email."),
+            },
+        }
+    }
+
+    pub fn email_change_notice(l: Locale, tenant: &str, new: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Uw e-mailadres bij {tenant} wordt gewijzigd"),
+                body: format!("Goedendag,\n\nEr is gevraagd om uw e-mailadres bij {tenant} te wijzigen in {new}. Het nieuwe adres geldt pas als het is bevestigd.\n\nHeeft u dit niet zelf gedaan? Neem dan contact met ons op en wijzig uw wachtwoord."),
+            },
+            Locale::De => MailText {
+                subject: format!("Ihre E-Mail-Adresse bei {tenant} wird geändert"),
+                body: format!("Guten Tag,\n\nEs wurde angefordert, Ihre E-Mail-Adresse bei {tenant} in {new} zu ändern. Die neue Adresse gilt erst nach der Bestätigung.\n\nWaren Sie das nicht? Dann kontaktieren Sie uns bitte und ändern Sie Ihr Passwort."),
+            },
+            Locale::En => MailText {
+                subject: format!("Your email address at {tenant} is being changed"),
+                body: format!("Hello,\n\nSomeone asked to change your email address at {tenant} to {new}. The new address only counts once it is confirmed.\n\nWas this not you? Please contact us and change your password."),
+            },
+        }
+    }
+
+    /// The SMS that confirms a new mobile number.
+    pub fn phone_code_sms(l: Locale, tenant: &str, code: &str) -> String {
+        match l {
+            Locale::Nl => format!("{tenant}: uw code is {code}. Hij is 10 minuten geldig."),
+            Locale::De => format!("{tenant}: Ihr Code lautet {code}. Er ist 10 Minuten gültig."),
+            Locale::En => format!("{tenant}: your code is {code}. It is valid for 10 minutes."),
         }
     }
 

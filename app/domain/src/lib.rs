@@ -1,5 +1,6 @@
 //! Pure Settle types and rules: money, locales, references, payment payloads, validation.
 //! No I/O: this crate compiles for the browser too, so forms validate with the server's rules.
+pub mod address;
 pub mod allocation;
 pub mod contact;
 pub mod dunning;

@@ -238,3 +238,26 @@ mod tests {
         assert!(DisplayStatus::Overdue.rank() < DisplayStatus::Open.rank());
     }
 }
+
+/// The debtor's own contact data on `/profile`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub name: String,
+    pub customer_number: String,
+    pub email: Option<String>,
+    /// Waiting for the link sent to it.
+    pub pending_email: Option<String>,
+    pub phone: Option<String>,
+    /// Waiting for the SMS code.
+    pub pending_phone: Option<String>,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub language: Option<String>,
+    pub pref_email: bool,
+    pub pref_sms: bool,
+    pub pref_letter: bool,
+    /// Contact changes need a full login, not a step-up from a payment link.
+    pub full_login: bool,
+}

@@ -1,6 +1,7 @@
 //! One module per page.
 pub mod activate;
 pub mod dashboard;
+pub mod email_confirm;
 pub mod invoice;
 pub mod invoices;
 pub mod letter_code;
@@ -9,4 +10,5 @@ pub mod login;
 pub mod not_found;
 pub mod pay;
 pub mod pay_return;
+pub mod profile;
 pub mod reset;

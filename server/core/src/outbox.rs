@@ -26,9 +26,31 @@ pub struct Email<'a> {
 }
 
 pub async fn enqueue_email<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, mail: Email<'_>) -> Result<i64, DbErr> {
+    enqueue(db, now, "email", mail).await
+}
+
+/// A text message (a code, a confirmation): the subject stays empty, the text goes as it is.
+pub async fn enqueue_sms<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    to: &str,
+    text: String,
+) -> Result<i64, DbErr> {
+    let sms = Email {
+        tenant_id,
+        to,
+        subject: String::new(),
+        body_text: text,
+        dedupe_key: None,
+    };
+    enqueue(db, now, "sms", sms).await
+}
+
+async fn enqueue<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, channel: &str, mail: Email<'_>) -> Result<i64, DbErr> {
     let row = outbox::ActiveModel {
         tenant_id: Set(mail.tenant_id),
-        channel: Set("email".into()),
+        channel: Set(channel.into()),
         recipient: Set(mail.to.to_string()),
         subject: Set(mail.subject),
         body_text: Set(mail.body_text),

@@ -13,6 +13,7 @@ mod migrations;
 mod outbox;
 mod payments;
 mod portal;
+mod profile;
 mod providers_http;
 mod security;
 mod statements;

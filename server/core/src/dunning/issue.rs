@@ -389,21 +389,18 @@ async fn task<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    crate::entities::outgoing_event::ActiveModel {
-        tenant_id: Set(tenant_id),
-        kind: Set(format!("dunning.{kind}")),
-        payload: Set(serde_json::json!({
+    crate::outgoing::emit(
+        db,
+        now,
+        tenant_id,
+        &format!("dunning.{kind}"),
+        serde_json::json!({
             "invoice_id": inv.id,
             "invoice_number": inv.number,
             "customer_number": c.customer_number,
             "open_cents": inv.open_cents,
-        })
-        .to_string()),
-        created_at: Set(now),
-        delivered_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
+        }),
+    )
     .await?;
     Ok(())
 }

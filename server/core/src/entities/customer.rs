@@ -25,6 +25,11 @@ pub struct Model {
     pub legal_stop: Option<String>,
     /// Set when mail to the address hard-bounced; reminders fall back to the next channel.
     pub email_invalid_at: Option<DateTimeUtc>,
+    /// A new address or number the debtor asked for, until they confirm it.
+    pub pending_email: Option<String>,
+    pub pending_phone: Option<String>,
+    /// When the debtor agreed to reminders by SMS.
+    pub sms_consent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

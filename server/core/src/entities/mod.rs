@@ -4,6 +4,7 @@ pub mod checkout;
 pub mod checkout_item;
 pub mod checkout_lock;
 pub mod customer;
+pub mod customer_change;
 pub mod dunning_plan;
 pub mod dunning_setting;
 pub mod dunning_step;

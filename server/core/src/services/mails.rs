@@ -12,6 +12,8 @@ pub enum Kind<'a> {
     PasswordReset { link: &'a str },
     StepUpCode { code: &'a str },
     Receipt { amount: &'a str, invoices: &'a str },
+    EmailChangeConfirm { link: &'a str },
+    EmailChangeNotice { new: &'a str },
 }
 
 pub async fn queue<C: ConnectionTrait>(
@@ -29,6 +31,8 @@ pub async fn queue<C: ConnectionTrait>(
         Kind::PasswordReset { link } => mail::password_reset(locale, name, link),
         Kind::StepUpCode { code } => mail::step_up_code(locale, name, code),
         Kind::Receipt { amount, invoices } => mail::receipt(locale, name, amount, invoices),
+        Kind::EmailChangeConfirm { link } => mail::email_change_confirm(locale, name, link),
+        Kind::EmailChangeNotice { new } => mail::email_change_notice(locale, name, new),
     };
     let footer = format!("\n\n--\n{}\n{}", tenant.row.display_name, tenant.row.support_email);
     outbox::enqueue_email(

@@ -9,6 +9,7 @@ pub mod mails;
 pub mod paylinks;
 pub mod payment_settings;
 pub mod print_settings;
+pub mod profile;
 pub mod references;
 pub mod refunds;
 pub mod sms_settings;

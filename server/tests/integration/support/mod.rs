@@ -116,6 +116,17 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The same app seen from another browser (its own cookies); it does not own the database.
+    pub fn other_browser(&self) -> TestApp {
+        TestApp {
+            addr: self.addr.clone(),
+            db_url: self.db_url.clone(),
+            state: self.state.clone(),
+            client: client(),
+            pg_cleanup: None,
+        }
+    }
+
     /// The demo tenant, as the server resolves it for requests to this app.
     pub async fn tenant(&self) -> std::sync::Arc<settle_core::tenant::TenantCtx> {
         self.state
