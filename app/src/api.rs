@@ -2,7 +2,9 @@
 //! view. State changes go through plain form posts (see the server's form handlers).
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::views::{CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView};
+use settle_domain::views::{
+    CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView,
+};
 
 #[server(prefix = "/api", endpoint = "shell", input = GetUrl)]
 pub async fn get_shell() -> Result<ShellView, ServerFnError> {

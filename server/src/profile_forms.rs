@@ -118,13 +118,20 @@ async fn email_confirm(req: HttpRequest, state: Data, form: web::Form<EmailForm>
     let Some(tenant) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
-    let here = format!("/profile/email/confirm?token={}", settle_app::ssr::urlencode(&form.token));
+    let here = format!(
+        "/profile/email/confirm?token={}",
+        settle_app::ssr::urlencode(&form.token)
+    );
     if !csrf_ok(&req, &state, &tenant, &form.csrf) {
         return back(&state, &here, "email_confirm", &[], one("form", "csrf"));
     }
     match profile::confirm_email_change(&state, &tenant, &form.token).await {
         Ok(()) => {
-            let to = if identity_scope(&req, &tenant).is_some() { HERE } else { "/login" };
+            let to = if identity_scope(&req, &tenant).is_some() {
+                HERE
+            } else {
+                "/login"
+            };
             let form = if to == HERE { "profile_email" } else { "login" };
             notice(&state, to, form, "email_changed", &[])
         }

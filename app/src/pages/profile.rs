@@ -97,7 +97,11 @@ fn Phone(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flash: Opt
 fn Address(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flash: Option<Flash>) -> impl IntoView {
     let typed = |field: &str, stored: &str| {
         let v = flash.value_for("profile_address", field);
-        if flash.form == "profile_address" { v } else { stored.to_string() }
+        if flash.form == "profile_address" {
+            v
+        } else {
+            stored.to_string()
+        }
     };
     let country = typed("country", &p.country);
     let country_error = flash.error_for("profile_address", "country");
@@ -131,7 +135,9 @@ fn Address(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flash: O
 #[component]
 fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flash: Option<Flash>) -> impl IntoView {
     let channels_error = flash.error_for("profile_prefs", "channels");
+    let channels_described = channels_error.is_some().then_some("f-channels-error");
     let consent_error = flash.error_for("profile_prefs", "sms_consent");
+    let consent_described = consent_error.is_some().then_some("f-consent-error");
     let language = p.language.clone().unwrap_or_else(|| l.code().to_string());
     let check = |id: &'static str, name: &'static str, key: Key, on: bool| {
         view! {
@@ -147,7 +153,7 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
             <FlashBox locale=l flash=shell_flash form="profile_prefs"/>
             <form method="post" action="/profile/preferences" novalidate>
                 <input type="hidden" name="csrf" value=csrf/>
-                <fieldset aria-describedby=channels_error.is_some().then_some("f-channels-error")>
+                <fieldset aria-describedby=channels_described>
                     <legend>{t(l, Key::PrefsHeading)}</legend>
                     {channels_error.map(|c| view! { <p class="error" id="f-channels-error">{code_text(l, &c)}</p> })}
                     {check("f-pref-email", "email", Key::ChannelEmail, p.pref_email)}
@@ -155,10 +161,10 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
                     {check("f-pref-letter", "letter", Key::ChannelLetter, p.pref_letter)}
                     <p class="hint">{t(l, Key::PrefsNote)}</p>
                 </fieldset>
-                <div class="check" class:has-error=consent_error.is_some()>
-                    {consent_error.clone().map(|c| view! { <p class="error" id="f-consent-error">{code_text(l, &c)}</p> })}
+                <div class="check" class:has-error=consent_described.is_some()>
+                    {consent_error.map(|c| view! { <p class="error" id="f-consent-error">{code_text(l, &c)}</p> })}
                     <input type="checkbox" id="f-sms-consent" name="sms_consent" value="on" checked=p.pref_sms
-                        aria-describedby=consent_error.is_some().then_some("f-consent-error")/>
+                        aria-describedby=consent_described/>
                     <label for="f-sms-consent">{t(l, Key::SmsConsent)}</label>
                 </div>
                 <div class="field">

@@ -17,7 +17,11 @@ async fn demo_debtor(app: &TestApp) -> customer::Model {
 }
 
 async fn reload(app: &TestApp, id: i64) -> customer::Model {
-    customer::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap()
+    customer::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 async fn updated_events(app: &TestApp) -> Vec<String> {
@@ -54,7 +58,10 @@ async fn the_address_and_preferences_are_checked_saved_kept_in_history_and_repor
     let res = app.post("/profile/address", &bad).await;
     assert_eq!(location(&res), "/profile");
     let page = app.html("/profile").await;
-    assert!(page.contains("Deze postcode klopt niet voor het gekozen land."), "{page}");
+    assert!(
+        page.contains("Deze postcode klopt niet voor het gekozen land."),
+        "{page}"
+    );
     assert!(page.contains("Dit veld is verplicht."));
     assert!(page.contains("value=\"Nieuwe Gracht 5\""), "the typed street stays");
     assert_eq!(reload(&app, before.id).await.street, before.street, "nothing saved");
@@ -74,16 +81,23 @@ async fn the_address_and_preferences_are_checked_saved_kept_in_history_and_repor
         (after.street.as_str(), after.postcode.as_str(), after.city.as_str()),
         ("Nieuwe Gracht 5", "3512 LK", "Utrecht")
     );
-    let history = profile::history(&app.state.db, after.tenant_id, after.id).await.unwrap();
+    let history = profile::history(&app.state.db, after.tenant_id, after.id)
+        .await
+        .unwrap();
     let street = history.iter().find(|h| h.field == "street").expect("kept in history");
     assert_eq!(street.old_value.as_deref(), Some(before.street.as_str()));
     assert_eq!(street.new_value.as_deref(), Some("Nieuwe Gracht 5"));
     assert_eq!(street.actor, "debtor");
-    assert!(updated_events(&app).await.iter().any(|p| p.contains("3512 LK")), "the creditor is told");
+    assert!(
+        updated_events(&app).await.iter().any(|p| p.contains("3512 LK")),
+        "the creditor is told"
+    );
 
     // Preferences: at least one channel, and SMS only with consent.
     let csrf = csrf_for(&app.html("/profile").await, "/profile/preferences").unwrap();
-    let res = app.post("/profile/preferences", &[("csrf", &csrf), ("language", "nl")]).await;
+    let res = app
+        .post("/profile/preferences", &[("csrf", &csrf), ("language", "nl")])
+        .await;
     assert_eq!(location(&res), "/profile");
     assert!(app.html("/profile").await.contains("Kies ten minste één manier."));
     app.post(
@@ -101,10 +115,18 @@ async fn the_address_and_preferences_are_checked_saved_kept_in_history_and_repor
     .await;
     let prefs = reload(&app, before.id).await;
     assert_eq!(
-        (prefs.pref_email, prefs.pref_sms, prefs.pref_letter, prefs.language.as_deref()),
+        (
+            prefs.pref_email,
+            prefs.pref_sms,
+            prefs.pref_letter,
+            prefs.language.as_deref()
+        ),
         (false, false, true, Some("de"))
     );
-    assert!(app.html("/profile").await.contains("Gespeichert."), "and the page speaks German now");
+    assert!(
+        app.html("/profile").await.contains("Gespeichert."),
+        "and the page speaks German now"
+    );
     // Another tenant's debtor or a forged token changes nothing.
     let res = app
         .post(
@@ -126,7 +148,11 @@ async fn a_new_email_address_counts_once_its_link_is_followed_and_the_old_one_is
     let res = app
         .post(
             "/profile/email",
-            &[("csrf", &csrf), ("email", "nieuw@example.nl"), ("password", "wrong-password")],
+            &[
+                ("csrf", &csrf),
+                ("email", "nieuw@example.nl"),
+                ("password", "wrong-password"),
+            ],
         )
         .await;
     assert_eq!(location(&res), "/profile");
@@ -135,22 +161,41 @@ async fn a_new_email_address_counts_once_its_link_is_followed_and_the_old_one_is
     assert!(page.contains("value=\"nieuw@example.nl\""));
     app.post(
         "/profile/email",
-        &[("csrf", &csrf), ("email", "not an address"), ("password", "demo-password-1")],
+        &[
+            ("csrf", &csrf),
+            ("email", "not an address"),
+            ("password", "demo-password-1"),
+        ],
     )
     .await;
     assert!(app.html("/profile").await.contains("id=\"f-new-email-error\""));
     app.post(
         "/profile/email",
-        &[("csrf", &csrf), ("email", "Nieuw@Example.nl"), ("password", "demo-password-1")],
+        &[
+            ("csrf", &csrf),
+            ("email", "Nieuw@Example.nl"),
+            ("password", "demo-password-1"),
+        ],
     )
     .await;
     assert!(app.html("/profile").await.contains("bevestigingslink"));
     let waiting = reload(&app, me.id).await;
-    assert_eq!(waiting.email.as_deref(), Some("demo@settle.test"), "not before confirmation");
+    assert_eq!(
+        waiting.email.as_deref(),
+        Some("demo@settle.test"),
+        "not before confirmation"
+    );
     assert_eq!(waiting.pending_email.as_deref(), Some("nieuw@example.nl"));
     let told = app.last_mail_to("demo@settle.test").await.unwrap();
-    assert!(told.body_text.contains("n***@example.nl"), "the old address is told: {}", told.body_text);
-    let confirm = app.last_mail_to("nieuw@example.nl").await.expect("a link to the new address");
+    assert!(
+        told.body_text.contains("n****@example.nl"),
+        "the old address is told: {}",
+        told.body_text
+    );
+    let confirm = app
+        .last_mail_to("nieuw@example.nl")
+        .await
+        .expect("a link to the new address");
     let path = link_in(&confirm.body_text);
     assert!(path.starts_with("/profile/email/confirm?token="));
 
@@ -164,7 +209,10 @@ async fn a_new_email_address_counts_once_its_link_is_followed_and_the_old_one_is
         .await;
     assert_eq!(location(&res), "/login");
     let done = reload(&app, me.id).await;
-    assert_eq!((done.email.as_deref(), done.pending_email), (Some("nieuw@example.nl"), None));
+    assert_eq!(
+        (done.email.as_deref(), done.pending_email),
+        (Some("nieuw@example.nl"), None)
+    );
     let account = portal_account::Entity::find()
         .filter(portal_account::Column::CustomerId.eq(me.id))
         .one(&app.state.db)
@@ -175,8 +223,14 @@ async fn a_new_email_address_counts_once_its_link_is_followed_and_the_old_one_is
     let again = other
         .post("/profile/email/confirm", &[("csrf", &csrf), ("token", token)])
         .await;
-    assert!(location(&again).starts_with("/profile/email/confirm"), "a link works once");
-    assert!(updated_events(&app).await.iter().any(|p| p.contains("nieuw@example.nl")));
+    assert!(
+        location(&again).starts_with("/profile/email/confirm"),
+        "a link works once"
+    );
+    assert!(updated_events(&app)
+        .await
+        .iter()
+        .any(|p| p.contains("nieuw@example.nl")));
     let fresh = other.login("nieuw@example.nl", "demo-password-1").await;
     assert_eq!(location(&fresh), "/");
     app.cleanup().await;
@@ -209,7 +263,11 @@ async fn a_new_mobile_number_needs_the_code_sent_to_it_by_sms() {
         .unwrap()
         .expect("a code by SMS to the new number");
     let code: String = sms.body_text.chars().filter(char::is_ascii_digit).take(6).collect();
-    assert_eq!(reload(&app, me.id).await.phone_e164, me.phone_e164, "not before the code");
+    assert_eq!(
+        reload(&app, me.id).await.phone_e164,
+        me.phone_e164,
+        "not before the code"
+    );
     let page = app.html("/profile").await;
     assert!(page.contains("sms gestuurd"));
     let csrf = csrf_for(&page, "/profile/phone/verify").expect("the code form");
@@ -225,7 +283,9 @@ async fn a_new_mobile_number_needs_the_code_sent_to_it_by_sms() {
         (Some("+31612345678"), None)
     );
     assert!(app.html("/profile").await.contains("+31612345678"));
-    let history = profile::history(&app.state.db, saved.tenant_id, saved.id).await.unwrap();
+    let history = profile::history(&app.state.db, saved.tenant_id, saved.id)
+        .await
+        .unwrap();
     assert!(history
         .iter()
         .any(|h| h.field == "phone" && h.new_value.as_deref() == Some("+31612345678")));

@@ -14,7 +14,9 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::address;
 use settle_domain::contact::{mask_email, EmailAddress};
@@ -93,7 +95,16 @@ async fn changed<C: ConnectionTrait>(
         fields.insert(field.to_string(), json!(new));
     }
     let names: Vec<&str> = changes.iter().map(|(f, _, _)| *f).collect();
-    audit::record(db, now, c.tenant_id, Some(c.id), "debtor", "profile_changed", json!({ "fields": names })).await?;
+    audit::record(
+        db,
+        now,
+        c.tenant_id,
+        Some(c.id),
+        "debtor",
+        "profile_changed",
+        json!({ "fields": names }),
+    )
+    .await?;
     crate::outgoing::emit(
         db,
         now,
@@ -233,7 +244,11 @@ pub async fn request_email_change(
         state.hasher.verify(password, account.password_hash.as_deref()).await?
     };
     if !proven {
-        let code = if password.is_empty() { "required" } else { "password_wrong" };
+        let code = if password.is_empty() {
+            "required"
+        } else {
+            "password_wrong"
+        };
         return Err(ServiceError::invalid("password", code));
     }
     let tx = state.db.begin().await?;
@@ -259,26 +274,56 @@ pub async fn request_email_change(
     )
     .await?;
     customer::Entity::update_many()
-        .col_expr(customer::Column::PendingEmail, Expr::value(Some(email.as_str().to_string())))
+        .col_expr(
+            customer::Column::PendingEmail,
+            Expr::value(Some(email.as_str().to_string())),
+        )
         .filter(customer::Column::Id.eq(customer.id))
         .exec(&tx)
         .await?;
     let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
     let link = c.tenant.link(&format!("/profile/email/confirm?token={}", token.raw));
-    mails::queue(&tx, now, c.tenant, email.as_str(), locale, Kind::EmailChangeConfirm { link: &link }).await?;
+    mails::queue(
+        &tx,
+        now,
+        c.tenant,
+        email.as_str(),
+        locale,
+        Kind::EmailChangeConfirm { link: &link },
+    )
+    .await?;
     if let Some(old) = customer.email.as_deref() {
         let masked = mask_email(email.as_str());
-        mails::queue(&tx, now, c.tenant, old, locale, Kind::EmailChangeNotice { new: &masked }).await?;
+        mails::queue(
+            &tx,
+            now,
+            c.tenant,
+            old,
+            locale,
+            Kind::EmailChangeNotice { new: &masked },
+        )
+        .await?;
     }
-    audit::record(&tx, now, c.tenant.id, Some(customer.id), "debtor", "email_change_requested", json!({})).await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(customer.id),
+        "debtor",
+        "email_change_requested",
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(mask_email(email.as_str()))
 }
 
 pub async fn email_link_is_live(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<bool> {
-    Ok(find_live_token(&state.db, state.clock.now(), tenant.id, raw, &[EMAIL_PURPOSE])
-        .await?
-        .is_some())
+    Ok(
+        find_live_token(&state.db, state.clock.now(), tenant.id, raw, &[EMAIL_PURPOSE])
+            .await?
+            .is_some(),
+    )
 }
 
 /// Follows the link: the pending address becomes the email address, and the login.
@@ -328,7 +373,12 @@ pub async fn confirm_email_change(state: &AppState, tenant: &TenantCtx, raw: &st
 }
 
 /// Sends a 6-digit code by SMS to the new mobile number. Returns the number as stored.
-pub async fn request_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, typed: &str) -> ServiceResult<String> {
+pub async fn request_phone_code(
+    state: &AppState,
+    c: &Caller<'_>,
+    scope: &DebtorScope,
+    typed: &str,
+) -> ServiceResult<String> {
     full(scope)?;
     let country = match c.tenant.default_locale {
         Locale::De => "DE",
@@ -373,7 +423,16 @@ pub async fn request_phone_code(state: &AppState, c: &Caller<'_>, scope: &Debtor
     let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
     let text = settle_domain::i18n::mail::phone_code_sms(locale, &c.tenant.name, &code.raw);
     crate::outbox::enqueue_sms(&tx, now, c.tenant.id, &phone, text).await?;
-    audit::record(&tx, now, c.tenant.id, Some(customer.id), "debtor", "phone_code_sent", json!({})).await?;
+    audit::record(
+        &tx,
+        now,
+        c.tenant.id,
+        Some(customer.id),
+        "debtor",
+        "phone_code_sent",
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(phone)
 }
@@ -418,7 +477,13 @@ pub async fn verify_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorS
     let Some(phone) = customer.pending_phone.clone() else {
         return Err(ServiceError::invalid("code", "code_expired"));
     };
-    changed(&tx, now, &customer, &[("phone", customer.phone_e164.clone(), Some(phone.clone()))]).await?;
+    changed(
+        &tx,
+        now,
+        &customer,
+        &[("phone", customer.phone_e164.clone(), Some(phone.clone()))],
+    )
+    .await?;
     let mut row: customer::ActiveModel = customer.into();
     row.phone_e164 = Set(Some(phone));
     row.pending_phone = Set(None);
@@ -429,7 +494,11 @@ pub async fn verify_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorS
 }
 
 /// Contact data changes of a debtor, newest first (for staff and tests).
-pub async fn history<C: ConnectionTrait>(db: &C, tenant_id: i64, customer_id: i64) -> ServiceResult<Vec<customer_change::Model>> {
+pub async fn history<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    customer_id: i64,
+) -> ServiceResult<Vec<customer_change::Model>> {
     Ok(customer_change::Entity::find()
         .filter(customer_change::Column::TenantId.eq(tenant_id))
         .filter(customer_change::Column::CustomerId.eq(customer_id))
