@@ -1,12 +1,33 @@
 //! A postal address as a debtor types it on the profile page: country-aware postcode checks
 //! (NL, DE and BE by their formats; elsewhere only sane length and characters) and the printed
 //! form of the postcode, so letters go to an address the post can deliver.
+use crate::locale::Locale;
 use std::collections::BTreeMap;
 
 pub const MAX_LINE: usize = 100;
 
 /// Countries the form offers, ISO 3166-1 alpha-2.
 pub const COUNTRIES: [&str; 8] = ["NL", "DE", "BE", "LU", "FR", "AT", "GB", "ES"];
+
+/// A country of [`COUNTRIES`] by name, in the reader's language.
+pub fn country_name(code: &str, l: Locale) -> &'static str {
+    let names: [&'static str; 3] = match code {
+        "NL" => ["Nederland", "Niederlande", "Netherlands"],
+        "DE" => ["Duitsland", "Deutschland", "Germany"],
+        "BE" => ["België", "Belgien", "Belgium"],
+        "LU" => ["Luxemburg", "Luxemburg", "Luxembourg"],
+        "FR" => ["Frankrijk", "Frankreich", "France"],
+        "AT" => ["Oostenrijk", "Österreich", "Austria"],
+        "GB" => ["Verenigd Koninkrijk", "Vereinigtes Königreich", "United Kingdom"],
+        "ES" => ["Spanje", "Spanien", "Spain"],
+        _ => ["", "", ""],
+    };
+    match l {
+        Locale::Nl => names[0],
+        Locale::De => names[1],
+        Locale::En => names[2],
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
@@ -107,6 +128,15 @@ pub fn parse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_offered_country_has_a_name_in_every_language() {
+        for c in COUNTRIES {
+            for l in Locale::ALL {
+                assert!(!country_name(c, l).is_empty(), "{c} {l:?}");
+            }
+        }
+    }
 
     #[test]
     fn postcodes_by_country() {

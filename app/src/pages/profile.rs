@@ -4,7 +4,7 @@
 use crate::api::get_profile;
 use crate::ui::{use_shell, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
-use settle_domain::address::COUNTRIES;
+use settle_domain::address::{country_name, COUNTRIES};
 use settle_domain::i18n::{code_text, t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::views::{Flash, ProfileView};
@@ -123,7 +123,7 @@ fn Address(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flash: O
                     <select id="f-country" name="country" autocomplete="country"
                         aria-invalid=country_error.is_some().then_some("true")
                         aria-describedby=country_error.is_some().then_some("f-country-error")>
-                        {COUNTRIES.iter().map(|c| view! { <option value=*c selected=*c == country>{*c}</option> }).collect_view()}
+                        {COUNTRIES.iter().map(|c| view! { <option value=*c selected=*c == country>{country_name(c, l)}</option> }).collect_view()}
                     </select>
                 </div>
                 <button type="submit" disabled=!p.full_login>{t(l, Key::SaveButton)}</button>
@@ -154,7 +154,7 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
             <form method="post" action="/profile/preferences" novalidate>
                 <input type="hidden" name="csrf" value=csrf/>
                 <fieldset aria-describedby=channels_described>
-                    <legend>{t(l, Key::PrefsHeading)}</legend>
+                    <legend class="visually-hidden">{t(l, Key::PrefsHeading)}</legend>
                     {channels_error.map(|c| view! { <p class="error" id="f-channels-error">{code_text(l, &c)}</p> })}
                     {check("f-pref-email", "email", Key::ChannelEmail, p.pref_email)}
                     {check("f-pref-sms", "sms", Key::ChannelSms, p.pref_sms)}
