@@ -291,3 +291,37 @@ async fn a_new_mobile_number_needs_the_code_sent_to_it_by_sms() {
         .any(|h| h.field == "phone" && h.new_value.as_deref() == Some("+31612345678")));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_step_up_from_a_payment_link_sees_the_profile_but_cannot_change_it() {
+    let app = spawn_app().await;
+    let me = demo_debtor(&app).await;
+    let path = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
+    let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).unwrap();
+    app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
+    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
+    let code: String = mail.subject.chars().filter(|c| c.is_ascii_digit()).collect();
+    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
+        .await;
+    let page = app.html("/profile").await;
+    assert!(page.contains("Log in met uw wachtwoord of een inloglink"), "{page}");
+    assert!(!page.contains("action=\"/profile/email\""), "no email form");
+    let csrf = csrf_for(&page, "/profile/address").unwrap();
+    app.post(
+        "/profile/address",
+        &[
+            ("csrf", &csrf),
+            ("street", "Elders 1"),
+            ("postcode", "1011 AB"),
+            ("city", "Amsterdam"),
+            ("country", "NL"),
+        ],
+    )
+    .await;
+    assert!(app
+        .html("/profile")
+        .await
+        .contains("Log opnieuw in om dit te wijzigen."));
+    assert_eq!(reload(&app, me.id).await.street, me.street);
+    app.cleanup().await;
+}
