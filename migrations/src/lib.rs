@@ -9,6 +9,7 @@ mod m20261129_000002_invoice_customer_index;
 mod m20261129_000003_dunning;
 mod m20261129_000004_channel_accounts;
 mod m20261129_000005_profile;
+mod m20261129_000006_disputes;
 mod util;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_dunning::Migration),
             Box::new(m20261129_000004_channel_accounts::Migration),
             Box::new(m20261129_000005_profile::Migration),
+            Box::new(m20261129_000006_disputes::Migration),
         ]
     }
 }

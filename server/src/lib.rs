@@ -2,6 +2,7 @@
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
 pub mod channel_cli;
 pub mod cli;
+pub mod dispute_form;
 pub mod email_webhooks;
 pub mod forms;
 pub mod middleware;
@@ -88,6 +89,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(routes::configure)
             .configure(forms::configure)
             .configure(profile_forms::configure)
+            .configure(dispute_form::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

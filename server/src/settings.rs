@@ -32,6 +32,8 @@ pub struct Settings {
     pub smtp_from: String,
     /// Where letters' PDFs are written for printing, one folder per tenant.
     pub letter_spool: PathBuf,
+    /// Debtors' uploads (dispute attachments), outside the web root.
+    pub upload_dir: PathBuf,
     /// The bearer token an email provider's event webhook (`/webhooks/email`) must present.
     pub email_webhook_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
@@ -165,6 +167,10 @@ impl Settings {
                 .get("SETTLE_LETTER_SPOOL")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| src.data_dir.join("letters")),
+            upload_dir: src
+                .get("SETTLE_UPLOAD_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| src.data_dir.join("uploads")),
             trusted_proxies,
         })
     }

@@ -1,4 +1,5 @@
-//! Background work beside the web server: the dunning planner (every minute), issuing due
+//! Background work beside the web server: the dunning planner and the dispute SLA check (every
+//! minute), issuing due
 //! reminders and sending the outbox (every two seconds), and housekeeping. Each loop stops when
 //! the shutdown signal fires. Several instances may run on one Postgres: claims decide.
 use settle_core::dunning::{issue, planner, run};
@@ -40,6 +41,11 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
 }
 
 async fn plan_all(state: &AppState) {
+    match settle_core::services::disputes::flag_overdue(&state.db, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(disputes = n, "disputes past their SLA flagged to staff"),
+        Err(e) => tracing::error!(error = %e, "flagging overdue disputes failed"),
+    }
     let tenants = match run::tenants(&state.db, None).await {
         Ok(t) => t,
         Err(e) => {

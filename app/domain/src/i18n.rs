@@ -243,6 +243,30 @@ catalog! {
     NoticePhoneCodeSent => "Wij hebben een code per sms gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code per SMS gesendet. Er ist 10 Minuten gültig.", "We sent a code by text message. It is valid for 10 minutes.";
     NoticePhoneSaved => "Uw mobiele nummer is opgeslagen.", "Ihre Handynummer ist gespeichert.", "Your mobile number is saved.";
     NoticeEmailChanged => "Uw nieuwe e-mailadres is bevestigd.", "Ihre neue E-Mail-Adresse ist bestätigt.", "Your new email address is confirmed.";
+    DisputeLink => "Klopt er iets niet? Maak bezwaar", "Stimmt etwas nicht? Einspruch erheben", "Something wrong? Raise a dispute";
+    DisputeTitle => "Bezwaar maken", "Einspruch erheben", "Raise a dispute";
+    DisputeIntro => "Vertel ons wat er niet klopt. Zolang wij uw bezwaar bekijken, sturen wij geen herinneringen over deze factuur.", "Sagen Sie uns, was nicht stimmt. Solange wir Ihren Einspruch prüfen, senden wir zu dieser Rechnung keine Mahnungen.", "Tell us what is wrong. While we look into it, we send no reminders about this invoice.";
+    DisputeReason => "Wat is er aan de hand?", "Worum geht es?", "What is the matter?";
+    ReasonAmountWrong => "Het bedrag klopt niet", "Der Betrag stimmt nicht", "The amount is wrong";
+    ReasonAlreadyPaid => "Ik heb al betaald", "Ich habe schon bezahlt", "I have already paid";
+    ReasonNotReceived => "Ik heb de dienst of het product niet ontvangen", "Ich habe die Leistung nicht erhalten", "I did not receive the service or product";
+    ReasonOther => "Iets anders", "Etwas anderes", "Something else";
+    DisputeText => "Uw toelichting", "Ihre Erläuterung", "Your explanation";
+    DisputeTextHint => "Ten hoogste 2000 tekens.", "Höchstens 2000 Zeichen.", "At most 2000 characters.";
+    DisputeAttachment => "Bijlage (niet verplicht)", "Anhang (freiwillig)", "Attachment (optional)";
+    DisputeAttachmentHint => "PDF, JPG of PNG, ten hoogste 5 MB. Bijvoorbeeld een betaalbewijs.", "PDF, JPG oder PNG, höchstens 5 MB. Zum Beispiel ein Zahlungsbeleg.", "PDF, JPG or PNG, at most 5 MB. For example proof of payment.";
+    DisputeButton => "Bezwaar indienen", "Einspruch absenden", "Send dispute";
+    DisputesHeading => "Uw bezwaar", "Ihr Einspruch", "Your dispute";
+    DisputeOpen => "In behandeling", "In Bearbeitung", "Being looked into";
+    DisputeAccepted => "Toegekend", "Stattgegeben", "Accepted";
+    DisputeRejected => "Afgewezen", "Abgelehnt", "Rejected";
+    DisputeHeld => "Zolang wij uw bezwaar bekijken, ontvangt u over deze factuur geen herinneringen.", "Solange wir Ihren Einspruch prüfen, erhalten Sie zu dieser Rechnung keine Mahnungen.", "While we look into your dispute, you get no reminders about this invoice.";
+    ErrReasonRequired => "Kies wat er aan de hand is.", "Wählen Sie, worum es geht.", "Choose what the matter is.";
+    ErrAttachmentTooLarge => "Dit bestand is groter dan 5 MB.", "Diese Datei ist größer als 5 MB.", "This file is larger than 5 MB.";
+    ErrAttachmentType => "Alleen PDF, JPG of PNG.", "Nur PDF, JPG oder PNG.", "Only PDF, JPG or PNG.";
+    ErrDisputeOpen => "Over deze factuur loopt al een bezwaar.", "Zu dieser Rechnung läuft bereits ein Einspruch.", "A dispute about this invoice is already open.";
+    ErrDisputeClosedInvoice => "Over deze factuur kunt u geen bezwaar meer maken; neem contact met ons op.", "Zu dieser Rechnung ist kein Einspruch mehr möglich; bitte kontaktieren Sie uns.", "This invoice can no longer be disputed; please contact us.";
+    NoticeDisputeOpened => "Uw bezwaar is ontvangen. U hoort van ons zodra wij het hebben bekeken.", "Ihr Einspruch ist eingegangen. Sie hören von uns, sobald wir ihn geprüft haben.", "Your dispute was received. We will let you know once we have looked into it.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -261,6 +285,12 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
         "letter_code_invalid" => Key::ErrLetterCode,
+        "reason_required" => Key::ErrReasonRequired,
+        "attachment_too_large" => Key::ErrAttachmentTooLarge,
+        "attachment_type" => Key::ErrAttachmentType,
+        "dispute_already_open" => Key::ErrDisputeOpen,
+        "dispute_not_open_invoice" => Key::ErrDisputeClosedInvoice,
+        "dispute_opened" => Key::NoticeDisputeOpened,
         "postcode_invalid" => Key::ErrPostcode,
         "country_invalid" => Key::ErrCountry,
         "too_long" => Key::ErrTooLong,
@@ -410,6 +440,48 @@ pub mod mail {
             Locale::En => MailText {
                 subject: format!("Your email address at {tenant} is being changed"),
                 body: format!("Hello,\n\nSomeone asked to change your email address at {tenant} to {new}. The new address only counts once it is confirmed.\n\nWas this not you? Please contact us and change your password."),
+            },
+        }
+    }
+
+    /// The outcome of a dispute; `explanation` is staff's own words (may be empty on acceptance).
+    pub fn dispute_decided(
+        l: Locale,
+        tenant: &str,
+        invoice: &str,
+        accepted: bool,
+        explanation: &str,
+        link: &str,
+    ) -> MailText {
+        let why = if explanation.is_empty() {
+            String::new()
+        } else {
+            format!("\n\n{explanation}")
+        };
+        match (l, accepted) {
+            (Locale::Nl, true) => MailText {
+                subject: format!("{tenant}: Uw bezwaar over factuur {invoice} is toegekend"),
+                body: format!("Goedendag,\n\nWij hebben uw bezwaar over factuur {invoice} toegekend. Wij passen de factuur aan; tot dan ontvangt u er geen herinneringen over.{why}\n\nBekijk de factuur: {link}"),
+            },
+            (Locale::Nl, false) => MailText {
+                subject: format!("{tenant}: Uw bezwaar over factuur {invoice} is afgewezen"),
+                body: format!("Goedendag,\n\nWij hebben uw bezwaar over factuur {invoice} bekeken en afgewezen. De reden:{why}\n\nDe factuur staat weer open. Bekijk en betaal hem hier: {link}"),
+            },
+            (Locale::De, true) => MailText {
+                subject: format!("{tenant}: Ihrem Einspruch zur Rechnung {invoice} wurde stattgegeben"),
+                body: format!("Guten Tag,\n\nwir haben Ihrem Einspruch zur Rechnung {invoice} stattgegeben. Wir korrigieren die Rechnung; bis dahin erhalten Sie dazu keine Mahnungen.{why}\n\nZur Rechnung: {link}"),
+            },
+            (Locale::De, false) => MailText {
+                subject: format!("{tenant}: Ihr Einspruch zur Rechnung {invoice} wurde abgelehnt"),
+                body: format!("Guten Tag,\n\nwir haben Ihren Einspruch zur Rechnung {invoice} geprüft und abgelehnt. Die Begründung:{why}\n\nDie Rechnung ist wieder offen. Hier können Sie sie ansehen und bezahlen: {link}"),
+            },
+            (Locale::En, true) => MailText {
+                subject: format!("{tenant}: Your dispute about invoice {invoice} was accepted"),
+                body: format!("Hello,\n\nWe accepted your dispute about invoice {invoice}. We will correct the invoice; until then you will get no reminders about it.{why}\n\nSee the invoice: {link}"),
+            },
+            (Locale::En, false) => MailText {
+                subject: format!("{tenant}: Your dispute about invoice {invoice} was rejected"),
+                body: format!("Hello,\n\nWe looked into your dispute about invoice {invoice} and rejected it. The reason:{why}\n\nThe invoice is open again. See and pay it here: {link}"),
             },
         }
     }

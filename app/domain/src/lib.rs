@@ -3,6 +3,7 @@
 pub mod address;
 pub mod allocation;
 pub mod contact;
+pub mod disputes;
 pub mod dunning;
 pub mod epc;
 pub mod i18n;

@@ -138,6 +138,21 @@ pub struct InvoiceDetail {
     /// None when the tenant has no online payment or the invoice is not payable.
     pub online: Option<OnlinePayment>,
     pub has_pdf: bool,
+    /// The debtor's disputes about this invoice, newest first.
+    pub disputes: Vec<DisputeView>,
+    /// Whether a new dispute may be raised (the invoice is open and none is open yet).
+    pub can_dispute: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisputeView {
+    pub reason: String,
+    pub text: String,
+    /// open, accepted, rejected
+    pub status: String,
+    pub explanation: Option<String>,
+    pub raised_on: NaiveDate,
+    pub attachment: Option<String>,
 }
 
 /// What a debtor may pay online for one invoice.

@@ -1,5 +1,6 @@
 //! `/invoices/{number}`: lines, dates, status, amount due and how to pay (IBAN, reference, QR).
 use crate::api::get_invoice;
+use crate::pages::dispute::DisputeList;
 use crate::pages::not_found::failure;
 use crate::ui::{date, money, use_shell, Field, FlashBox, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
@@ -38,6 +39,8 @@ pub fn InvoicePage() -> impl IntoView {
                         <p><a href="/invoices">"← "{t(l, Key::BackToInvoices)}</a></p>
                         <h1>{title.clone()}</h1>
                         <p>{inv.description.clone()}" "<StatusBadge locale=l status=inv.summary.status/></p>
+                        <FlashBox locale=l flash=s.flash.clone() form="invoice"/>
+                        <DisputeList locale=l disputes=inv.disputes.clone()/>
                         <dl class="facts">
                             <dt>{t(l, Key::IssueDate)}</dt><dd>{date(l, inv.summary.issue_date)}</dd>
                             <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, inv.summary.due_date)}</dd>
@@ -69,6 +72,9 @@ pub fn InvoicePage() -> impl IntoView {
                             None if inv.summary.status == DisplayStatus::Pending => ().into_any(),
                             None => view! { <p class="notice">{t(l, Key::PaidThankYou)}</p> }.into_any(),
                         }}
+                        {inv.can_dispute.then(|| view! {
+                            <p><a href=format!("/invoices/{number}/dispute") data-testid="dispute-link">{t(l, Key::DisputeLink)}</a></p>
+                        })}
                     </Frame>
                 }.into_any())
             })}

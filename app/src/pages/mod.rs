@@ -1,6 +1,7 @@
 //! One module per page.
 pub mod activate;
 pub mod dashboard;
+pub mod dispute;
 pub mod email_confirm;
 pub mod invoice;
 pub mod invoices;

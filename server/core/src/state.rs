@@ -27,6 +27,8 @@ pub struct AppState {
     pub email_webhook_token: Option<String>,
     /// For payment providers: short timeouts, so a slow provider cannot hold a request for long.
     pub http: reqwest::Client,
+    /// `SETTLE_UPLOAD_DIR`: debtors' uploads, outside the web root.
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
                 .connect_timeout(std::time::Duration::from_secs(5))
                 .timeout(std::time::Duration::from_secs(15))
                 .build()?,
+            upload_dir: std::path::PathBuf::from("data/uploads"),
         })
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod channels;
 mod config;
 mod crash;
+mod disputes;
 mod dunning;
 mod letters;
 mod migrations;

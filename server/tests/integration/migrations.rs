@@ -36,6 +36,9 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     sandbox_payment::Entity::find().all(db).await.unwrap();
     email_setting::Entity::find().all(db).await.unwrap();
     print_setting::Entity::find().all(db).await.unwrap();
+    customer_change::Entity::find().all(db).await.unwrap();
+    dispute::Entity::find().all(db).await.unwrap();
+    self_service_setting::Entity::find().all(db).await.unwrap();
     // Seeding twice changes nothing.
     settle_core::demo::seed(db, start_time()).await.expect("idempotent");
     assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);

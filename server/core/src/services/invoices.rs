@@ -147,6 +147,8 @@ pub async fn detail<C: ConnectionTrait>(
         payment,
         online,
         has_pdf: row.pdf_filename.is_some(),
+        disputes: crate::services::disputes::of_invoice(db, scope, row.id, tenant).await?,
+        can_dispute: crate::services::disputes::may_open(db, &row).await?,
         summary,
     })
 }

@@ -7,13 +7,34 @@ use settle_domain::i18n::mail::{self, MailText};
 use settle_domain::locale::Locale;
 
 pub enum Kind<'a> {
-    SetPassword { link: &'a str },
-    LoginLink { link: &'a str },
-    PasswordReset { link: &'a str },
-    StepUpCode { code: &'a str },
-    Receipt { amount: &'a str, invoices: &'a str },
-    EmailChangeConfirm { link: &'a str },
-    EmailChangeNotice { new: &'a str },
+    SetPassword {
+        link: &'a str,
+    },
+    LoginLink {
+        link: &'a str,
+    },
+    PasswordReset {
+        link: &'a str,
+    },
+    StepUpCode {
+        code: &'a str,
+    },
+    Receipt {
+        amount: &'a str,
+        invoices: &'a str,
+    },
+    EmailChangeConfirm {
+        link: &'a str,
+    },
+    EmailChangeNotice {
+        new: &'a str,
+    },
+    DisputeDecided {
+        invoice: &'a str,
+        accepted: bool,
+        explanation: &'a str,
+        link: &'a str,
+    },
 }
 
 pub async fn queue<C: ConnectionTrait>(
@@ -33,6 +54,12 @@ pub async fn queue<C: ConnectionTrait>(
         Kind::Receipt { amount, invoices } => mail::receipt(locale, name, amount, invoices),
         Kind::EmailChangeConfirm { link } => mail::email_change_confirm(locale, name, link),
         Kind::EmailChangeNotice { new } => mail::email_change_notice(locale, name, new),
+        Kind::DisputeDecided {
+            invoice,
+            accepted,
+            explanation,
+            link,
+        } => mail::dispute_decided(locale, name, invoice, accepted, explanation, link),
     };
     let footer = format!("\n\n--\n{}\n{}", tenant.row.display_name, tenant.row.support_email);
     outbox::enqueue_email(

@@ -83,6 +83,7 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
     db::migrate(&conn).await.expect("migrate");
     settle_core::demo::seed(&conn, start_time()).await.expect("seed");
     let mut state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), mode).expect("state");
+    state.upload_dir = std::env::temp_dir().join(format!("settle-uploads-{}", unique()));
     adjust(&mut state);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());

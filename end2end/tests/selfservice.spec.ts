@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { login, ready } from "./helpers";
+
+test("a debtor raises a dispute about an invoice and sees that reminders hold", async ({ page }, info) => {
+  await login(page, info);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/invoices/2026-0004");
+  await ready(page, info);
+  await page.getByTestId("dispute-link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bezwaar maken");
+  await ready(page, info);
+
+  await page.getByRole("button", { name: "Bezwaar indienen" }).click();
+  await expect(page.locator("#f-reason-error")).toHaveText("Kies wat er aan de hand is.");
+  await expect(page.locator("#f-text-error")).toHaveText("Dit veld is verplicht.");
+
+  await ready(page, info);
+  await page.getByLabel("Het bedrag klopt niet").check();
+  await page.getByLabel("Uw toelichting").fill("Mijn premie is per 1 november verlaagd.");
+  await page.getByLabel("Bijlage (niet verplicht)").setInputFiles({
+    name: "brief.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n%test\n"),
+  });
+  await page.getByRole("button", { name: "Bezwaar indienen" }).click();
+  await expect(page).toHaveURL(/\/invoices\/2026-0004$/);
+  await expect(page.getByTestId("notice")).toContainText("Uw bezwaar is ontvangen");
+  await expect(page.getByTestId("dispute-status")).toHaveText("In behandeling");
+  await expect(page.getByText("geen herinneringen")).toBeVisible();
+  await expect(page.getByTestId("dispute-link")).toHaveCount(0);
+});
