@@ -2,7 +2,7 @@
 //! view. State changes go through plain form posts (see the server's form handlers).
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::views::{
+use settle_domain::views::{CallbackPageView, 
     CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView,
 };
 
@@ -43,6 +43,13 @@ pub async fn get_profile() -> Result<ProfileView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.debtor().await?;
     ctx.map(settle_core::services::profile::view(&ctx.state, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "callbacks", input = GetUrl)]
+pub async fn get_callbacks() -> Result<CallbackPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.debtor().await?;
+    ctx.map(settle_core::services::callbacks::page(&ctx.state, &ctx.tenant, &me).await)
 }
 
 #[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]

@@ -1,7 +1,7 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::pages::{
-    activate::ActivatePage, dashboard::DashboardPage, dispute::DisputePage, email_confirm::EmailConfirmPage,
+    activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage, email_confirm::EmailConfirmPage,
     invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage, link::LoginLinkPage, login::LoginPage,
     not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage, profile::ProfilePage, reset::ResetPage,
 };
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
                 <Route path=path!("/code") view=LetterCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/callback") view=CallbackPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile/email/confirm") view=EmailConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/return/:checkout") view=PayReturnPage ssr=SsrMode::Async/>
             </Routes>

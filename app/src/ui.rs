@@ -37,6 +37,7 @@ pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoVi
             <nav class="main-nav" aria-label=t(l, Key::NavOverview)>
                 <a href="/">{t(l, Key::NavOverview)}</a>
                 <a href="/invoices">{t(l, Key::NavInvoices)}</a>
+                <a href="/callback">{t(l, Key::NavCallback)}</a>
                 <a href="/profile">{t(l, Key::NavProfile)}</a>
                 <form method="post" action="/logout" class="logout">
                     <input type="hidden" name="csrf" value=csrf.clone()/>

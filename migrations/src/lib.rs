@@ -10,6 +10,7 @@ mod m20261129_000003_dunning;
 mod m20261129_000004_channel_accounts;
 mod m20261129_000005_profile;
 mod m20261129_000006_disputes;
+mod m20261129_000007_callbacks;
 mod util;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_channel_accounts::Migration),
             Box::new(m20261129_000005_profile::Migration),
             Box::new(m20261129_000006_disputes::Migration),
+            Box::new(m20261129_000007_callbacks::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod callback_forms;
 pub mod channel_cli;
 pub mod cli;
 pub mod dispute_form;
@@ -89,6 +90,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(routes::configure)
             .configure(forms::configure)
             .configure(profile_forms::configure)
+            .configure(callback_forms::configure)
             .configure(dispute_form::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

@@ -29,11 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/sandbox/checkout/{id}", web::post().to(sandbox_act));
 }
 
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == name)

@@ -46,6 +46,11 @@ async fn plan_all(state: &AppState) {
         Ok(n) => tracing::info!(disputes = n, "disputes past their SLA flagged to staff"),
         Err(e) => tracing::error!(error = %e, "flagging overdue disputes failed"),
     }
+    match settle_core::services::callbacks::lapse(&state.db, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(callbacks = n, "callbacks past their day lapsed; their holds lifted"),
+        Err(e) => tracing::error!(error = %e, "lapsing callbacks failed"),
+    }
     let tenants = match run::tenants(&state.db, None).await {
         Ok(t) => t,
         Err(e) => {

@@ -267,6 +267,31 @@ catalog! {
     ErrDisputeOpen => "Over deze factuur loopt al een bezwaar.", "Zu dieser Rechnung läuft bereits ein Einspruch.", "A dispute about this invoice is already open.";
     ErrDisputeClosedInvoice => "Over deze factuur kunt u geen bezwaar meer maken; neem contact met ons op.", "Zu dieser Rechnung ist kein Einspruch mehr möglich; bitte kontaktieren Sie uns.", "This invoice can no longer be disputed; please contact us.";
     NoticeDisputeOpened => "Uw bezwaar is ontvangen. U hoort van ons zodra wij het hebben bekeken.", "Ihr Einspruch ist eingegangen. Sie hören von uns, sobald wir ihn geprüft haben.", "Your dispute was received. We will let you know once we have looked into it.";
+    NavCallback => "Terugbellen", "Rückruf", "Callback";
+    CallbackTitle => "Bel mij terug", "Rückruf vereinbaren", "Call me back";
+    CallbackIntro => "Kies een onderwerp en een moment. Wij bellen u dan.", "Wählen Sie ein Thema und einen Zeitpunkt. Wir rufen Sie dann an.", "Choose a topic and a time. We will call you then.";
+    CallbackHolds => "Tot het gesprek ontvangt u over de gekozen facturen geen herinneringen.", "Bis zum Gespräch erhalten Sie zu den gewählten Rechnungen keine Mahnungen.", "Until the call you get no reminders about the chosen invoices.";
+    CallbackTopic => "Waarover wilt u praten?", "Worüber möchten Sie sprechen?", "What would you like to talk about?";
+    TopicPayment => "Betalen", "Bezahlen", "Paying";
+    TopicPlan => "Een betalingsregeling", "Eine Ratenzahlung", "A payment plan";
+    TopicDispute => "Iets klopt niet", "Etwas stimmt nicht", "Something is wrong";
+    TopicOther => "Iets anders", "Etwas anderes", "Something else";
+    CallbackPhone => "Op welk nummer bellen wij u?", "Unter welcher Nummer rufen wir Sie an?", "Which number should we call?";
+    CallbackSlot => "Wanneer?", "Wann?", "When?";
+    CallbackNoSlots => "Er zijn nu geen momenten vrij. Bel ons gerust zelf.", "Zurzeit sind keine Zeiten frei. Rufen Sie uns gern selbst an.", "No times are free right now. Feel free to call us yourself.";
+    CallbackInvoices => "Over welke facturen? (geen keuze: alle openstaande)", "Zu welchen Rechnungen? (keine Auswahl: alle offenen)", "About which invoices? (none chosen: all open ones)";
+    CallbackButton => "Bel mij terug", "Rückruf buchen", "Book the callback";
+    CallbackBooked => "Uw afspraak", "Ihr Termin", "Your appointment";
+    CallbackMove => "Verzetten", "Verschieben", "Move";
+    CallbackCancel => "Annuleren", "Absagen", "Cancel";
+    ErrTopicRequired => "Kies een onderwerp.", "Wählen Sie ein Thema.", "Choose a topic.";
+    ErrSlotRequired => "Kies een van de vrije momenten.", "Wählen Sie eine der freien Zeiten.", "Choose one of the free times.";
+    ErrSlotFull => "Dit moment is net vol geraakt. Kies een ander.", "Diese Zeit ist gerade ausgebucht. Bitte wählen Sie eine andere.", "This time has just filled up. Please choose another.";
+    ErrCallbackBooked => "U heeft al een terugbelafspraak. Verzet of annuleer die eerst.", "Sie haben bereits einen Rückruftermin. Verschieben oder sagen Sie ihn zuerst ab.", "You already have a callback booked. Move or cancel it first.";
+    ErrInvoiceUnknown => "Kies alleen uw openstaande facturen.", "Wählen Sie nur Ihre offenen Rechnungen.", "Choose only your open invoices.";
+    NoticeCallbackBooked => "Uw terugbelafspraak staat. U krijgt een bevestiging.", "Ihr Rückruftermin steht. Sie erhalten eine Bestätigung.", "Your callback is booked. You will get a confirmation.";
+    NoticeCallbackMoved => "Uw afspraak is verzet.", "Ihr Termin ist verschoben.", "Your appointment was moved.";
+    NoticeCallbackCancelled => "Uw afspraak is geannuleerd.", "Ihr Termin ist abgesagt.", "Your appointment was cancelled.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -285,6 +310,14 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
         "letter_code_invalid" => Key::ErrLetterCode,
+        "topic_required" => Key::ErrTopicRequired,
+        "slot_required" => Key::ErrSlotRequired,
+        "slot_full" => Key::ErrSlotFull,
+        "callback_already_booked" => Key::ErrCallbackBooked,
+        "invoice_unknown" => Key::ErrInvoiceUnknown,
+        "callback_booked" => Key::NoticeCallbackBooked,
+        "callback_moved" => Key::NoticeCallbackMoved,
+        "callback_cancelled" => Key::NoticeCallbackCancelled,
         "reason_required" => Key::ErrReasonRequired,
         "attachment_too_large" => Key::ErrAttachmentTooLarge,
         "attachment_type" => Key::ErrAttachmentType,
@@ -482,6 +515,36 @@ pub mod mail {
             (Locale::En, false) => MailText {
                 subject: format!("{tenant}: Your dispute about invoice {invoice} was rejected"),
                 body: format!("Hello,\n\nWe looked into your dispute about invoice {invoice} and rejected it. The reason:{why}\n\nThe invoice is open again. See and pay it here: {link}"),
+            },
+        }
+    }
+
+    /// Confirms a booked, moved or cancelled callback; the subject alone serves as the SMS.
+    pub fn callback(l: Locale, tenant: &str, when: &str, cancelled: bool) -> MailText {
+        match (l, cancelled) {
+            (Locale::Nl, false) => MailText {
+                subject: format!("{tenant}: wij bellen u op {when}"),
+                body: format!("Goedendag,\n\nU heeft een terugbelverzoek gedaan. Wij bellen u op {when}. Wijzigen of annuleren kan tot dat moment op de pagina Terugbellen."),
+            },
+            (Locale::Nl, true) => MailText {
+                subject: format!("{tenant}: uw terugbelafspraak van {when} is geannuleerd"),
+                body: format!("Goedendag,\n\nUw terugbelafspraak van {when} is geannuleerd. U kunt altijd een nieuwe maken."),
+            },
+            (Locale::De, false) => MailText {
+                subject: format!("{tenant}: Wir rufen Sie am {when} an"),
+                body: format!("Guten Tag,\n\nSie haben einen Rückruf gebucht. Wir rufen Sie am {when} an. Ändern oder absagen können Sie bis dahin auf der Seite Rückruf."),
+            },
+            (Locale::De, true) => MailText {
+                subject: format!("{tenant}: Ihr Rückruf am {when} ist abgesagt"),
+                body: format!("Guten Tag,\n\nIhr Rückruf am {when} ist abgesagt. Sie können jederzeit einen neuen buchen."),
+            },
+            (Locale::En, false) => MailText {
+                subject: format!("{tenant}: we will call you on {when}"),
+                body: format!("Hello,\n\nYou booked a callback. We will call you on {when}. You can change or cancel it until then on the Callback page."),
+            },
+            (Locale::En, true) => MailText {
+                subject: format!("{tenant}: your callback on {when} is cancelled"),
+                body: format!("Hello,\n\nYour callback on {when} is cancelled. You can book a new one at any time."),
             },
         }
     }

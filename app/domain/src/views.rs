@@ -276,3 +276,31 @@ pub struct ProfileView {
     /// Contact changes need a full login, not a step-up from a payment link.
     pub full_login: bool,
 }
+
+/// `/callback`: the slots on offer by day, the debtor's booked callbacks, and their invoices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallbackPageView {
+    pub phone: Option<String>,
+    pub days: Vec<SlotDay>,
+    pub booked: Vec<BookedCallback>,
+    pub open_invoices: Vec<String>,
+    /// Whether reminders pause while a callback is pending (tenant setting).
+    pub holds_dunning: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlotDay {
+    pub date: NaiveDate,
+    /// (value to post: local `YYYY-MM-DDTHH:MM`, time label `HH:MM`)
+    pub slots: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BookedCallback {
+    pub id: i64,
+    pub topic: String,
+    pub date: NaiveDate,
+    pub time: String,
+    pub phone: String,
+    pub invoices: String,
+}

@@ -1,5 +1,6 @@
 //! One module per page.
 pub mod activate;
+pub mod callback;
 pub mod dashboard;
 pub mod dispute;
 pub mod email_confirm;

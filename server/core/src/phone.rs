@@ -7,8 +7,7 @@ fn region(code: &str) -> Option<country::Id> {
     code.parse().ok()
 }
 
-/// `+31612345678` for "06 12345678" in the Netherlands; the error code for the form otherwise.
-pub fn mobile_e164(typed: &str, default_country: &str) -> Result<String, &'static str> {
+fn parse(typed: &str, default_country: &str) -> Result<PhoneNumber, &'static str> {
     let typed = typed.trim();
     if typed.is_empty() {
         return Err("required");
@@ -20,6 +19,17 @@ pub fn mobile_e164(typed: &str, default_country: &str) -> Result<String, &'stati
     if !phonenumber::is_valid(&number) {
         return Err("phone_invalid");
     }
+    Ok(number)
+}
+
+/// Any valid number (a landline can take a call), in E.164.
+pub fn e164(typed: &str, default_country: &str) -> Result<String, &'static str> {
+    Ok(parse(typed, default_country)?.format().mode(Mode::E164).to_string())
+}
+
+/// `+31612345678` for "06 12345678" in the Netherlands; the error code for the form otherwise.
+pub fn mobile_e164(typed: &str, default_country: &str) -> Result<String, &'static str> {
+    let number = parse(typed, default_country)?;
     match number.number_type(&phonenumber::metadata::DATABASE) {
         phonenumber::Type::Mobile | phonenumber::Type::FixedLineOrMobile => {}
         _ => return Err("phone_not_mobile"),
@@ -46,5 +56,6 @@ mod tests {
         for (typed, country, want) in cases {
             assert_eq!(mobile_e164(typed, country).as_deref().map_err(|e| *e), *want, "{typed}");
         }
+        assert_eq!(super::e164("020 123 4567", "NL").as_deref(), Ok("+31201234567"), "a landline takes calls");
     }
 }

@@ -1,5 +1,7 @@
 //! sea-orm entities, one per table. They stay in core: views, not entities, cross the wire.
 pub mod audit_event;
+pub mod callback;
+pub mod callback_slot;
 pub mod checkout;
 pub mod checkout_item;
 pub mod checkout_lock;

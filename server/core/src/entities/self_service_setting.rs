@@ -7,6 +7,14 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub tenant_id: i64,
     pub dispute_sla_days: i32,
+    pub callback_opens: String,
+    pub callback_closes: String,
+    pub callback_closed_weekdays: String,
+    pub callback_slot_minutes: i32,
+    pub callback_capacity: i32,
+    pub callback_horizon_days: i32,
+    /// Whether dunning holds while a callback is pending.
+    pub callback_holds_dunning: bool,
     pub updated_at: DateTimeUtc,
 }
 

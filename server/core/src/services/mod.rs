@@ -1,6 +1,7 @@
 //! Use cases. Each owns its transaction and takes a scope first.
 pub mod auth;
 pub mod booking;
+pub mod callbacks;
 pub mod checkout;
 pub mod delivery_status;
 pub mod disputes;
