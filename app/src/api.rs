@@ -2,8 +2,8 @@
 //! view. State changes go through plain form posts (see the server's form handlers).
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::views::{CallbackPageView, 
-    CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView,
+use settle_domain::views::{
+    CallbackPageView, CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView,
 };
 
 #[server(prefix = "/api", endpoint = "shell", input = GetUrl)]

@@ -29,3 +29,30 @@ test("a debtor raises a dispute about an invoice and sees that reminders hold", 
   await expect(page.getByText("geen herinneringen")).toBeVisible();
   await expect(page.getByTestId("dispute-link")).toHaveCount(0);
 });
+
+test("a debtor books a callback, sees it confirmed, and cancels it", async ({ page }, info) => {
+  await login(page, info);
+  await expect(page).toHaveURL(/\/$/);
+  await page.getByRole("link", { name: "Terugbellen" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bel mij terug");
+  await ready(page, info);
+  await page.getByLabel("Op welk nummer bellen wij u?").fill("12");
+  await page.getByRole("button", { name: "Bel mij terug" }).click();
+  await expect(page.locator("#f-topic-error")).toHaveText("Kies een onderwerp.");
+  await expect(page.locator("#f-callback-phone-error")).toHaveText("Dit is geen geldig telefoonnummer.");
+
+  await ready(page, info);
+  await page.getByLabel("Een betalingsregeling").check();
+  await page.getByLabel("Op welk nummer bellen wij u?").fill("06 1234 5678");
+  const slot = page.locator("#f-slot");
+  const first = await slot.locator("option").first().getAttribute("value");
+  await slot.selectOption(first!);
+  await page.getByRole("button", { name: "Bel mij terug" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Uw terugbelafspraak staat");
+  await expect(page.getByTestId("booked-when")).toBeVisible();
+
+  await ready(page, info);
+  await page.getByRole("button", { name: "Annuleren" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Uw afspraak is geannuleerd");
+  await expect(page.getByTestId("booked")).toHaveCount(0);
+});

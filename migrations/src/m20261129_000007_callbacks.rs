@@ -73,7 +73,12 @@ impl MigrationTrait for Migration {
                 .col(boolean(Callbacks::HoldsDunning).default(false))
                 .col(timestamp_with_time_zone(Callbacks::CreatedAt))
                 .col(timestamp_with_time_zone(Callbacks::UpdatedAt))
-                .foreign_key(&mut fk(Callbacks::Table, Callbacks::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    Callbacks::Table,
+                    Callbacks::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -84,15 +89,24 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
-        m.create_index(index("idx_callbacks_slot", Callbacks::Table, &["tenant_id", "slot_start"], false))
-            .await?;
+        m.create_index(index(
+            "idx_callbacks_slot",
+            Callbacks::Table,
+            &["tenant_id", "slot_start"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(CallbackSlots::Table)
                 .col(big_integer(CallbackSlots::TenantId))
                 .col(timestamp_with_time_zone(CallbackSlots::SlotStart))
                 .col(integer(CallbackSlots::Booked).default(0))
-                .primary_key(Index::create().col(CallbackSlots::TenantId).col(CallbackSlots::SlotStart))
+                .primary_key(
+                    Index::create()
+                        .col(CallbackSlots::TenantId)
+                        .col(CallbackSlots::SlotStart),
+                )
                 .to_owned(),
         )
         .await?;
@@ -105,8 +119,13 @@ impl MigrationTrait for Migration {
             integer(SelfServiceSettings::CallbackHorizonDays).default(14),
             boolean(SelfServiceSettings::CallbackHoldsDunning).default(true),
         ] {
-            m.alter_table(Table::alter().table(SelfServiceSettings::Table).add_column(col).to_owned())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(SelfServiceSettings::Table)
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -121,8 +140,13 @@ impl MigrationTrait for Migration {
             SelfServiceSettings::CallbackHorizonDays.into_iden(),
             SelfServiceSettings::CallbackHoldsDunning.into_iden(),
         ] {
-            m.alter_table(Table::alter().table(SelfServiceSettings::Table).drop_column(col).to_owned())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(SelfServiceSettings::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
         }
         for t in [CallbackSlots::Table.into_iden(), Callbacks::Table.into_iden()] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;

@@ -63,7 +63,9 @@ async fn change(req: HttpRequest, state: Data, path: web::Path<i64>, body: web::
     }
     let id = path.into_inner();
     let result = if req.path().ends_with("/cancel") {
-        callbacks::cancel(&state, &tenant, &scope, id).await.map(|()| "callback_cancelled")
+        callbacks::cancel(&state, &tenant, &scope, id)
+            .await
+            .map(|()| "callback_cancelled")
     } else {
         callbacks::reschedule(&state, &tenant, &scope, id, field(&pairs, "slot"))
             .await

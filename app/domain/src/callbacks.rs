@@ -103,13 +103,22 @@ mod tests {
         taken.insert(at("2026-12-02 09:00"), 2);
         taken.insert(at("2026-12-02 10:00"), 1);
         let slots = free_slots(&rules(), now, &taken);
-        let starts: Vec<String> = slots.iter().map(|s| s.start.format("%a %d %H:%M").to_string()).collect();
+        let starts: Vec<String> = slots
+            .iter()
+            .map(|s| s.start.format("%a %d %H:%M").to_string())
+            .collect();
         assert_eq!(starts[0], "Mon 30 11:00");
         assert!(!starts.iter().any(|s| s.starts_with("Tue 01")), "an extra closed date");
         assert!(!starts.contains(&"Wed 02 09:00".to_string()), "full");
-        assert_eq!(slots.iter().find(|s| s.start == at("2026-12-02 10:00")).unwrap().free, 1);
+        assert_eq!(
+            slots.iter().find(|s| s.start == at("2026-12-02 10:00")).unwrap().free,
+            1
+        );
         assert!(!starts.iter().any(|s| s.starts_with("Sat") || s.starts_with("Sun")));
-        assert!(!starts.iter().any(|s| s.starts_with("Fri 25")), "Christmas is a holiday");
+        assert!(
+            !starts.iter().any(|s| s.starts_with("Fri 25")),
+            "Christmas is a holiday"
+        );
         assert_eq!(starts.last().unwrap(), "Mon 07 11:00", "up to the horizon");
         // 25 and 26 December are holidays in the Netherlands.
         let xmas = free_slots(&rules(), at("2026-12-24 12:00"), &HashMap::new());
@@ -120,7 +129,15 @@ mod tests {
     fn only_offered_slots_can_be_booked() {
         let now = at("2026-11-30 09:30");
         assert!(is_offered(&rules(), now, at("2026-11-30 11:00")));
-        for bad in ["2026-11-30 10:00", "2026-11-30 11:30", "2026-11-30 12:00", "2026-12-05 09:00", "2026-12-01 09:00", "2026-12-08 09:00", "2026-11-27 09:00"] {
+        for bad in [
+            "2026-11-30 10:00",
+            "2026-11-30 11:30",
+            "2026-11-30 12:00",
+            "2026-12-05 09:00",
+            "2026-12-01 09:00",
+            "2026-12-08 09:00",
+            "2026-11-27 09:00",
+        ] {
             assert!(!is_offered(&rules(), now, at(bad)), "{bad}");
         }
     }

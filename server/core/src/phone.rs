@@ -56,6 +56,10 @@ mod tests {
         for (typed, country, want) in cases {
             assert_eq!(mobile_e164(typed, country).as_deref().map_err(|e| *e), *want, "{typed}");
         }
-        assert_eq!(super::e164("020 123 4567", "NL").as_deref(), Ok("+31201234567"), "a landline takes calls");
+        assert_eq!(
+            super::e164("020 123 4567", "NL").as_deref(),
+            Ok("+31201234567"),
+            "a landline takes calls"
+        );
     }
 }

@@ -64,9 +64,18 @@ async fn a_callback_is_booked_holds_its_invoice_and_can_be_moved_and_cancelled()
     let cb = callback::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((cb.phone.as_str(), cb.invoices.as_str()), ("+31201234567", "2026-0002"));
     assert_eq!(booked_in(&app, "2026-11-23T09:00").await, 1);
-    assert_eq!(hold_of(&app, "2026-0002").await.as_deref(), Some("callback"), "the named invoice holds");
+    assert_eq!(
+        hold_of(&app, "2026-0002").await.as_deref(),
+        Some("callback"),
+        "the named invoice holds"
+    );
     assert_eq!(hold_of(&app, "2026-0003").await, None, "the others do not");
-    assert!(app.last_mail_to("demo@settle.test").await.unwrap().subject.contains("wij bellen u op"));
+    assert!(app
+        .last_mail_to("demo@settle.test")
+        .await
+        .unwrap()
+        .subject
+        .contains("wij bellen u op"));
     let requested = outgoing_event::Entity::find()
         .filter(outgoing_event::Column::Kind.eq("callback.requested"))
         .count(&app.state.db)
@@ -86,11 +95,19 @@ async fn a_callback_is_booked_holds_its_invoice_and_can_be_moved_and_cancelled()
     other
         .post(
             "/callback",
-            &[("csrf", &csrf2), ("topic", "plan"), ("phone", "06 1234 5678"), ("slot", "2026-11-23T09:00")],
+            &[
+                ("csrf", &csrf2),
+                ("topic", "plan"),
+                ("phone", "06 1234 5678"),
+                ("slot", "2026-11-23T09:00"),
+            ],
         )
         .await;
     assert_eq!(booked_in(&app, "2026-11-23T09:00").await, 2);
-    assert!(!other.html("/callback").await.contains("value=\"2026-11-23T09:00\""), "a full slot is not offered");
+    assert!(
+        !other.html("/callback").await.contains("value=\"2026-11-23T09:00\""),
+        "a full slot is not offered"
+    );
 
     // Move, then cancel: the places follow, the hold lifts.
     let page = app.html("/callback").await;
@@ -102,7 +119,10 @@ async fn a_callback_is_booked_holds_its_invoice_and_can_be_moved_and_cancelled()
     .await;
     assert!(app.html("/callback").await.contains("Uw afspraak is verzet."));
     assert_eq!(
-        (booked_in(&app, "2026-11-23T09:00").await, booked_in(&app, "2026-11-23T10:00").await),
+        (
+            booked_in(&app, "2026-11-23T09:00").await,
+            booked_in(&app, "2026-11-23T10:00").await
+        ),
         (1, 1)
     );
     app.post(&format!("/callback/{}/cancel", cb.id), &[("csrf", &move_csrf)])
@@ -114,7 +134,10 @@ async fn a_callback_is_booked_holds_its_invoice_and_can_be_moved_and_cancelled()
         .post(&format!("/callback/{}/cancel", cb.id), &[("csrf", &move_csrf)])
         .await;
     assert_eq!(location(&again), "/callback");
-    assert!(app.html("/callback").await.contains("verlopen of al gebruikt"), "nothing to cancel twice");
+    assert!(
+        app.html("/callback").await.contains("verlopen of al gebruikt"),
+        "nothing to cancel twice"
+    );
     // Another debtor cannot touch it.
     let foreign = other
         .post(&format!("/callback/{}/cancel", cb.id), &[("csrf", &csrf2)])
@@ -130,13 +153,29 @@ async fn a_callback_nobody_closed_lapses_and_lifts_its_hold() {
     let csrf = app.csrf("/callback").await;
     app.post(
         "/callback",
-        &[("csrf", &csrf), ("topic", "other"), ("phone", "06 1234 5678"), ("slot", "2026-11-24T14:30")],
+        &[
+            ("csrf", &csrf),
+            ("topic", "other"),
+            ("phone", "06 1234 5678"),
+            ("slot", "2026-11-24T14:30"),
+        ],
     )
     .await;
-    assert_eq!(hold_of(&app, "2026-0003").await.as_deref(), Some("callback"), "none named: all open invoices");
+    assert_eq!(
+        hold_of(&app, "2026-0003").await.as_deref(),
+        Some("callback"),
+        "none named: all open invoices"
+    );
     let now = app.state.clock.now();
-    assert_eq!(callbacks::lapse(&app.state.db, now + Duration::days(2)).await.unwrap(), 0, "not a day past yet");
-    assert_eq!(callbacks::lapse(&app.state.db, now + Duration::days(4)).await.unwrap(), 1);
+    assert_eq!(
+        callbacks::lapse(&app.state.db, now + Duration::days(2)).await.unwrap(),
+        0,
+        "not a day past yet"
+    );
+    assert_eq!(
+        callbacks::lapse(&app.state.db, now + Duration::days(4)).await.unwrap(),
+        1
+    );
     assert_eq!(hold_of(&app, "2026-0003").await, None);
     let cb = callback::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(cb.status, "lapsed");

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
 use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -31,7 +31,8 @@ const HOLD: &str = "callback";
 pub async fn rules<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> ServiceResult<(SlotRules, bool)> {
     let s = self_service_setting::Entity::find_by_id(tenant.id).one(db).await?;
     let time = |v: Option<&str>, d: &str| {
-        NaiveTime::parse_from_str(v.unwrap_or(d), "%H:%M").unwrap_or_else(|_| NaiveTime::parse_from_str(d, "%H:%M").unwrap_or(NaiveTime::MIN))
+        NaiveTime::parse_from_str(v.unwrap_or(d), "%H:%M")
+            .unwrap_or_else(|_| NaiveTime::parse_from_str(d, "%H:%M").unwrap_or(NaiveTime::MIN))
     };
     let region = match tenant.default_locale {
         Locale::De => HolidayRegion::De,
@@ -46,9 +47,15 @@ pub async fn rules<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> ServiceRes
             region,
             extra_closed: Vec::new(),
         },
-        slot_minutes: s.as_ref().map_or(30, |s| u32::try_from(s.callback_slot_minutes).unwrap_or(30)),
-        capacity: s.as_ref().map_or(2, |s| u32::try_from(s.callback_capacity).unwrap_or(0)),
-        horizon_days: s.as_ref().map_or(14, |s| u32::try_from(s.callback_horizon_days).unwrap_or(14)),
+        slot_minutes: s
+            .as_ref()
+            .map_or(30, |s| u32::try_from(s.callback_slot_minutes).unwrap_or(30)),
+        capacity: s
+            .as_ref()
+            .map_or(2, |s| u32::try_from(s.callback_capacity).unwrap_or(0)),
+        horizon_days: s
+            .as_ref()
+            .map_or(14, |s| u32::try_from(s.callback_horizon_days).unwrap_or(14)),
         lead_minutes: 60,
     };
     Ok((rules, s.is_none_or(|s| s.callback_holds_dunning)))
@@ -59,7 +66,11 @@ fn local(tenant: &TenantCtx, t: DateTime<Utc>) -> NaiveDateTime {
 }
 
 fn utc(tenant: &TenantCtx, t: NaiveDateTime) -> Option<DateTime<Utc>> {
-    tenant.tz.from_local_datetime(&t).earliest().map(|d| d.with_timezone(&Utc))
+    tenant
+        .tz
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn full(scope: &DebtorScope) -> ServiceResult<()> {
@@ -69,7 +80,11 @@ fn full(scope: &DebtorScope) -> ServiceResult<()> {
     }
 }
 
-async fn taken<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, now: DateTime<Utc>) -> ServiceResult<HashMap<NaiveDateTime, u32>> {
+async fn taken<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    now: DateTime<Utc>,
+) -> ServiceResult<HashMap<NaiveDateTime, u32>> {
     Ok(callback_slot::Entity::find()
         .filter(callback_slot::Column::TenantId.eq(tenant.id))
         .filter(callback_slot::Column::SlotStart.gte(now))
@@ -99,7 +114,11 @@ async fn open_invoices<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> Servi
         .await?)
 }
 
-async fn booked<C: ConnectionTrait>(db: &C, scope: &DebtorScope, now: DateTime<Utc>) -> ServiceResult<Vec<callback::Model>> {
+async fn booked<C: ConnectionTrait>(
+    db: &C,
+    scope: &DebtorScope,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<callback::Model>> {
     Ok(callback::Entity::find()
         .filter(callback::Column::TenantId.eq(scope.tenant_id()))
         .filter(callback::Column::CustomerId.eq(scope.customer_id()))
@@ -145,7 +164,11 @@ pub async fn page(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope) -> 
                 }
             })
             .collect(),
-        open_invoices: open_invoices(&state.db, scope).await?.into_iter().map(|i| i.number).collect(),
+        open_invoices: open_invoices(&state.db, scope)
+            .await?
+            .into_iter()
+            .map(|i| i.number)
+            .collect(),
         holds_dunning: holds,
     })
 }
@@ -157,16 +180,14 @@ async fn claim(tx: &DatabaseTransaction, tenant_id: i64, start: DateTime<Utc>, c
         slot_start: Set(start),
         booked: Set(0),
     })
-    .on_conflict(
-        OnConflict::columns([callback_slot::Column::TenantId, callback_slot::Column::SlotStart])
-            .do_nothing()
-            .to_owned(),
-    )
-    .do_nothing()
+    .on_conflict_do_nothing_on([callback_slot::Column::TenantId, callback_slot::Column::SlotStart])
     .exec(tx)
     .await?;
     let took = callback_slot::Entity::update_many()
-        .col_expr(callback_slot::Column::Booked, Expr::col(callback_slot::Column::Booked).add(1))
+        .col_expr(
+            callback_slot::Column::Booked,
+            Expr::col(callback_slot::Column::Booked).add(1),
+        )
         .filter(callback_slot::Column::TenantId.eq(tenant_id))
         .filter(callback_slot::Column::SlotStart.eq(start))
         .filter(callback_slot::Column::Booked.lt(i32::try_from(capacity).unwrap_or(i32::MAX)))
@@ -182,7 +203,10 @@ async fn claim(tx: &DatabaseTransaction, tenant_id: i64, start: DateTime<Utc>, c
 
 async fn release(tx: &DatabaseTransaction, tenant_id: i64, start: DateTime<Utc>) -> ServiceResult<()> {
     callback_slot::Entity::update_many()
-        .col_expr(callback_slot::Column::Booked, Expr::col(callback_slot::Column::Booked).sub(1))
+        .col_expr(
+            callback_slot::Column::Booked,
+            Expr::col(callback_slot::Column::Booked).sub(1),
+        )
         .filter(callback_slot::Column::TenantId.eq(tenant_id))
         .filter(callback_slot::Column::SlotStart.eq(start))
         .filter(callback_slot::Column::Booked.gt(0))
@@ -192,7 +216,13 @@ async fn release(tx: &DatabaseTransaction, tenant_id: i64, start: DateTime<Utc>)
 }
 
 /// The invoices a callback holds: those it names, or all the debtor's open ones.
-async fn set_hold(tx: &DatabaseTransaction, scope: &DebtorScope, names: &str, on: bool, now: DateTime<Utc>) -> ServiceResult<()> {
+async fn set_hold(
+    tx: &DatabaseTransaction,
+    scope: &DebtorScope,
+    names: &str,
+    on: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let named: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
     let mut q = invoice::Entity::update_many()
         .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
@@ -236,8 +266,14 @@ pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Boo
     if !TOPICS.contains(&b.topic) {
         errors.insert("topic".to_string(), "topic_required".to_string());
     }
-    let country = if tenant.default_locale == Locale::De { "DE" } else { "NL" };
-    let phone = crate::phone::e164(b.phone, country).map_err(|code| errors.insert("phone".into(), code.into())).ok();
+    let country = if tenant.default_locale == Locale::De {
+        "DE"
+    } else {
+        "NL"
+    };
+    let phone = crate::phone::e164(b.phone, country)
+        .map_err(|code| errors.insert("phone".into(), code.into()))
+        .ok();
     let start = match parse_slot(b.slot) {
         Some(s) if is_offered(&rules, local(tenant, now), s) => utc(tenant, s),
         _ => None,
@@ -245,7 +281,11 @@ pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Boo
     if start.is_none() {
         errors.insert("slot".into(), "slot_required".into());
     }
-    let open: Vec<String> = open_invoices(&state.db, scope).await?.into_iter().map(|i| i.number).collect();
+    let open: Vec<String> = open_invoices(&state.db, scope)
+        .await?
+        .into_iter()
+        .map(|i| i.number)
+        .collect();
     if b.invoices.iter().any(|n| !open.contains(n)) {
         errors.insert("invoices".into(), "invoice_unknown".into());
     }
@@ -303,7 +343,16 @@ async fn tell(
         Change::Moved => ("callback_moved", "callback.requested"),
         Change::Cancelled => ("callback_cancelled", "callback.cancelled"),
     };
-    audit::record(tx, now, tenant.id, Some(scope.customer_id()), "debtor", action, json!({ "callback_id": row.id })).await?;
+    audit::record(
+        tx,
+        now,
+        tenant.id,
+        Some(scope.customer_id()),
+        "debtor",
+        action,
+        json!({ "callback_id": row.id }),
+    )
+    .await?;
     let me = customer_of(tx, scope).await?;
     outgoing::emit(
         tx,
@@ -321,7 +370,11 @@ async fn tell(
         }),
     )
     .await?;
-    let locale = me.language.as_deref().and_then(Locale::parse).unwrap_or(tenant.default_locale);
+    let locale = me
+        .language
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(tenant.default_locale);
     let at = local(tenant, row.slot_start);
     let when = format!("{} {}", format_date(at.date(), locale), at.format("%H:%M"));
     let text = settle_domain::i18n::mail::callback(locale, &tenant.name, &when, change == Change::Cancelled);
@@ -347,7 +400,12 @@ async fn tell(
     Ok(())
 }
 
-async fn mine(tx: &DatabaseTransaction, scope: &DebtorScope, id: i64, now: DateTime<Utc>) -> ServiceResult<callback::Model> {
+async fn mine(
+    tx: &DatabaseTransaction,
+    scope: &DebtorScope,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<callback::Model> {
     callback::Entity::find_by_id(id)
         .filter(callback::Column::TenantId.eq(scope.tenant_id()))
         .filter(callback::Column::CustomerId.eq(scope.customer_id()))
@@ -378,7 +436,13 @@ pub async fn cancel(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope, i
 }
 
 /// Moves a booked callback to another free slot before it starts.
-pub async fn reschedule(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope, id: i64, slot: &str) -> ServiceResult<()> {
+pub async fn reschedule(
+    state: &AppState,
+    tenant: &TenantCtx,
+    scope: &DebtorScope,
+    id: i64,
+    slot: &str,
+) -> ServiceResult<()> {
     full(scope)?;
     let now = state.clock.now();
     let (rules, _) = rules(&state.db, tenant).await?;
