@@ -11,6 +11,7 @@ mod m20261129_000004_channel_accounts;
 mod m20261129_000005_profile;
 mod m20261129_000006_disputes;
 mod m20261129_000007_callbacks;
+mod m20261129_000008_deferrals;
 mod util;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_profile::Migration),
             Box::new(m20261129_000006_disputes::Migration),
             Box::new(m20261129_000007_callbacks::Migration),
+            Box::new(m20261129_000008_deferrals::Migration),
         ]
     }
 }

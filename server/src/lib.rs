@@ -3,6 +3,7 @@
 pub mod callback_forms;
 pub mod channel_cli;
 pub mod cli;
+pub mod deferral_form;
 pub mod dispute_form;
 pub mod email_webhooks;
 pub mod forms;
@@ -92,6 +93,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(profile_forms::configure)
             .configure(callback_forms::configure)
             .configure(dispute_form::configure)
+            .configure(deferral_form::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

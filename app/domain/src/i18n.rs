@@ -292,6 +292,19 @@ catalog! {
     NoticeCallbackBooked => "Uw terugbelafspraak staat. U krijgt een bevestiging.", "Ihr Rückruftermin steht. Sie erhalten eine Bestätigung.", "Your callback is booked. You will get a confirmation.";
     NoticeCallbackMoved => "Uw afspraak is verzet.", "Ihr Termin ist verschoben.", "Your appointment was moved.";
     NoticeCallbackCancelled => "Uw afspraak is geannuleerd.", "Ihr Termin ist abgesagt.", "Your appointment was cancelled.";
+    DeferHeading => "Later betalen", "Später bezahlen", "Pay later";
+    DeferIntro => "Lukt betalen nu niet? Kies een nieuwe betaaldatum. Tot de getoonde datum kan dat direct, één keer per factuur; een latere datum vragen wij voor u aan.", "Klappt das Bezahlen gerade nicht? Wählen Sie ein neues Zahlungsdatum. Bis zum angezeigten Datum geht das sofort, einmal je Rechnung; ein späteres Datum beantragen wir für Sie.", "Cannot pay right now? Choose a new payment date. Up to the date shown it is done at once, once per invoice; for a later date we ask on your behalf.";
+    DeferUntil => "Nieuwe betaaldatum", "Neues Zahlungsdatum", "New payment date";
+    DeferUntilHint => "Direct geregeld tot en met", "Sofort erledigt bis einschließlich", "Done at once up to and including";
+    DeferRequestHint => "Deze factuur is al eens verzet: een nieuwe datum vragen wij voor u aan.", "Diese Rechnung wurde schon einmal verschoben: ein neues Datum beantragen wir für Sie.", "This invoice was moved once already: we ask for a new date on your behalf.";
+    DeferButton => "Betaaldatum wijzigen", "Zahlungsdatum ändern", "Change the payment date";
+    DeferredNote => "De betaaldatum is verzet; de oorspronkelijke vervaldatum was", "Das Zahlungsdatum wurde verschoben; das ursprüngliche Fälligkeitsdatum war", "The payment date was moved; the original due date was";
+    ErrDateInvalid => "Vul een datum in.", "Geben Sie ein Datum ein.", "Enter a date.";
+    ErrDateTooEarly => "Kies een datum na de huidige vervaldatum.", "Wählen Sie ein Datum nach dem jetzigen Fälligkeitsdatum.", "Choose a date after the current due date.";
+    ErrDeferralNotPossible => "Deze factuur kunt u niet zelf verzetten; neem contact met ons op.", "Diese Rechnung können Sie nicht selbst verschieben; bitte kontaktieren Sie uns.", "You cannot move this invoice yourself; please contact us.";
+    ErrDeferralPending => "U heeft voor deze factuur al een verzoek gedaan; wij laten u weten wat wij besluiten.", "Sie haben für diese Rechnung bereits einen Antrag gestellt; wir melden uns mit unserer Entscheidung.", "You already asked for this invoice; we will let you know what we decide.";
+    NoticeDeferralGranted => "De betaaldatum is gewijzigd. Tot die datum ontvangt u geen herinneringen over deze factuur.", "Das Zahlungsdatum wurde geändert. Bis dahin erhalten Sie zu dieser Rechnung keine Mahnungen.", "The payment date was changed. Until then you get no reminders about this invoice.";
+    NoticeDeferralRequested => "Uw verzoek is verstuurd. Wij laten u weten wat wij besluiten.", "Ihr Antrag ist verschickt. Wir melden uns mit unserer Entscheidung.", "Your request was sent. We will let you know what we decide.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -310,6 +323,12 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
         "letter_code_invalid" => Key::ErrLetterCode,
+        "date_invalid" => Key::ErrDateInvalid,
+        "date_too_early" => Key::ErrDateTooEarly,
+        "deferral_not_possible" => Key::ErrDeferralNotPossible,
+        "deferral_pending" => Key::ErrDeferralPending,
+        "deferral_granted" => Key::NoticeDeferralGranted,
+        "deferral_requested" => Key::NoticeDeferralRequested,
         "topic_required" => Key::ErrTopicRequired,
         "slot_required" => Key::ErrSlotRequired,
         "slot_full" => Key::ErrSlotFull,

@@ -142,6 +142,13 @@ pub struct InvoiceDetail {
     pub disputes: Vec<DisputeView>,
     /// Whether a new dispute may be raised (the invoice is open and none is open yet).
     pub can_dispute: bool,
+    /// "Pay later": the latest due date the debtor may choose at once; None when the invoice
+    /// cannot be moved (any later date still goes to staff as a request).
+    pub defer_until: Option<NaiveDate>,
+    /// The invoice was moved already, from this due date.
+    pub deferred_from: Option<NaiveDate>,
+    /// A new payment date may be asked for (the invoice is open and nothing holds it).
+    pub can_defer: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -72,6 +72,10 @@ pub fn InvoicePage() -> impl IntoView {
                             None if inv.summary.status == DisplayStatus::Pending => ().into_any(),
                             None => view! { <p class="notice">{t(l, Key::PaidThankYou)}</p> }.into_any(),
                         }}
+                        {inv.can_defer.then(|| view! {
+                            <Defer locale=l number=number.clone() csrf=s.csrf.clone() until=inv.defer_until
+                                deferred_from=inv.deferred_from flash=s.flash.clone()/>
+                        })}
                         {inv.can_dispute.then(|| view! {
                             <p><a href=format!("/invoices/{number}/dispute") data-testid="dispute-link">{t(l, Key::DisputeLink)}</a></p>
                         })}
@@ -124,6 +128,43 @@ fn OnlineBox(
             })}
         </section>
     }
+}
+
+/// "Pay later": a new payment date, at once up to `until`, else as a request.
+#[component]
+fn Defer(
+    locale: Locale,
+    number: String,
+    csrf: String,
+    until: Option<chrono::NaiveDate>,
+    deferred_from: Option<chrono::NaiveDate>,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let l = locale;
+    let f = flash.clone().unwrap_or_default();
+    let note = deferred_from
+        .map(|d| view! { <p class="hint" data-testid="deferred">{t(l, Key::DeferredNote)}" "{date(l, d)}"."</p> });
+    let hint = match until {
+        Some(max) => format!("{} {}.", t(l, Key::DeferUntilHint), date(l, max)),
+        None => t(l, Key::DeferRequestHint).to_string(),
+    };
+    let form = {
+        view! {
+            <section class="card" aria-labelledby="defer-h">
+                <h2 id="defer-h">{t(l, Key::DeferHeading)}</h2>
+                <p>{t(l, Key::DeferIntro)}</p>
+                <FlashBox locale=l flash=flash.clone() form="defer"/>
+                <form method="post" action=format!("/invoices/{number}/defer") novalidate>
+                    <input type="hidden" name="csrf" value=csrf.clone()/>
+                    <Field locale=l name="until" label=Key::DeferUntil kind="date"
+                        value=f.value_for("defer", "until") error=f.error_for("defer", "until")/>
+                    <p class="hint">{hint}</p>
+                    <button type="submit">{t(l, Key::DeferButton)}</button>
+                </form>
+            </section>
+        }
+    };
+    view! { {note} {form} }
 }
 
 /// Bank transfer details with copyable values and the EPC QR code.

@@ -8,6 +8,7 @@ mod callbacks;
 mod channels;
 mod config;
 mod crash;
+mod deferrals;
 mod disputes;
 mod dunning;
 mod letters;

@@ -30,6 +30,8 @@ pub struct Model {
     pub due_day: Option<i32>,
     /// Collection costs a 14-day letter announced; they join the open amount once its term ran out.
     pub costs_pending_cents: i64,
+    /// The due date before the debtor moved it ("pay later"); set once.
+    pub deferred_from: Option<Date>,
     pub currency: String,
     pub status: String,
     pub description: String,

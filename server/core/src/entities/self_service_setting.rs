@@ -15,6 +15,8 @@ pub struct Model {
     pub callback_horizon_days: i32,
     /// Whether dunning holds while a callback is pending.
     pub callback_holds_dunning: bool,
+    /// How many days past its due date a debtor may move an invoice on their own, once.
+    pub deferral_max_days: i32,
     pub updated_at: DateTimeUtc,
 }
 

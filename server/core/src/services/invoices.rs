@@ -149,6 +149,9 @@ pub async fn detail<C: ConnectionTrait>(
         has_pdf: row.pdf_filename.is_some(),
         disputes: crate::services::disputes::of_invoice(db, scope, row.id, tenant).await?,
         can_dispute: crate::services::disputes::may_open(db, &row).await?,
+        defer_until: crate::services::deferrals::latest(db, &row).await?,
+        deferred_from: row.deferred_from,
+        can_defer: crate::services::deferrals::movable(&row),
         summary,
     })
 }
