@@ -181,3 +181,65 @@ async fn a_callback_nobody_closed_lapses_and_lifts_its_hold() {
     assert_eq!(cb.status, "lapsed");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_dispute_and_a_callback_on_one_invoice_each_keep_it_held_until_both_end() {
+    use settle_core::entities::dispute;
+    use settle_core::services::disputes;
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    let csrf = app.csrf("/callback").await;
+    app.post(
+        "/callback",
+        &[
+            ("csrf", &csrf),
+            ("topic", "dispute"),
+            ("phone", "06 1234 5678"),
+            ("slot", "2026-11-24T14:30"),
+            ("invoice", "2026-0002"),
+        ],
+    )
+    .await;
+    assert_eq!(hold_of(&app, "2026-0002").await.as_deref(), Some("callback"));
+    // A dispute on the same invoice takes over the hold.
+    let tenant = app.tenant().await;
+    let form = app.html("/invoices/2026-0002/dispute").await;
+    let dcsrf = csrf_for(&form, "/invoices/2026-0002/dispute").unwrap();
+    let boundary = "b0undary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{dcsrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\namount_wrong\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nTe hoog\r\n--{boundary}--\r\n"
+    );
+    app.client
+        .post(app.url("/invoices/2026-0002/dispute"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hold_of(&app, "2026-0002").await.as_deref(), Some("disputed"));
+    // Cancelling the callback leaves the dispute's hold.
+    let cb = callback::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let page = app.html("/callback").await;
+    let ccsrf = csrf_for(&page, &format!("/callback/{}/cancel", cb.id)).unwrap();
+    app.post(&format!("/callback/{}/cancel", cb.id), &[("csrf", &ccsrf)])
+        .await;
+    assert_eq!(
+        hold_of(&app, "2026-0002").await.as_deref(),
+        Some("disputed"),
+        "the dispute still holds"
+    );
+    // Rejecting the dispute then lifts the last hold.
+    let d = dispute::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    disputes::resolve(
+        &app.state.db,
+        &tenant,
+        d.id,
+        false,
+        "Het bedrag klopt.",
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(hold_of(&app, "2026-0002").await, None);
+    app.cleanup().await;
+}

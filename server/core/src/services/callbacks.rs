@@ -25,8 +25,6 @@ use settle_domain::locale::{format_date, Locale};
 use settle_domain::views::{BookedCallback, CallbackPageView, SlotDay};
 use std::collections::{BTreeMap, HashMap};
 
-const HOLD: &str = "callback";
-
 /// The tenant's rules, with the defaults of the migration where it has no settings row.
 pub async fn rules<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> ServiceResult<(SlotRules, bool)> {
     let s = self_service_setting::Entity::find_by_id(tenant.id).one(db).await?;
@@ -215,31 +213,23 @@ async fn release(tx: &DatabaseTransaction, tenant_id: i64, start: DateTime<Utc>)
     Ok(())
 }
 
-/// The invoices a callback holds: those it names, or all the debtor's open ones.
-async fn set_hold(
+/// The invoices a callback is about: those it names, or all the debtor's open ones; their holds
+/// are derived again (see `holds`).
+async fn refresh_holds(
     tx: &DatabaseTransaction,
     scope: &DebtorScope,
     names: &str,
-    on: bool,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let named: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
-    let mut q = invoice::Entity::update_many()
-        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+    let mut q = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
         .filter(invoice::Column::CustomerId.eq(scope.customer_id()));
     if !named.is_empty() {
         q = q.filter(invoice::Column::Number.is_in(named));
     }
-    q = if on {
-        q.col_expr(invoice::Column::DunningHold, Expr::value(HOLD))
-            .filter(invoice::Column::Status.eq("open"))
-            .filter(invoice::Column::DunningHold.is_null())
-    } else {
-        q.col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
-            .filter(invoice::Column::DunningHold.eq(HOLD))
-    };
-    q.exec(tx).await?;
+    let ids: Vec<i64> = q.all(tx).await?.into_iter().map(|i| i.id).collect();
+    crate::services::holds::refresh(tx, &ids, now).await?;
     Ok(())
 }
 
@@ -315,7 +305,7 @@ pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Boo
     .insert(&tx)
     .await?;
     if holds {
-        set_hold(&tx, scope, &names, true, now).await?;
+        refresh_holds(&tx, scope, &names, now).await?;
     }
     tell(&tx, tenant, scope, &row, Change::Booked, now).await?;
     tx.commit().await?;
@@ -423,13 +413,13 @@ pub async fn cancel(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope, i
     let tx = state.db.begin().await?;
     let row = mine(&tx, scope, id, now).await?;
     release(&tx, tenant.id, row.slot_start).await?;
-    if row.holds_dunning {
-        set_hold(&tx, scope, &row.invoices, false, now).await?;
-    }
     let mut active: callback::ActiveModel = row.into();
     active.status = Set("cancelled".into());
     active.updated_at = Set(now);
     let row = active.update(&tx).await?;
+    if row.holds_dunning {
+        refresh_holds(&tx, scope, &row.invoices, now).await?;
+    }
     tell(&tx, tenant, scope, &row, Change::Cancelled, now).await?;
     tx.commit().await?;
     Ok(())
@@ -486,7 +476,7 @@ pub async fn lapse(db: &sea_orm::DatabaseConnection, now: DateTime<Utc>) -> Serv
             .rows_affected;
         if done == 1 && c.holds_dunning {
             let scope = DebtorScope::new(c.tenant_id, c.customer_id, AuthLevel::Full);
-            set_hold(&tx, &scope, &c.invoices, false, now).await?;
+            refresh_holds(&tx, &scope, &c.invoices, now).await?;
         }
         tx.commit().await?;
     }

@@ -196,13 +196,7 @@ async fn record(
     .await
     // The partial unique index: a dispute for this invoice is already open (a double submit).
     .map_err(|_| ServiceError::invalid("form", "dispute_already_open"))?;
-    invoice::Entity::update_many()
-        .col_expr(invoice::Column::DunningHold, Expr::value("disputed"))
-        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
-        .filter(invoice::Column::Id.eq(inv.id))
-        .filter(invoice::Column::DunningHold.is_null())
-        .exec(&tx)
-        .await?;
+    crate::services::holds::refresh(&tx, &[inv.id], now).await?;
     audit::record(
         &tx,
         now,
@@ -252,21 +246,17 @@ pub async fn resolve(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let status = if accepted { "accepted" } else { "rejected" };
-    if !accepted {
-        invoice::Entity::update_many()
-            .col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
-            .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
-            .filter(invoice::Column::Id.eq(inv.id))
-            .filter(invoice::Column::DunningHold.eq("disputed"))
-            .exec(&tx)
-            .await?;
-    }
     let cust = customer::Entity::find_by_id(d.customer_id).one(&tx).await?;
     let mut row: dispute::ActiveModel = d.clone().into();
     row.status = Set(status.into());
     row.explanation = Set((!explanation.is_empty()).then(|| explanation.to_string()));
     row.resolved_at = Set(Some(now));
     row.update(&tx).await?;
+    // A rejection lifts the dispute's hold (a pending callback may still hold the invoice); an
+    // accepted dispute keeps it until staff correct, credit or cancel the invoice.
+    if !accepted {
+        crate::services::holds::refresh(&tx, &[inv.id], now).await?;
+    }
     if let Some(to) = cust.as_ref().and_then(|c| c.email.clone()) {
         let locale = cust
             .as_ref()

@@ -7,6 +7,7 @@ pub mod deferrals;
 pub mod delivery_status;
 pub mod disputes;
 pub mod email_settings;
+pub mod holds;
 pub mod invoices;
 pub mod mails;
 pub mod paylinks;
