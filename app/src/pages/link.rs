@@ -1,17 +1,31 @@
-//! `/login/link?token=`: the page behind an emailed login link. The GET only shows a button; the
-//! POST consumes the link, because mail scanners fetch links.
+//! Pages behind an emailed link (`/login/link?token=`, `/profile/email/confirm?token=`): the GET
+//! only shows a button; the POST uses the link, because mail scanners fetch links.
 use crate::api::get_link_status;
 use crate::ui::{use_shell, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::{code_text, t, Key};
 
+/// What differs between the link pages.
+#[derive(Clone, Copy)]
+pub struct LinkPage {
+    /// The kind `get_link_status` checks.
+    pub kind: &'static str,
+    pub title: Key,
+    pub intro: Key,
+    pub button: Key,
+    /// Where the button posts (with the token).
+    pub action: &'static str,
+    /// The flash form errors come back under.
+    pub form: &'static str,
+}
+
 #[component]
-pub fn LoginLinkPage() -> impl IntoView {
+pub fn LinkConfirm(page: LinkPage) -> impl IntoView {
     let shell = use_shell();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let live = Resource::new(token, |tok| get_link_status("login".into(), tok));
+    let live = Resource::new(token, move |tok| get_link_status(page.kind.into(), tok));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -19,16 +33,16 @@ pub fn LoginLinkPage() -> impl IntoView {
                 let live = live.await.unwrap_or(false);
                 let l = s.locale;
                 Some(view! {
-                    <Frame shell=s.clone() title=t(l, Key::LinkConfirmTitle).to_string()>
-                        <h1>{t(l, Key::LinkConfirmTitle)}</h1>
-                        <FlashBox locale=l flash=s.flash.clone() form="link_confirm"/>
+                    <Frame shell=s.clone() title=t(l, page.title).to_string()>
+                        <h1>{t(l, page.title)}</h1>
+                        <FlashBox locale=l flash=s.flash.clone() form=page.form/>
                         {if live {
                             view! {
-                                <p>{t(l, Key::LinkConfirmIntro)}</p>
-                                <form method="post" action="/login/link" class="card">
+                                <p>{t(l, page.intro)}</p>
+                                <form method="post" action=page.action class="card">
                                     <input type="hidden" name="csrf" value=s.csrf.clone()/>
                                     <input type="hidden" name="token" value=token()/>
-                                    <button type="submit" class="primary">{t(l, Key::LinkConfirmButton)}</button>
+                                    <button type="submit" class="primary">{t(l, page.button)}</button>
                                 </form>
                             }.into_any()
                         } else {
@@ -41,5 +55,19 @@ pub fn LoginLinkPage() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn LoginLinkPage() -> impl IntoView {
+    view! {
+        <LinkConfirm page=LinkPage {
+            kind: "login",
+            title: Key::LinkConfirmTitle,
+            intro: Key::LinkConfirmIntro,
+            button: Key::LinkConfirmButton,
+            action: "/login/link",
+            form: "link_confirm",
+        }/>
     }
 }

@@ -11,7 +11,9 @@ use crate::throttle::Action;
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::contact::{normalize_postcode, CustomerNumber, EmailAddress};
 use settle_domain::locale::Locale;
@@ -296,6 +298,61 @@ pub(crate) async fn insert_token<C: ConnectionTrait>(
     .await?)
 }
 
+/// Ends every unused token of `purpose` for the customer: a new code or link replaces them.
+pub(crate) async fn revoke_pending<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    customer_id: i64,
+    purpose: &str,
+) -> ServiceResult<()> {
+    one_time_token::Entity::update_many()
+        .col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_token::Column::TenantId.eq(tenant_id))
+        .filter(one_time_token::Column::CustomerId.eq(customer_id))
+        .filter(one_time_token::Column::Purpose.eq(purpose))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Checks a typed code against the customer's newest live code of `purpose`. A wrong one counts
+/// an attempt, and `max_attempts` wrong ones burn the code. Returns the code's token, still to
+/// be consumed in the caller's transaction.
+pub(crate) async fn check_code(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    customer_id: i64,
+    purpose: &str,
+    code: &str,
+    max_attempts: i32,
+) -> ServiceResult<one_time_token::Model> {
+    let pending = one_time_token::Entity::find()
+        .filter(one_time_token::Column::TenantId.eq(tenant_id))
+        .filter(one_time_token::Column::CustomerId.eq(customer_id))
+        .filter(one_time_token::Column::Purpose.eq(purpose))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .filter(one_time_token::Column::ExpiresAt.gt(now))
+        .order_by_desc(one_time_token::Column::Id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::invalid("code", "code_expired"))?;
+    if !tokens::constant_time_eq(&pending.token_hash, &tokens::hash_token(code)) {
+        let attempts = pending.attempts + 1;
+        let mut update = one_time_token::Entity::update_many()
+            .col_expr(one_time_token::Column::Attempts, Expr::value(attempts))
+            .filter(one_time_token::Column::Id.eq(pending.id));
+        if attempts >= max_attempts {
+            update = update.col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)));
+        }
+        update.exec(db).await?;
+        return Err(ServiceError::invalid("code", "code_invalid"));
+    }
+    Ok(pending)
+}
+
 /// A live (unused, unexpired) token of one of the purposes, in this tenant.
 pub(crate) async fn find_live_token<C: ConnectionTrait>(
     db: &C,
@@ -462,9 +519,14 @@ pub async fn record_logout(state: &AppState, scope: &DebtorScope) -> ServiceResu
 
 /// The debtor's display name and preferred language, for the page header.
 pub async fn me(state: &AppState, scope: &DebtorScope) -> ServiceResult<customer::Model> {
+    customer_of(&state.db, scope).await
+}
+
+/// The signed-in debtor's customer row, in any transaction.
+pub async fn customer_of<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> ServiceResult<customer::Model> {
     customer::Entity::find_by_id(scope.customer_id())
         .filter(customer::Column::TenantId.eq(scope.tenant_id()))
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or(ServiceError::Unauthenticated)
 }

@@ -5,10 +5,10 @@
 //! callback is pending, dunning holds for the invoices it names (or all open ones), if the tenant
 //! says so. Each change is audited, confirmed by email (or SMS without an email address) and
 //! reported to the creditor.
-use crate::entities::{callback, callback_slot, customer, invoice, self_service_setting};
+use crate::entities::{callback, callback_slot, invoice, self_service_setting};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
-use crate::services::auth::Caller;
+use crate::services::auth::{customer_of, Caller};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
@@ -91,14 +91,6 @@ async fn taken<C: ConnectionTrait>(
         .into_iter()
         .map(|s| (local(tenant, s.slot_start), u32::try_from(s.booked).unwrap_or(0)))
         .collect())
-}
-
-async fn customer_of<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> ServiceResult<customer::Model> {
-    customer::Entity::find_by_id(scope.customer_id())
-        .filter(customer::Column::TenantId.eq(scope.tenant_id()))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)
 }
 
 async fn open_invoices<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> ServiceResult<Vec<invoice::Model>> {

@@ -3,7 +3,7 @@
 use crate::entities::{customer, invoice, one_time_token};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
-use crate::services::auth::{consume_token, find_live_token, insert_token, Caller};
+use crate::services::auth::{check_code, consume_token, find_live_token, insert_token, revoke_pending, Caller};
 use crate::services::invoices::{payment_instructions, summary};
 use crate::services::mails::{self, Kind};
 use crate::state::AppState;
@@ -11,8 +11,8 @@ use crate::tenant::TenantCtx;
 use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
 use settle_domain::locale::Locale;
@@ -116,14 +116,7 @@ pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> S
     let code = tokens::new_code();
     let tx = state.db.begin().await?;
     // A new code replaces any earlier one.
-    one_time_token::Entity::update_many()
-        .col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)))
-        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
-        .filter(one_time_token::Column::CustomerId.eq(customer.id))
-        .filter(one_time_token::Column::Purpose.eq("step_up"))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .exec(&tx)
-        .await?;
+    revoke_pending(&tx, now, c.tenant.id, customer.id, "step_up").await?;
     insert_token(
         &tx,
         now,
@@ -152,27 +145,16 @@ pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &
     }
     let link = live_link(state, c.tenant, raw).await?;
     let now = state.clock.now();
-    let pending = one_time_token::Entity::find()
-        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
-        .filter(one_time_token::Column::CustomerId.eq(link.token.customer_id))
-        .filter(one_time_token::Column::Purpose.eq("step_up"))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .filter(one_time_token::Column::ExpiresAt.gt(now))
-        .order_by_desc(one_time_token::Column::Id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ServiceError::invalid("code", "code_expired"))?;
-    if !tokens::constant_time_eq(&pending.token_hash, &tokens::hash_token(code)) {
-        let attempts = pending.attempts + 1;
-        let mut update = one_time_token::Entity::update_many()
-            .col_expr(one_time_token::Column::Attempts, Expr::value(attempts))
-            .filter(one_time_token::Column::Id.eq(pending.id));
-        if attempts >= STEP_UP_MAX_ATTEMPTS {
-            update = update.col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)));
-        }
-        update.exec(&state.db).await?;
-        return Err(ServiceError::invalid("code", "code_invalid"));
-    }
+    let pending = check_code(
+        &state.db,
+        now,
+        c.tenant.id,
+        link.token.customer_id,
+        "step_up",
+        code,
+        STEP_UP_MAX_ATTEMPTS,
+    )
+    .await?;
     let tx = state.db.begin().await?;
     if !consume_token(&tx, now, pending.id).await? {
         return Err(ServiceError::invalid("code", "code_expired"));

@@ -3,10 +3,12 @@
 //! address is told); a new mobile number only after the SMS code sent to it is typed. Every
 //! change is kept with its old and new value for staff, audited, and reported to the creditor
 //! as `customer.updated`, in the transaction that makes it.
-use crate::entities::{customer, customer_change, one_time_token, portal_account};
+use crate::entities::{customer, customer_change, portal_account};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
-use crate::services::auth::{consume_token, find_live_token, insert_token, Caller};
+use crate::services::auth::{
+    check_code, consume_token, customer_of, find_live_token, insert_token, revoke_pending, Caller,
+};
 use crate::services::mails::{self, Kind};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
@@ -50,14 +52,6 @@ pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<Profil
         pref_letter: c.pref_letter,
         full_login: scope.level() == AuthLevel::Full,
     })
-}
-
-async fn customer_of<C: ConnectionTrait>(db: &C, scope: &DebtorScope) -> ServiceResult<customer::Model> {
-    customer::Entity::find_by_id(scope.customer_id())
-        .filter(customer::Column::TenantId.eq(scope.tenant_id()))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)
 }
 
 fn full(scope: &DebtorScope) -> ServiceResult<()> {
@@ -253,14 +247,7 @@ pub async fn request_email_change(
     }
     let tx = state.db.begin().await?;
     // One pending change at a time: an earlier link stops working.
-    one_time_token::Entity::update_many()
-        .col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)))
-        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
-        .filter(one_time_token::Column::CustomerId.eq(customer.id))
-        .filter(one_time_token::Column::Purpose.eq(EMAIL_PURPOSE))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .exec(&tx)
-        .await?;
+    revoke_pending(&tx, now, c.tenant.id, customer.id, EMAIL_PURPOSE).await?;
     let token = tokens::new_link_token();
     insert_token(
         &tx,
@@ -396,14 +383,7 @@ pub async fn request_phone_code(
     let now = state.clock.now();
     let code = tokens::new_code();
     let tx = state.db.begin().await?;
-    one_time_token::Entity::update_many()
-        .col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)))
-        .filter(one_time_token::Column::TenantId.eq(c.tenant.id))
-        .filter(one_time_token::Column::CustomerId.eq(customer.id))
-        .filter(one_time_token::Column::Purpose.eq(PHONE_PURPOSE))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .exec(&tx)
-        .await?;
+    revoke_pending(&tx, now, c.tenant.id, customer.id, PHONE_PURPOSE).await?;
     insert_token(
         &tx,
         now,
@@ -448,27 +428,16 @@ pub async fn verify_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorS
         return Err(ServiceError::RateLimited);
     }
     let now = state.clock.now();
-    let pending = one_time_token::Entity::find()
-        .filter(one_time_token::Column::TenantId.eq(scope.tenant_id()))
-        .filter(one_time_token::Column::CustomerId.eq(scope.customer_id()))
-        .filter(one_time_token::Column::Purpose.eq(PHONE_PURPOSE))
-        .filter(one_time_token::Column::UsedAt.is_null())
-        .filter(one_time_token::Column::ExpiresAt.gt(now))
-        .order_by_desc(one_time_token::Column::Id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ServiceError::invalid("code", "code_expired"))?;
-    if !tokens::constant_time_eq(&pending.token_hash, &tokens::hash_token(code)) {
-        let attempts = pending.attempts + 1;
-        let mut update = one_time_token::Entity::update_many()
-            .col_expr(one_time_token::Column::Attempts, Expr::value(attempts))
-            .filter(one_time_token::Column::Id.eq(pending.id));
-        if attempts >= PHONE_CODE_ATTEMPTS {
-            update = update.col_expr(one_time_token::Column::UsedAt, Expr::value(Some(now)));
-        }
-        update.exec(&state.db).await?;
-        return Err(ServiceError::invalid("code", "code_invalid"));
-    }
+    let pending = check_code(
+        &state.db,
+        now,
+        scope.tenant_id(),
+        scope.customer_id(),
+        PHONE_PURPOSE,
+        code,
+        PHONE_CODE_ATTEMPTS,
+    )
+    .await?;
     let tx = state.db.begin().await?;
     if !consume_token(&tx, now, pending.id).await? {
         return Err(ServiceError::invalid("code", "code_expired"));
