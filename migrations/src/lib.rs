@@ -12,6 +12,7 @@ mod m20261129_000005_profile;
 mod m20261129_000006_disputes;
 mod m20261129_000007_callbacks;
 mod m20261129_000008_deferrals;
+mod m20261129_000009_representatives;
 mod util;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_disputes::Migration),
             Box::new(m20261129_000007_callbacks::Migration),
             Box::new(m20261129_000008_deferrals::Migration),
+            Box::new(m20261129_000009_representatives::Migration),
         ]
     }
 }

@@ -69,6 +69,8 @@ pub enum Command {
     PrintProvider(crate::channel_cli::PrintProviderArgs),
     /// Export the early signals (vroegsignalering) not exported yet, as CSV on standard output.
     EarlySignals(crate::channel_cli::EarlySignalArgs),
+    /// Set or remove a debtor's representative (bewindvoerder, guardian, debt counsellor).
+    Representative(crate::customer_cli::RepresentativeArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -120,6 +122,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             crate::channel_cli::configure_print(&state, args).await
         }
         Command::EarlySignals(args) => crate::channel_cli::early_signals(&conn, args).await,
+        Command::Representative(args) => crate::customer_cli::representative(&conn, args).await,
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;
             println!("Demo data ready in {}. Logins:", settings.database_url);

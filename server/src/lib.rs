@@ -3,6 +3,7 @@
 pub mod callback_forms;
 pub mod channel_cli;
 pub mod cli;
+pub mod customer_cli;
 pub mod deferral_form;
 pub mod dispute_form;
 pub mod email_webhooks;

@@ -305,6 +305,13 @@ catalog! {
     ErrDeferralPending => "U heeft voor deze factuur al een verzoek gedaan; wij laten u weten wat wij besluiten.", "Sie haben für diese Rechnung bereits einen Antrag gestellt; wir melden uns mit unserer Entscheidung.", "You already asked for this invoice; we will let you know what we decide.";
     NoticeDeferralGranted => "De betaaldatum is gewijzigd. Tot die datum ontvangt u geen herinneringen over deze factuur.", "Das Zahlungsdatum wurde geändert. Bis dahin erhalten Sie zu dieser Rechnung keine Mahnungen.", "The payment date was changed. Until then you get no reminders about this invoice.";
     NoticeDeferralRequested => "Uw verzoek is verstuurd. Wij laten u weten wat wij besluiten.", "Ihr Antrag ist verschickt. Wir melden uns mit unserer Entscheidung.", "Your request was sent. We will let you know what we decide.";
+    RepHeading => "Uw vertegenwoordiger", "Ihre Vertretung", "Your representative";
+    RepAdministrator => "Bewindvoerder", "Betreuer (Vermögenssorge)", "Administrator";
+    RepGuardian => "Curator of mentor", "Vormund", "Guardian";
+    RepDebtCounsellor => "Schuldhulpverlener", "Schuldnerberatung", "Debt counsellor";
+    RepOther => "Vertegenwoordiger", "Vertretung", "Representative";
+    RepInstead => "ontvangt onze berichten in plaats van u.", "erhält unsere Nachrichten an Ihrer Stelle.", "receives our messages instead of you.";
+    RepBesides => "ontvangt onze berichten ook.", "erhält unsere Nachrichten ebenfalls.", "receives our messages as well.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 

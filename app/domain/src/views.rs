@@ -282,6 +282,8 @@ pub struct ProfileView {
     pub pref_letter: bool,
     /// Contact changes need a full login, not a step-up from a payment link.
     pub full_login: bool,
+    /// (kind, name, receives instead of the debtor)
+    pub representative: Option<(String, String, bool)>,
 }
 
 /// `/callback`: the slots on offer by day, the debtor's booked callbacks, and their invoices.

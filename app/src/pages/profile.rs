@@ -28,6 +28,21 @@ pub fn ProfilePage() -> impl IntoView {
                         {(!p.full_login).then(|| view! {
                             <div class="alert" role="status">{t(l, Key::ProfileFullLogin)}</div>
                         })}
+                        {p.representative.clone().map(|(kind, name, instead)| {
+                            let label = match kind.as_str() {
+                                "administrator" => Key::RepAdministrator,
+                                "guardian" => Key::RepGuardian,
+                                "debt_counsellor" => Key::RepDebtCounsellor,
+                                _ => Key::RepOther,
+                            };
+                            let how = if instead { Key::RepInstead } else { Key::RepBesides };
+                            view! {
+                                <section class="card" aria-labelledby="rep-h" data-testid="representative">
+                                    <h2 id="rep-h">{t(l, Key::RepHeading)}</h2>
+                                    <p><strong>{name}</strong>" ("{t(l, label)}") "{t(l, how)}</p>
+                                </section>
+                            }
+                        })}
                         <Email l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>
                         <Phone l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>
                         <Address l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>

@@ -17,6 +17,7 @@ mod outbox;
 mod payments;
 mod portal;
 mod profile;
+mod representatives;
 mod providers_http;
 mod security;
 mod statements;

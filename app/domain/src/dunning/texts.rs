@@ -102,11 +102,15 @@ fn pay_line(l: Locale, link: &str) -> String {
     }
 }
 
-fn help_line(l: Locale, phone: &str) -> String {
-    match l {
-        Locale::Nl => format!("Kunt u niet (in één keer) betalen, of klopt er iets niet? Via de link kunt u een regeling aanvragen of bezwaar maken. Bellen kan ook: {phone}."),
-        Locale::De => format!("Können Sie nicht (auf einmal) zahlen oder stimmt etwas nicht? Über den Link beantragen Sie eine Ratenzahlung oder widersprechen. Sie erreichen uns auch telefonisch: {phone}."),
-        Locale::En => format!("Cannot pay (in one go), or is something wrong? The link lets you ask for a payment plan or raise a dispute. You can also call us: {phone}."),
+/// On paper there is no link to follow: the letter points at the website instead.
+fn help_line(l: Locale, phone: &str, paper: bool) -> String {
+    match (l, paper) {
+        (Locale::Nl, false) => format!("Kunt u niet (in één keer) betalen, of klopt er iets niet? Via de link kunt u een regeling aanvragen of bezwaar maken. Bellen kan ook: {phone}."),
+        (Locale::Nl, true) => format!("Kunt u niet (in één keer) betalen, of klopt er iets niet? Op onze website kunt u een regeling aanvragen of bezwaar maken. Bellen kan ook: {phone}."),
+        (Locale::De, false) => format!("Können Sie nicht (auf einmal) zahlen oder stimmt etwas nicht? Über den Link beantragen Sie eine Ratenzahlung oder widersprechen. Sie erreichen uns auch telefonisch: {phone}."),
+        (Locale::De, true) => format!("Können Sie nicht (auf einmal) zahlen oder stimmt etwas nicht? Auf unserer Website beantragen Sie eine Ratenzahlung oder widersprechen. Sie erreichen uns auch telefonisch: {phone}."),
+        (Locale::En, false) => format!("Cannot pay (in one go), or is something wrong? The link lets you ask for a payment plan or raise a dispute. You can also call us: {phone}."),
+        (Locale::En, true) => format!("Cannot pay (in one go), or is something wrong? Our website lets you ask for a payment plan or raise a dispute. You can also call us: {phone}."),
     }
 }
 
@@ -184,7 +188,7 @@ pub fn message(l: Locale, kind: StepKind, channel: Channel, f: &Facts) -> Text {
         (Channel::Letter, Some(code)) => parts.push(code_line(l, f.link, code)),
         _ => parts.push(pay_line(l, f.link)),
     }
-    parts.push(help_line(l, f.support_phone));
+    parts.push(help_line(l, f.support_phone, channel == Channel::Letter));
     parts.push(f.tenant.to_string());
     Text {
         subject,
@@ -325,6 +329,7 @@ mod tests {
             );
             let mail = message(l, StepKind::Reminder, Channel::Email, &f);
             assert!(!mail.body.contains("K7M2Q-9XD3F"), "only the letter carries the code");
+            assert!(!t.body.contains("link"), "{l:?}: no link on paper: {}", t.body);
         }
     }
 }

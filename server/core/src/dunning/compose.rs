@@ -38,6 +38,9 @@ pub struct Compose<'a> {
     /// Count clicks on the email's link, and opens by a pixel (the tenant has consent).
     pub track_clicks: bool,
     pub track_opens: bool,
+    /// The message goes to the debtor's representative (`cust` is then the stand-in): its own
+    /// Message-ID, and no unsubscribe link (that would stop the debtor's mail).
+    pub to_representative: bool,
 }
 
 /// What a message carries besides its text: the link (a button in HTML), the open pixel, and a
@@ -153,7 +156,7 @@ impl Compose<'_> {
         };
         // Plain reminders may be opted out of; the notices the law requires may not.
         let unsubscribe = match (channel, self.kind) {
-            (Channel::Email, StepKind::Reminder) => {
+            (Channel::Email, StepKind::Reminder) if !self.to_representative => {
                 Some(crate::services::unsubscribe::link(db, self.now, self.tenant, self.cust.id).await?)
             }
             _ => None,
@@ -163,7 +166,10 @@ impl Compose<'_> {
             _ => None,
         };
         let digest = proof(&text, html.as_deref());
-        let tag = format!("{}.{}", self.reminder_id, channel.as_str());
+        let tag = match self.to_representative {
+            true => format!("{}.{}.rep", self.reminder_id, channel.as_str()),
+            false => format!("{}.{}", self.reminder_id, channel.as_str()),
+        };
         outbox::ActiveModel {
             tenant_id: Set(self.tenant.id),
             channel: Set(channel.as_str().into()),

@@ -140,7 +140,20 @@ async fn issue_one(
             return finish(txn, rem, number, Outcome::Placed(at, why)).await;
         }
     }
-    let reach = reachable(&step, &cust);
+    // A representative gets the messages instead of the debtor, or as well.
+    let rep = crate::services::representatives::of(&txn, tenant.id, cust.id).await?;
+    let stand_in = rep
+        .as_ref()
+        .map(|r| crate::services::representatives::as_addressee(r, &cust));
+    let instead = rep.as_ref().is_some_and(|r| r.mode == "instead");
+    let mut targets: Vec<(Channel, String, bool)> = Vec::new();
+    if !instead {
+        targets.extend(reachable(&step, &cust).into_iter().map(|(c, to)| (c, to, false)));
+    }
+    if let Some(s) = &stand_in {
+        targets.extend(reachable(&step, s).into_iter().map(|(c, to)| (c, to, true)));
+    }
+    let reach: Vec<(Channel, String)> = targets.iter().map(|(c, to, _)| (*c, to.clone())).collect();
     if reach.is_empty() {
         task(&txn, tenant.id, &cust, &inv, "unreachable", now, step.kind).await?;
         return finish(txn, rem, number, Outcome::Cancelled("unreachable")).await;
@@ -186,10 +199,21 @@ async fn issue_one(
         term_ends,
         track_clicks: policy.click_tracking,
         track_opens: policy.open_tracking,
+        to_representative: false,
     };
     let mut sent = Vec::new();
-    for (channel, recipient) in &reach {
-        compose.queue(&txn, *channel, recipient).await?;
+    for (channel, recipient, to_rep) in &targets {
+        match (&stand_in, to_rep) {
+            (Some(s), true) => {
+                let copy = Compose {
+                    cust: s,
+                    to_representative: true,
+                    ..compose
+                };
+                copy.queue(&txn, *channel, recipient).await?;
+            }
+            _ => compose.queue(&txn, *channel, recipient).await?,
+        }
         sent.push((*channel, masked(*channel, recipient)));
     }
 

@@ -27,6 +27,7 @@ pub mod print_setting;
 pub mod provider_event;
 pub mod refund_task;
 pub mod reminder;
+pub mod representative;
 pub mod sandbox_payment;
 pub mod self_service_setting;
 pub mod session;

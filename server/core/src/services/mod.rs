@@ -16,6 +16,7 @@ pub mod print_settings;
 pub mod profile;
 pub mod references;
 pub mod refunds;
+pub mod representatives;
 pub mod sms_settings;
 pub mod statement_import;
 pub mod unsubscribe;

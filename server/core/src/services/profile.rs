@@ -35,6 +35,9 @@ const FRESH_LOGIN_MINUTES: i64 = 10;
 
 pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<ProfileView> {
     let c = customer_of(&state.db, scope).await?;
+    let representative = crate::services::representatives::of(&state.db, c.tenant_id, c.id)
+        .await?
+        .map(|r| (r.kind, r.name, r.mode == "instead"));
     Ok(ProfileView {
         name: c.name,
         customer_number: c.customer_number,
@@ -51,6 +54,7 @@ pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<Profil
         pref_sms: c.pref_sms,
         pref_letter: c.pref_letter,
         full_login: scope.level() == AuthLevel::Full,
+        representative,
     })
 }
 
