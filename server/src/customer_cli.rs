@@ -43,13 +43,25 @@ pub async fn representative(conn: &DatabaseConnection, a: RepresentativeArgs) ->
         ServiceError::NotFound => anyhow::anyhow!("no customer {} in {}", a.customer, t.slug),
         ServiceError::Invalid(f) => anyhow::anyhow!(
             "refused: {}",
-            f.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")
+            f.iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         other => anyhow::anyhow!("{other}"),
     };
     if a.remove {
-        let gone = representatives::remove(conn, t.id, &a.customer, now).await.map_err(explain)?;
-        println!("{}", if gone { "Representative removed" } else { "There was no representative" });
+        let gone = representatives::remove(conn, t.id, &a.customer, now)
+            .await
+            .map_err(explain)?;
+        println!(
+            "{}",
+            if gone {
+                "Representative removed"
+            } else {
+                "There was no representative"
+            }
+        );
         return Ok(());
     }
     let address = match (&a.street, &a.postcode, &a.city, &a.country) {
@@ -64,11 +76,17 @@ pub async fn representative(conn: &DatabaseConnection, a: RepresentativeArgs) ->
         address,
         instead: a.instead,
     };
-    representatives::set(conn, t.id, &a.customer, &r, now).await.map_err(explain)?;
+    representatives::set(conn, t.id, &a.customer, &r, now)
+        .await
+        .map_err(explain)?;
     println!(
         "Representative set for customer {}: messages go to them {}",
         a.customer,
-        if a.instead { "instead of the debtor" } else { "and to the debtor" }
+        if a.instead {
+            "instead of the debtor"
+        } else {
+            "and to the debtor"
+        }
     );
     Ok(())
 }

@@ -17,7 +17,7 @@ mod outbox;
 mod payments;
 mod portal;
 mod profile;
-mod representatives;
 mod providers_http;
+mod representatives;
 mod security;
 mod statements;

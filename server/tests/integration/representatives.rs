@@ -46,7 +46,9 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
     let err = representatives::set(&app.state.db, tenant.id, &first.customer_number, &bad, now)
         .await
         .unwrap_err();
-    let settle_core::error::ServiceError::Invalid(fields) = err else { panic!("invalid") };
+    let settle_core::error::ServiceError::Invalid(fields) = err else {
+        panic!("invalid")
+    };
     for f in ["kind", "name", "email", "street", "postcode"] {
         assert!(fields.contains_key(f), "{f}: {fields:?}");
     }
@@ -55,16 +57,30 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         address: None,
         ..rep(None, true)
     };
-    assert!(representatives::set(&app.state.db, tenant.id, &first.customer_number, &nothing, now)
-        .await
-        .is_err());
+    assert!(
+        representatives::set(&app.state.db, tenant.id, &first.customer_number, &nothing, now)
+            .await
+            .is_err()
+    );
 
-    representatives::set(&app.state.db, tenant.id, &first.customer_number, &rep(Some("bewind@example.nl"), true), now)
-        .await
-        .unwrap();
-    representatives::set(&app.state.db, tenant.id, &second.customer_number, &rep(Some("mentor@example.nl"), false), now)
-        .await
-        .unwrap();
+    representatives::set(
+        &app.state.db,
+        tenant.id,
+        &first.customer_number,
+        &rep(Some("bewind@example.nl"), true),
+        now,
+    )
+    .await
+    .unwrap();
+    representatives::set(
+        &app.state.db,
+        tenant.id,
+        &second.customer_number,
+        &rep(Some("mentor@example.nl"), false),
+        now,
+    )
+    .await
+    .unwrap();
     let sink = smtp_sink().await;
     let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
     run::once(&app.state.db, &Senders::from(mailer), monday(), Some("demo"), false)
@@ -74,25 +90,47 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         let app = &app;
         let id = inv.id;
         async move {
-            let mut r: Vec<String> = messages_of(app, &settle_core::entities::invoice::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap())
-                .await
-                .into_iter()
-                .map(|m| m.recipient)
-                .collect();
+            let mut r: Vec<String> = messages_of(
+                app,
+                &settle_core::entities::invoice::Entity::find_by_id(id)
+                    .one(&app.state.db)
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            )
+            .await
+            .into_iter()
+            .map(|m| m.recipient)
+            .collect();
             r.sort();
             r
         }
     };
-    assert_eq!(to(&instead).await, vec!["bewind@example.nl".to_string()], "instead of the debtor");
+    assert_eq!(
+        to(&instead).await,
+        vec!["bewind@example.nl".to_string()],
+        "instead of the debtor"
+    );
     let both = to(&besides).await;
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(both.contains(&"mentor@example.nl".to_string()) && both.iter().any(|r| r.starts_with("debtor+")));
     let delivered = sink.messages();
-    assert!(delivered.iter().any(|m| m.contains("bewind@example.nl") && m.contains(".rep.demo@settle>")));
-    assert!(!delivered.iter().any(|m| m.contains("bewind@example.nl") && m.contains("List-Unsubscribe:")), "no opt-out for the debtor's mail");
+    assert!(delivered
+        .iter()
+        .any(|m| m.contains("bewind@example.nl") && m.contains(".rep.demo@settle>")));
+    assert!(
+        !delivered
+            .iter()
+            .any(|m| m.contains("bewind@example.nl") && m.contains("List-Unsubscribe:")),
+        "no opt-out for the debtor's mail"
+    );
 
     // Removed: the debtor is written to again.
-    assert!(representatives::remove(&app.state.db, tenant.id, &first.customer_number, now).await.unwrap());
+    assert!(
+        representatives::remove(&app.state.db, tenant.id, &first.customer_number, now)
+            .await
+            .unwrap()
+    );
     app.cleanup().await;
 }
 
@@ -111,7 +149,10 @@ async fn the_debtor_sees_their_representative_on_the_profile() {
     .unwrap();
     app.login("demo@settle.test", "demo-password-1").await;
     let page = app.html("/profile").await;
-    assert!(page.contains("Uw vertegenwoordiger") && page.contains("Mr. A. Bakker"), "{page}");
+    assert!(
+        page.contains("Uw vertegenwoordiger") && page.contains("Mr. A. Bakker"),
+        "{page}"
+    );
     assert!(page.contains("ontvangt onze berichten in plaats van u."));
     app.cleanup().await;
 }

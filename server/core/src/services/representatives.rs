@@ -22,7 +22,11 @@ pub struct NewRepresentative<'a> {
     pub instead: bool,
 }
 
-pub async fn of<C: ConnectionTrait>(db: &C, tenant_id: i64, customer_id: i64) -> ServiceResult<Option<representative::Model>> {
+pub async fn of<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    customer_id: i64,
+) -> ServiceResult<Option<representative::Model>> {
     Ok(representative::Entity::find()
         .filter(representative::Column::TenantId.eq(tenant_id))
         .filter(representative::Column::CustomerId.eq(customer_id))
@@ -138,8 +142,16 @@ pub async fn set<C: ConnectionTrait>(
     )
     .exec(db)
     .await?;
-    crate::audit::record(db, now, tenant_id, Some(debtor.id), "staff", "representative_set", json!({ "kind": r.kind }))
-        .await?;
+    crate::audit::record(
+        db,
+        now,
+        tenant_id,
+        Some(debtor.id),
+        "staff",
+        "representative_set",
+        json!({ "kind": r.kind }),
+    )
+    .await?;
     crate::outgoing::emit(
         db,
         now,
@@ -151,7 +163,12 @@ pub async fn set<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn remove<C: ConnectionTrait>(db: &C, tenant_id: i64, customer_number: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
+pub async fn remove<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    customer_number: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
     let Some(debtor) = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(tenant_id))
         .filter(customer::Column::CustomerNumber.eq(customer_number))
@@ -167,7 +184,16 @@ pub async fn remove<C: ConnectionTrait>(db: &C, tenant_id: i64, customer_number:
         .await?
         .rows_affected;
     if gone > 0 {
-        crate::audit::record(db, now, tenant_id, Some(debtor.id), "staff", "representative_removed", json!({})).await?;
+        crate::audit::record(
+            db,
+            now,
+            tenant_id,
+            Some(debtor.id),
+            "staff",
+            "representative_removed",
+            json!({}),
+        )
+        .await?;
     }
     Ok(gone > 0)
 }
