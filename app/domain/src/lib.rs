@@ -14,6 +14,7 @@ pub mod locale;
 mod mod97;
 pub mod money;
 pub mod password;
+pub mod payment_plans;
 pub mod rf;
 pub mod sms;
 pub mod views;
