@@ -52,6 +52,17 @@ pub async fn get_callbacks() -> Result<CallbackPageView, ServerFnError> {
     ctx.map(settle_core::services::callbacks::page(&ctx.state, &ctx.tenant, &me).await)
 }
 
+#[server(prefix = "/api", endpoint = "plan", input = GetUrl)]
+pub async fn get_plan_page(number: String, n: Option<String>, first: Option<String>) -> Result<PlanPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.debtor().await?;
+    let asked = match (n.and_then(|n| n.parse::<u32>().ok()), first) {
+        (Some(n), Some(f)) => chrono::NaiveDate::parse_from_str(&f, "%Y-%m-%d").ok().map(|d| (n, d)),
+        _ => None,
+    };
+    ctx.map(settle_core::services::plans::page(&ctx.state, &ctx.tenant, &me, &number, asked).await)
+}
+
 #[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]
 pub async fn get_checkout(id: String) -> Result<CheckoutView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;

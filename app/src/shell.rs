@@ -1,7 +1,7 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::pages::{
-    activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
+    activate::ActivatePage, callback::CallbackPage, plan::PlanPage, dashboard::DashboardPage, dispute::DisputePage,
     email_confirm::EmailConfirmPage, invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage,
     link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
     profile::ProfilePage, reset::ResetPage,
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number/dispute") view=DisputePage ssr=SsrMode::Async/>
+                <Route path=path!("/invoices/:number/plan") view=PlanPage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
                 <Route path=path!("/code") view=LetterCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ mod m20261129_000006_disputes;
 mod m20261129_000007_callbacks;
 mod m20261129_000008_deferrals;
 mod m20261129_000009_representatives;
+mod m20261129_000010_payment_plans;
 mod util;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_callbacks::Migration),
             Box::new(m20261129_000008_deferrals::Migration),
             Box::new(m20261129_000009_representatives::Migration),
+            Box::new(m20261129_000010_payment_plans::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod middleware;
 pub mod payment_cli;
 pub mod payments;
+pub mod plan_form;
 pub mod profile_forms;
 pub mod remind_cli;
 pub mod routes;
@@ -95,6 +96,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(callback_forms::configure)
             .configure(dispute_form::configure)
             .configure(deferral_form::configure)
+            .configure(plan_form::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

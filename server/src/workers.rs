@@ -46,6 +46,11 @@ async fn plan_all(state: &AppState) {
         Ok(n) => tracing::info!(disputes = n, "disputes past their SLA flagged to staff"),
         Err(e) => tracing::error!(error = %e, "flagging overdue disputes failed"),
     }
+    match settle_core::services::plans::check(&state.db, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(plans = n, "payment plans broke; dunning resumes"),
+        Err(e) => tracing::error!(error = %e, "checking payment plans failed"),
+    }
     match settle_core::services::callbacks::lapse(&state.db, state.clock.now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(callbacks = n, "callbacks past their day lapsed; their holds lifted"),

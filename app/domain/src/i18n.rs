@@ -312,6 +312,29 @@ catalog! {
     RepOther => "Vertegenwoordiger", "Vertretung", "Representative";
     RepInstead => "ontvangt onze berichten in plaats van u.", "erhält unsere Nachrichten an Ihrer Stelle.", "receives our messages instead of you.";
     RepBesides => "ontvangt onze berichten ook.", "erhält unsere Nachrichten ebenfalls.", "receives our messages as well.";
+    PlanLink => "In termijnen betalen", "In Raten zahlen", "Pay in instalments";
+    PlanTitle => "Betalingsregeling", "Ratenzahlung", "Payment plan";
+    PlanIntro => "Betaal in termijnen. Te betalen:", "Zahlen Sie in Raten. Zu zahlen:", "Pay in instalments. To pay:";
+    PlanInstalments => "Aantal termijnen", "Anzahl der Raten", "Number of instalments";
+    PlanFirst => "Eerste betaaldatum", "Erstes Zahlungsdatum", "First payment date";
+    PlanFirstHint => "Uiterlijk", "Spätestens", "At the latest";
+    PlanShow => "Toon het schema", "Plan anzeigen", "Show the schedule";
+    PlanSchedule => "Uw schema", "Ihr Zahlungsplan", "Your schedule";
+    PlanOutside => "Dit schema valt buiten onze standaardregeling. U kunt het aanvragen; wij laten u weten wat wij besluiten.", "Dieser Plan liegt außerhalb unserer Standardregelung. Sie können ihn beantragen; wir melden uns mit unserer Entscheidung.", "This schedule is outside our standard terms. You can ask for it; we will let you know what we decide.";
+    PlanAccept => "Akkoord, regeling afsluiten", "Einverstanden, Ratenzahlung vereinbaren", "Agree and set up the plan";
+    PlanRequest => "Regeling aanvragen", "Ratenzahlung beantragen", "Ask for this plan";
+    PlanNotPossible => "Voor deze factuur kunt u nu geen regeling afsluiten; neem contact met ons op.", "Für diese Rechnung ist jetzt keine Ratenzahlung möglich; bitte kontaktieren Sie uns.", "No plan is possible for this invoice right now; please contact us.";
+    PlanHeading => "Uw betalingsregeling", "Ihre Ratenzahlung", "Your payment plan";
+    PlanRequested => "Aangevraagd; wij laten u weten wat wij besluiten.", "Beantragt; wir melden uns mit unserer Entscheidung.", "Requested; we will let you know what we decide.";
+    PlanPaid => "Betaald", "Bezahlt", "Paid";
+    PlanNext => "Zo betaalt u de volgende termijn", "So zahlen Sie die nächste Rate", "How to pay the next instalment";
+    ErrPlanTotal => "Het bedrag is te laag voor een regeling.", "Der Betrag ist für eine Ratenzahlung zu niedrig.", "The amount is too low for a plan.";
+    ErrPlanInstalments => "Kies een ander aantal termijnen.", "Wählen Sie eine andere Anzahl von Raten.", "Choose another number of instalments.";
+    ErrPlanInstalmentSmall => "De termijnen worden te klein; kies minder termijnen.", "Die Raten werden zu klein; wählen Sie weniger Raten.", "The instalments get too small; choose fewer.";
+    ErrPlanFirstDue => "De eerste betaaldatum ligt te ver weg.", "Das erste Zahlungsdatum liegt zu weit in der Zukunft.", "The first payment date is too far away.";
+    ErrPlanExists => "Voor deze factuur loopt al een regeling.", "Für diese Rechnung läuft bereits eine Ratenzahlung.", "A plan for this invoice is already running.";
+    NoticePlanCreated => "Uw betalingsregeling is afgesloten. Zolang u de termijnen betaalt, ontvangt u geen herinneringen.", "Ihre Ratenzahlung ist vereinbart. Solange Sie die Raten zahlen, erhalten Sie keine Mahnungen.", "Your payment plan is set up. While you pay the instalments you get no reminders.";
+    NoticePlanRequested => "Uw aanvraag is verstuurd. Wij laten u weten wat wij besluiten.", "Ihr Antrag ist verschickt. Wir melden uns mit unserer Entscheidung.", "Your request was sent. We will let you know what we decide.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
 }
 
@@ -330,6 +353,14 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "code_invalid" => Key::ErrCodeInvalid,
         "code_expired" => Key::ErrCodeExpired,
         "letter_code_invalid" => Key::ErrLetterCode,
+        "plan_total_too_small" => Key::ErrPlanTotal,
+        "plan_instalments_out_of_range" => Key::ErrPlanInstalments,
+        "plan_instalment_too_small" => Key::ErrPlanInstalmentSmall,
+        "plan_first_due_out_of_window" => Key::ErrPlanFirstDue,
+        "plan_exists" => Key::ErrPlanExists,
+        "plan_not_possible" => Key::PlanNotPossible,
+        "plan_created" => Key::NoticePlanCreated,
+        "plan_requested" => Key::NoticePlanRequested,
         "date_invalid" => Key::ErrDateInvalid,
         "date_too_early" => Key::ErrDateTooEarly,
         "deferral_not_possible" => Key::ErrDeferralNotPossible,

@@ -149,6 +149,41 @@ pub struct InvoiceDetail {
     pub deferred_from: Option<NaiveDate>,
     /// A new payment date may be asked for (the invoice is open and nothing holds it).
     pub can_defer: bool,
+    /// The invoice's running payment plan, if any.
+    pub plan: Option<PlanView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    /// active, requested
+    pub status: String,
+    pub instalments: Vec<InstalmentView>,
+    /// How to pay the next unpaid instalment (its amount, its own reference and QR code).
+    pub next: Option<PaymentInstructions>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstalmentView {
+    pub seq: i32,
+    pub due: NaiveDate,
+    pub amount: Money,
+    pub reference: String,
+    pub paid: bool,
+}
+
+/// `/invoices/{number}/plan`: the choices, and the schedule for the chosen ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanPageView {
+    pub number: String,
+    pub total: Money,
+    pub can_plan: bool,
+    pub max_instalments: u32,
+    pub first_due_max: NaiveDate,
+    /// The schedule for the instalments and first date asked for (query), when valid.
+    pub preview: Option<Vec<(NaiveDate, Money)>>,
+    pub chosen: Option<(u32, NaiveDate)>,
+    /// Why the chosen plan needs staff's approval; empty when within policy.
+    pub outside: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

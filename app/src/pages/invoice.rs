@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
-use settle_domain::views::{DisplayStatus, Flash, OnlinePayment, PaymentInstructions};
+use settle_domain::views::{DisplayStatus, Flash, OnlinePayment, PaymentInstructions, PlanView};
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
@@ -41,6 +41,7 @@ pub fn InvoicePage() -> impl IntoView {
                         <p>{inv.description.clone()}" "<StatusBadge locale=l status=inv.summary.status/></p>
                         <FlashBox locale=l flash=s.flash.clone() form="invoice"/>
                         <DisputeList locale=l disputes=inv.disputes.clone()/>
+                        {inv.plan.clone().map(|p| view! { <PlanBox locale=l plan=p/> })}
                         <dl class="facts">
                             <dt>{t(l, Key::IssueDate)}</dt><dd>{date(l, inv.summary.issue_date)}</dd>
                             <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, inv.summary.due_date)}</dd>
@@ -75,6 +76,9 @@ pub fn InvoicePage() -> impl IntoView {
                         {inv.can_defer.then(|| view! {
                             <Defer locale=l number=number.clone() csrf=s.csrf.clone() until=inv.defer_until
                                 deferred_from=inv.deferred_from flash=s.flash.clone()/>
+                        })}
+                        {(inv.can_defer && inv.plan.is_none()).then(|| view! {
+                            <p><a href=format!("/invoices/{number}/plan") data-testid="plan-link">{t(l, Key::PlanLink)}</a></p>
                         })}
                         {inv.can_dispute.then(|| view! {
                             <p><a href=format!("/invoices/{number}/dispute") data-testid="dispute-link">{t(l, Key::DisputeLink)}</a></p>
@@ -127,6 +131,31 @@ fn OnlineBox(
                 }
             })}
         </section>
+    }
+}
+
+/// The invoice's payment plan: its instalments, and how to pay the next one.
+#[component]
+fn PlanBox(locale: Locale, plan: PlanView) -> impl IntoView {
+    let l = locale;
+    let requested = plan.status == "requested";
+    view! {
+        <section class="card" aria-labelledby="plan-h" data-testid="plan">
+            <h2 id="plan-h">{t(l, Key::PlanHeading)}</h2>
+            {requested.then(|| view! { <p class="notice">{t(l, Key::PlanRequested)}</p> })}
+            <table class="lines">
+                <tbody>
+                    {plan.instalments.iter().map(|i| view! {
+                        <tr>
+                            <td>{date(l, i.due)}</td>
+                            <td class="mono">{i.reference.clone()}</td>
+                            <td class="num">{money(l, i.amount)}{i.paid.then(|| view! { " ✓ "<span class="visually-hidden">{t(l, Key::PlanPaid)}</span> })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {plan.next.clone().map(|p| view! { <h2>{t(l, Key::PlanNext)}</h2><PaymentBox locale=l payment=p/> })}
     }
 }
 

@@ -12,5 +12,6 @@ pub mod login;
 pub mod not_found;
 pub mod pay;
 pub mod pay_return;
+pub mod plan;
 pub mod profile;
 pub mod reset;

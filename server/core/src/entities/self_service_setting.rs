@@ -17,6 +17,12 @@ pub struct Model {
     pub callback_holds_dunning: bool,
     /// How many days past its due date a debtor may move an invoice on their own, once.
     pub deferral_max_days: i32,
+    pub plan_min_total_cents: i64,
+    pub plan_max_instalments: i32,
+    pub plan_min_instalment_cents: i64,
+    pub plan_first_due_days: i32,
+    /// Days an instalment may be late before the plan breaks.
+    pub plan_grace_days: i32,
     pub updated_at: DateTimeUtc,
 }
 

@@ -152,6 +152,7 @@ pub async fn detail<C: ConnectionTrait>(
         defer_until: crate::services::deferrals::latest(db, &row).await?,
         deferred_from: row.deferred_from,
         can_defer: crate::services::deferrals::movable(&row),
+        plan: crate::services::plans::view_of(db, tenant, &row, today).await?,
         summary,
     })
 }

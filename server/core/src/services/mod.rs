@@ -11,6 +11,7 @@ pub mod holds;
 pub mod invoices;
 pub mod mails;
 pub mod paylinks;
+pub mod plans;
 pub mod payment_settings;
 pub mod print_settings;
 pub mod profile;
