@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::views::{
-    CallbackPageView, CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, ProfileView, ShellView,
+    CallbackPageView, CheckoutView, DashboardView, InvoiceDetail, InvoiceSummary, PayView, PlanPageView, ProfileView,
+    ShellView,
 };
 
 #[server(prefix = "/api", endpoint = "shell", input = GetUrl)]
@@ -53,7 +54,11 @@ pub async fn get_callbacks() -> Result<CallbackPageView, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "plan", input = GetUrl)]
-pub async fn get_plan_page(number: String, n: Option<String>, first: Option<String>) -> Result<PlanPageView, ServerFnError> {
+pub async fn get_plan_page(
+    number: String,
+    n: Option<String>,
+    first: Option<String>,
+) -> Result<PlanPageView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.debtor().await?;
     let asked = match (n.and_then(|n| n.parse::<u32>().ok()), first) {

@@ -1,10 +1,10 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::pages::{
-    activate::ActivatePage, callback::CallbackPage, plan::PlanPage, dashboard::DashboardPage, dispute::DisputePage,
+    activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
     email_confirm::EmailConfirmPage, invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage,
     link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
-    profile::ProfilePage, reset::ResetPage,
+    plan::PlanPage, profile::ProfilePage, reset::ResetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};

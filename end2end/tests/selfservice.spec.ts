@@ -56,3 +56,33 @@ test("a debtor books a callback, sees it confirmed, and cancels it", async ({ pa
   await expect(page.getByTestId("notice")).toContainText("Uw afspraak is geannuleerd");
   await expect(page.getByTestId("booked")).toHaveCount(0);
 });
+
+test("a debtor agrees a 3-instalment plan and pays the first instalment", async ({ page }, info) => {
+  await login(page, info, "other@settle.test");
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/invoices/2026-1002");
+  await ready(page, info);
+  await page.getByTestId("plan-link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Betalingsregeling");
+  await ready(page, info);
+  const first = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await page.getByLabel("Aantal termijnen").selectOption("3");
+  await page.getByLabel("Eerste betaaldatum").fill(first);
+  await page.getByRole("button", { name: "Toon het schema" }).click();
+  await expect(page.getByTestId("schedule").locator("tr")).toHaveCount(3);
+  await ready(page, info);
+  await page.getByRole("button", { name: "Akkoord, regeling afsluiten" }).click();
+  await expect(page).toHaveURL(/\/invoices\/2026-1002$/);
+  await expect(page.getByTestId("notice")).toContainText("Uw betalingsregeling is afgesloten");
+  await expect(page.getByTestId("plan").locator("tr")).toHaveCount(3);
+
+  // Pay the first instalment online, as a part of the invoice.
+  await ready(page, info);
+  await page.getByLabel("Bedrag in euro").fill("43,31");
+  await page.getByTestId("pay-part").click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\//);
+  await page.getByRole("button", { name: "Betalen" }).click();
+  await expect(page.getByTestId("outcome")).toHaveAttribute("data-outcome", "paid");
+  await page.goto("/invoices/2026-1002");
+  await expect(page.getByTestId("plan").locator("tr").first()).toContainText("✓");
+});

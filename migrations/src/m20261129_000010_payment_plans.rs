@@ -72,12 +72,22 @@ impl MigrationTrait for Migration {
                 .col(integer(PaymentPlans::Instalments))
                 .col(timestamp_with_time_zone(PaymentPlans::CreatedAt))
                 .col(timestamp_with_time_zone_null(PaymentPlans::EndedAt))
-                .foreign_key(&mut fk(PaymentPlans::Table, PaymentPlans::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    PaymentPlans::Table,
+                    PaymentPlans::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_payment_plans_invoice", PaymentPlans::Table, &["invoice_id"], false))
-            .await?;
+        m.create_index(index(
+            "idx_payment_plans_invoice",
+            PaymentPlans::Table,
+            &["invoice_id"],
+            false,
+        ))
+        .await?;
         // One plan running (or asked for) per invoice, even when two submissions race.
         m.get_connection()
             .execute_unprepared(
@@ -98,8 +108,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_plan_instalments_plan", PlanInstalments::Table, &["plan_id"], false))
-            .await?;
+        m.create_index(index(
+            "idx_plan_instalments_plan",
+            PlanInstalments::Table,
+            &["plan_id"],
+            false,
+        ))
+        .await?;
         for col in [
             big_integer(SelfServiceSettings::PlanMinTotalCents).default(5_000),
             integer(SelfServiceSettings::PlanMaxInstalments).default(6),
@@ -107,8 +122,13 @@ impl MigrationTrait for Migration {
             integer(SelfServiceSettings::PlanFirstDueDays).default(30),
             integer(SelfServiceSettings::PlanGraceDays).default(7),
         ] {
-            m.alter_table(Table::alter().table(SelfServiceSettings::Table).add_column(col).to_owned())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(SelfServiceSettings::Table)
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -121,8 +141,13 @@ impl MigrationTrait for Migration {
             SelfServiceSettings::PlanFirstDueDays.into_iden(),
             SelfServiceSettings::PlanGraceDays.into_iden(),
         ] {
-            m.alter_table(Table::alter().table(SelfServiceSettings::Table).drop_column(col).to_owned())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(SelfServiceSettings::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
         }
         m.get_connection()
             .execute_unprepared("DROP INDEX idx_payment_plans_one_live")

@@ -24,7 +24,12 @@ pub struct PlanForm {
     first: String,
 }
 
-async fn accept(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>, form: web::Form<PlanForm>) -> HttpResponse {
+async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    form: web::Form<PlanForm>,
+) -> HttpResponse {
     let Some(tenant) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
@@ -42,7 +47,16 @@ async fn accept(req: HttpRequest, state: web::Data<AppState>, number: web::Path<
         return back(&state, &here, "plan", &[], one("form", "csrf"));
     }
     let ip = client_ip(&req);
-    match plans::accept(&state, &caller(&req, &tenant, &ip), &scope, &number, &form.n, &form.first).await {
+    match plans::accept(
+        &state,
+        &caller(&req, &tenant, &ip),
+        &scope,
+        &number,
+        &form.n,
+        &form.first,
+    )
+    .await
+    {
         Ok(Outcome::Active) => notice(&state, &invoice_page, "invoice", "plan_created", &[]),
         Ok(Outcome::Requested) => notice(&state, &invoice_page, "invoice", "plan_requested", &[]),
         Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),

@@ -15,6 +15,7 @@ mod letters;
 mod migrations;
 mod outbox;
 mod payments;
+mod plans;
 mod portal;
 mod profile;
 mod providers_http;

@@ -42,6 +42,8 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     callback::Entity::find().all(db).await.unwrap();
     callback_slot::Entity::find().all(db).await.unwrap();
     representative::Entity::find().all(db).await.unwrap();
+    payment_plan::Entity::find().all(db).await.unwrap();
+    plan_instalment::Entity::find().all(db).await.unwrap();
     // Seeding twice changes nothing.
     settle_core::demo::seed(db, start_time()).await.expect("idempotent");
     assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);

@@ -76,10 +76,20 @@ pub async fn page(
         can_plan: plannable(&inv),
         max_instalments: MAX_OFFERED,
         first_due_max: today + Duration::days(p.first_due_within_days),
-        preview: chosen.map(|(n, first)| schedule(inv.open_cents, n, first).into_iter().map(|i| (i.due, cur(i.cents))).collect()),
+        preview: chosen.map(|(n, first)| {
+            schedule(inv.open_cents, n, first)
+                .into_iter()
+                .map(|i| (i.due, cur(i.cents)))
+                .collect()
+        }),
         chosen,
         outside: chosen
-            .map(|(n, first)| outside_policy(&p, inv.open_cents, n, first, today).into_iter().map(String::from).collect())
+            .map(|(n, first)| {
+                outside_policy(&p, inv.open_cents, n, first, today)
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default(),
     })
 }
@@ -92,7 +102,14 @@ pub enum Outcome {
 
 /// Accepts the schedule for `n` instalments from `first`: binding at once within policy, a
 /// request for staff otherwise.
-pub async fn accept(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, number: &str, n: &str, first: &str) -> ServiceResult<Outcome> {
+pub async fn accept(
+    state: &AppState,
+    c: &Caller<'_>,
+    scope: &DebtorScope,
+    number: &str,
+    n: &str,
+    first: &str,
+) -> ServiceResult<Outcome> {
     if scope.level() != AuthLevel::Full {
         return Err(ServiceError::invalid("form", "full_login_needed"));
     }
@@ -184,7 +201,16 @@ pub async fn accept(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, numbe
         Outcome::Requested
     };
     let kind = if within { "plan.created" } else { "plan.requested" };
-    audit::record(&tx, now, scope.tenant_id(), Some(scope.customer_id()), "debtor", kind, json!({ "plan_id": plan.id })).await?;
+    audit::record(
+        &tx,
+        now,
+        scope.tenant_id(),
+        Some(scope.customer_id()),
+        "debtor",
+        kind,
+        json!({ "plan_id": plan.id }),
+    )
+    .await?;
     outgoing::emit(
         &tx,
         now,
@@ -198,7 +224,12 @@ pub async fn accept(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, numbe
 }
 
 /// The invoice page's view of its running (or requested) plan.
-pub async fn view_of<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, inv: &invoice::Model, today: NaiveDate) -> ServiceResult<Option<PlanView>> {
+pub async fn view_of<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    inv: &invoice::Model,
+    today: NaiveDate,
+) -> ServiceResult<Option<PlanView>> {
     let Some(plan) = payment_plan::Entity::find()
         .filter(payment_plan::Column::InvoiceId.eq(inv.id))
         .filter(payment_plan::Column::Status.is_in(["active", "requested"]))
@@ -284,15 +315,34 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult
             .await?;
         invoice::Entity::update_many()
             .col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
-            .col_expr(invoice::Column::DunningNextDay, Expr::value(settle_domain::dunning::steps::day_number(today)))
+            .col_expr(
+                invoice::Column::DunningNextDay,
+                Expr::value(settle_domain::dunning::steps::day_number(today)),
+            )
             .filter(invoice::Column::Id.eq(inv.id))
             .filter(invoice::Column::DunningHold.eq("payment_plan"))
             .exec(&tx)
             .await?;
         if let Some(kind) = event {
             broke += 1;
-            audit::record(&tx, now, plan.tenant_id, Some(plan.customer_id), "system", kind, json!({ "plan_id": plan.id })).await?;
-            outgoing::emit(&tx, now, plan.tenant_id, kind, json!({ "plan_id": plan.id, "invoice_number": inv.number })).await?;
+            audit::record(
+                &tx,
+                now,
+                plan.tenant_id,
+                Some(plan.customer_id),
+                "system",
+                kind,
+                json!({ "plan_id": plan.id }),
+            )
+            .await?;
+            outgoing::emit(
+                &tx,
+                now,
+                plan.tenant_id,
+                kind,
+                json!({ "plan_id": plan.id, "invoice_number": inv.number }),
+            )
+            .await?;
         }
         tx.commit().await?;
     }

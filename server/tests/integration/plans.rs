@@ -1,0 +1,180 @@
+//! Payment plans: within policy a debtor's schedule binds at once (dunning holds, each
+//! instalment has its own RF reference that resolves to the invoice); outside it the proposal
+//! goes to staff; a plan short after the grace days breaks and dunning resumes.
+use crate::support::dunning::eur;
+use crate::support::*;
+use chrono::Duration;
+use settle_core::entities::{invoice, outgoing_event, payment_plan, plan_instalment, staff_task};
+use settle_core::sea_orm::sea_query::Expr;
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use settle_core::services::{plans, references};
+
+async fn invoice_no(app: &TestApp, number: &str) -> invoice::Model {
+    invoice::Entity::find()
+        .filter(invoice::Column::Number.eq(number))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_plan_binds_at_once_its_instalments_have_references_and_a_short_plan_breaks() {
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    assert!(app
+        .html("/invoices/2026-0002")
+        .await
+        .contains("/invoices/2026-0002/plan"));
+    let page = app.html("/invoices/2026-0002/plan?n=3&first=2026-12-01").await;
+    assert!(page.contains(&eur(4_415)), "three equal instalments: {page}");
+    assert!(page.contains("1 december 2026") && page.contains("1 februari 2027"));
+    let csrf = csrf_for(&page, "/invoices/2026-0002/plan").unwrap();
+    // Nonsense never reaches the plan.
+    for (n, first) in [
+        ("1", "2026-12-01"),
+        ("13", "2026-12-01"),
+        ("3", "gisteren"),
+        ("3", "2026-11-01"),
+    ] {
+        let res = app
+            .post(
+                "/invoices/2026-0002/plan",
+                &[("csrf", csrf.as_str()), ("n", n), ("first", first)],
+            )
+            .await;
+        assert!(location(&res).starts_with("/invoices/2026-0002/plan"), "{n} {first}");
+    }
+    assert_eq!(payment_plan::Entity::find().count(&app.state.db).await.unwrap(), 0);
+
+    let res = app
+        .post(
+            "/invoices/2026-0002/plan",
+            &[("csrf", csrf.as_str()), ("n", "3"), ("first", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(location(&res), "/invoices/2026-0002");
+    let inv = invoice_no(&app, "2026-0002").await;
+    assert_eq!(
+        inv.dunning_hold.as_deref(),
+        Some("payment_plan"),
+        "dunning holds at once"
+    );
+    let plan = payment_plan::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(plan.status, "active");
+    let parts = plan_instalment::Entity::find()
+        .filter(plan_instalment::Column::PlanId.eq(plan.id))
+        .order_by_asc(plan_instalment::Column::Seq)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        parts.iter().map(|p| p.amount_cents).sum::<i64>(),
+        inv.open_cents,
+        "adds up exactly"
+    );
+    let tenant = app.tenant().await;
+    for p in &parts {
+        let r = references::resolve(&app.state.db, tenant.id, std::slice::from_ref(&p.rf_reference))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.invoices_of.get(&p.rf_reference),
+            Some(&vec![inv.id]),
+            "a statement line with it pays the invoice"
+        );
+    }
+    let page = app.html("/invoices/2026-0002").await;
+    assert!(page.contains("Uw betalingsregeling is afgesloten."));
+    assert!(page.contains("Zo betaalt u de volgende termijn") && page.contains(&eur(4_415)));
+    let grouped = settle_domain::rf::RfReference::parse(&parts[0].rf_reference)
+        .unwrap()
+        .grouped();
+    assert!(page.contains(&grouped), "the next instalment's own reference");
+    app.post(
+        "/invoices/2026-0002/plan",
+        &[("csrf", csrf.as_str()), ("n", "3"), ("first", "2026-12-01")],
+    )
+    .await;
+    assert_eq!(
+        payment_plan::Entity::find().count(&app.state.db).await.unwrap(),
+        1,
+        "a double submit adds nothing"
+    );
+
+    // The first instalment is paid; a week past the second's grace with nothing more, it breaks.
+    invoice::Entity::update_many()
+        .col_expr(
+            invoice::Column::OpenCents,
+            Expr::value(inv.open_cents - parts[0].amount_cents),
+        )
+        .filter(invoice::Column::Id.eq(inv.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let after_first = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+        (parts[0].due_date + Duration::days(10)).and_hms_opt(9, 0, 0).unwrap(),
+        chrono::Utc,
+    );
+    assert_eq!(
+        plans::check(&app.state.db, after_first).await.unwrap(),
+        0,
+        "paid so far"
+    );
+    let after_second = after_first + Duration::days(31);
+    assert_eq!(plans::check(&app.state.db, after_second).await.unwrap(), 1);
+    assert_eq!(
+        invoice_no(&app, "2026-0002").await.dunning_hold,
+        None,
+        "dunning resumes"
+    );
+    let broken = outgoing_event::Entity::find()
+        .filter(outgoing_event::Column::Kind.eq("plan.broken"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(broken, 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_plan_outside_the_policy_is_a_request_for_staff() {
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    // EUR 42.50 is under the EUR 50 minimum of the default policy.
+    let page = app.html("/invoices/2026-0003/plan?n=2&first=2026-12-01").await;
+    assert!(
+        page.contains("buiten onze standaardregeling") && page.contains("Het bedrag is te laag"),
+        "{page}"
+    );
+    let csrf = csrf_for(&page, "/invoices/2026-0003/plan").unwrap();
+    let res = app
+        .post(
+            "/invoices/2026-0003/plan",
+            &[("csrf", csrf.as_str()), ("n", "2"), ("first", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(location(&res), "/invoices/2026-0003");
+    assert!(app
+        .html("/invoices/2026-0003")
+        .await
+        .contains("Uw aanvraag is verstuurd."));
+    let plan = payment_plan::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(plan.status, "requested");
+    assert_eq!(
+        invoice_no(&app, "2026-0003").await.dunning_hold,
+        None,
+        "no hold before staff agree"
+    );
+    let tasks = staff_task::Entity::find()
+        .filter(staff_task::Column::Kind.eq("plan_request"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(tasks, 1);
+    // Another debtor's invoice is not theirs to plan.
+    let other = app.other_browser();
+    other.login("other@settle.test", "demo-password-1").await;
+    assert_eq!(other.get("/invoices/2026-0003/plan").await.status(), 404);
+    app.cleanup().await;
+}
