@@ -44,6 +44,8 @@ enum PlanInstalments {
     DueDate,
     AmountCents,
     RfReference,
+    RemindedAt,
+    LateNoticeAt,
 }
 
 #[derive(DeriveIden)]
@@ -105,6 +107,8 @@ impl MigrationTrait for Migration {
                 .col(date(PlanInstalments::DueDate))
                 .col(big_integer(PlanInstalments::AmountCents))
                 .col(string(PlanInstalments::RfReference))
+                .col(timestamp_with_time_zone_null(PlanInstalments::RemindedAt))
+                .col(timestamp_with_time_zone_null(PlanInstalments::LateNoticeAt))
                 .to_owned(),
         )
         .await?;

@@ -46,6 +46,11 @@ async fn plan_all(state: &AppState) {
         Ok(n) => tracing::info!(disputes = n, "disputes past their SLA flagged to staff"),
         Err(e) => tracing::error!(error = %e, "flagging overdue disputes failed"),
     }
+    match settle_core::services::plans::remind(&state.db, state.clock.now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(instalments = n, "instalment reminders queued"),
+        Err(e) => tracing::error!(error = %e, "instalment reminders failed"),
+    }
     match settle_core::services::plans::check(&state.db, state.clock.now()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(plans = n, "payment plans broke; dunning resumes"),

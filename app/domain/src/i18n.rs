@@ -606,6 +606,50 @@ pub mod mail {
         }
     }
 
+    pub struct InstalmentFacts<'a> {
+        pub seq: i32,
+        pub of: i32,
+        pub amount: &'a str,
+        pub due: &'a str,
+        pub reference: &'a str,
+        pub iban: &'a str,
+        pub link: &'a str,
+        /// Set for the "not paid yet" notice: the last day before the plan ends.
+        pub last_day: Option<&'a str>,
+    }
+
+    /// An instalment's reminder (before its date) or its "not paid yet" notice (after it); the
+    /// subject alone serves as the SMS.
+    pub fn instalment(l: Locale, tenant: &str, f: &InstalmentFacts) -> MailText {
+        let InstalmentFacts { seq, of, amount, due, reference, iban, link, last_day } = *f;
+        match (l, last_day) {
+            (Locale::Nl, None) => MailText {
+                subject: format!("{tenant}: termijn {seq} van {of}, {amount}, uiterlijk {due}"),
+                body: format!("Goedendag,\n\nTermijn {seq} van {of} van uw betalingsregeling is {amount}, te betalen uiterlijk {due}.\nMaak het over naar {iban} met betalingskenmerk {reference}, of bekijk uw regeling: {link}"),
+            },
+            (Locale::Nl, Some(last)) => MailText {
+                subject: format!("{tenant}: termijn {seq} van {of} is nog niet betaald"),
+                body: format!("Goedendag,\n\nTermijn {seq} van {of} ({amount}, te betalen op {due}) hebben wij nog niet ontvangen. Betaal uiterlijk {last}, anders vervalt uw betalingsregeling.\nMaak het over naar {iban} met betalingskenmerk {reference}, of bekijk uw regeling: {link}"),
+            },
+            (Locale::De, None) => MailText {
+                subject: format!("{tenant}: Rate {seq} von {of}, {amount}, fällig am {due}"),
+                body: format!("Guten Tag,\n\nRate {seq} von {of} Ihrer Ratenzahlung beträgt {amount} und ist am {due} fällig.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder sehen Sie Ihren Plan: {link}"),
+            },
+            (Locale::De, Some(last)) => MailText {
+                subject: format!("{tenant}: Rate {seq} von {of} ist noch nicht bezahlt"),
+                body: format!("Guten Tag,\n\nRate {seq} von {of} ({amount}, fällig am {due}) ist noch nicht eingegangen. Bitte zahlen Sie bis spätestens {last}, sonst endet Ihre Ratenzahlung.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder sehen Sie Ihren Plan: {link}"),
+            },
+            (Locale::En, None) => MailText {
+                subject: format!("{tenant}: instalment {seq} of {of}, {amount}, due {due}"),
+                body: format!("Hello,\n\nInstalment {seq} of {of} of your payment plan is {amount}, due on {due}.\nPlease transfer it to {iban} with reference {reference}, or see your plan: {link}"),
+            },
+            (Locale::En, Some(last)) => MailText {
+                subject: format!("{tenant}: instalment {seq} of {of} is not paid yet"),
+                body: format!("Hello,\n\nWe have not received instalment {seq} of {of} ({amount}, due on {due}). Please pay by {last}, or your payment plan ends.\nPlease transfer it to {iban} with reference {reference}, or see your plan: {link}"),
+            },
+        }
+    }
+
     /// The SMS that confirms a new mobile number.
     pub fn phone_code_sms(l: Locale, tenant: &str, code: &str) -> String {
         match l {

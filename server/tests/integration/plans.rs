@@ -102,6 +102,17 @@ async fn a_plan_binds_at_once_its_instalments_have_references_and_a_short_plan_b
         "a double submit adds nothing"
     );
 
+    // Each instalment is reminded once a few days before its date.
+    let before_first = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
+        (parts[0].due_date - Duration::days(2)).and_hms_opt(9, 0, 0).unwrap(),
+        chrono::Utc,
+    );
+    assert_eq!(plans::remind(&app.state.db, before_first).await.unwrap(), 1);
+    assert_eq!(plans::remind(&app.state.db, before_first).await.unwrap(), 0, "once");
+    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
+    assert!(mail.subject.contains("termijn 1 van 3"), "{}", mail.subject);
+    assert!(mail.body_text.contains(&grouped) && mail.body_text.contains(&eur(4_415)));
+
     // The first instalment is paid; a week past the second's grace with nothing more, it breaks.
     invoice::Entity::update_many()
         .col_expr(

@@ -12,6 +12,10 @@ pub struct Model {
     pub due_date: Date,
     pub amount_cents: i64,
     pub rf_reference: String,
+    /// When the "due in a few days" reminder went out.
+    pub reminded_at: Option<DateTimeUtc>,
+    /// When the "not paid yet" notice went out (inside the grace days).
+    pub late_notice_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -348,3 +348,130 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult
     }
     Ok(broke)
 }
+
+/// Days before an instalment's date that its reminder goes out.
+pub const REMIND_DAYS_BEFORE: i64 = 3;
+
+/// The instalments' own reminders: one a few days before each date, and one the day after a
+/// date that passed short (the plan breaks once the grace days run out). Each goes once, by
+/// email (or SMS without an email address), with the instalment's amount and reference.
+/// Returns how many went out.
+pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult<usize> {
+    let plans = payment_plan::Entity::find()
+        .filter(payment_plan::Column::Status.eq("active"))
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for plan in plans {
+        let tx = db.begin().await?;
+        let (Some(inv), Some(tenant)) = (
+            invoice::Entity::find_by_id(plan.invoice_id).one(&tx).await?,
+            crate::entities::tenant::Entity::find_by_id(plan.tenant_id).one(&tx).await?,
+        ) else {
+            continue;
+        };
+        let tenant = TenantCtx::from_model(tenant);
+        let today = tenant.today(now);
+        let (_, grace) = policy(&tx, plan.tenant_id).await?;
+        let instalments = plan_instalment::Entity::find()
+            .filter(plan_instalment::Column::PlanId.eq(plan.id))
+            .order_by_asc(plan_instalment::Column::Seq)
+            .all(&tx)
+            .await?;
+        let mut paid = (inv.amount_cents - inv.open_cents - plan.paid_at_start_cents).max(0);
+        for i in &instalments {
+            let owed = i.amount_cents - paid.min(i.amount_cents);
+            paid = (paid - i.amount_cents).max(0);
+            if owed == 0 {
+                continue;
+            }
+            let before = i.reminded_at.is_none() && i.due_date - Duration::days(REMIND_DAYS_BEFORE) <= today && today <= i.due_date;
+            let late = i.late_notice_at.is_none() && today > i.due_date;
+            if !(before || late) {
+                continue;
+            }
+            let col = if late {
+                plan_instalment::Column::LateNoticeAt
+            } else {
+                plan_instalment::Column::RemindedAt
+            };
+            let claimed = plan_instalment::Entity::update_many()
+                .col_expr(col, Expr::value(Some(now)))
+                .filter(plan_instalment::Column::Id.eq(i.id))
+                .filter(col.is_null())
+                .exec(&tx)
+                .await?
+                .rows_affected;
+            if claimed == 1 {
+                tell_instalment(&tx, &tenant, &plan, &inv, i, owed, late.then(|| i.due_date + Duration::days(grace)), now).await?;
+                sent += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(sent)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn tell_instalment<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    plan: &payment_plan::Model,
+    inv: &invoice::Model,
+    i: &plan_instalment::Model,
+    owed: i64,
+    last_day: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let Some(cust) = crate::entities::customer::Entity::find_by_id(plan.customer_id).one(db).await? else {
+        return Ok(());
+    };
+    let l = cust
+        .language
+        .as_deref()
+        .and_then(settle_domain::locale::Locale::parse)
+        .unwrap_or(tenant.default_locale);
+    let reference = RfReference::parse(&i.rf_reference)
+        .map(|r| r.grouped())
+        .unwrap_or_else(|_| i.rf_reference.clone());
+    let link = tenant.link(&format!("/invoices/{}", inv.number));
+    let iban = settle_domain::iban::Iban::parse(&tenant.row.creditor_iban)
+        .map(|i| i.grouped())
+        .unwrap_or_else(|_| tenant.row.creditor_iban.clone());
+    let text = settle_domain::i18n::mail::instalment(
+        l,
+        &tenant.name,
+        &settle_domain::i18n::mail::InstalmentFacts {
+            seq: i.seq,
+            of: plan.instalments,
+            amount: &Money::eur(owed).format(l),
+            due: &settle_domain::locale::format_date(i.due_date, l),
+            reference: &reference,
+            iban: &iban,
+            link: &link,
+            last_day: last_day.map(|d| settle_domain::locale::format_date(d, l)).as_deref(),
+        },
+    );
+    match cust.email.as_deref().filter(|_| cust.email_invalid_at.is_none()) {
+        Some(to) => {
+            crate::outbox::enqueue_email(
+                db,
+                now,
+                crate::outbox::Email {
+                    tenant_id: tenant.id,
+                    to,
+                    subject: text.subject,
+                    body_text: text.body,
+                    dedupe_key: Some(format!("instalment:{}:{}", i.id, if last_day.is_some() { "late" } else { "due" })),
+                },
+            )
+            .await?;
+        }
+        None => {
+            if let Some(phone) = cust.phone_e164.as_deref() {
+                crate::outbox::enqueue_sms(db, now, tenant.id, phone, text.subject).await?;
+            }
+        }
+    }
+    Ok(())
+}
