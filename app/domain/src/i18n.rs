@@ -621,7 +621,16 @@ pub mod mail {
     /// An instalment's reminder (before its date) or its "not paid yet" notice (after it); the
     /// subject alone serves as the SMS.
     pub fn instalment(l: Locale, tenant: &str, f: &InstalmentFacts) -> MailText {
-        let InstalmentFacts { seq, of, amount, due, reference, iban, link, last_day } = *f;
+        let InstalmentFacts {
+            seq,
+            of,
+            amount,
+            due,
+            reference,
+            iban,
+            link,
+            last_day,
+        } = *f;
         match (l, last_day) {
             (Locale::Nl, None) => MailText {
                 subject: format!("{tenant}: termijn {seq} van {of}, {amount}, uiterlijk {due}"),

@@ -139,7 +139,11 @@ async fn a_plan_binds_at_once_its_instalments_have_references_and_a_short_plan_b
     );
     assert_eq!(plans::remind(&app.state.db, second_late).await.unwrap(), 1);
     let notice = app.last_mail_to("demo@settle.test").await.unwrap();
-    assert!(notice.subject.contains("termijn 2 van 3 is nog niet betaald"), "{}", notice.subject);
+    assert!(
+        notice.subject.contains("termijn 2 van 3 is nog niet betaald"),
+        "{}",
+        notice.subject
+    );
     let after_second = after_first + Duration::days(31);
     assert_eq!(plans::check(&app.state.db, after_second).await.unwrap(), 1);
     assert_eq!(

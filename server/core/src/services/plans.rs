@@ -366,7 +366,9 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResul
         let tx = db.begin().await?;
         let (Some(inv), Some(tenant)) = (
             invoice::Entity::find_by_id(plan.invoice_id).one(&tx).await?,
-            crate::entities::tenant::Entity::find_by_id(plan.tenant_id).one(&tx).await?,
+            crate::entities::tenant::Entity::find_by_id(plan.tenant_id)
+                .one(&tx)
+                .await?,
         ) else {
             continue;
         };
@@ -385,7 +387,9 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResul
             if owed == 0 {
                 continue;
             }
-            let before = i.reminded_at.is_none() && i.due_date - Duration::days(REMIND_DAYS_BEFORE) <= today && today <= i.due_date;
+            let before = i.reminded_at.is_none()
+                && i.due_date - Duration::days(REMIND_DAYS_BEFORE) <= today
+                && today <= i.due_date;
             let late = i.late_notice_at.is_none() && today > i.due_date;
             if !(before || late) {
                 continue;
@@ -403,7 +407,17 @@ pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResul
                 .await?
                 .rows_affected;
             if claimed == 1 {
-                tell_instalment(&tx, &tenant, &plan, &inv, i, owed, late.then(|| i.due_date + Duration::days(grace)), now).await?;
+                tell_instalment(
+                    &tx,
+                    &tenant,
+                    &plan,
+                    &inv,
+                    i,
+                    owed,
+                    late.then(|| i.due_date + Duration::days(grace)),
+                    now,
+                )
+                .await?;
                 sent += 1;
             }
         }
@@ -423,7 +437,10 @@ async fn tell_instalment<C: ConnectionTrait>(
     last_day: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let Some(cust) = crate::entities::customer::Entity::find_by_id(plan.customer_id).one(db).await? else {
+    let Some(cust) = crate::entities::customer::Entity::find_by_id(plan.customer_id)
+        .one(db)
+        .await?
+    else {
         return Ok(());
     };
     let l = cust
@@ -462,7 +479,11 @@ async fn tell_instalment<C: ConnectionTrait>(
                     to,
                     subject: text.subject,
                     body_text: text.body,
-                    dedupe_key: Some(format!("instalment:{}:{}", i.id, if last_day.is_some() { "late" } else { "due" })),
+                    dedupe_key: Some(format!(
+                        "instalment:{}:{}",
+                        i.id,
+                        if last_day.is_some() { "late" } else { "due" }
+                    )),
                 },
             )
             .await?;
