@@ -76,7 +76,7 @@ pub async fn representative(conn: &DatabaseConnection, a: RepresentativeArgs) ->
         address,
         instead: a.instead,
     };
-    representatives::set(conn, t.id, &a.customer, &r, now)
+    representatives::set(conn, &t, &a.customer, &r, now)
         .await
         .map_err(explain)?;
     println!(

@@ -147,7 +147,8 @@ pub struct InvoiceDetail {
     pub defer_until: Option<NaiveDate>,
     /// The invoice was moved already, from this due date.
     pub deferred_from: Option<NaiveDate>,
-    /// A new payment date may be asked for (the invoice is open and nothing holds it).
+    /// A new payment date may be asked for, or a plan agreed (the invoice is open and nothing
+    /// holds it).
     pub can_defer: bool,
     /// The invoice's running payment plan, if any.
     pub plan: Option<PlanView>,
@@ -294,6 +295,12 @@ mod tests {
         assert!(!DisplayStatus::Paid.is_payable());
         assert!(DisplayStatus::Overdue.rank() < DisplayStatus::Open.rank());
     }
+}
+
+/// Whether a debtor may act on an invoice on their own (move its date, agree a plan): it is
+/// open, something is owed, and nothing holds its dunning yet.
+pub fn self_service_open(status: &str, open_cents: i64, hold: Option<&str>) -> bool {
+    status == "open" && open_cents > 0 && hold.is_none()
 }
 
 /// The debtor's own contact data on `/profile`.

@@ -38,3 +38,12 @@ impl From<sea_orm::TransactionError<ServiceError>> for ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// A unique index refusing a row means the thing exists already (a double submit): the form says
+/// so with `code`. Any other database failure stays an internal error, and is logged.
+pub fn unique_or(e: sea_orm::DbErr, code: &str) -> ServiceError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ServiceError::invalid("form", code),
+        _ => ServiceError::from(e),
+    }
+}

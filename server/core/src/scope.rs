@@ -48,4 +48,11 @@ impl DebtorScope {
     pub fn tenant(&self) -> TenantScope {
         TenantScope::system(self.tenant_id)
     }
+    /// Contact changes and binding agreements need a full login, not a payment-link step-up.
+    pub fn require_full(&self) -> crate::error::ServiceResult<()> {
+        match self.level {
+            AuthLevel::Full => Ok(()),
+            AuthLevel::StepUp => Err(crate::error::ServiceError::invalid("form", "full_login_needed")),
+        }
+    }
 }

@@ -41,6 +41,14 @@ impl TenantCtx {
     pub fn link(&self, path_and_query: &str) -> String {
         format!("{}{}", self.base_url, path_and_query)
     }
+    /// The tenant's country, by its language: the default region for phone numbers typed
+    /// without a country code.
+    pub fn country(&self) -> &'static str {
+        match self.default_locale {
+            settle_domain::locale::Locale::De => "DE",
+            _ => "NL",
+        }
+    }
     pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
         now.with_timezone(&self.tz).date_naive()
     }

@@ -43,7 +43,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         address: Some(("", "0000", "X", "NL")),
         instead: true,
     };
-    let err = representatives::set(&app.state.db, tenant.id, &first.customer_number, &bad, now)
+    let err = representatives::set(&app.state.db, &tenant, &first.customer_number, &bad, now)
         .await
         .unwrap_err();
     let settle_core::error::ServiceError::Invalid(fields) = err else {
@@ -58,14 +58,14 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         ..rep(None, true)
     };
     assert!(
-        representatives::set(&app.state.db, tenant.id, &first.customer_number, &nothing, now)
+        representatives::set(&app.state.db, &tenant, &first.customer_number, &nothing, now)
             .await
             .is_err()
     );
 
     representatives::set(
         &app.state.db,
-        tenant.id,
+        &tenant,
         &first.customer_number,
         &rep(Some("bewind@example.nl"), true),
         now,
@@ -74,7 +74,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
     .unwrap();
     representatives::set(
         &app.state.db,
-        tenant.id,
+        &tenant,
         &second.customer_number,
         &rep(Some("mentor@example.nl"), false),
         now,
@@ -140,7 +140,7 @@ async fn the_debtor_sees_their_representative_on_the_profile() {
     let tenant = app.tenant().await;
     representatives::set(
         &app.state.db,
-        tenant.id,
+        &tenant,
         "100001",
         &rep(Some("bewind@example.nl"), true),
         app.state.clock.now(),

@@ -149,23 +149,21 @@ pub async fn deliver(
         Some(a) => a.of(db, row.tenant_id).await,
         None => TenantAccounts::default(),
     };
+    let access = senders.accounts.as_ref();
     match (row.channel.as_str(), &senders.mail) {
-        ("letter", _) if accounts.print.is_some() => {
-            let (Some(print), Some(access)) = (&accounts.print, &senders.accounts) else {
-                anyhow::bail!("no print provider");
-            };
-            let job = print.hand_off(&access.http, tenant, row).await?;
-            Ok(Delivered {
+        ("letter", _) => match (&accounts.print, access, &senders.letter_spool) {
+            (Some(print), Some(access), _) => Ok(Delivered {
                 status: "sent",
-                provider_id: Some(job),
-            })
-        }
-        ("letter", _) if senders.letter_spool.is_some() => {
-            let spool = senders.letter_spool.as_deref().unwrap_or(Path::new("."));
-            spool_letter(spool, tenant, row).await?;
-            Ok(Delivered::status("sent"))
-        }
-        ("sms", mail) if senders.accounts.is_some() => match (&accounts.sms, &senders.accounts) {
+                provider_id: Some(print.hand_off(&access.http, tenant, row).await?),
+            }),
+            (_, _, Some(spool)) => {
+                spool_letter(spool, tenant, row).await?;
+                Ok(Delivered::status("sent"))
+            }
+            (_, _, None) if matches!(senders.mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
+            _ => anyhow::bail!("no sender configured for letters"),
+        },
+        ("sms", mail) if access.is_some() => match (&accounts.sms, access) {
             (Some(provider), Some(access)) => send_sms(&access.http, provider, tenant, row).await,
             _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
             _ => anyhow::bail!("the tenant has no SMS provider"),

@@ -153,12 +153,11 @@ async fn issue_one(
     if let Some(s) = &stand_in {
         targets.extend(reachable(&step, s).into_iter().map(|(c, to)| (c, to, true)));
     }
-    let reach: Vec<(Channel, String)> = targets.iter().map(|(c, to, _)| (*c, to.clone())).collect();
-    if reach.is_empty() {
+    if targets.is_empty() {
         task(&txn, tenant.id, &cust, &inv, "unreachable", now, step.kind).await?;
         return finish(txn, rem, number, Outcome::Cancelled("unreachable")).await;
     }
-    for (channel, _) in &reach {
+    for (channel, _, _) in &targets {
         if over_cap(&txn, &cust, *channel, policy.cap(*channel), now).await? {
             let later = policy.next_day_opening(tenant, now).unwrap_or(now + Duration::days(1));
             return finish(txn, rem, number, Outcome::Postponed(later)).await;
@@ -176,9 +175,9 @@ async fn issue_one(
     let (fee_now, costs) = if step.kind.defers_fee() { (0, fee) } else { (fee, 0) };
     let interest = super::interest::due(&txn, &step, &inv, today).await?;
     let term_ends = step.kind.starts_term().then(|| {
-        let delivered = reach
+        let delivered = targets
             .iter()
-            .map(|(c, _)| policy.delivery.assumed_delivery(policy.region, c.as_str(), today))
+            .map(|(c, _, _)| policy.delivery.assumed_delivery(policy.region, c.as_str(), today))
             .max()
             .unwrap_or(today);
         term_end(policy.region, delivered, FOURTEEN_DAY_TERM)

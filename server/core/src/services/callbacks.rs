@@ -71,13 +71,6 @@ fn utc(tenant: &TenantCtx, t: NaiveDateTime) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
-fn full(scope: &DebtorScope) -> ServiceResult<()> {
-    match scope.level() {
-        AuthLevel::Full => Ok(()),
-        AuthLevel::StepUp => Err(ServiceError::invalid("form", "full_login_needed")),
-    }
-}
-
 async fn taken<C: ConnectionTrait>(
     db: &C,
     tenant: &TenantCtx,
@@ -214,14 +207,7 @@ async fn refresh_holds(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let named: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
-    let mut q = invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-        .filter(invoice::Column::CustomerId.eq(scope.customer_id()));
-    if !named.is_empty() {
-        q = q.filter(invoice::Column::Number.is_in(named));
-    }
-    let ids: Vec<i64> = q.all(tx).await?.into_iter().map(|i| i.id).collect();
-    crate::services::holds::refresh(tx, &ids, now).await?;
+    crate::services::holds::refresh(tx, scope, &named, now).await?;
     Ok(())
 }
 
@@ -240,7 +226,7 @@ fn parse_slot(slot: &str) -> Option<NaiveDateTime> {
 
 /// Books a callback; returns its id.
 pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Booking<'_>) -> ServiceResult<i64> {
-    full(scope)?;
+    scope.require_full()?;
     let tenant = c.tenant;
     let now = state.clock.now();
     let (rules, holds) = rules(&state.db, tenant).await?;
@@ -248,11 +234,7 @@ pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Boo
     if !TOPICS.contains(&b.topic) {
         errors.insert("topic".to_string(), "topic_required".to_string());
     }
-    let country = if tenant.default_locale == Locale::De {
-        "DE"
-    } else {
-        "NL"
-    };
+    let country = tenant.country();
     let phone = crate::phone::e164(b.phone, country)
         .map_err(|code| errors.insert("phone".into(), code.into()))
         .ok();
@@ -400,7 +382,7 @@ async fn mine(
 
 /// Cancels a booked callback before it starts; the slot frees up and the hold lifts.
 pub async fn cancel(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope, id: i64) -> ServiceResult<()> {
-    full(scope)?;
+    scope.require_full()?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
     let row = mine(&tx, scope, id, now).await?;
@@ -425,7 +407,7 @@ pub async fn reschedule(
     id: i64,
     slot: &str,
 ) -> ServiceResult<()> {
-    full(scope)?;
+    scope.require_full()?;
     let now = state.clock.now();
     let (rules, _) = rules(&state.db, tenant).await?;
     let start = parse_slot(slot)

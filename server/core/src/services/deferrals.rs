@@ -4,7 +4,7 @@
 //! cancelled, and the planner decides again from the new date on its next pass.
 use crate::entities::{invoice, reminder, self_service_setting, staff_task};
 use crate::error::{ServiceError, ServiceResult};
-use crate::scope::{AuthLevel, DebtorScope};
+use crate::scope::DebtorScope;
 use crate::services::auth::Caller;
 use crate::state::AppState;
 use crate::{audit, outgoing};
@@ -33,7 +33,7 @@ async fn max_days<C: ConnectionTrait>(db: &C, tenant_id: i64) -> ServiceResult<i
 
 /// Open, unpaid and held by nothing: a new date may be asked for.
 pub fn movable(inv: &invoice::Model) -> bool {
-    inv.status == "open" && inv.open_cents > 0 && inv.dunning_hold.is_none()
+    settle_domain::views::self_service_open(&inv.status, inv.open_cents, inv.dunning_hold.as_deref())
 }
 
 /// The latest due date the debtor may choose at once, or None when the invoice cannot move.
@@ -52,21 +52,13 @@ pub async fn defer(
     number: &str,
     until: &str,
 ) -> ServiceResult<Outcome> {
-    if scope.level() != AuthLevel::Full {
-        return Err(ServiceError::invalid("form", "full_login_needed"));
-    }
+    scope.require_full()?;
     let until = NaiveDate::parse_from_str(until.trim(), "%Y-%m-%d")
         .map_err(|_| ServiceError::invalid("until", "date_invalid"))?;
     let now = state.clock.now();
     let today = c.tenant.today(now);
     let tx = state.db.begin().await?;
-    let inv = invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
-        .filter(invoice::Column::Number.eq(number))
-        .one(&tx)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let inv = crate::services::invoices::find_scoped(&tx, scope, number).await?;
     if !movable(&inv) {
         return Err(ServiceError::invalid("form", "deferral_not_possible"));
     }

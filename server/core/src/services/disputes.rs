@@ -122,13 +122,7 @@ fn check<'n>(new: &'n NewDispute<'_>) -> Result<Checked<'n>, BTreeMap<String, St
 /// Raises a dispute about one of the debtor's invoices and holds its dunning.
 pub async fn open(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, new: NewDispute<'_>) -> ServiceResult<()> {
     let (text, attachment) = check(&new).map_err(ServiceError::Invalid)?;
-    let inv = invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
-        .filter(invoice::Column::Number.eq(new.number))
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let inv = crate::services::invoices::find_scoped(&state.db, scope, new.number).await?;
     if inv.status != "open" || inv.open_cents <= 0 {
         return Err(ServiceError::invalid("form", "dispute_not_open_invoice"));
     }
@@ -195,8 +189,8 @@ async fn record(
     .insert(&tx)
     .await
     // The partial unique index: a dispute for this invoice is already open (a double submit).
-    .map_err(|_| ServiceError::invalid("form", "dispute_already_open"))?;
-    crate::services::holds::refresh(&tx, &[inv.id], now).await?;
+    .map_err(|e| crate::error::unique_or(e, "dispute_already_open"))?;
+    crate::services::holds::refresh(&tx, scope, &[inv.number.as_str()], now).await?;
     audit::record(
         &tx,
         now,
@@ -246,7 +240,10 @@ pub async fn resolve(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let status = if accepted { "accepted" } else { "rejected" };
-    let cust = customer::Entity::find_by_id(d.customer_id).one(&tx).await?;
+    let cust = customer::Entity::find_by_id(d.customer_id)
+        .filter(customer::Column::TenantId.eq(tenant.id))
+        .one(&tx)
+        .await?;
     let mut row: dispute::ActiveModel = d.clone().into();
     row.status = Set(status.into());
     row.explanation = Set((!explanation.is_empty()).then(|| explanation.to_string()));
@@ -255,7 +252,8 @@ pub async fn resolve(
     // A rejection lifts the dispute's hold (a pending callback may still hold the invoice); an
     // accepted dispute keeps it until staff correct, credit or cancel the invoice.
     if !accepted {
-        crate::services::holds::refresh(&tx, &[inv.id], now).await?;
+        let owner = DebtorScope::new(tenant.id, d.customer_id, crate::scope::AuthLevel::Full);
+        crate::services::holds::refresh(&tx, &owner, &[inv.number.as_str()], now).await?;
     }
     if let Some(to) = cust.as_ref().and_then(|c| c.email.clone()) {
         let locale = cust

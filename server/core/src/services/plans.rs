@@ -5,10 +5,10 @@
 //! invoice since the plan started, against the cumulative schedule: an instalment still short
 //! after the grace days breaks the plan, and normal dunning resumes.
 use crate::entities::{invoice, payment_plan, payment_reference, plan_instalment, self_service_setting, staff_task};
-use crate::error::{ServiceError, ServiceResult};
-use crate::scope::{AuthLevel, DebtorScope};
+use crate::error::{unique_or, ServiceError, ServiceResult};
+use crate::scope::DebtorScope;
 use crate::services::auth::Caller;
-use crate::services::invoices::{instructions_for, summary};
+use crate::services::invoices::{find_scoped, instructions_for, summary};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
@@ -22,6 +22,7 @@ use serde_json::json;
 use settle_domain::money::Money;
 use settle_domain::payment_plans::{outside_policy, schedule, PlanPolicy};
 use settle_domain::rf::RfReference;
+use settle_domain::views::self_service_open;
 use settle_domain::views::{InstalmentView, PlanPageView, PlanView};
 
 /// The most instalments the form offers (beyond the policy they become a request).
@@ -44,20 +45,6 @@ async fn policy<C: ConnectionTrait>(db: &C, tenant_id: i64) -> ServiceResult<(Pl
     })
 }
 
-async fn invoice_of<C: ConnectionTrait>(db: &C, scope: &DebtorScope, number: &str) -> ServiceResult<invoice::Model> {
-    invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
-        .filter(invoice::Column::Number.eq(number))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound)
-}
-
-fn plannable(inv: &invoice::Model) -> bool {
-    inv.status == "open" && inv.open_cents > 0 && inv.dunning_hold.is_none()
-}
-
 pub async fn page(
     state: &AppState,
     tenant: &TenantCtx,
@@ -65,7 +52,7 @@ pub async fn page(
     number: &str,
     asked: Option<(u32, NaiveDate)>,
 ) -> ServiceResult<PlanPageView> {
-    let inv = invoice_of(&state.db, scope, number).await?;
+    let inv = find_scoped(&state.db, scope, number).await?;
     let (p, _) = policy(&state.db, tenant.id).await?;
     let today = tenant.today(state.clock.now());
     let chosen = asked.filter(|(n, first)| (2..=MAX_OFFERED).contains(n) && *first >= today);
@@ -73,7 +60,7 @@ pub async fn page(
     Ok(PlanPageView {
         number: inv.number.clone(),
         total: cur(inv.open_cents),
-        can_plan: plannable(&inv),
+        can_plan: self_service_open(&inv.status, inv.open_cents, inv.dunning_hold.as_deref()),
         max_instalments: MAX_OFFERED,
         first_due_max: today + Duration::days(p.first_due_within_days),
         preview: chosen.map(|(n, first)| {
@@ -110,9 +97,7 @@ pub async fn accept(
     n: &str,
     first: &str,
 ) -> ServiceResult<Outcome> {
-    if scope.level() != AuthLevel::Full {
-        return Err(ServiceError::invalid("form", "full_login_needed"));
-    }
+    scope.require_full()?;
     let n: u32 = n
         .trim()
         .parse()
@@ -127,8 +112,8 @@ pub async fn accept(
         .ok_or_else(|| ServiceError::invalid("first", "date_invalid"))?;
     let (p, _) = policy(&state.db, c.tenant.id).await?;
     let tx = state.db.begin().await?;
-    let inv = invoice_of(&tx, scope, number).await?;
-    if !plannable(&inv) {
+    let inv = find_scoped(&tx, scope, number).await?;
+    if !self_service_open(&inv.status, inv.open_cents, inv.dunning_hold.as_deref()) {
         return Err(ServiceError::invalid("form", "plan_not_possible"));
     }
     let within = outside_policy(&p, inv.open_cents, n, first, today).is_empty();
@@ -147,7 +132,7 @@ pub async fn accept(
     .insert(&tx)
     .await
     // The partial unique index: a plan for this invoice is already running (a double submit).
-    .map_err(|_| ServiceError::invalid("form", "plan_exists"))?;
+    .map_err(|e| unique_or(e, "plan_exists"))?;
     for (i, inst) in schedule(inv.open_cents, n, first).into_iter().enumerate() {
         let seq = i32::try_from(i + 1).unwrap_or(i32::MAX);
         let rf = RfReference::create(&format!("{}8{}{:02}", scope.tenant_id(), plan.id, seq))
@@ -285,11 +270,20 @@ pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult
     let mut broke = 0;
     for plan in plans {
         let tx = db.begin().await?;
-        let Some(inv) = invoice::Entity::find_by_id(plan.invoice_id).one(&tx).await? else {
+        let (Some(inv), Some(tenant)) = (
+            invoice::Entity::find_by_id(plan.invoice_id)
+                .filter(invoice::Column::TenantId.eq(plan.tenant_id))
+                .one(&tx)
+                .await?,
+            crate::entities::tenant::Entity::find_by_id(plan.tenant_id)
+                .one(&tx)
+                .await?,
+        ) else {
             continue;
         };
         let (_, grace) = policy(&tx, plan.tenant_id).await?;
-        let today = now.date_naive();
+        // The tenant's day, as for the reminders: near midnight UTC is another date.
+        let today = TenantCtx::from_model(tenant).today(now);
         let (status, event) = if inv.status != "open" || inv.open_cents <= 0 {
             ("completed", None)
         } else {

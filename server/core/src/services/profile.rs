@@ -58,13 +58,6 @@ pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<Profil
     })
 }
 
-fn full(scope: &DebtorScope) -> ServiceResult<()> {
-    match scope.level() {
-        AuthLevel::Full => Ok(()),
-        AuthLevel::StepUp => Err(ServiceError::invalid("form", "full_login_needed")),
-    }
-}
-
 /// Keeps the changed fields (old and new value), audits them and tells the creditor.
 async fn changed<C: ConnectionTrait>(
     db: &C,
@@ -126,7 +119,7 @@ pub async fn update_address(
     city: &str,
     country: &str,
 ) -> ServiceResult<()> {
-    full(scope)?;
+    scope.require_full()?;
     let a = address::parse(street, postcode, city, country).map_err(ServiceError::Invalid)?;
     let now = state.clock.now();
     let tx = state.db.begin().await?;
@@ -164,7 +157,7 @@ pub struct Preferences<'a> {
 }
 
 pub async fn update_preferences(state: &AppState, scope: &DebtorScope, p: &Preferences<'_>) -> ServiceResult<()> {
-    full(scope)?;
+    scope.require_full()?;
     let language = Locale::parse(p.language).ok_or_else(|| ServiceError::invalid("language", "language_invalid"))?;
     if !(p.email || p.sms || p.letter) {
         return Err(ServiceError::invalid("channels", "channel_needed"));
@@ -216,7 +209,7 @@ pub async fn request_email_change(
     new_email: &str,
     password: &str,
 ) -> ServiceResult<String> {
-    full(scope)?;
+    scope.require_full()?;
     let email = EmailAddress::parse(new_email).map_err(|_| ServiceError::invalid("email", "email_invalid"))?;
     let now = state.clock.now();
     let customer = customer_of(&state.db, scope).await?;
@@ -370,11 +363,8 @@ pub async fn request_phone_code(
     scope: &DebtorScope,
     typed: &str,
 ) -> ServiceResult<String> {
-    full(scope)?;
-    let country = match c.tenant.default_locale {
-        Locale::De => "DE",
-        _ => "NL",
-    };
+    scope.require_full()?;
+    let country = c.tenant.country();
     let phone = crate::phone::mobile_e164(typed, country).map_err(|code| ServiceError::invalid("phone", code))?;
     let customer = customer_of(&state.db, scope).await?;
     if customer.phone_e164.as_deref() == Some(phone.as_str()) {
@@ -423,7 +413,7 @@ pub async fn request_phone_code(
 
 /// The code from the SMS: the pending number becomes the mobile number. Five wrong tries burn it.
 pub async fn verify_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, code: &str) -> ServiceResult<()> {
-    full(scope)?;
+    scope.require_full()?;
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ServiceError::invalid("code", "code_invalid"));

@@ -56,7 +56,7 @@ pub fn as_addressee(rep: &representative::Model, debtor: &customer::Model) -> cu
 /// Sets (or replaces) the representative of the debtor with `customer_number`.
 pub async fn set<C: ConnectionTrait>(
     db: &C,
-    tenant_id: i64,
+    tenant: &crate::tenant::TenantCtx,
     customer_number: &str,
     r: &NewRepresentative<'_>,
     now: DateTime<Utc>,
@@ -76,7 +76,8 @@ pub async fn set<C: ConnectionTrait>(
         }
         None => None,
     };
-    let phone = match r.phone.map(|p| crate::phone::e164(p, "NL")) {
+    let tenant_id = tenant.id;
+    let phone = match r.phone.map(|p| crate::phone::e164(p, tenant.country())) {
         Some(Ok(p)) => Some(p),
         Some(Err(code)) => {
             errors.insert("phone".into(), code.into());
