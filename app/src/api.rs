@@ -56,6 +56,7 @@ pub async fn get_callbacks() -> Result<CallbackPageView, ServerFnError> {
 #[server(prefix = "/api", endpoint = "plan", input = GetUrl)]
 pub async fn get_plan_page(
     number: String,
+    #[server(default)] also: Vec<String>,
     n: Option<String>,
     first: Option<String>,
 ) -> Result<PlanPageView, ServerFnError> {
@@ -65,7 +66,7 @@ pub async fn get_plan_page(
         (Some(n), Some(f)) => chrono::NaiveDate::parse_from_str(&f, "%Y-%m-%d").ok().map(|d| (n, d)),
         _ => None,
     };
-    ctx.map(settle_core::services::plans::page(&ctx.state, &ctx.tenant, &me, &number, asked).await)
+    ctx.map(settle_core::services::plans::page(&ctx.state, &ctx.tenant, &me, &number, &also, asked).await)
 }
 
 #[server(prefix = "/api", endpoint = "checkout", input = GetUrl)]

@@ -14,6 +14,7 @@ mod m20261129_000007_callbacks;
 mod m20261129_000008_deferrals;
 mod m20261129_000009_representatives;
 mod m20261129_000010_payment_plans;
+mod m20261129_000011_plan_invoices;
 mod util;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_deferrals::Migration),
             Box::new(m20261129_000009_representatives::Migration),
             Box::new(m20261129_000010_payment_plans::Migration),
+            Box::new(m20261129_000011_plan_invoices::Migration),
         ]
     }
 }

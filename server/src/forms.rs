@@ -106,6 +106,25 @@ pub(crate) fn csrf_ok(req: &HttpRequest, state: &AppState, tenant: &TenantCtx, t
     }
 }
 
+/// The start every signed-in debtor's form post shares: the tenant (else 404), the debtor (else
+/// the login page, returning to `page`), and a good CSRF token (else back to `here` on `form`).
+pub(crate) fn signed_in(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+    page: &str,
+    here: &str,
+    form: &str,
+) -> Result<(Arc<TenantCtx>, DebtorScope), Box<HttpResponse>> {
+    let tenant = tenant_of(req).ok_or_else(|| Box::new(HttpResponse::NotFound().finish()))?;
+    let scope = identity_scope(req, &tenant)
+        .ok_or_else(|| Box::new(see_other(&format!("/login?next={}", settle_app::ssr::urlencode(page)))))?;
+    if !csrf_ok(req, state, &tenant, token) {
+        return Err(Box::new(back(state, here, form, &[], one("form", "csrf"))));
+    }
+    Ok((tenant, scope))
+}
+
 pub(crate) fn caller<'a>(req: &HttpRequest, tenant: &'a TenantCtx, ip: &'a str) -> auth::Caller<'a> {
     auth::Caller {
         tenant,

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{client_ip, identity_scope, locale_for, urlencode};
 use settle_core::error::ServiceError;
 use settle_core::providers::{mollie, sandbox, stripe, PaymentSnapshot};
-use settle_core::services::checkout::{self, Order};
+use settle_core::services::checkout::{self, Amount, Order};
 use settle_core::services::paylinks;
 use settle_core::services::payment_settings::{self, Client, ProviderKind};
 use settle_core::state::{AppState, RunMode};
@@ -64,11 +64,11 @@ async fn portal_checkout(req: HttpRequest, state: Data, body: web::Bytes) -> Htt
     if !csrf_ok(&req, &state, &tenant, field(&pairs, "csrf")) {
         return back(&state, &here, "pay", &keep, one("form", "csrf"));
     }
-    let partial_cents = if amount_raw.is_empty() {
-        None
+    let amount = if amount_raw.is_empty() {
+        Amount::Open
     } else {
         match Money::parse_decimal(&amount_raw, Currency::Eur) {
-            Ok(m) if m.cents > 0 => Some(m.cents),
+            Ok(m) if m.cents > 0 => Amount::Part(m.cents),
             _ => return back(&state, &here, "pay", &keep, one("amount", "amount_invalid")),
         }
     };
@@ -76,7 +76,7 @@ async fn portal_checkout(req: HttpRequest, state: Data, body: web::Bytes) -> Htt
         tenant_id: scope.tenant_id(),
         customer_id: scope.customer_id(),
         invoice_numbers: numbers,
-        partial_cents,
+        amount,
         origin: "portal",
         locale: locale_for(&req, &tenant, None),
     };

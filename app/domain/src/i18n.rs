@@ -328,11 +328,18 @@ catalog! {
     PlanRequested => "Aangevraagd; wij laten u weten wat wij besluiten.", "Beantragt; wir melden uns mit unserer Entscheidung.", "Requested; we will let you know what we decide.";
     PlanPaid => "Betaald", "Bezahlt", "Paid";
     PlanNext => "Zo betaalt u de volgende termijn", "So zahlen Sie die nächste Rate", "How to pay the next instalment";
+    PlanWhich => "Welke facturen?", "Welche Rechnungen?", "Which invoices?";
+    PlanWhichHint => "U kunt uw andere openstaande facturen in dezelfde regeling opnemen.", "Sie können Ihre anderen offenen Rechnungen in denselben Plan aufnehmen.", "You can include your other open invoices in the same plan.";
+    PlanCovers => "Deze regeling geldt voor:", "Dieser Plan umfasst:", "This plan covers:";
+    PlanPayInstalment => "Betaal deze termijn online", "Diese Rate online bezahlen", "Pay this instalment online";
+    PayInstalment => "Termijn", "Rate", "Instalment";
+    ErrTooManyInvoices => "Kies hoogstens 20 facturen.", "Wählen Sie höchstens 20 Rechnungen.", "Choose at most 20 invoices.";
+    ErrPlanNotActive => "Voor deze factuur loopt geen betalingsregeling meer.", "Für diese Rechnung läuft keine Ratenzahlung mehr.", "No payment plan is running for this invoice any more.";
     ErrPlanTotal => "Het bedrag is te laag voor een regeling.", "Der Betrag ist für eine Ratenzahlung zu niedrig.", "The amount is too low for a plan.";
     ErrPlanInstalments => "Kies een ander aantal termijnen.", "Wählen Sie eine andere Anzahl von Raten.", "Choose another number of instalments.";
     ErrPlanInstalmentSmall => "De termijnen worden te klein; kies minder termijnen.", "Die Raten werden zu klein; wählen Sie weniger Raten.", "The instalments get too small; choose fewer.";
     ErrPlanFirstDue => "De eerste betaaldatum ligt te ver weg.", "Das erste Zahlungsdatum liegt zu weit in der Zukunft.", "The first payment date is too far away.";
-    ErrPlanExists => "Voor deze factuur loopt al een regeling.", "Für diese Rechnung läuft bereits eine Ratenzahlung.", "A plan for this invoice is already running.";
+    ErrPlanExists => "Voor een van deze facturen loopt al een regeling.", "Für eine dieser Rechnungen läuft bereits eine Ratenzahlung.", "A plan for one of these invoices is already running.";
     NoticePlanCreated => "Uw betalingsregeling is afgesloten. Zolang u de termijnen betaalt, ontvangt u geen herinneringen.", "Ihre Ratenzahlung ist vereinbart. Solange Sie die Raten zahlen, erhalten Sie keine Mahnungen.", "Your payment plan is set up. While you pay the instalments you get no reminders.";
     NoticePlanRequested => "Uw aanvraag is verstuurd. Wij laten u weten wat wij besluiten.", "Ihr Antrag ist verschickt. Wir melden uns mit unserer Entscheidung.", "Your request was sent. We will let you know what we decide.";
     NoticeCodeSent => "Wij hebben een code gestuurd. Die is 10 minuten geldig.", "Wir haben einen Code gesendet. Er ist 10 Minuten gültig.", "We sent a code. It is valid for 10 minutes.";
@@ -358,6 +365,8 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "plan_instalment_too_small" => Key::ErrPlanInstalmentSmall,
         "plan_first_due_out_of_window" => Key::ErrPlanFirstDue,
         "plan_exists" => Key::ErrPlanExists,
+        "too_many_invoices" => Key::ErrTooManyInvoices,
+        "plan_not_active" => Key::ErrPlanNotActive,
         "plan_not_possible" => Key::PlanNotPossible,
         "plan_created" => Key::NoticePlanCreated,
         "plan_requested" => Key::NoticePlanRequested,
@@ -634,27 +643,27 @@ pub mod mail {
         match (l, last_day) {
             (Locale::Nl, None) => MailText {
                 subject: format!("{tenant}: termijn {seq} van {of}, {amount}, uiterlijk {due}"),
-                body: format!("Goedendag,\n\nTermijn {seq} van {of} van uw betalingsregeling is {amount}, te betalen uiterlijk {due}.\nMaak het over naar {iban} met betalingskenmerk {reference}, of bekijk uw regeling: {link}"),
+                body: format!("Goedendag,\n\nTermijn {seq} van {of} van uw betalingsregeling is {amount}, te betalen uiterlijk {due}.\nMaak het over naar {iban} met betalingskenmerk {reference}, of betaal deze termijn direct: {link}"),
             },
             (Locale::Nl, Some(last)) => MailText {
                 subject: format!("{tenant}: termijn {seq} van {of} is nog niet betaald"),
-                body: format!("Goedendag,\n\nTermijn {seq} van {of} ({amount}, te betalen op {due}) hebben wij nog niet ontvangen. Betaal uiterlijk {last}, anders vervalt uw betalingsregeling.\nMaak het over naar {iban} met betalingskenmerk {reference}, of bekijk uw regeling: {link}"),
+                body: format!("Goedendag,\n\nTermijn {seq} van {of} ({amount}, te betalen op {due}) hebben wij nog niet ontvangen. Betaal uiterlijk {last}, anders vervalt uw betalingsregeling.\nMaak het over naar {iban} met betalingskenmerk {reference}, of betaal deze termijn direct: {link}"),
             },
             (Locale::De, None) => MailText {
                 subject: format!("{tenant}: Rate {seq} von {of}, {amount}, fällig am {due}"),
-                body: format!("Guten Tag,\n\nRate {seq} von {of} Ihrer Ratenzahlung beträgt {amount} und ist am {due} fällig.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder sehen Sie Ihren Plan: {link}"),
+                body: format!("Guten Tag,\n\nRate {seq} von {of} Ihrer Ratenzahlung beträgt {amount} und ist am {due} fällig.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder bezahlen Sie diese Rate direkt: {link}"),
             },
             (Locale::De, Some(last)) => MailText {
                 subject: format!("{tenant}: Rate {seq} von {of} ist noch nicht bezahlt"),
-                body: format!("Guten Tag,\n\nRate {seq} von {of} ({amount}, fällig am {due}) ist noch nicht eingegangen. Bitte zahlen Sie bis spätestens {last}, sonst endet Ihre Ratenzahlung.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder sehen Sie Ihren Plan: {link}"),
+                body: format!("Guten Tag,\n\nRate {seq} von {of} ({amount}, fällig am {due}) ist noch nicht eingegangen. Bitte zahlen Sie bis spätestens {last}, sonst endet Ihre Ratenzahlung.\nBitte überweisen Sie an {iban} mit der Referenz {reference}, oder bezahlen Sie diese Rate direkt: {link}"),
             },
             (Locale::En, None) => MailText {
                 subject: format!("{tenant}: instalment {seq} of {of}, {amount}, due {due}"),
-                body: format!("Hello,\n\nInstalment {seq} of {of} of your payment plan is {amount}, due on {due}.\nPlease transfer it to {iban} with reference {reference}, or see your plan: {link}"),
+                body: format!("Hello,\n\nInstalment {seq} of {of} of your payment plan is {amount}, due on {due}.\nPlease transfer it to {iban} with reference {reference}, or pay this instalment here: {link}"),
             },
             (Locale::En, Some(last)) => MailText {
                 subject: format!("{tenant}: instalment {seq} of {of} is not paid yet"),
-                body: format!("Hello,\n\nWe have not received instalment {seq} of {of} ({amount}, due on {due}). Please pay by {last}, or your payment plan ends.\nPlease transfer it to {iban} with reference {reference}, or see your plan: {link}"),
+                body: format!("Hello,\n\nWe have not received instalment {seq} of {of} ({amount}, due on {due}). Please pay by {last}, or your payment plan ends.\nPlease transfer it to {iban} with reference {reference}, or pay this instalment here: {link}"),
             },
         }
     }

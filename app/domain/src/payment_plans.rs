@@ -1,4 +1,4 @@
-//! Payment plans (issue 5 §4, groundwork): the tenant's policy and the instalment schedule. The
+//! Payment plans: the tenant's policy, the instalment schedule and what is still owed on it. The
 //! schedule splits the total into equal monthly instalments in whole cents, the rounding going to
 //! the last one, so the instalments always add up to the total exactly.
 use chrono::{Months, NaiveDate};
@@ -50,6 +50,20 @@ pub fn schedule(total_cents: i64, n: u32, first_due: NaiveDate) -> Vec<Instalmen
         out.push(Instalment { due, cents });
     }
     out
+}
+
+/// What is still owed on each instalment when `paid` has come in since the plan started: the
+/// money settles the instalments in order.
+pub fn still_owed(amounts: &[i64], paid: i64) -> Vec<i64> {
+    let mut left = paid.max(0);
+    amounts
+        .iter()
+        .map(|&a| {
+            let covered = left.min(a);
+            left -= covered;
+            a - covered
+        })
+        .collect()
 }
 
 /// Why a proposal is outside the policy (each a code the page explains); empty when within.
@@ -122,6 +136,14 @@ mod tests {
             outside_policy(&p, 30_000, 3, d("2026-11-29"), today),
             ["plan_first_due_out_of_window"]
         );
+    }
+
+    #[test]
+    fn money_settles_instalments_in_order() {
+        assert_eq!(still_owed(&[3_333, 3_333, 3_334], 0), [3_333, 3_333, 3_334]);
+        assert_eq!(still_owed(&[3_333, 3_333, 3_334], 4_000), [0, 2_666, 3_334]);
+        assert_eq!(still_owed(&[3_333, 3_333, 3_334], 20_000), [0, 0, 0]);
+        assert_eq!(still_owed(&[3_333, 3_333], -5), [3_333, 3_333]);
     }
 
     proptest! {

@@ -158,6 +158,8 @@ pub struct InvoiceDetail {
 pub struct PlanView {
     /// active, requested
     pub status: String,
+    /// The invoices the plan covers, in the order its payments settle them.
+    pub covers: Vec<String>,
     pub instalments: Vec<InstalmentView>,
     /// How to pay the next unpaid instalment (its amount, its own reference and QR code).
     pub next: Option<PaymentInstructions>,
@@ -176,8 +178,13 @@ pub struct InstalmentView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanPageView {
     pub number: String,
+    /// The open amount of the page's invoice.
+    pub own_open: Money,
+    /// The open amount of the invoices chosen.
     pub total: Money,
     pub can_plan: bool,
+    /// The debtor's invoices a plan may cover, the chosen ones marked.
+    pub candidates: Vec<PlanCandidate>,
     pub max_instalments: u32,
     pub first_due_max: NaiveDate,
     /// The schedule for the instalments and first date asked for (query), when valid.
@@ -185,6 +192,14 @@ pub struct PlanPageView {
     pub chosen: Option<(u32, NaiveDate)>,
     /// Why the chosen plan needs staff's approval; empty when within policy.
     pub outside: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanCandidate {
+    pub number: String,
+    pub open: Money,
+    pub due: NaiveDate,
+    pub chosen: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -244,11 +259,22 @@ pub struct PayView {
     pub due_date: NaiveDate,
     pub status: DisplayStatus,
     pub amount: Money,
+    /// A link for one instalment of a payment plan.
+    pub instalment: Option<PayInstalment>,
     pub payment: Option<PaymentInstructions>,
     pub online: bool,
     /// Where the step-up code went, masked; None until "this is me" was pressed.
     pub code_sent_to: Option<String>,
     pub csrf: String,
+}
+
+/// The instalment a payment link pays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PayInstalment {
+    pub seq: i32,
+    pub of: i32,
+    /// The plan's invoices still open.
+    pub covers: Vec<String>,
 }
 
 #[cfg(test)]

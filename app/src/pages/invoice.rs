@@ -41,7 +41,10 @@ pub fn InvoicePage() -> impl IntoView {
                         <p>{inv.description.clone()}" "<StatusBadge locale=l status=inv.summary.status/></p>
                         <FlashBox locale=l flash=s.flash.clone() form="invoice"/>
                         <DisputeList locale=l disputes=inv.disputes.clone()/>
-                        {inv.plan.clone().map(|p| view! { <PlanBox locale=l plan=p/> })}
+                        {inv.plan.clone().map(|p| view! {
+                            <PlanBox locale=l plan=p number=number.clone() csrf=s.csrf.clone()
+                                online=inv.online.is_some() flash=s.flash.clone()/>
+                        })}
                         <dl class="facts">
                             <dt>{t(l, Key::IssueDate)}</dt><dd>{date(l, inv.summary.issue_date)}</dd>
                             <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, inv.summary.due_date)}</dd>
@@ -136,13 +139,35 @@ fn OnlineBox(
 
 /// The invoice's payment plan: its instalments, and how to pay the next one.
 #[component]
-fn PlanBox(locale: Locale, plan: PlanView) -> impl IntoView {
+fn PlanBox(
+    locale: Locale,
+    plan: PlanView,
+    number: String,
+    csrf: String,
+    online: bool,
+    flash: Option<Flash>,
+) -> impl IntoView {
     let l = locale;
     let requested = plan.status == "requested";
+    let pay = (online && plan.next.is_some()).then(|| {
+        view! {
+            <FlashBox locale=l flash=flash.clone() form="pay_instalment"/>
+            <form method="post" action=format!("/invoices/{number}/plan/pay")>
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <button type="submit" class="primary" data-testid="pay-instalment">{t(l, Key::PlanPayInstalment)}</button>
+            </form>
+        }
+    });
     view! {
         <section class="card" aria-labelledby="plan-h" data-testid="plan">
             <h2 id="plan-h">{t(l, Key::PlanHeading)}</h2>
             {requested.then(|| view! { <p class="notice">{t(l, Key::PlanRequested)}</p> })}
+            {(plan.covers.len() > 1).then(|| view! {
+                <p>{t(l, Key::PlanCovers)}</p>
+                <ul data-testid="plan-covers">
+                    {plan.covers.iter().map(|c| view! { <li><a href=format!("/invoices/{c}")>{c.clone()}</a></li> }).collect_view()}
+                </ul>
+            })}
             <table class="lines">
                 <tbody>
                     {plan.instalments.iter().map(|i| view! {
@@ -154,6 +179,7 @@ fn PlanBox(locale: Locale, plan: PlanView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {pay}
         </section>
         {plan.next.clone().map(|p| view! { <h2>{t(l, Key::PlanNext)}</h2><PaymentBox locale=l payment=p/> })}
     }

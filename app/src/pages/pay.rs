@@ -27,10 +27,18 @@ pub fn PayPage() -> impl IntoView {
                 let sent_to = (flash.form == "pay_code").then(|| flash.values.get("destination").cloned()).flatten();
                 let action_code = format!("/pay/{tok}/code");
                 let action_verify = format!("/pay/{tok}/verify");
+                let heading = match &p.instalment {
+                    Some(i) => format!("{}: {} {}/{}", t(l, Key::PayTitle), t(l, Key::PayInstalment), i.seq, i.of),
+                    None => format!("{}: {} {}", t(l, Key::PayTitle), t(l, Key::InvoiceTitle), p.invoice_number),
+                };
+                let covers = p.instalment.as_ref().map(|i| view! {
+                    <dt>{t(l, Key::PlanCovers)}</dt><dd>{i.covers.join(", ")}</dd>
+                });
                 Some(view! {
                     <Frame shell=s.clone() title=t(l, Key::PayTitle).to_string()>
-                        <h1>{t(l, Key::PayTitle)}": "{t(l, Key::InvoiceTitle)}" "{p.invoice_number.clone()}</h1>
+                        <h1>{heading}</h1>
                         <dl class="facts">
+                            {covers}
                             <dt>{t(l, Key::PayFor)}</dt><dd>{p.creditor.clone()}</dd>
                             <dt>{t(l, Key::PayName)}</dt><dd>{p.masked_name.clone()}</dd>
                             <dt>{t(l, Key::DueDate)}</dt><dd>{date(l, p.due_date)}</dd>

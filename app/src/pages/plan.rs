@@ -16,11 +16,12 @@ pub fn PlanPage() -> impl IntoView {
         move || {
             (
                 params.read().get("number").unwrap_or_default(),
+                query.read().get_all("also").unwrap_or_default(),
                 query.read().get("n"),
                 query.read().get("first"),
             )
         },
-        |(number, n, first)| get_plan_page(number, n, first),
+        |(number, also, n, first)| get_plan_page(number, also, n, first),
     );
     view! {
         <Suspense fallback=Loading>
@@ -33,6 +34,8 @@ pub fn PlanPage() -> impl IntoView {
                 };
                 let number = v.number.clone();
                 let (n, first) = v.chosen.map(|(n, f)| (n, f.to_string())).unwrap_or((3, String::new()));
+                let others: Vec<_> = v.candidates.iter().filter(|c| c.number != number).cloned().collect();
+                let also: Vec<String> = others.iter().filter(|c| c.chosen).map(|c| c.number.clone()).collect();
                 let title = format!("{} · {} {}", t(l, Key::PlanTitle), t(l, Key::InvoiceTitle), number);
                 Some(view! {
                     <Frame shell=s.clone() title=title>
@@ -43,6 +46,25 @@ pub fn PlanPage() -> impl IntoView {
                         {if v.can_plan {
                             view! {
                                 <form method="get" action=format!("/invoices/{number}/plan") class="card">
+                                    {(!others.is_empty()).then(|| view! {
+                                        <fieldset data-testid="plan-invoices" aria-describedby="f-also-hint">
+                                            <legend>{t(l, Key::PlanWhich)}</legend>
+                                            <p class="hint" id="f-also-hint">{t(l, Key::PlanWhichHint)}</p>
+                                            <div class="check">
+                                                <input type="checkbox" id="f-also-self" checked disabled/>
+                                                <label for="f-also-self">{format!("{} {} · {}", t(l, Key::InvoiceTitle), number, money(l, v.own_open))}</label>
+                                            </div>
+                                            {others.iter().map(|c| {
+                                                let id = format!("f-also-{}", c.number);
+                                                view! {
+                                                    <div class="check">
+                                                        <input type="checkbox" id=id.clone() name="also" value=c.number.clone() checked=c.chosen/>
+                                                        <label for=id>{format!("{} {} · {}", t(l, Key::InvoiceTitle), c.number, money(l, c.open))}</label>
+                                                    </div>
+                                                }
+                                            }).collect_view()}
+                                        </fieldset>
+                                    })}
                                     <div class="field">
                                         <label for="f-n">{t(l, Key::PlanInstalments)}</label>
                                         <select id="f-n" name="n">
@@ -76,6 +98,7 @@ pub fn PlanPage() -> impl IntoView {
                                             <input type="hidden" name="csrf" value=s.csrf.clone()/>
                                             <input type="hidden" name="n" value=n.to_string()/>
                                             <input type="hidden" name="first" value=first.clone()/>
+                                            {also.iter().map(|a| view! { <input type="hidden" name="also" value=a.clone()/> }).collect_view()}
                                             <button type="submit" class="primary">
                                                 {if v.outside.is_empty() { t(l, Key::PlanAccept) } else { t(l, Key::PlanRequest) }}
                                             </button>

@@ -12,16 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const DEMO: &str = "demo@settle.test";
 const PASSWORD: &str = "demo-password-1";
 
-fn path_of(url: &str) -> String {
-    match url.find("://") {
-        Some(i) => {
-            let rest = &url[i + 3..];
-            rest[rest.find('/').unwrap_or(rest.len())..].to_string()
-        }
-        None => url.to_string(),
-    }
-}
-
 async fn invoice_row(app: &TestApp, number: &str) -> invoice::Model {
     invoice::Entity::find()
         .filter(invoice::Column::Number.eq(number))
@@ -70,19 +60,6 @@ async fn start_checkout(app: &TestApp, numbers: &[&str], amount: Option<&str>) -
         form.push(("amount", a));
     }
     app.post("/pay/checkout", &form).await
-}
-
-/// Clicks a button on the sandbox provider's page; returns where the browser goes next.
-async fn sandbox_click(app: &TestApp, sandbox_path: &str, action: &str) -> String {
-    let html = app.html(sandbox_path).await;
-    assert!(
-        html.contains("TESTMODUS") || html.contains("TEST MODE"),
-        "marked as test mode"
-    );
-    let csrf = csrf_in(&html).unwrap();
-    let res = app.post(sandbox_path, &[("csrf", &csrf), ("action", action)]).await;
-    assert_eq!(res.status(), 303);
-    path_of(&location(&res))
 }
 
 #[tokio::test]

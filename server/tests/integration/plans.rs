@@ -1,12 +1,13 @@
 //! Payment plans: within policy a debtor's schedule binds at once (dunning holds, each
-//! instalment has its own RF reference that resolves to the invoice); outside it the proposal
-//! goes to staff; a plan short after the grace days breaks and dunning resumes.
+//! instalment has its own RF reference and payment link); one plan may cover several invoices,
+//! and its payments spread over them; outside the policy the proposal goes to staff; a plan
+//! short after the grace days breaks and dunning resumes.
 use crate::support::dunning::eur;
 use crate::support::*;
 use chrono::Duration;
-use settle_core::entities::{invoice, outgoing_event, payment_plan, plan_instalment, staff_task};
-use settle_core::sea_orm::sea_query::Expr;
+use settle_core::entities::{invoice, outgoing_event, payment_plan, plan_instalment, plan_invoice, staff_task};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use settle_core::services::booking::{self, Incoming, Source};
 use settle_core::services::{plans, references};
 
 async fn invoice_no(app: &TestApp, number: &str) -> invoice::Model {
@@ -113,16 +114,31 @@ async fn a_plan_binds_at_once_its_instalments_have_references_and_a_short_plan_b
     assert!(mail.subject.contains("termijn 1 van 3"), "{}", mail.subject);
     assert!(mail.body_text.contains(&grouped) && mail.body_text.contains(&eur(4_415)));
 
-    // The first instalment is paid; a week past the second's grace with nothing more, it breaks.
-    invoice::Entity::update_many()
-        .col_expr(
-            invoice::Column::OpenCents,
-            Expr::value(inv.open_cents - parts[0].amount_cents),
-        )
-        .filter(invoice::Column::Id.eq(inv.id))
-        .exec(&app.state.db)
+    // The reminder carries the instalment's own payment link: it pays that instalment online,
+    // without a login, and dies once the instalment is paid.
+    let link = link_in(&mail.body_text);
+    assert!(link.starts_with("/pay/"), "{link}");
+    let anon = app.other_browser();
+    let pay_page = anon.html(&link).await;
+    assert!(
+        pay_page.contains("Termijn 1/3") && pay_page.contains(&eur(4_415)) && pay_page.contains(&grouped),
+        "{pay_page}"
+    );
+    let csrf = csrf_for(&pay_page, &format!("{link}/checkout")).unwrap();
+    let res = anon.post(&format!("{link}/checkout"), &[("csrf", csrf.as_str())]).await;
+    sandbox_click(&anon, &path_of(&location(&res)), "pay").await;
+    assert_eq!(
+        invoice_no(&app, "2026-0002").await.open_cents,
+        inv.open_cents - parts[0].amount_cents,
+        "the instalment's amount, not the invoice's"
+    );
+    assert_eq!(anon.get(&link).await.status(), 404, "paid: the link is dead");
+    assert!(app
+        .html("/invoices/2026-0002")
         .await
-        .unwrap();
+        .contains("Zo betaalt u de volgende termijn"));
+
+    // A week past the second date's grace with nothing more, the plan breaks.
     let after_first = chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(
         (parts[0].due_date + Duration::days(10)).and_hms_opt(9, 0, 0).unwrap(),
         chrono::Utc,
@@ -199,5 +215,121 @@ async fn a_plan_outside_the_policy_is_a_request_for_staff() {
     let other = app.other_browser();
     other.login("other@settle.test", "demo-password-1").await;
     assert_eq!(other.get("/invoices/2026-0003/plan").await.status(), 404);
+    app.cleanup().await;
+}
+
+/// Books a bank transfer quoting `rf`, as a statement import would.
+async fn transfer(app: &TestApp, rf: &str, cents: i64, key: &str) {
+    let tenant = app.tenant().await;
+    let resolved = references::resolve(&app.state.db, tenant.id, &[rf.to_string()])
+        .await
+        .unwrap();
+    booking::book(
+        &app.state.db,
+        tenant.id,
+        app.state.clock.now(),
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: key.into(),
+            amount_cents: cents,
+            currency: "EUR".into(),
+            received_on: app.state.clock.now().date_naive(),
+            debtor_name: None,
+            debtor_iban: None,
+            reference_text: rf.into(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: resolved.invoices_of.get(rf).cloned().unwrap_or_default(),
+        }],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn one_plan_covers_several_invoices_and_its_payments_spread_over_them() {
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    let page = app
+        .html("/invoices/2026-0003/plan?also=2026-0002&n=3&first=2026-12-01")
+        .await;
+    // EUR 132.45 + EUR 42.50 in three: 58.31, 58.31, 58.33.
+    assert!(
+        page.contains("Welke facturen?") && page.contains(&eur(5_831)) && page.contains(&eur(5_833)),
+        "{page}"
+    );
+    let csrf = csrf_for(&page, "/invoices/2026-0003/plan").unwrap();
+    let form = |also: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("n", "3".to_string()),
+            ("first", "2026-12-01".to_string()),
+            ("also", also.to_string()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post("/invoices/2026-0003/plan", &pairs).await
+        }
+    };
+    // Another debtor's invoice cannot be slipped in: not found, and nothing is written.
+    assert_eq!(post(form("2026-1002")).await.status(), 404);
+    assert_eq!(post(form("2026-9999")).await.status(), 404);
+    assert_eq!(payment_plan::Entity::find().count(&app.state.db).await.unwrap(), 0);
+
+    let res = post(form("2026-0002")).await;
+    assert_eq!(location(&res), "/invoices/2026-0003");
+    for n in ["2026-0002", "2026-0003"] {
+        assert_eq!(
+            invoice_no(&app, n).await.dunning_hold.as_deref(),
+            Some("payment_plan"),
+            "{n}"
+        );
+    }
+    // The same invoices again, or one of them alone: one live plan per invoice.
+    post(form("2026-0002")).await;
+    let csrf2 = csrf_for(&app.html("/invoices/2026-0002/plan").await, "/invoices/2026-0002/plan");
+    assert!(csrf2.is_none(), "no plan form for an invoice already in one");
+    assert_eq!(payment_plan::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    let detail = app.html("/invoices/2026-0002").await;
+    assert!(
+        detail.contains("data-testid=\"plan-covers\"") && detail.contains("/invoices/2026-0003"),
+        "{detail}"
+    );
+
+    let plan = payment_plan::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let parts = plan_instalment::Entity::find()
+        .filter(plan_instalment::Column::PlanId.eq(plan.id))
+        .order_by_asc(plan_instalment::Column::Seq)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(parts.iter().map(|p| p.amount_cents).sum::<i64>(), 17_495);
+    // EUR 140 quoting the first instalment: the older invoice (2026-0002) is paid, the rest goes
+    // to 2026-0003; two instalments are done.
+    transfer(&app, &parts[0].rf_reference, 14_000, "stmt-1").await;
+    assert_eq!(invoice_no(&app, "2026-0002").await.status, "paid");
+    assert_eq!(invoice_no(&app, "2026-0003").await.open_cents, 4_250 - 755);
+    let detail = app.html("/invoices/2026-0003").await;
+    assert_eq!(detail.matches(" ✓ ").count(), 2, "{detail}");
+    assert!(detail.contains(&eur(3_495)), "the third instalment's rest: {detail}");
+    // The rest, quoting the third: everything is paid and the plan completes.
+    transfer(&app, &parts[2].rf_reference, 3_495, "stmt-2").await;
+    assert_eq!(invoice_no(&app, "2026-0003").await.status, "paid");
+    assert_eq!(plans::check(&app.state.db, app.state.clock.now()).await.unwrap(), 0);
+    let plan = payment_plan::Entity::find_by_id(plan.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(plan.status, "completed");
+    let live = plan_invoice::Entity::find()
+        .filter(plan_invoice::Column::Live.eq(true))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(live, 0, "the invoices left the plan");
     app.cleanup().await;
 }

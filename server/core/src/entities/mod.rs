@@ -24,6 +24,7 @@ pub mod payment_plan;
 pub mod payment_reference;
 pub mod payment_setting;
 pub mod plan_instalment;
+pub mod plan_invoice;
 pub mod portal_account;
 pub mod print_setting;
 pub mod provider_event;

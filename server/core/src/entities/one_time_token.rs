@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub invoice_id: Option<i64>,
+    /// An instalment's payment link: the plan instalment it pays.
+    pub instalment_id: Option<i64>,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub attempts: i32,

@@ -1,4 +1,4 @@
-//! A reference a payer can quote (RF of an invoice or of a checkout), resolved one way for every channel.
+//! A reference a payer can quote (RF of an invoice, a checkout or a plan instalment), resolved one way for every channel.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,6 +11,8 @@ pub struct Model {
     pub kind: String,
     pub invoice_id: Option<i64>,
     pub checkout_id: Option<i64>,
+    /// A payment plan's instalment reference pays the plan's invoices in order.
+    pub plan_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

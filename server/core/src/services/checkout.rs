@@ -25,10 +25,20 @@ pub struct Order {
     pub tenant_id: i64,
     pub customer_id: i64,
     pub invoice_numbers: Vec<String>,
-    /// Part of a single invoice, where the tenant allows it.
-    pub partial_cents: Option<i64>,
+    pub amount: Amount,
     pub origin: &'static str,
     pub locale: Locale,
+}
+
+/// How much of the chosen invoices' open amount the checkout pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    /// All of it.
+    Open,
+    /// Part of a single invoice, where the tenant allows it.
+    Part(i64),
+    /// What a payment plan's instalment still owes, spread over the plan's invoices in order.
+    Instalment(i64),
 }
 
 /// Where to send the browser: the provider's checkout page, or our return page.
@@ -67,15 +77,18 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         return Err(ServiceError::Conflict("already_paid"));
     }
     let open: i64 = rows.iter().map(|r| r.open_cents).sum();
-    let amount = match order.partial_cents {
-        None => open,
-        Some(_) if !settings.allow_partial || rows.len() != 1 => {
+    let amount = match order.amount {
+        Amount::Open => open,
+        Amount::Part(_) if !settings.allow_partial || rows.len() != 1 => {
             return Err(ServiceError::invalid("amount", "partial_not_allowed"))
         }
-        Some(p) if p < settings.min_partial_cents.min(open) || p > open => {
+        Amount::Part(p) if p < settings.min_partial_cents.min(open) || p > open => {
             return Err(ServiceError::invalid("amount", "amount_out_of_range"))
         }
-        Some(p) => p,
+        Amount::Instalment(p) if p <= 0 || p > open => {
+            return Err(ServiceError::invalid("amount", "amount_out_of_range"))
+        }
+        Amount::Part(p) | Amount::Instalment(p) => p,
     };
     let public_id = crate::tokens::random_b64(24);
     let txn = state.db.begin().await?;
@@ -590,7 +603,12 @@ pub async fn retry(state: &AppState, tenant: &TenantCtx, public_id: &str) -> Ser
         .filter(invoice::Column::Id.is_in(ids))
         .all(&state.db)
         .await?;
-    let single_partial = rows.len() == 1 && rows.iter().all(|r| co.amount_cents < r.open_cents);
+    let open: i64 = rows.iter().map(|r| r.open_cents).sum();
+    let amount = match co.origin.as_str() {
+        "plan" | "plan_link" if co.amount_cents < open => Amount::Instalment(co.amount_cents),
+        _ if rows.len() == 1 && co.amount_cents < open => Amount::Part(co.amount_cents),
+        _ => Amount::Open,
+    };
     let numbers = rows.into_iter().map(|i| i.number).collect();
     start(
         state,
@@ -599,8 +617,13 @@ pub async fn retry(state: &AppState, tenant: &TenantCtx, public_id: &str) -> Ser
             tenant_id: tenant.id,
             customer_id: co.customer_id,
             invoice_numbers: numbers,
-            partial_cents: single_partial.then_some(co.amount_cents),
-            origin: if co.origin == "paylink" { "paylink" } else { "portal" },
+            amount,
+            origin: match co.origin.as_str() {
+                "paylink" => "paylink",
+                "plan" => "plan",
+                "plan_link" => "plan_link",
+                _ => "portal",
+            },
             locale: Locale::parse(&co.locale).unwrap_or(tenant.default_locale),
         },
     )

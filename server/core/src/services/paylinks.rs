@@ -1,11 +1,13 @@
-//! Payment links: a pay-only capability for one invoice (weeks long, revocable, dead once the
-//! invoice is settled), plus the step-up from a link to a debtor session by a one-time code.
+//! Payment links: a pay-only capability for one invoice, or for one instalment of a payment plan
+//! (weeks long, revocable, dead once the invoice or instalment is settled), plus the step-up
+//! from a link to a debtor session by a one-time code.
 use crate::entities::{customer, invoice, one_time_token};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
 use crate::services::auth::{check_code, consume_token, find_live_token, insert_token, revoke_pending, Caller};
 use crate::services::invoices::{payment_instructions, summary};
 use crate::services::mails::{self, Kind};
+use crate::services::plans;
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::throttle::Action;
@@ -16,7 +18,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Transactio
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
 use settle_domain::locale::Locale;
-use settle_domain::views::PayView;
+use settle_domain::money::Money;
+use settle_domain::views::{PayInstalment, PayView};
 
 pub const PAY_LINK_DAYS: i64 = 90;
 /// The purpose under which payment link tokens are stored.
@@ -42,15 +45,36 @@ pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoic
 
 pub(crate) struct Link {
     pub(crate) token: one_time_token::Model,
+    /// For an instalment's link: the plan's first invoice still open.
     pub(crate) invoice: invoice::Model,
+    /// An instalment's link: its plan and the instalment's position in it.
+    pub(crate) instalment: Option<(plans::Progress, usize)>,
 }
 
-/// A link is good while unexpired, unrevoked and its invoice still open.
+/// A link is good while unexpired, unrevoked and its invoice still open; an instalment's link
+/// while its plan runs and the instalment still owes something.
 pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
     let now = state.clock.now();
-    let token = find_live_token(&state.db, now, tenant.id, raw, &[PURPOSE])
+    let token = find_live_token(&state.db, now, tenant.id, raw, &[PURPOSE, plans::LINK_PURPOSE])
         .await?
         .ok_or(ServiceError::NotFound)?;
+    if token.purpose == plans::LINK_PURPOSE {
+        let (p, at) = plans::Progress::of_instalment(&state.db, tenant.id, token.instalment_id.unwrap_or_default())
+            .await?
+            .filter(|(p, at)| p.plan.customer_id == token.customer_id && p.owed[*at] > 0)
+            .ok_or(ServiceError::NotFound)?;
+        let invoice = p
+            .invoices
+            .iter()
+            .find(|i| i.status == "open" && i.open_cents > 0)
+            .cloned()
+            .ok_or(ServiceError::NotFound)?;
+        return Ok(Link {
+            token,
+            invoice,
+            instalment: Some((p, at)),
+        });
+    }
     let invoice = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
         .filter(invoice::Column::CustomerId.eq(token.customer_id))
@@ -62,7 +86,11 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
     if !summary(&invoice, today).status.is_payable() {
         return Err(ServiceError::NotFound);
     }
-    Ok(Link { token, invoice })
+    Ok(Link {
+        token,
+        invoice,
+        instalment: None,
+    })
 }
 
 pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<PayView> {
@@ -77,14 +105,36 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
         .ok_or(ServiceError::NotFound)?;
     let today = c.tenant.today(state.clock.now());
     let s = summary(&link.invoice, today);
+    let (due_date, amount, payment, instalment) = match &link.instalment {
+        Some((p, at)) => {
+            let i = &p.instalments[*at];
+            (
+                i.due_date,
+                Money::eur(p.owed[*at]),
+                p.instructions(c.tenant, *at, today)?,
+                Some(PayInstalment {
+                    seq: i.seq,
+                    of: p.plan.instalments,
+                    covers: p.open_numbers(),
+                }),
+            )
+        }
+        None => (
+            s.due_date,
+            s.open,
+            payment_instructions(c.tenant, &link.invoice, &s)?,
+            None,
+        ),
+    };
     Ok(PayView {
         creditor: c.tenant.name.clone(),
         invoice_number: s.number.clone(),
         masked_name: mask_name(&customer.name),
-        due_date: s.due_date,
+        due_date,
         status: s.status,
-        amount: s.open,
-        payment: payment_instructions(c.tenant, &link.invoice, &s)?,
+        amount,
+        instalment,
+        payment,
         online: crate::services::payment_settings::policy(&state.db, c.tenant.id)
             .await?
             .is_some(),
@@ -202,6 +252,9 @@ pub async fn start_checkout(state: &AppState, c: &Caller<'_>, raw: &str) -> Serv
         return Err(ServiceError::RateLimited);
     }
     let link = live_link(state, c.tenant, raw).await?;
+    if let Some((p, at)) = &link.instalment {
+        return plans::pay_instalment(state, c.tenant, p, *at, "plan_link", c.locale).await;
+    }
     crate::services::checkout::start(
         state,
         c.tenant,
@@ -209,7 +262,7 @@ pub async fn start_checkout(state: &AppState, c: &Caller<'_>, raw: &str) -> Serv
             tenant_id: c.tenant.id,
             customer_id: link.token.customer_id,
             invoice_numbers: vec![link.invoice.number.clone()],
-            partial_cents: None,
+            amount: crate::services::checkout::Amount::Open,
             origin: "paylink",
             locale: c.locale,
         },

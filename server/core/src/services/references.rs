@@ -1,11 +1,12 @@
 //! Payment references: one per-tenant table (an invoice's RF, later a checkout, instalment or
 //! batch), so every way of paying resolves a reference the same way.
-use crate::entities::{checkout_item, invoice, payment_reference};
+use crate::entities::{checkout_item, invoice, payment_reference, plan_invoice};
 use crate::error::ServiceResult;
 use crate::services::booking::OpenInvoice;
 use crate::sql::chunked_in;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 use std::collections::HashMap;
 
@@ -48,6 +49,7 @@ impl Resolved {
 struct Row {
     reference: String,
     checkout_id: Option<i64>,
+    plan_id: Option<i64>,
     id: Option<i64>,
     invoice_tenant_id: Option<i64>,
     customer_id: Option<i64>,
@@ -83,6 +85,7 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[S
         invoices: Vec::new(),
     };
     let mut checkouts: Vec<(String, i64)> = Vec::new();
+    let mut plans: Vec<(String, i64)> = Vec::new();
     let to_invoice: sea_orm::RelationDef = payment_reference::Entity::belongs_to(invoice::Entity)
         .from(payment_reference::Column::InvoiceId)
         .to(invoice::Column::Id)
@@ -93,6 +96,7 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[S
             .columns([
                 payment_reference::Column::Reference,
                 payment_reference::Column::CheckoutId,
+                payment_reference::Column::PlanId,
             ])
             .column(invoice::Column::Id)
             .column_as(invoice::Column::TenantId, "invoice_tenant_id")
@@ -104,13 +108,14 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[S
             .all(db)
             .await?;
         for row in rows {
-            match (row.invoice(), row.checkout_id) {
+            match (row.invoice(), row.checkout_id, row.plan_id) {
                 // The reference table is per tenant; the invoice's own tenant is checked too.
-                (Some(invoice), _) if invoice.tenant_id == tenant_id => {
+                (Some(invoice), _, _) if invoice.tenant_id == tenant_id => {
                     resolved.invoices_of.insert(row.reference, vec![invoice.id]);
                     resolved.invoices.push(invoice);
                 }
-                (None, Some(checkout)) => checkouts.push((row.reference, checkout)),
+                (None, Some(checkout), _) => checkouts.push((row.reference, checkout)),
+                (None, None, Some(plan)) => plans.push((row.reference, plan)),
                 _ => {}
             }
         }
@@ -124,6 +129,19 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, tenant_id: i64, references: &[S
         resolved
             .invoices_of
             .insert(reference, items.into_iter().map(|i| i.invoice_id).collect());
+    }
+    // An instalment pays the plan's invoices in the plan's order, whatever was paid before.
+    for (reference, plan) in plans {
+        let invoices: Vec<i64> = plan_invoice::Entity::find()
+            .select_only()
+            .column(plan_invoice::Column::InvoiceId)
+            .filter(plan_invoice::Column::TenantId.eq(tenant_id))
+            .filter(plan_invoice::Column::PlanId.eq(plan))
+            .order_by_asc(plan_invoice::Column::Seq)
+            .into_tuple()
+            .all(db)
+            .await?;
+        resolved.invoices_of.insert(reference, invoices);
     }
     Ok(resolved)
 }

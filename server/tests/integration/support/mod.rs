@@ -244,3 +244,27 @@ pub fn link_in(body: &str) -> String {
     let after_scheme = &link[link.find("://").expect("scheme") + 3..];
     after_scheme[after_scheme.find('/').expect("path")..].to_string()
 }
+
+/// The path and query of a URL (what a browser asks our server for).
+pub fn path_of(url: &str) -> String {
+    match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            rest[rest.find('/').unwrap_or(rest.len())..].to_string()
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Clicks a button on the sandbox provider's page; returns where the browser goes next.
+pub async fn sandbox_click(app: &TestApp, sandbox_path: &str, action: &str) -> String {
+    let html = app.html(sandbox_path).await;
+    assert!(
+        html.contains("TESTMODUS") || html.contains("TEST MODE"),
+        "marked as test mode"
+    );
+    let csrf = csrf_in(&html).unwrap();
+    let res = app.post(sandbox_path, &[("csrf", &csrf), ("action", action)]).await;
+    assert_eq!(res.status(), 303);
+    path_of(&location(&res))
+}
