@@ -55,6 +55,7 @@ catalog! {
     ActivateTitle => "Account activeren", "Konto aktivieren", "Activate your account";
     ActivateIntro => "Vul uw klantnummer en postcode in. Wij sturen een link om een wachtwoord in te stellen naar het e-mailadres dat bij ons bekend is.", "Geben Sie Ihre Kundennummer und Postleitzahl ein. Wir senden einen Link zum Festlegen des Passworts an die bei uns hinterlegte E-Mail-Adresse.", "Enter your customer number and postcode. We send a link to set your password to the email address we have on file.";
     CustomerNumber => "Klantnummer", "Kundennummer", "Customer number";
+    OnBehalfOf => "Betreft uw cliënt:", "Betrifft Ihre Mandantin / Ihren Mandanten:", "Concerning your client:";
     CustomerNumberHint => "Staat op uw factuur of polis.", "Steht auf Ihrer Rechnung.", "Shown on your invoice.";
     Postcode => "Postcode", "Postleitzahl", "Postcode";
     ActivateButton => "Stuur activatielink", "Aktivierungslink senden", "Send activation link";

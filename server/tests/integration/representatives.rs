@@ -114,6 +114,25 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
     let both = to(&besides).await;
     assert_eq!(both.len(), 2, "{both:?}");
     assert!(both.contains(&"mentor@example.nl".to_string()) && both.iter().any(|r| r.starts_with("debtor+")));
+    // The representative's copy says whose debt it is; the debtor's own does not.
+    let rep_copy = messages_of(
+        &app,
+        &settle_core::entities::invoice::Entity::find_by_id(besides.id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+    .await
+    .into_iter()
+    .find(|m| m.recipient == "mentor@example.nl")
+    .unwrap();
+    let client = format!(
+        "Betreft uw cliënt: {}, Klantnummer {}",
+        second.name, second.customer_number
+    );
+    assert!(rep_copy.body_text.starts_with(&client), "{}", rep_copy.body_text);
+    assert!(rep_copy.subject.ends_with(&format!(" · {}", second.name)));
     let delivered = sink.messages();
     assert!(delivered
         .iter()

@@ -191,7 +191,7 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
         term_ends: rem.term_ends,
         track_clicks: false,
         track_opens: false,
-        to_representative: false,
+        represented: None,
     };
     let mut queued = 0;
     // `cust` is read after the address was marked invalid, so email is no longer reachable.

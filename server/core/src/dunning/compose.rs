@@ -38,9 +38,10 @@ pub struct Compose<'a> {
     /// Count clicks on the email's link, and opens by a pixel (the tenant has consent).
     pub track_clicks: bool,
     pub track_opens: bool,
-    /// The message goes to the debtor's representative (`cust` is then the stand-in): its own
-    /// Message-ID, and no unsubscribe link (that would stop the debtor's mail).
-    pub to_representative: bool,
+    /// The message goes to the representative of this debtor (`cust` is then the stand-in): it
+    /// says on whose behalf, gets its own Message-ID, and no unsubscribe link (that would stop
+    /// the debtor's mail).
+    pub represented: Option<&'a customer::Model>,
 }
 
 /// What a message carries besides its text: the link (a button in HTML), the open pixel, and a
@@ -118,7 +119,19 @@ impl Compose<'_> {
             login_code,
             pre_due: self.today < self.inv.due_date,
         };
-        texts::message(l, self.kind, channel, &facts)
+        let mut text = texts::message(l, self.kind, channel, &facts);
+        if let Some(debtor) = self.represented {
+            text.body = format!(
+                "{} {}, {} {}\n\n{}",
+                t_(l, Key::OnBehalfOf),
+                debtor.name,
+                t_(l, Key::CustomerNumber),
+                debtor.customer_number,
+                text.body
+            );
+            text.subject = format!("{} · {}", text.subject, debtor.name);
+        }
+        text
     }
 
     /// Writes the message for one channel into the outbox.
@@ -156,7 +169,7 @@ impl Compose<'_> {
         };
         // Plain reminders may be opted out of; the notices the law requires may not.
         let unsubscribe = match (channel, self.kind) {
-            (Channel::Email, StepKind::Reminder) if !self.to_representative => {
+            (Channel::Email, StepKind::Reminder) if self.represented.is_none() => {
                 Some(crate::services::unsubscribe::link(db, self.now, self.tenant, self.cust.id).await?)
             }
             _ => None,
@@ -166,7 +179,7 @@ impl Compose<'_> {
             _ => None,
         };
         let digest = proof(&text, html.as_deref());
-        let tag = match self.to_representative {
+        let tag = match self.represented.is_some() {
             true => format!("{}.{}.rep", self.reminder_id, channel.as_str()),
             false => format!("{}.{}", self.reminder_id, channel.as_str()),
         };

@@ -198,7 +198,7 @@ async fn issue_one(
         term_ends,
         track_clicks: policy.click_tracking,
         track_opens: policy.open_tracking,
-        to_representative: false,
+        represented: None,
     };
     let mut sent = Vec::new();
     for (channel, recipient, to_rep) in &targets {
@@ -206,7 +206,7 @@ async fn issue_one(
             (Some(s), true) => {
                 let copy = Compose {
                     cust: s,
-                    to_representative: true,
+                    represented: Some(&cust),
                     ..compose
                 };
                 copy.queue(&txn, *channel, recipient).await?;
