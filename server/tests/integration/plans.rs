@@ -207,10 +207,15 @@ async fn a_plan_outside_the_policy_is_a_request_for_staff() {
     );
     let tasks = staff_task::Entity::find()
         .filter(staff_task::Column::Kind.eq("plan_request"))
-        .count(&app.state.db)
+        .all(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(tasks, 1);
+    assert_eq!(tasks.len(), 1);
+    assert!(
+        tasks[0].detail.contains("plan_total_too_small"),
+        "staff see why: {}",
+        tasks[0].detail
+    );
     // Another debtor's invoice is not theirs to plan.
     let other = app.other_browser();
     other.login("other@settle.test", "demo-password-1").await;

@@ -200,7 +200,8 @@ pub async fn accept(
         .map(|i| i.id)
         .ok_or(ServiceError::NotFound)?;
     let total: i64 = invoices.iter().map(|i| i.open_cents).sum();
-    let within = outside_policy(&p, total, n, first, today).is_empty();
+    let reasons = outside_policy(&p, total, n, first, today);
+    let within = reasons.is_empty();
     let plan = payment_plan::ActiveModel {
         tenant_id: Set(scope.tenant_id()),
         customer_id: Set(scope.customer_id()),
@@ -277,7 +278,7 @@ pub async fn accept(
             kind: Set("plan_request".into()),
             status: Set("open".into()),
             detail: Set(
-                json!({ "plan_id": plan.id, "instalments": n, "first": first, "invoices": numbers }).to_string(),
+                json!({ "plan_id": plan.id, "instalments": n, "first": first, "invoices": numbers, "reasons": reasons }).to_string(),
             ),
             created_at: Set(now),
             ..Default::default()
