@@ -15,6 +15,7 @@ mod m20261129_000008_deferrals;
 mod m20261129_000009_representatives;
 mod m20261129_000010_payment_plans;
 mod m20261129_000011_plan_invoices;
+mod m20261129_000012_backoffice;
 mod util;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_representatives::Migration),
             Box::new(m20261129_000010_payment_plans::Migration),
             Box::new(m20261129_000011_plan_invoices::Migration),
+            Box::new(m20261129_000012_backoffice::Migration),
         ]
     }
 }

@@ -71,6 +71,9 @@ pub enum Command {
     EarlySignals(crate::channel_cli::EarlySignalArgs),
     /// Set or remove a debtor's representative (bewindvoerder, guardian, debt counsellor).
     Representative(crate::customer_cli::RepresentativeArgs),
+    /// Add a back-office staff member (the password is read from standard input); prints the
+    /// TOTP secret and recovery codes once.
+    Staff(crate::staff_cli::StaffArgs),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -123,8 +126,14 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::EarlySignals(args) => crate::channel_cli::early_signals(&conn, args).await,
         Command::Representative(args) => crate::customer_cli::representative(&conn, args).await,
+        Command::Staff(args) => {
+            let state = crate::payment_cli::state(conn, &settings)?;
+            crate::staff_cli::run(&state, args).await
+        }
         Command::Demo => {
             demo::seed(&conn, chrono::Utc::now()).await?;
+            let state = crate::payment_cli::state(conn.clone(), &settings)?;
+            settle_core::demo_staff::seed(&state.db, &state.keys, chrono::Utc::now()).await?;
             println!("Demo data ready in {}. Logins:", settings.database_url);
             for l in demo::logins() {
                 println!("  {:<42} {}", l.tenant, l.what);

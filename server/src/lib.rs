@@ -14,6 +14,7 @@ pub mod payments;
 pub mod plan_form;
 pub mod profile_forms;
 pub mod remind_cli;
+pub mod staff_cli;
 pub mod routes;
 pub mod session_store;
 pub mod settings;

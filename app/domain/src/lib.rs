@@ -2,6 +2,7 @@
 //! No I/O: this crate compiles for the browser too, so forms validate with the server's rules.
 pub mod address;
 pub mod allocation;
+pub mod backoffice;
 pub mod callbacks;
 pub mod contact;
 pub mod disputes;

@@ -256,6 +256,18 @@ pub fn logins() -> Vec<DemoLogin> {
             tenant: "energie (http://energie.localhost:3000)",
             what: "debtor kunde@settle.test / demo-password-1",
         },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000/backoffice/login)",
+            what: "agent agent@settle.test / demo-password-1 (no second factor)",
+        },
+        DemoLogin {
+            tenant: "demo (http://localhost:3000/backoffice/login)",
+            what: "admin admin@settle.test / demo-password-1, TOTP secret SETTLEDEMOADMINTOTPSECRET2345672",
+        },
+        DemoLogin {
+            tenant: "any demo host (/backoffice/login)",
+            what: "operator operator@settle.test / demo-password-1, TOTP secret SETTLEDEMOOPERATORTOTPSECRET2345",
+        },
     ]
 }
 

@@ -10,6 +10,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("not found")]
     NotFound,
+    /// Signed in, but the role does not allow it.
+    #[error("forbidden")]
+    Forbidden,
     #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("rate limited")]

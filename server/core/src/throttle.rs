@@ -10,6 +10,8 @@ pub enum Action {
     LinkRequest,
     CodeEntry,
     PayLookup,
+    StaffLogin,
+    StaffCode,
 }
 
 #[derive(Clone)]

@@ -233,8 +233,9 @@ async fn a_dispute_and_a_callback_on_one_invoice_each_keep_it_held_until_both_en
     disputes::resolve(
         &app.state.db,
         &tenant,
+        "staff:1",
         d.id,
-        false,
+        disputes::Decision::Reject,
         "Het bedrag klopt.",
         app.state.clock.now(),
     )

@@ -159,7 +159,7 @@ async fn a_dispute_holds_the_invoices_dunning_and_a_rejection_reaches_the_debtor
     let tenant = app.tenant().await;
     let now = app.state.clock.now();
     assert!(
-        disputes::resolve(&app.state.db, &tenant, d.id, false, " ", now)
+        disputes::resolve(&app.state.db, &tenant, "staff:1", d.id, disputes::Decision::Reject, " ", now)
             .await
             .is_err(),
         "a rejection needs a reason"
@@ -167,8 +167,9 @@ async fn a_dispute_holds_the_invoices_dunning_and_a_rejection_reaches_the_debtor
     disputes::resolve(
         &app.state.db,
         &tenant,
+        "staff:1",
         d.id,
-        false,
+        disputes::Decision::Reject,
         "Wij hebben geen betaling ontvangen op 3 november.",
         now,
     )

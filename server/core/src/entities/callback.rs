@@ -21,6 +21,14 @@ pub struct Model {
     pub holds_dunning: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The staff member working it.
+    pub claimed_by: Option<i64>,
+    /// reached, not_reached, promise
+    pub outcome: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub outcome_note: Option<String>,
+    /// The date the debtor promised to pay by.
+    pub promised_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

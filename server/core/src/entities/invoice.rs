@@ -23,6 +23,8 @@ pub struct Model {
     pub dunning_next_day: Option<i32>,
     /// disputed, payment_plan, handed_over or paused.
     pub dunning_hold: Option<String>,
+    /// Why staff paused dunning (a "Mahnstopp"), while the hold is `paused`.
+    pub hold_reason: Option<String>,
     /// The last day (since 1970-01-01) of a running 14-day term.
     pub dunning_term_day: Option<i32>,
     /// The due date as days since 1970-01-01, set when the invoice enters a plan: day offsets

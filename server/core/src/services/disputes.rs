@@ -215,17 +215,35 @@ async fn record(
 
 /// Staff's decision (the back office calls this): accepted, or rejected with an explanation the
 /// debtor reads. A rejection lifts the hold the dispute set; the debtor is told either way.
+/// What staff decide on a dispute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Not agreed: the debtor is told why, and dunning resumes.
+    Reject,
+    /// Agreed; the invoice is corrected later (dunning holds until then).
+    Accept,
+    /// Agreed, and the invoice is cancelled: dunning stops.
+    AcceptCancel,
+    /// Agreed, and this much is credited: dunning goes on for what remains (or stops at zero).
+    AcceptCredit(i64),
+}
+
 pub async fn resolve(
     db: &DatabaseConnection,
     tenant: &TenantCtx,
+    actor: &str,
     dispute_id: i64,
-    accepted: bool,
+    decision: Decision,
     explanation: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let explanation = explanation.trim();
+    let accepted = decision != Decision::Reject;
     if !accepted && explanation.is_empty() {
         return Err(ServiceError::invalid("explanation", "required"));
+    }
+    if explanation.chars().count() > 2_000 {
+        return Err(ServiceError::invalid("explanation", "too_long"));
     }
     let tx = db.begin().await?;
     let d = dispute::Entity::find_by_id(dispute_id)
@@ -249,9 +267,34 @@ pub async fn resolve(
     row.explanation = Set((!explanation.is_empty()).then(|| explanation.to_string()));
     row.resolved_at = Set(Some(now));
     row.update(&tx).await?;
-    // A rejection lifts the dispute's hold (a pending callback may still hold the invoice); an
-    // accepted dispute keeps it until staff correct, credit or cancel the invoice.
-    if !accepted {
+    // A rejection lifts the dispute's hold (a pending callback may still hold the invoice); so
+    // does a credit (dunning goes on for the rest, from today) or a cancellation (nothing is
+    // dunned). A plain acceptance keeps the hold until the invoice is corrected.
+    let correction = match decision {
+        Decision::AcceptCancel => Some((0, "cancelled")),
+        Decision::AcceptCredit(c) if c <= 0 || c > inv.open_cents => {
+            return Err(ServiceError::invalid("credit", "amount_out_of_range"))
+        }
+        Decision::AcceptCredit(c) if c == inv.open_cents => Some((0, "cancelled")),
+        Decision::AcceptCredit(c) => Some((inv.open_cents - c, "open")),
+        Decision::Reject | Decision::Accept => None,
+    };
+    if let Some((open, status)) = correction {
+        invoice::Entity::update_many()
+            .col_expr(invoice::Column::OpenCents, Expr::value(open))
+            .col_expr(invoice::Column::Status, Expr::value(status))
+            .col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
+            .col_expr(
+                invoice::Column::DunningNextDay,
+                Expr::value(settle_domain::dunning::steps::day_number(tenant.today(now))),
+            )
+            .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+            .filter(invoice::Column::Id.eq(inv.id))
+            .filter(invoice::Column::DunningHold.eq("disputed"))
+            .exec(&tx)
+            .await?;
+    }
+    if !accepted || correction.is_some_and(|(_, status)| status == "open") {
         let owner = DebtorScope::new(tenant.id, d.customer_id, crate::scope::AuthLevel::Full);
         crate::services::holds::refresh(&tx, &owner, &[inv.number.as_str()], now).await?;
     }
@@ -282,9 +325,9 @@ pub async fn resolve(
         now,
         tenant.id,
         Some(d.customer_id),
-        "staff",
+        actor,
         "dispute_resolved",
-        json!({ "dispute_id": d.id, "status": status }),
+        json!({ "dispute_id": d.id, "status": status, "decision": format!("{decision:?}") }),
     )
     .await?;
     outgoing::emit(

@@ -35,6 +35,11 @@ pub enum Kind<'a> {
         explanation: &'a str,
         link: &'a str,
     },
+    PaymentLink {
+        invoice: &'a str,
+        amount: &'a str,
+        link: &'a str,
+    },
 }
 
 pub async fn queue<C: ConnectionTrait>(
@@ -60,6 +65,7 @@ pub async fn queue<C: ConnectionTrait>(
             explanation,
             link,
         } => mail::dispute_decided(locale, name, invoice, accepted, explanation, link),
+        Kind::PaymentLink { invoice, amount, link } => mail::payment_link(locale, name, invoice, amount, link),
     };
     let footer = format!("\n\n--\n{}\n{}", tenant.row.display_name, tenant.row.support_email);
     outbox::enqueue_email(

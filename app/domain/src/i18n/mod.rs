@@ -3,17 +3,17 @@
 use crate::locale::Locale;
 
 macro_rules! catalog {
-    ($($key:ident => $nl:expr, $de:expr, $en:expr;)*) => {
+    (enum $enum:ident, fn $fn:ident; $($key:ident => $nl:expr, $de:expr, $en:expr;)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Key { $($key),* }
+        pub enum $enum { $($key),* }
 
-        impl Key {
-            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$key),*];
         }
 
-        pub fn t(locale: Locale, key: Key) -> &'static str {
+        pub fn $fn(locale: Locale, key: $enum) -> &'static str {
             match key {
-                $(Key::$key => match locale {
+                $($enum::$key => match locale {
                     Locale::Nl => $nl,
                     Locale::De => $de,
                     Locale::En => $en,
@@ -23,7 +23,11 @@ macro_rules! catalog {
     };
 }
 
+/// The back office's texts (staff-facing), kept apart from the debtor portal's.
+pub mod staff;
+
 catalog! {
+    enum Key, fn t;
     SkipToContent => "Naar de inhoud", "Zum Inhalt springen", "Skip to content";
     UnsubscribeTitle => "Geen herinneringen meer per e-mail", "Keine Erinnerungen mehr per E-Mail", "No more reminders by email";
     UnsubscribeIntro => "U ontvangt dan geen betalingsherinneringen meer per e-mail. Wettelijk verplichte brieven, zoals een aanmaning, blijven wij sturen.", "Sie erhalten dann keine Zahlungserinnerungen mehr per E-Mail. Gesetzlich vorgeschriebene Schreiben, etwa eine Mahnung vor Kosten, senden wir weiterhin.", "You will no longer get payment reminders by email. Notices the law requires, such as a final notice, we still send.";
@@ -472,6 +476,24 @@ pub mod mail {
             Locale::En => MailText {
                 subject: format!("Your login link for {tenant}"),
                 body: format!("Hello,\n\nThis link logs you in (valid for 10 minutes, works once):\n\n{link}\n\nDid not ask for this? You can ignore this email."),
+            },
+        }
+    }
+
+    /// A payment link staff sent on request (by email; the SMS is the subject and the link).
+    pub fn payment_link(l: Locale, tenant: &str, invoice: &str, amount: &str, link: &str) -> MailText {
+        match l {
+            Locale::Nl => MailText {
+                subject: format!("Betaallink voor factuur {invoice} van {tenant}"),
+                body: format!("Goedendag,\n\nZoals gevraagd: met deze link betaalt u factuur {invoice} ({amount}) direct, zonder in te loggen:\n\n{link}"),
+            },
+            Locale::De => MailText {
+                subject: format!("Zahlungslink für Rechnung {invoice} von {tenant}"),
+                body: format!("Guten Tag,\n\nWie gewünscht: Mit diesem Link bezahlen Sie Rechnung {invoice} ({amount}) sofort, ohne Anmeldung:\n\n{link}"),
+            },
+            Locale::En => MailText {
+                subject: format!("Payment link for invoice {invoice} from {tenant}"),
+                body: format!("Hello,\n\nAs asked: this link pays invoice {invoice} ({amount}) at once, without logging in:\n\n{link}"),
             },
         }
     }

@@ -1,0 +1,123 @@
+//! What the back office pages show: staff-facing views (they cross the wire like the portal's).
+use crate::money::Money;
+use crate::views::DisplayStatus;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in staff member, for the frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub name: String,
+    /// agent, admin, operator
+    pub role: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub callbacks: u64,
+    pub disputes: u64,
+    pub disputes_overdue: u64,
+    pub requests: u64,
+    pub unmatched: u64,
+    pub delivery: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DebtorHit {
+    pub id: i64,
+    pub customer_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffInvoiceRow {
+    pub number: String,
+    pub due: NaiveDate,
+    pub amount: Money,
+    pub open: Money,
+    pub status: DisplayStatus,
+    /// Why dunning holds (a code: paused, disputed, payment_plan, callback, ...).
+    pub hold: Option<String>,
+    pub hold_reason: Option<String>,
+    /// The dunning step reached: its position and name.
+    pub stage: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub at: NaiveDateTime,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// In the tenant's time zone.
+    pub at: NaiveDateTime,
+    /// message, message_event, payment, audit, note
+    pub kind: String,
+    /// What happened: a channel, an event or an action code.
+    pub what: String,
+    pub detail: String,
+    pub invoice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub invoice: String,
+    pub reason: String,
+    pub text: String,
+    pub status: String,
+    pub overdue: bool,
+    pub raised: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallbackRow {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub debtor: String,
+    pub topic: String,
+    pub phone: String,
+    pub slot: NaiveDateTime,
+    /// booked, cancelled, done
+    pub status: String,
+    pub claimed_by: Option<String>,
+    pub mine: bool,
+    pub outcome: Option<String>,
+    pub promised_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DebtorPageView {
+    pub id: i64,
+    pub customer_number: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: String,
+    pub language: Option<String>,
+    pub channels: Vec<String>,
+    pub representative: Option<String>,
+    pub legal_stop: Option<String>,
+    pub invoices: Vec<StaffInvoiceRow>,
+    pub disputes: Vec<DisputeRow>,
+    pub callbacks: Vec<CallbackRow>,
+    pub changes: Vec<ChangeRow>,
+    /// Newest first: messages and their events, payments, what the debtor and staff did, notes.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A dispute in the queue, with the debtor's name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisputeQueueRow {
+    pub dispute: DisputeRow,
+    pub debtor_id: i64,
+    pub debtor: String,
+    pub open: Money,
+}

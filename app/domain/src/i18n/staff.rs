@@ -1,0 +1,155 @@
+//! The back office's texts, for support staff and creditor admins, in Dutch, German and English;
+//! with `staff_code_text` for the codes only the back office produces (others fall back to the
+//! portal's `code_text`).
+use super::{code_text, Locale};
+
+catalog! {
+    enum StaffKey, fn st;
+    BackOffice => "Backoffice", "Backoffice", "Back office";
+    LoginTitle => "Inloggen medewerkers", "Anmeldung für Mitarbeitende", "Staff login";
+    Email => "E-mailadres", "E-Mail-Adresse", "Email address";
+    Password => "Wachtwoord", "Passwort", "Password";
+    LoginButton => "Inloggen", "Anmelden", "Log in";
+    TotpTitle => "Tweede stap", "Zweiter Schritt", "Second step";
+    TotpIntro => "Typ de code uit uw authenticator-app, of een van uw herstelcodes.", "Geben Sie den Code aus Ihrer Authenticator-App ein oder einen Ihrer Wiederherstellungscodes.", "Type the code from your authenticator app, or one of your recovery codes.";
+    TotpCode => "Code", "Code", "Code";
+    Confirm => "Bevestigen", "Bestätigen", "Confirm";
+    Logout => "Uitloggen", "Abmelden", "Log out";
+    NavHome => "Werkvoorraad", "Arbeitsvorrat", "Work";
+    NavDebtors => "Debiteuren", "Schuldner", "Debtors";
+    NavCallbacks => "Terugbelverzoeken", "Rückrufe", "Callbacks";
+    NavDisputes => "Bezwaren", "Einwände", "Disputes";
+    RoleAgent => "Medewerker", "Sachbearbeitung", "Agent";
+    RoleAdmin => "Beheerder", "Administration", "Admin";
+    RoleOperator => "Platformbeheer", "Plattformbetrieb", "Operator";
+    QueueCallbacks => "Open terugbelverzoeken", "Offene Rückrufe", "Open callbacks";
+    QueueDisputes => "Open bezwaren", "Offene Einwände", "Open disputes";
+    QueueOverdue => "waarvan over de termijn", "davon überfällig", "of which overdue";
+    QueueRequests => "Verzoeken buiten beleid", "Anträge außerhalb der Richtlinie", "Requests outside policy";
+    QueueUnmatched => "Niet-gematchte betalingen", "Nicht zugeordnete Zahlungen", "Unmatched payments";
+    QueueDelivery => "Afleverproblemen", "Zustellprobleme", "Delivery problems";
+    Search => "Zoeken", "Suchen", "Search";
+    SearchLabel => "Naam, klantnummer, e-mail, telefoon, factuurnummer of betalingskenmerk", "Name, Kundennummer, E-Mail, Telefon, Rechnungsnummer oder Zahlungsreferenz", "Name, customer number, email, phone, invoice number or payment reference";
+    NoHits => "Niets gevonden.", "Nichts gefunden.", "Nothing found.";
+    CustomerNumber => "Klantnummer", "Kundennummer", "Customer number";
+    Name => "Naam", "Name", "Name";
+    Phone => "Telefoon", "Telefon", "Phone";
+    Address => "Adres", "Adresse", "Address";
+    Language => "Taal", "Sprache", "Language";
+    Channels => "Kanalen", "Kanäle", "Channels";
+    Representative => "Vertegenwoordiger", "Vertretung", "Representative";
+    LegalStop => "Juridische stop", "Rechtlicher Stopp", "Legal stop";
+    Contact => "Contactgegevens", "Kontaktdaten", "Contact data";
+    Invoices => "Facturen", "Rechnungen", "Invoices";
+    Invoice => "Factuur", "Rechnung", "Invoice";
+    Due => "Vervaldatum", "Fällig", "Due";
+    Amount => "Bedrag", "Betrag", "Amount";
+    Open => "Open", "Offen", "Open";
+    Status => "Status", "Status", "Status";
+    Hold => "Aanmaning gestopt", "Mahnstopp", "Dunning held";
+    Stage => "Stap", "Mahnstufe", "Stage";
+    Actions => "Acties", "Aktionen", "Actions";
+    PauseReason => "Reden voor de stop", "Grund für den Mahnstopp", "Reason for the pause";
+    Pause => "Aanmaningen stoppen", "Mahnstopp setzen", "Pause dunning";
+    Resume => "Aanmaningen hervatten", "Mahnstopp aufheben", "Resume dunning";
+    ResendEmail => "Betaallink per e-mail", "Zahlungslink per E-Mail", "Payment link by email";
+    ResendSms => "Betaallink per sms", "Zahlungslink per SMS", "Payment link by SMS";
+    Notes => "Notities", "Notizen", "Notes";
+    NoteLabel => "Nieuwe notitie", "Neue Notiz", "New note";
+    NoteButton => "Notitie opslaan", "Notiz speichern", "Save note";
+    Timeline => "Tijdlijn", "Verlauf", "Timeline";
+    Changes => "Wijzigingen contactgegevens", "Änderungen der Kontaktdaten", "Contact data changes";
+    Field => "Veld", "Feld", "Field";
+    Before => "Oud", "Alt", "Before";
+    After => "Nieuw", "Neu", "After";
+    By => "Door", "Von", "By";
+    When => "Wanneer", "Wann", "When";
+    What => "Wat", "Was", "What";
+    Detail => "Details", "Details", "Detail";
+    Disputes => "Bezwaren", "Einwände", "Disputes";
+    Callbacks => "Terugbelverzoeken", "Rückrufe", "Callbacks";
+    Debtor => "Debiteur", "Schuldner", "Debtor";
+    Topic => "Onderwerp", "Thema", "Topic";
+    Slot => "Tijdvak", "Zeitfenster", "Slot";
+    ClaimedBy => "Opgepakt door", "Bearbeitet von", "Claimed by";
+    Claim => "Oppakken", "Übernehmen", "Claim";
+    Outcome => "Uitkomst", "Ergebnis", "Outcome";
+    OutcomeReached => "Bereikt", "Erreicht", "Reached";
+    OutcomeNotReached => "Niet bereikt", "Nicht erreicht", "Not reached";
+    OutcomePromise => "Betaalbelofte", "Zahlungszusage", "Promise to pay";
+    PromisedOn => "Belooft te betalen op", "Zahlung zugesagt bis", "Promised to pay by";
+    OutcomeNote => "Toelichting", "Anmerkung", "Note";
+    Close => "Afsluiten", "Abschließen", "Close";
+    Reschedule => "Verzetten naar", "Verschieben auf", "Move to";
+    RescheduleButton => "Verzetten", "Verschieben", "Move";
+    NoCallbacks => "Geen open terugbelverzoeken.", "Keine offenen Rückrufe.", "No open callbacks.";
+    NoDisputes => "Geen open bezwaren.", "Keine offenen Einwände.", "No open disputes.";
+    Reason => "Reden", "Grund", "Reason";
+    Raised => "Ingediend", "Eingereicht", "Raised";
+    Overdue => "Over de termijn", "Überfällig", "Overdue";
+    Decision => "Besluit", "Entscheidung", "Decision";
+    DecideAccept => "Toekennen (factuur later corrigeren)", "Stattgeben (Rechnung später korrigieren)", "Accept (correct the invoice later)";
+    DecideCancel => "Toekennen en factuur vervallen", "Stattgeben und Rechnung stornieren", "Accept and cancel the invoice";
+    DecideCredit => "Toekennen en crediteren", "Stattgeben und gutschreiben", "Accept and credit";
+    DecideReject => "Afwijzen", "Ablehnen", "Reject";
+    CreditAmount => "Creditbedrag in euro", "Gutschrift in Euro", "Credit in euros";
+    Explanation => "Uitleg voor de klant", "Erklärung für die Kundin / den Kunden", "Explanation for the debtor";
+    Decide => "Besluit opslaan", "Entscheidung speichern", "Save decision";
+    Forbidden => "U heeft hiervoor geen rechten.", "Dafür haben Sie keine Berechtigung.", "You are not allowed to do this.";
+    None_ => "geen", "keine", "none";
+}
+
+/// A code only the back office produces, or the portal's text for it.
+pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
+    let text = |nl, de, en| match l {
+        Locale::Nl => nl,
+        Locale::De => de,
+        Locale::En => en,
+    };
+    match code {
+        "second_factor_missing" => text(
+            "Voor dit account is nog geen tweede stap ingesteld; vraag het platformbeheer.",
+            "Für dieses Konto ist noch kein zweiter Schritt eingerichtet; wenden Sie sich an den Plattformbetrieb.",
+            "This account has no second step set up yet; ask the operators.",
+        ),
+        "already_held" => text(
+            "De aanmaningen voor deze factuur staan al stil (regeling, overdracht of een eerdere stop).",
+            "Für diese Rechnung ruht das Mahnwesen bereits (Ratenplan, Abgabe oder früherer Mahnstopp).",
+            "Dunning for this invoice is already held (plan, hand-over or an earlier pause).",
+        ),
+        "not_paused" => text("Deze factuur is niet gestopt.", "Für diese Rechnung besteht kein Mahnstopp.", "This invoice is not paused."),
+        "invoice_not_open" => text("Deze factuur staat niet meer open.", "Diese Rechnung ist nicht mehr offen.", "This invoice is no longer open."),
+        "claimed_by_other" => text(
+            "Een collega heeft dit verzoek al opgepakt.",
+            "Eine Kollegin oder ein Kollege bearbeitet diesen Rückruf bereits.",
+            "A colleague has already claimed this callback.",
+        ),
+        "no_email_on_file" => text("Er is geen (werkend) e-mailadres bekend.", "Es ist keine (funktionierende) E-Mail-Adresse hinterlegt.", "No (working) email address on file."),
+        "no_phone_on_file" => text("Er is geen mobiel nummer bekend.", "Es ist keine Mobilnummer hinterlegt.", "No mobile number on file."),
+        "forbidden" => st(l, StaffKey::Forbidden),
+        "note_saved" => text("Notitie opgeslagen.", "Notiz gespeichert.", "Note saved."),
+        "paused" => text("Aanmaningen gestopt.", "Mahnstopp gesetzt.", "Dunning paused."),
+        "resumed" => text("Aanmaningen hervat.", "Mahnstopp aufgehoben.", "Dunning resumed."),
+        "link_sent_to_debtor" => text("Betaallink verstuurd.", "Zahlungslink verschickt.", "Payment link sent."),
+        "claimed" => text("U heeft dit verzoek opgepakt.", "Sie bearbeiten diesen Rückruf.", "You claimed this callback."),
+        "callback_closed" => text("Terugbelverzoek afgesloten.", "Rückruf abgeschlossen.", "Callback closed."),
+        "callback_rescheduled" => text("Terugbelverzoek verzet; de klant is ingelicht.", "Rückruf verschoben; die Kundin / der Kunde ist informiert.", "Callback moved; the debtor was told."),
+        "dispute_decided" => text("Besluit opgeslagen; de klant is ingelicht.", "Entscheidung gespeichert; die Kundin / der Kunde ist informiert.", "Decision saved; the debtor was told."),
+        other => code_text(l, other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_staff_text_exists_in_every_language() {
+        for k in StaffKey::ALL {
+            for l in [Locale::Nl, Locale::De, Locale::En] {
+                assert!(!st(l, *k).is_empty(), "{k:?} {l:?}");
+            }
+        }
+        assert_ne!(staff_code_text(Locale::De, "already_held"), staff_code_text(Locale::En, "already_held"));
+    }
+}

@@ -1,0 +1,208 @@
+//! What staff do on the debtor page: keep a note, pause dunning for an invoice with a reason (a
+//! "Mahnstopp") and resume it, and send a fresh payment link by email or SMS. Each writes the
+//! audit log with the staff member as actor; pausing and resuming also tell the creditor.
+use super::debtors::find;
+use crate::entities::{invoice, staff_note};
+use crate::error::{ServiceError, ServiceResult};
+use crate::scope::{AuthLevel, DebtorScope};
+use crate::services::mails::{self, Kind};
+use crate::staff::StaffScope;
+use crate::tenant::TenantCtx;
+use crate::{audit, outgoing};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde_json::json;
+use settle_domain::locale::Locale;
+use settle_domain::money::Money;
+
+pub const NOTE_MAX: usize = 4_000;
+pub const REASON_MAX: usize = 500;
+/// Holds a pause may replace: they come back by themselves when the pause ends.
+const DERIVED: [&str; 2] = ["disputed", "callback"];
+
+fn text(field: &str, raw: &str, max: usize) -> ServiceResult<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(ServiceError::invalid(field, "required"));
+    }
+    if t.chars().count() > max {
+        return Err(ServiceError::invalid(field, "too_long"));
+    }
+    Ok(t.to_string())
+}
+
+pub async fn add_note(
+    db: &DatabaseConnection,
+    scope: &StaffScope,
+    customer_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let body = text("note", body, NOTE_MAX)?;
+    let c = find(db, scope, customer_id).await?;
+    staff_note::ActiveModel {
+        tenant_id: Set(scope.tenant_id()),
+        customer_id: Set(c.id),
+        staff_id: Set(scope.staff_id()),
+        body: Set(body),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn invoice_of<C: ConnectionTrait>(
+    db: &C,
+    scope: &StaffScope,
+    customer_id: i64,
+    number: &str,
+) -> ServiceResult<invoice::Model> {
+    invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
+        .filter(invoice::Column::CustomerId.eq(customer_id))
+        .filter(invoice::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Stops dunning for one open invoice until staff resume it.
+pub async fn pause(
+    db: &DatabaseConnection,
+    scope: &StaffScope,
+    customer_id: i64,
+    number: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let reason = text("reason", reason, REASON_MAX)?;
+    let tx = db.begin().await?;
+    let inv = invoice_of(&tx, scope, customer_id, number).await?;
+    if inv.status != "open" {
+        return Err(ServiceError::invalid("form", "invoice_not_open"));
+    }
+    let mut free = Condition::any().add(invoice::Column::DunningHold.is_null());
+    for d in DERIVED {
+        free = free.add(invoice::Column::DunningHold.eq(d));
+    }
+    let done = invoice::Entity::update_many()
+        .col_expr(invoice::Column::DunningHold, Expr::value("paused"))
+        .col_expr(invoice::Column::HoldReason, Expr::value(Some(reason.clone())))
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+        .filter(invoice::Column::Id.eq(inv.id))
+        .filter(free)
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    if done != 1 {
+        // Paused already, in a payment plan or handed over: that hold stays in charge.
+        return Err(ServiceError::invalid("form", "already_held"));
+    }
+    record(&tx, scope, &inv, "dunning.paused", json!({ "invoice_number": inv.number, "reason": reason }), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn resume(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+    customer_id: i64,
+    number: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let tx = db.begin().await?;
+    let inv = invoice_of(&tx, scope, customer_id, number).await?;
+    let done = invoice::Entity::update_many()
+        .col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
+        .col_expr(invoice::Column::HoldReason, Expr::value(Option::<String>::None))
+        .col_expr(
+            invoice::Column::DunningNextDay,
+            Expr::value(settle_domain::dunning::steps::day_number(tenant.today(now))),
+        )
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+        .filter(invoice::Column::Id.eq(inv.id))
+        .filter(invoice::Column::DunningHold.eq("paused"))
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    if done != 1 {
+        return Err(ServiceError::invalid("form", "not_paused"));
+    }
+    // A dispute or callback that came in meanwhile holds again.
+    let owner = DebtorScope::new(scope.tenant_id(), customer_id, AuthLevel::Full);
+    crate::services::holds::refresh(&tx, &owner, &[inv.number.as_str()], now).await?;
+    record(&tx, scope, &inv, "dunning.resumed", json!({ "invoice_number": inv.number }), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn record<C: ConnectionTrait>(
+    db: &C,
+    scope: &StaffScope,
+    inv: &invoice::Model,
+    kind: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    audit::record(db, now, scope.tenant_id(), Some(inv.customer_id), &scope.actor(), kind, detail.clone()).await?;
+    outgoing::emit(db, now, scope.tenant_id(), kind, detail).await?;
+    Ok(())
+}
+
+/// A new payment link for an open invoice, sent to the debtor's email or mobile number.
+pub async fn resend_link(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+    customer_id: i64,
+    number: &str,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let c = find(db, scope, customer_id).await?;
+    let tx = db.begin().await?;
+    let inv = invoice_of(&tx, scope, c.id, number).await?;
+    if inv.status != "open" || inv.open_cents <= 0 {
+        return Err(ServiceError::invalid("form", "invoice_not_open"));
+    }
+    let raw = crate::services::paylinks::create(&tx, now, &inv).await?;
+    let link = tenant.link(&format!("/pay/{raw}"));
+    let l = c.language.as_deref().and_then(Locale::parse).unwrap_or(tenant.default_locale);
+    let amount = Money::eur(inv.open_cents).format(l);
+    match channel {
+        "email" => {
+            let to = c
+                .email
+                .as_deref()
+                .filter(|_| c.email_invalid_at.is_none())
+                .ok_or_else(|| ServiceError::invalid("channel", "no_email_on_file"))?;
+            mails::queue(&tx, now, tenant, to, l, Kind::PaymentLink { invoice: &inv.number, amount: &amount, link: &link })
+                .await?;
+        }
+        "sms" => {
+            let to = c
+                .phone_e164
+                .as_deref()
+                .ok_or_else(|| ServiceError::invalid("channel", "no_phone_on_file"))?;
+            let text = settle_domain::i18n::mail::payment_link(l, &tenant.name, &inv.number, &amount, &link);
+            crate::outbox::enqueue_sms(&tx, now, tenant.id, to, format!("{} {link}", text.subject)).await?;
+        }
+        _ => return Err(ServiceError::invalid("channel", "required")),
+    }
+    audit::record(
+        &tx,
+        now,
+        tenant.id,
+        Some(c.id),
+        &scope.actor(),
+        "payment_link_sent",
+        json!({ "invoice_number": inv.number, "channel": channel }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
