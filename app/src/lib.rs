@@ -2,6 +2,7 @@
 //! Pages render completely on the server (forms post and redirect); hydration enhances them.
 #![recursion_limit = "256"]
 pub mod api;
+pub mod backoffice;
 pub mod pages;
 pub mod shell;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,11 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
+use crate::backoffice::{
+    debtor::DebtorPage,
+    home::{DebtorSearchPage, StaffHomePage},
+    login::{StaffCodePage, StaffLoginPage},
+    queues::{CallbackQueuePage, DisputeQueuePage},
+};
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
     email_confirm::EmailConfirmPage, invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage,
@@ -59,6 +65,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/callback") view=CallbackPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile/email/confirm") view=EmailConfirmPage ssr=SsrMode::Async/>
                 <Route path=path!("/pay/return/:checkout") view=PayReturnPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice") view=StaffHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/login") view=StaffLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/login/code") view=StaffCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/debtors") view=DebtorSearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/debtors/:id") view=DebtorPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/callbacks") view=CallbackQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/disputes") view=DisputeQueuePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -11,8 +11,10 @@ use settle_core::csrf;
 use settle_core::error::ServiceError;
 use settle_core::scope::{AuthLevel, DebtorScope};
 use settle_core::services::auth::{self, Caller};
+use settle_core::staff::StaffScope;
 use settle_core::state::AppState;
 use settle_core::tenant::TenantCtx;
+use settle_domain::backoffice::StaffView;
 use settle_domain::i18n::pick_locale;
 use settle_domain::locale::Locale;
 use settle_domain::views::{Flash, ShellView, TenantView, UserView};
@@ -65,6 +67,26 @@ pub fn identity_scope(req: &HttpRequest, tenant: &TenantCtx) -> Option<DebtorSco
     auth::scope_from_identity(tenant, &id.id().ok()?)
 }
 
+/// The staff member signed in on this session, checked against the database and the host's
+/// tenant on every request.
+pub async fn identity_staff(
+    req: &HttpRequest,
+    state: &AppState,
+    tenant: &TenantCtx,
+) -> Option<(StaffScope, settle_core::entities::staff_user::Model)> {
+    let id = req.get_identity().ok()?.id().ok()?;
+    settle_core::staff::auth::scope_from_identity(&state.db, tenant, &id)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Whether the session belongs to someone signed in (debtor or staff): its CSRF token is then
+/// the session's, not the anonymous one.
+pub fn signed_in_session(req: &HttpRequest) -> bool {
+    req.get_identity().ok().and_then(|i| i.id().ok()).is_some()
+}
+
 impl Ctx {
     pub fn today(&self) -> chrono::NaiveDate {
         self.tenant.today(self.state.clock.now())
@@ -100,11 +122,32 @@ impl Ctx {
         }
     }
 
+    /// The signed-in staff member, or a redirect to the back office login.
+    pub async fn staff(&self) -> Result<StaffScope, ServerFnError> {
+        match identity_staff(&self.req, &self.state, &self.tenant).await {
+            Some((s, _)) => Ok(s),
+            None => {
+                let path = self.req.path();
+                let back = if path.starts_with("/api/") { "/backoffice" } else { path };
+                leptos_actix::redirect(&format!("/backoffice/login?next={}", urlencode(back)));
+                if let Some(opts) = use_context::<ResponseOptions>() {
+                    opts.set_status(if path.starts_with("/api/") {
+                        actix_web::http::StatusCode::UNAUTHORIZED
+                    } else {
+                        actix_web::http::StatusCode::FOUND
+                    });
+                }
+                Err(ServerFnError::new("unauthenticated"))
+            }
+        }
+    }
+
     /// Turns a service result into what the page gets: not found and forbidden both 404.
     pub fn map<T>(&self, r: Result<T, ServiceError>) -> Result<T, ServerFnError> {
         r.map_err(|e| {
             let code = match &e {
                 ServiceError::NotFound => "not_found",
+                ServiceError::Forbidden => "forbidden",
                 ServiceError::Unauthenticated => "unauthenticated",
                 ServiceError::RateLimited => "rate_limited",
                 ServiceError::Invalid(_) | ServiceError::Conflict(_) => "invalid",
@@ -116,6 +159,7 @@ impl Ctx {
             if let Some(opts) = use_context::<ResponseOptions>() {
                 opts.set_status(match code {
                     "not_found" => actix_web::http::StatusCode::NOT_FOUND,
+                    "forbidden" => actix_web::http::StatusCode::FORBIDDEN,
                     "rate_limited" => actix_web::http::StatusCode::TOO_MANY_REQUESTS,
                     "internal" => actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
                     _ => actix_web::http::StatusCode::BAD_REQUEST,
@@ -168,10 +212,15 @@ pub async fn shell_view() -> Result<ShellView, ServerFnError> {
         Some(s) => settle_core::services::auth::me(&ctx.state, s).await.ok(),
         None => None,
     };
-    let locale = locale_for(&ctx.req, &ctx.tenant, me.as_ref().and_then(|m| m.language.as_deref()));
-    let csrf = match scope {
-        Some(_) => session_csrf(&ctx.req),
-        None => csrf::anon_token(&ctx.state.keys, ctx.tenant.id, ctx.state.clock.now()),
+    let staff = identity_staff(&ctx.req, &ctx.state, &ctx.tenant).await;
+    let account_language = me
+        .as_ref()
+        .and_then(|m| m.language.clone())
+        .or_else(|| staff.as_ref().and_then(|(_, s)| s.language.clone()));
+    let locale = locale_for(&ctx.req, &ctx.tenant, account_language.as_deref());
+    let csrf = match scope.is_some() || staff.is_some() {
+        true => session_csrf(&ctx.req),
+        false => csrf::anon_token(&ctx.state.keys, ctx.tenant.id, ctx.state.clock.now()),
     };
     let flash = take_flash(&ctx.req, &ctx.state);
     Ok(ShellView {
@@ -180,6 +229,10 @@ pub async fn shell_view() -> Result<ShellView, ServerFnError> {
         user: me.map(|m| UserView {
             name: m.name,
             full_login: scope.is_some_and(|s| s.level() == AuthLevel::Full),
+        }),
+        staff: staff.map(|(scope, row)| StaffView {
+            name: row.name,
+            role: scope.role().as_str().to_string(),
         }),
         csrf,
         flash,

@@ -69,7 +69,7 @@ pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoVi
 
 /// Sets `data-hydrated` on <body> once the page is interactive (end-to-end tests wait for it).
 #[component]
-fn HydrationMarker() -> impl IntoView {
+pub fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = document().body() {

@@ -91,7 +91,12 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(StaffUsers::DisabledAt))
                 .col(timestamp_with_time_zone(StaffUsers::CreatedAt))
                 .col(timestamp_with_time_zone_null(StaffUsers::LastLoginAt))
-                .foreign_key(&mut fk(StaffUsers::Table, StaffUsers::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    StaffUsers::Table,
+                    StaffUsers::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -128,7 +133,12 @@ impl MigrationTrait for Migration {
                 .col(big_integer(StaffNotes::StaffId))
                 .col(text(StaffNotes::Body))
                 .col(timestamp_with_time_zone(StaffNotes::CreatedAt))
-                .foreign_key(&mut fk(StaffNotes::Table, StaffNotes::TenantId, Tenants::Table, Tenants::Id))
+                .foreign_key(&mut fk(
+                    StaffNotes::Table,
+                    StaffNotes::TenantId,
+                    Tenants::Table,
+                    Tenants::Id,
+                ))
                 .to_owned(),
         )
         .await?;

@@ -89,6 +89,7 @@ pub(crate) fn codes(e: ServiceError) -> BTreeMap<String, String> {
         ServiceError::Invalid(fields) => fields,
         ServiceError::RateLimited => one("form", "rate_limited"),
         ServiceError::NotFound | ServiceError::Unauthenticated => one("form", "link_invalid"),
+        ServiceError::Forbidden => one("form", "forbidden"),
         ServiceError::Conflict(code) => one("form", code),
         other => {
             tracing::error!(error = %other, "form handler failed");
@@ -99,7 +100,7 @@ pub(crate) fn codes(e: ServiceError) -> BTreeMap<String, String> {
 
 /// Session-bound token when logged in, else the tenant's stateless anonymous token.
 pub(crate) fn csrf_ok(req: &HttpRequest, state: &AppState, tenant: &TenantCtx, token: &str) -> bool {
-    if identity_scope(req, tenant).is_some() {
+    if settle_app::ssr::signed_in_session(req) {
         constant_time_eq(&session_csrf(req), token)
     } else {
         csrf::verify_anon(&state.keys, tenant.id, state.clock.now(), token)
@@ -144,7 +145,7 @@ fn start_session(req: &HttpRequest, session: &Session, scope: &DebtorScope) -> R
 }
 
 /// Only local paths are followed: never another site.
-fn local_path(p: &str) -> bool {
+pub(crate) fn local_path(p: &str) -> bool {
     p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')
 }
 

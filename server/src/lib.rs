@@ -1,5 +1,6 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod backoffice_forms;
 pub mod callback_forms;
 pub mod channel_cli;
 pub mod cli;
@@ -14,11 +15,12 @@ pub mod payments;
 pub mod plan_form;
 pub mod profile_forms;
 pub mod remind_cli;
-pub mod staff_cli;
 pub mod routes;
 pub mod session_store;
 pub mod settings;
 pub mod sms_webhooks;
+pub mod staff_cli;
+pub mod staff_login_forms;
 pub mod unsubscribe_page;
 pub mod workers;
 
@@ -98,6 +100,8 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(dispute_form::configure)
             .configure(deferral_form::configure)
             .configure(plan_form::configure)
+            .configure(staff_login_forms::configure)
+            .configure(backoffice_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

@@ -54,6 +54,8 @@ pub struct ShellView {
     pub tenant: TenantView,
     pub locale: Locale,
     pub user: Option<UserView>,
+    /// A signed-in staff member (back office pages).
+    pub staff: Option<crate::backoffice::StaffView>,
     pub csrf: String,
     pub flash: Option<Flash>,
     pub dev_mode: bool,

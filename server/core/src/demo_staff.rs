@@ -22,8 +22,20 @@ pub async fn seed(db: &DatabaseConnection, keys: &Keys, now: DateTime<Utc>) -> R
     let hash = hash_blocking(DEMO_PASSWORD).map_err(|e| DbErr::Custom(e.to_string()))?;
     let people = [
         (Some(demo.id), "agent@settle.test", "Anna Agent", Role::Agent, None),
-        (Some(demo.id), "admin@settle.test", "Adam Admin", Role::Admin, Some(DEMO_ADMIN_TOTP)),
-        (None, "operator@settle.test", "Olga Operator", Role::Operator, Some(DEMO_OPERATOR_TOTP)),
+        (
+            Some(demo.id),
+            "admin@settle.test",
+            "Adam Admin",
+            Role::Admin,
+            Some(DEMO_ADMIN_TOTP),
+        ),
+        (
+            None,
+            "operator@settle.test",
+            "Olga Operator",
+            Role::Operator,
+            Some(DEMO_OPERATOR_TOTP),
+        ),
     ];
     for (tenant_id, email, name, role, secret) in people {
         let exists = staff_user::Entity::find()
@@ -44,7 +56,7 @@ pub async fn seed(db: &DatabaseConnection, keys: &Keys, now: DateTime<Utc>) -> R
                 name,
                 role,
                 password_hash: hash.clone(),
-                totp: secret.map(|s| totp::parse_base32(s)),
+                totp: secret.map(totp::parse_base32),
             },
         )
         .await

@@ -1,6 +1,7 @@
 //! Server-only core of Settle: entities, scoped queries, services, outbox, crypto helpers.
 //! Knows neither the Leptos app nor the HTTP server.
 pub mod audit;
+pub mod backoffice;
 pub mod channels;
 pub mod clock;
 pub mod csrf;
@@ -22,8 +23,8 @@ pub mod qr;
 pub mod scope;
 pub mod secrets;
 pub mod services;
-pub mod staff;
 pub mod sql;
+pub mod staff;
 pub mod state;
 pub mod statements;
 pub mod tenant;

@@ -10,45 +10,6 @@ use settle_core::services::disputes;
 
 const NUMBER: &str = "2026-0002";
 
-/// A multipart/form-data body, written out so the test sends exactly what a browser would.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "----settletestboundary7MA4YWxk";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    if let Some((filename, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn post_dispute(
-    app: &TestApp,
-    number: &str,
-    fields: &[(&str, &str)],
-    file: Option<(&str, &[u8])>,
-) -> reqwest::Response {
-    let (content_type, body) = multipart(fields, file);
-    app.client
-        .post(app.url(&format!("/invoices/{number}/dispute")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn the_invoice(app: &TestApp) -> invoice::Model {
     invoice::Entity::find()
         .filter(invoice::Column::Number.eq(NUMBER))
@@ -159,9 +120,17 @@ async fn a_dispute_holds_the_invoices_dunning_and_a_rejection_reaches_the_debtor
     let tenant = app.tenant().await;
     let now = app.state.clock.now();
     assert!(
-        disputes::resolve(&app.state.db, &tenant, "staff:1", d.id, disputes::Decision::Reject, " ", now)
-            .await
-            .is_err(),
+        disputes::resolve(
+            &app.state.db,
+            &tenant,
+            "staff:1",
+            d.id,
+            disputes::Decision::Reject,
+            " ",
+            now
+        )
+        .await
+        .is_err(),
         "a rejection needs a reason"
     );
     disputes::resolve(

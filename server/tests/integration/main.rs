@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod backoffice;
 mod callbacks;
 mod channels;
 mod config;

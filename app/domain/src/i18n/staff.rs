@@ -97,6 +97,39 @@ catalog! {
     Decide => "Besluit opslaan", "Entscheidung speichern", "Save decision";
     Forbidden => "U heeft hiervoor geen rechten.", "Dafür haben Sie keine Berechtigung.", "You are not allowed to do this.";
     None_ => "geen", "keine", "none";
+    HoldPaused => "Gestopt door medewerker", "Mahnstopp durch Mitarbeitende", "Paused by staff";
+    HoldDisputed => "Bezwaar loopt", "Einwand offen", "Disputed";
+    HoldPlan => "Betalingsregeling", "Ratenzahlung", "Payment plan";
+    HoldCallback => "Terugbelverzoek", "Rückruf", "Callback";
+    HoldHandedOver => "Overgedragen", "Abgegeben", "Handed over";
+    KindMessage => "Bericht", "Nachricht", "Message";
+    KindEvent => "Gebeurtenis", "Ereignis", "Event";
+    KindPayment => "Betaling", "Zahlung", "Payment";
+    KindAudit => "Actie", "Aktion", "Action";
+    KindNote => "Notitie", "Notiz", "Note";
+}
+
+/// A dunning hold as staff read it.
+pub fn hold_text(l: Locale, hold: &str) -> &'static str {
+    match hold {
+        "paused" => st(l, StaffKey::HoldPaused),
+        "disputed" => st(l, StaffKey::HoldDisputed),
+        "payment_plan" => st(l, StaffKey::HoldPlan),
+        "callback" => st(l, StaffKey::HoldCallback),
+        "handed_over" => st(l, StaffKey::HoldHandedOver),
+        _ => st(l, StaffKey::Hold),
+    }
+}
+
+/// A timeline entry's kind as staff read it.
+pub fn kind_text(l: Locale, kind: &str) -> &'static str {
+    match kind {
+        "message" => st(l, StaffKey::KindMessage),
+        "message_event" => st(l, StaffKey::KindEvent),
+        "payment" => st(l, StaffKey::KindPayment),
+        "note" => st(l, StaffKey::KindNote),
+        _ => st(l, StaffKey::KindAudit),
+    }
 }
 
 /// A code only the back office produces, or the portal's text for it.
@@ -117,24 +150,60 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Für diese Rechnung ruht das Mahnwesen bereits (Ratenplan, Abgabe oder früherer Mahnstopp).",
             "Dunning for this invoice is already held (plan, hand-over or an earlier pause).",
         ),
-        "not_paused" => text("Deze factuur is niet gestopt.", "Für diese Rechnung besteht kein Mahnstopp.", "This invoice is not paused."),
-        "invoice_not_open" => text("Deze factuur staat niet meer open.", "Diese Rechnung ist nicht mehr offen.", "This invoice is no longer open."),
+        "not_paused" => text(
+            "Deze factuur is niet gestopt.",
+            "Für diese Rechnung besteht kein Mahnstopp.",
+            "This invoice is not paused.",
+        ),
+        "invoice_not_open" => text(
+            "Deze factuur staat niet meer open.",
+            "Diese Rechnung ist nicht mehr offen.",
+            "This invoice is no longer open.",
+        ),
         "claimed_by_other" => text(
             "Een collega heeft dit verzoek al opgepakt.",
             "Eine Kollegin oder ein Kollege bearbeitet diesen Rückruf bereits.",
             "A colleague has already claimed this callback.",
         ),
-        "no_email_on_file" => text("Er is geen (werkend) e-mailadres bekend.", "Es ist keine (funktionierende) E-Mail-Adresse hinterlegt.", "No (working) email address on file."),
-        "no_phone_on_file" => text("Er is geen mobiel nummer bekend.", "Es ist keine Mobilnummer hinterlegt.", "No mobile number on file."),
+        "no_email_on_file" => text(
+            "Er is geen (werkend) e-mailadres bekend.",
+            "Es ist keine (funktionierende) E-Mail-Adresse hinterlegt.",
+            "No (working) email address on file.",
+        ),
+        "no_phone_on_file" => text(
+            "Er is geen mobiel nummer bekend.",
+            "Es ist keine Mobilnummer hinterlegt.",
+            "No mobile number on file.",
+        ),
         "forbidden" => st(l, StaffKey::Forbidden),
         "note_saved" => text("Notitie opgeslagen.", "Notiz gespeichert.", "Note saved."),
         "paused" => text("Aanmaningen gestopt.", "Mahnstopp gesetzt.", "Dunning paused."),
         "resumed" => text("Aanmaningen hervat.", "Mahnstopp aufgehoben.", "Dunning resumed."),
-        "link_sent_to_debtor" => text("Betaallink verstuurd.", "Zahlungslink verschickt.", "Payment link sent."),
-        "claimed" => text("U heeft dit verzoek opgepakt.", "Sie bearbeiten diesen Rückruf.", "You claimed this callback."),
-        "callback_closed" => text("Terugbelverzoek afgesloten.", "Rückruf abgeschlossen.", "Callback closed."),
-        "callback_rescheduled" => text("Terugbelverzoek verzet; de klant is ingelicht.", "Rückruf verschoben; die Kundin / der Kunde ist informiert.", "Callback moved; the debtor was told."),
-        "dispute_decided" => text("Besluit opgeslagen; de klant is ingelicht.", "Entscheidung gespeichert; die Kundin / der Kunde ist informiert.", "Decision saved; the debtor was told."),
+        "link_sent_to_debtor" => text(
+            "Betaallink verstuurd.",
+            "Zahlungslink verschickt.",
+            "Payment link sent.",
+        ),
+        "claimed" => text(
+            "U heeft dit verzoek opgepakt.",
+            "Sie bearbeiten diesen Rückruf.",
+            "You claimed this callback.",
+        ),
+        "callback_closed" => text(
+            "Terugbelverzoek afgesloten.",
+            "Rückruf abgeschlossen.",
+            "Callback closed.",
+        ),
+        "callback_rescheduled" => text(
+            "Terugbelverzoek verzet; de klant is ingelicht.",
+            "Rückruf verschoben; die Kundin / der Kunde ist informiert.",
+            "Callback moved; the debtor was told.",
+        ),
+        "dispute_decided" => text(
+            "Besluit opgeslagen; de klant is ingelicht.",
+            "Entscheidung gespeichert; die Kundin / der Kunde ist informiert.",
+            "Decision saved; the debtor was told.",
+        ),
         other => code_text(l, other),
     }
 }
@@ -150,6 +219,9 @@ mod tests {
                 assert!(!st(l, *k).is_empty(), "{k:?} {l:?}");
             }
         }
-        assert_ne!(staff_code_text(Locale::De, "already_held"), staff_code_text(Locale::En, "already_held"));
+        assert_ne!(
+            staff_code_text(Locale::De, "already_held"),
+            staff_code_text(Locale::En, "already_held")
+        );
     }
 }

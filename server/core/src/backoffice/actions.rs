@@ -11,7 +11,9 @@ use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -101,7 +103,15 @@ pub async fn pause(
         // Paused already, in a payment plan or handed over: that hold stays in charge.
         return Err(ServiceError::invalid("form", "already_held"));
     }
-    record(&tx, scope, &inv, "dunning.paused", json!({ "invoice_number": inv.number, "reason": reason }), now).await?;
+    record(
+        &tx,
+        scope,
+        &inv,
+        "dunning.paused",
+        json!({ "invoice_number": inv.number, "reason": reason }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -135,7 +145,15 @@ pub async fn resume(
     // A dispute or callback that came in meanwhile holds again.
     let owner = DebtorScope::new(scope.tenant_id(), customer_id, AuthLevel::Full);
     crate::services::holds::refresh(&tx, &owner, &[inv.number.as_str()], now).await?;
-    record(&tx, scope, &inv, "dunning.resumed", json!({ "invoice_number": inv.number }), now).await?;
+    record(
+        &tx,
+        scope,
+        &inv,
+        "dunning.resumed",
+        json!({ "invoice_number": inv.number }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -148,7 +166,16 @@ async fn record<C: ConnectionTrait>(
     detail: serde_json::Value,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    audit::record(db, now, scope.tenant_id(), Some(inv.customer_id), &scope.actor(), kind, detail.clone()).await?;
+    audit::record(
+        db,
+        now,
+        scope.tenant_id(),
+        Some(inv.customer_id),
+        &scope.actor(),
+        kind,
+        detail.clone(),
+    )
+    .await?;
     outgoing::emit(db, now, scope.tenant_id(), kind, detail).await?;
     Ok(())
 }
@@ -171,7 +198,11 @@ pub async fn resend_link(
     }
     let raw = crate::services::paylinks::create(&tx, now, &inv).await?;
     let link = tenant.link(&format!("/pay/{raw}"));
-    let l = c.language.as_deref().and_then(Locale::parse).unwrap_or(tenant.default_locale);
+    let l = c
+        .language
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(tenant.default_locale);
     let amount = Money::eur(inv.open_cents).format(l);
     match channel {
         "email" => {
@@ -180,8 +211,19 @@ pub async fn resend_link(
                 .as_deref()
                 .filter(|_| c.email_invalid_at.is_none())
                 .ok_or_else(|| ServiceError::invalid("channel", "no_email_on_file"))?;
-            mails::queue(&tx, now, tenant, to, l, Kind::PaymentLink { invoice: &inv.number, amount: &amount, link: &link })
-                .await?;
+            mails::queue(
+                &tx,
+                now,
+                tenant,
+                to,
+                l,
+                Kind::PaymentLink {
+                    invoice: &inv.number,
+                    amount: &amount,
+                    link: &link,
+                },
+            )
+            .await?;
         }
         "sms" => {
             let to = c

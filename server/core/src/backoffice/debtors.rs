@@ -12,7 +12,7 @@ use crate::services::invoices::summary;
 use crate::staff::StaffScope;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use settle_domain::backoffice::{
     CallbackRow, ChangeRow, DebtorHit, DebtorPageView, DisputeRow, StaffInvoiceRow, TimelineEntry,
@@ -57,7 +57,11 @@ pub async fn search<C: ConnectionTrait>(
         by_id = by_id.add(customer::Column::PhoneE164.eq(phone));
     }
     // An invoice number, or a payment reference (an invoice's, an instalment's), names its debtor.
-    let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let compact: String = q
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     let via_invoice: Vec<i64> = invoice::Entity::find()
         .select_only()
         .column(invoice::Column::CustomerId)
@@ -188,7 +192,14 @@ pub async fn page<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|d| dispute_row(tenant, &d, number_of.get(&d.invoice_id).cloned().unwrap_or_default(), now))
+        .map(|d| {
+            dispute_row(
+                tenant,
+                &d,
+                number_of.get(&d.invoice_id).cloned().unwrap_or_default(),
+                now,
+            )
+        })
         .collect();
     let callbacks = callback::Entity::find()
         .filter(callback::Column::TenantId.eq(tid))
@@ -304,7 +315,16 @@ async fn timeline<C: ConnectionTrait>(
         .filter(outbox::Column::CustomerId.eq(c.id))
         .order_by_desc(outbox::Column::Id)
         .limit(TIMELINE)
-        .into_tuple::<(i64, String, String, String, String, Option<i64>, DateTime<Utc>, Option<DateTime<Utc>>)>()
+        .into_tuple::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        )>()
         .all(db)
         .await?;
     let ids: Vec<i64> = messages.iter().map(|m| m.0).collect();
@@ -391,7 +411,7 @@ async fn timeline<C: ConnectionTrait>(
             invoice: None,
         });
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
     out.truncate(TIMELINE as usize);
     Ok(out)
 }

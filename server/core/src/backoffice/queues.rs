@@ -2,6 +2,7 @@
 //! disputes (accept with a correction, or reject with an explanation the debtor reads), with
 //! the counts the back office home shows.
 use super::debtors::{callback_row, dispute_row};
+use crate::audit;
 use crate::entities::{callback, customer, dispute, invoice, outbox, payment, staff_task, staff_user};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
@@ -9,7 +10,6 @@ use crate::services::disputes::{self, Decision};
 use crate::staff::StaffScope;
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
-use crate::audit;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -177,7 +177,10 @@ pub async fn outcome(
         .col_expr(callback::Column::Status, Expr::value("done"))
         .col_expr(callback::Column::ClaimedBy, Expr::value(Some(scope.staff_id())))
         .col_expr(callback::Column::Outcome, Expr::value(Some(outcome)))
-        .col_expr(callback::Column::OutcomeNote, Expr::value((!note.is_empty()).then(|| note.to_string())))
+        .col_expr(
+            callback::Column::OutcomeNote,
+            Expr::value((!note.is_empty()).then(|| note.to_string())),
+        )
         .col_expr(callback::Column::PromisedOn, Expr::value(promised))
         .col_expr(callback::Column::UpdatedAt, Expr::value(now))
         .filter(callback::Column::Id.eq(row.id))
@@ -190,7 +193,12 @@ pub async fn outcome(
     }
     if row.holds_dunning {
         let owner = DebtorScope::new(scope.tenant_id(), row.customer_id, AuthLevel::Full);
-        let named: Vec<&str> = row.invoices.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+        let named: Vec<&str> = row
+            .invoices
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
         crate::services::holds::refresh(&tx, &owner, &named, now).await?;
     }
     audit::record(
@@ -208,7 +216,13 @@ pub async fn outcome(
 }
 
 /// Moves a booked callback to another offered slot (the debtor is told, as when they move it).
-pub async fn reschedule(state: &AppState, tenant: &TenantCtx, scope: &StaffScope, id: i64, slot: &str) -> ServiceResult<()> {
+pub async fn reschedule(
+    state: &AppState,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+    id: i64,
+    slot: &str,
+) -> ServiceResult<()> {
     let row = booked(&state.db, scope, id).await?;
     let owner = DebtorScope::new(scope.tenant_id(), row.customer_id, AuthLevel::Full);
     crate::services::callbacks::reschedule(state, tenant, &owner, row.id, slot).await?;

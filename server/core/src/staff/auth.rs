@@ -86,7 +86,16 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
     };
     let actor = format!("{PREFIX}{}", staff.id);
     if !ok {
-        audit::record(&state.db, now, c.tenant.id, None, &actor, "staff_login_failed", json!({})).await?;
+        audit::record(
+            &state.db,
+            now,
+            c.tenant.id,
+            None,
+            &actor,
+            "staff_login_failed",
+            json!({}),
+        )
+        .await?;
         return Err(ServiceError::invalid("form", "login_failed"));
     }
     if staff.totp_sealed.is_some() {
@@ -135,9 +144,13 @@ pub async fn second_factor(state: &AppState, c: &Caller<'_>, staff_id: i64, code
     throttle(state, c, Action::StaffCode, &staff_id.to_string())?;
     let now = state.clock.now();
     let wrong = || ServiceError::invalid("code", "code_invalid");
-    let (staff, role) = usable(&state.db, c.tenant, Condition::all().add(staff_user::Column::Id.eq(staff_id)))
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
+    let (staff, role) = usable(
+        &state.db,
+        c.tenant,
+        Condition::all().add(staff_user::Column::Id.eq(staff_id)),
+    )
+    .await?
+    .ok_or(ServiceError::Unauthenticated)?;
     let secret = totp_secret(&state.keys, &staff)?.ok_or(ServiceError::Unauthenticated)?;
     let tx = state.db.begin().await?;
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
@@ -202,7 +215,9 @@ pub async fn scope_from_identity<C: ConnectionTrait>(
     let Some(staff_id) = id.strip_prefix(PREFIX).and_then(|s| s.parse::<i64>().ok()) else {
         return Ok(None);
     };
-    Ok(usable(db, tenant, Condition::all().add(staff_user::Column::Id.eq(staff_id)))
-        .await?
-        .map(|(row, role)| (StaffScope::new(tenant.id, row.id, role), row)))
+    Ok(
+        usable(db, tenant, Condition::all().add(staff_user::Column::Id.eq(staff_id)))
+            .await?
+            .map(|(row, role)| (StaffScope::new(tenant.id, row.id, role), row)),
+    )
 }

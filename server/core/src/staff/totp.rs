@@ -20,16 +20,24 @@ pub fn base32(secret: &[u8]) -> String {
 
 /// A typed base32 secret (spaces and case do not matter), of at least 128 bits.
 pub fn parse_base32(s: &str) -> Option<Vec<u8>> {
-    let clean: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     Secret::Encoded(clean).to_bytes().ok().filter(|b| b.len() >= 16)
 }
 
 /// The `otpauth://` URI an authenticator app scans.
 pub fn uri(secret: &[u8], issuer: &str, account: &str) -> String {
-    let enc = |s: &str| s.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'@' => (b as char).to_string(),
-        _ => format!("%{b:02X}"),
-    }).collect::<String>();
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'@' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),
@@ -40,7 +48,7 @@ pub fn uri(secret: &[u8], issuer: &str, account: &str) -> String {
 }
 
 fn generator(secret: &[u8]) -> TOTP {
-    TOTP::new_unchecked(Algorithm::SHA1, 6, 1, STEP_SECONDS, secret.to_vec(), None, String::new())
+    TOTP::new_unchecked(Algorithm::SHA1, 6, 1, STEP_SECONDS, secret.to_vec())
 }
 
 /// The code for a Unix time (for tests and the demo).

@@ -83,6 +83,9 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
     db::migrate(&conn).await.expect("migrate");
     settle_core::demo::seed(&conn, start_time()).await.expect("seed");
     let mut state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), mode).expect("state");
+    settle_core::demo_staff::seed(&state.db, &state.keys, start_time())
+        .await
+        .expect("staff");
     state.upload_dir = std::env::temp_dir().join(format!("settle-uploads-{}", unique()));
     adjust(&mut state);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -267,4 +270,43 @@ pub async fn sandbox_click(app: &TestApp, sandbox_path: &str, action: &str) -> S
     let res = app.post(sandbox_path, &[("csrf", &csrf), ("action", action)]).await;
     assert_eq!(res.status(), 303);
     path_of(&location(&res))
+}
+
+/// A multipart/form-data body, written out so the test sends exactly what a browser would.
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----settletestboundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub async fn post_dispute(
+    app: &TestApp,
+    number: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let (content_type, body) = multipart(fields, file);
+    app.client
+        .post(app.url(&format!("/invoices/{number}/dispute")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
 }

@@ -1,0 +1,47 @@
+//! The back office's server functions: read-only, each checks the staff session (else the login
+//! page) and calls one service. Changes go through the server's form handlers.
+use leptos::prelude::*;
+use server_fn::codec::GetUrl;
+use settle_domain::backoffice::{CallbackRow, DebtorHit, DebtorPageView, DisputeQueueRow, QueueCounts};
+
+#[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
+pub async fn get_staff_home() -> Result<QueueCounts, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::queues::counts(&ctx.state.db, &me, ctx.state.clock.now()).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_search", input = GetUrl)]
+pub async fn search_debtors(q: Option<String>) -> Result<Vec<DebtorHit>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let q = q.unwrap_or_default();
+    ctx.map(settle_core::backoffice::debtors::search(&ctx.state.db, &ctx.tenant, &me, &q).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_debtor", input = GetUrl)]
+pub async fn get_debtor(id: String) -> Result<DebtorPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let found = match id.parse::<i64>() {
+        Ok(id) => {
+            settle_core::backoffice::debtors::page(&ctx.state.db, &ctx.tenant, &me, id, ctx.state.clock.now()).await
+        }
+        Err(_) => Err(settle_core::error::ServiceError::NotFound),
+    };
+    ctx.map(found)
+}
+
+#[server(prefix = "/api", endpoint = "bo_callbacks", input = GetUrl)]
+pub async fn get_callback_queue() -> Result<Vec<CallbackRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::queues::callbacks(&ctx.state.db, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_disputes", input = GetUrl)]
+pub async fn get_dispute_queue() -> Result<Vec<DisputeQueueRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::queues::disputes(&ctx.state.db, &ctx.tenant, &me, ctx.state.clock.now()).await)
+}

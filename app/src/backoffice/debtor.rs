@@ -1,0 +1,218 @@
+//! `/backoffice/debtors/{id}`: everything about one debtor in one place, with the actions staff
+//! take on it (a note, pausing or resuming dunning per invoice, a fresh payment link).
+use super::api::get_debtor;
+use super::frame::{when, StaffField, StaffFlash, StaffFrame};
+use crate::pages::not_found::failure;
+use crate::ui::{date, money, use_shell, Loading, StatusBadge};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use settle_domain::backoffice::{DebtorPageView, StaffInvoiceRow};
+use settle_domain::i18n::staff::{hold_text, kind_text, st, StaffKey as S};
+use settle_domain::locale::Locale;
+use settle_domain::views::Flash;
+
+#[component]
+pub fn DebtorPage() -> impl IntoView {
+    let shell = use_shell();
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_debtor);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let d = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(failure(s, &e)),
+                };
+                let csrf = s.csrf.clone();
+                let flash = s.flash.clone();
+                Some(view! {
+                    <StaffFrame shell=s.clone() title=d.name.clone()>
+                        <h1>{d.name.clone()}" · "{d.customer_number.clone()}</h1>
+                        <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
+                        <ContactCard locale=l d=d.clone()/>
+                        <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                        <DisputesAndCallbacks locale=l d=d.clone()/>
+                        <section class="card" aria-labelledby="notes-h">
+                            <h2 id="notes-h">{st(l, S::Notes)}</h2>
+                            <StaffFlash locale=l flash=flash.clone() form="note".to_string()/>
+                            <form method="post" action=format!("/backoffice/debtors/{}/note", d.id) novalidate>
+                                <input type="hidden" name="csrf" value=csrf.clone()/>
+                                <StaffField locale=l id="f-note".into() name="note" label=S::NoteLabel kind="textarea"
+                                    error=flash.clone().unwrap_or_default().error_for("note", "note") required=true/>
+                                <button type="submit">{st(l, S::NoteButton)}</button>
+                            </form>
+                        </section>
+                        <Timeline locale=l d=d.clone()/>
+                    </StaffFrame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContactCard(locale: Locale, d: DebtorPageView) -> impl IntoView {
+    let l = locale;
+    let none = st(l, S::None_);
+    view! {
+        <section class="card" aria-labelledby="contact-h">
+            <h2 id="contact-h">{st(l, S::Contact)}</h2>
+            <dl class="facts" data-testid="contact">
+                <dt>{st(l, S::Email)}</dt><dd>{d.email.clone().unwrap_or_else(|| none.into())}</dd>
+                <dt>{st(l, S::Phone)}</dt><dd>{d.phone.clone().unwrap_or_else(|| none.into())}</dd>
+                <dt>{st(l, S::Address)}</dt><dd>{d.address.clone()}</dd>
+                <dt>{st(l, S::Language)}</dt><dd>{d.language.clone().unwrap_or_else(|| none.into())}</dd>
+                <dt>{st(l, S::Channels)}</dt><dd>{d.channels.join(", ")}</dd>
+                <dt>{st(l, S::Representative)}</dt><dd>{d.representative.clone().unwrap_or_else(|| none.into())}</dd>
+                <dt>{st(l, S::LegalStop)}</dt><dd>{d.legal_stop.clone().unwrap_or_else(|| none.into())}</dd>
+            </dl>
+            {(!d.changes.is_empty()).then(|| view! {
+                <details>
+                    <summary>{st(l, S::Changes)}</summary>
+                    <table class="lines">
+                        <thead><tr>
+                            <th scope="col">{st(l, S::When)}</th><th scope="col">{st(l, S::Field)}</th>
+                            <th scope="col">{st(l, S::Before)}</th><th scope="col">{st(l, S::After)}</th><th scope="col">{st(l, S::By)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {d.changes.iter().map(|c| view! {
+                                <tr><td>{when(l, c.at)}</td><td>{c.field.clone()}</td><td>{c.old.clone().unwrap_or_default()}</td>
+                                <td>{c.new.clone().unwrap_or_default()}</td><td>{c.by.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn InvoiceTable(locale: Locale, d: DebtorPageView, csrf: String, flash: Option<Flash>) -> impl IntoView {
+    let l = locale;
+    view! {
+        <section class="card" aria-labelledby="inv-h">
+            <h2 id="inv-h">{st(l, S::Invoices)}</h2>
+            <StaffFlash locale=l flash=flash.clone() form="invoice".to_string()/>
+            <table class="lines" data-testid="invoices">
+                <thead><tr>
+                    <th scope="col">{st(l, S::Invoice)}</th><th scope="col">{st(l, S::Due)}</th>
+                    <th scope="col" class="num">{st(l, S::Open)}</th><th scope="col">{st(l, S::Status)}</th>
+                    <th scope="col">{st(l, S::Hold)}</th><th scope="col">{st(l, S::Stage)}</th><th scope="col">{st(l, S::Actions)}</th>
+                </tr></thead>
+                <tbody>
+                    {d.invoices.iter().map(|i| view! {
+                        <tr data-invoice=i.number.clone()>
+                            <td>{i.number.clone()}</td>
+                            <td>{date(l, i.due)}</td>
+                            <td class="num">{money(l, i.open)}</td>
+                            <td><StatusBadge locale=l status=i.status/></td>
+                            <td>{i.hold.as_deref().map(|h| match &i.hold_reason {
+                                Some(r) => format!("{}: {r}", hold_text(l, h)),
+                                None => hold_text(l, h).to_string(),
+                            }).unwrap_or_default()}</td>
+                            <td>{i.stage.clone().unwrap_or_default()}</td>
+                            <td><InvoiceActions locale=l debtor=d.id row=i.clone() csrf=csrf.clone()/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn InvoiceActions(locale: Locale, debtor: i64, row: StaffInvoiceRow, csrf: String) -> impl IntoView {
+    let l = locale;
+    let base = format!("/backoffice/debtors/{debtor}/invoices/{}", row.number);
+    if !row.status.is_payable() {
+        return ().into_any();
+    }
+    let paused = row.hold.as_deref() == Some("paused");
+    let reason_id = format!("f-reason-{}", row.number);
+    view! {
+        {if paused {
+            view! {
+                <form method="post" action=format!("{base}/resume")>
+                    <input type="hidden" name="csrf" value=csrf.clone()/>
+                    <button type="submit" class="small">{st(l, S::Resume)}</button>
+                </form>
+            }.into_any()
+        } else {
+            view! {
+                <details>
+                    <summary>{st(l, S::Pause)}</summary>
+                    <form method="post" action=format!("{base}/pause") novalidate>
+                        <input type="hidden" name="csrf" value=csrf.clone()/>
+                        <label for=reason_id.clone()>{st(l, S::PauseReason)}</label>
+                        <input id=reason_id name="reason" type="text" required maxlength="500"/>
+                        <button type="submit" class="small">{st(l, S::Pause)}</button>
+                    </form>
+                </details>
+            }.into_any()
+        }}
+        <form method="post" action=format!("{base}/link") class="inline">
+            <input type="hidden" name="csrf" value=csrf.clone()/>
+            <button type="submit" name="channel" value="email" class="small">{st(l, S::ResendEmail)}</button>
+            <button type="submit" name="channel" value="sms" class="small">{st(l, S::ResendSms)}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn DisputesAndCallbacks(locale: Locale, d: DebtorPageView) -> impl IntoView {
+    let l = locale;
+    view! {
+        {(!d.disputes.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="disp-h">
+                <h2 id="disp-h">{st(l, S::Disputes)}</h2>
+                <ul>
+                    {d.disputes.iter().map(|x| view! {
+                        <li>{when(l, x.raised)}" · "{st(l, S::Invoice)}" "{x.invoice.clone()}" · "{x.reason.clone()}" · "{x.status.clone()}
+                            {x.overdue.then(|| format!(" · {}", st(l, S::Overdue)))}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!d.callbacks.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="cb-h">
+                <h2 id="cb-h">{st(l, S::Callbacks)}</h2>
+                <ul>
+                    {d.callbacks.iter().map(|c| view! {
+                        <li>{when(l, c.slot)}" · "{c.topic.clone()}" · "{c.phone.clone()}" · "{c.status.clone()}
+                            {c.outcome.clone().map(|o| format!(" · {o}"))}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn Timeline(locale: Locale, d: DebtorPageView) -> impl IntoView {
+    let l = locale;
+    view! {
+        <section class="card" aria-labelledby="tl-h">
+            <h2 id="tl-h">{st(l, S::Timeline)}</h2>
+            <table class="lines" data-testid="timeline">
+                <thead><tr>
+                    <th scope="col">{st(l, S::When)}</th><th scope="col">{st(l, S::What)}</th>
+                    <th scope="col">{st(l, S::Invoice)}</th><th scope="col">{st(l, S::Detail)}</th>
+                </tr></thead>
+                <tbody>
+                    {d.timeline.iter().map(|e| view! {
+                        <tr data-kind=e.kind.clone()>
+                            <td>{when(l, e.at)}</td>
+                            <td>{kind_text(l, &e.kind)}": "{e.what.clone()}</td>
+                            <td>{e.invoice.clone().unwrap_or_default()}</td>
+                            <td class="detail">{e.detail.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+//! The back office under `/backoffice`: staff login with a second factor, the work queues, the
+//! debtor search and the debtor page. Same rules as the portal: every page works without
+//! JavaScript, every text comes from the catalogs, every change is a form post.
+pub mod api;
+pub mod debtor;
+pub mod frame;
+pub mod home;
+pub mod login;
+pub mod queues;

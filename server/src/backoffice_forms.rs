@@ -1,0 +1,161 @@
+//! The back office's form posts: notes, pausing and resuming dunning, payment links, and the
+//! callback and dispute queues. Each checks the staff session and its CSRF token, calls one
+//! service and redirects back with a notice or the errors.
+use crate::forms::{back, codes, csrf_ok, notice, see_other, tenant_of};
+use crate::payments::{field, form_pairs};
+use actix_web::{web, HttpRequest, HttpResponse};
+use settle_app::ssr::{identity_staff, urlencode};
+use settle_core::backoffice::{actions, queues};
+use settle_core::error::ServiceError;
+use settle_core::staff::StaffScope;
+use settle_core::state::AppState;
+use settle_core::tenant::TenantCtx;
+use std::sync::Arc;
+
+type Data = web::Data<AppState>;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    cfg.service(post("/backoffice/debtors/{id}/note").to(note))
+        .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
+        .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
+        .service(post("/backoffice/disputes/{id}/decide").to(decide));
+}
+
+/// The staff member (else the login page, coming back to `here`) with a good CSRF token (else
+/// back to `here` with the error on `form`).
+async fn staff_in(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+    here: &str,
+    form: &str,
+) -> Result<(Arc<TenantCtx>, StaffScope), Box<HttpResponse>> {
+    let tenant = tenant_of(req).ok_or_else(|| Box::new(HttpResponse::NotFound().finish()))?;
+    let Some((scope, _)) = identity_staff(req, state, &tenant).await else {
+        return Err(Box::new(see_other(&format!(
+            "/backoffice/login?next={}",
+            urlencode(here)
+        ))));
+    };
+    if !csrf_ok(req, state, &tenant, token) {
+        return Err(Box::new(back(
+            state,
+            here,
+            form,
+            &[],
+            crate::forms::one("form", "csrf"),
+        )));
+    }
+    Ok((tenant, scope))
+}
+
+/// Not found (another tenant's id, or none) is a 404; everything else goes back to the form.
+fn answer(state: &AppState, r: Result<(), ServiceError>, here: &str, form: &str, done: &str) -> HttpResponse {
+    match r {
+        Ok(()) => notice(state, here, form, done, &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => back(state, here, form, &[], codes(e)),
+    }
+}
+
+async fn note(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "note").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let r = actions::add_note(&state.db, &scope, *id, field(&pairs, "note"), state.clock.now()).await;
+    answer(&state, r, &here, "note", "note_saved")
+}
+
+async fn invoice_action(
+    req: HttpRequest,
+    state: Data,
+    path: web::Path<(i64, String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (id, number, action) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "invoice").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let now = state.clock.now();
+    let (r, done) = match action.as_str() {
+        "pause" => (
+            actions::pause(&state.db, &scope, id, &number, field(&pairs, "reason"), now).await,
+            "paused",
+        ),
+        "resume" => (
+            actions::resume(&state.db, &tenant, &scope, id, &number, now).await,
+            "resumed",
+        ),
+        "link" => (
+            actions::resend_link(&state.db, &tenant, &scope, id, &number, field(&pairs, "channel"), now).await,
+            "link_sent_to_debtor",
+        ),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    answer(&state, r, &here, "invoice", done)
+}
+
+async fn callback_action(
+    req: HttpRequest,
+    state: Data,
+    path: web::Path<(i64, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (id, action) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/callbacks";
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "callback").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let (r, done) = match action.as_str() {
+        "claim" => (queues::claim(&state, &scope, id).await, "claimed"),
+        "outcome" => (
+            queues::outcome(
+                &state,
+                &tenant,
+                &scope,
+                id,
+                field(&pairs, "outcome"),
+                field(&pairs, "note"),
+                field(&pairs, "promised_on"),
+            )
+            .await,
+            "callback_closed",
+        ),
+        "move" => (
+            queues::reschedule(&state, &tenant, &scope, id, field(&pairs, "slot")).await,
+            "callback_rescheduled",
+        ),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    answer(&state, r, here, "callback", done)
+}
+
+async fn decide(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/disputes";
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "dispute").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let r = queues::decide(
+        &state,
+        &tenant,
+        &scope,
+        *id,
+        field(&pairs, "decision"),
+        field(&pairs, "credit"),
+        field(&pairs, "explanation"),
+    )
+    .await;
+    answer(&state, r, here, "dispute", "dispute_decided")
+}

@@ -1,0 +1,399 @@
+//! The back office: staff sign in (a second factor for admins, used once), see only their own
+//! tenant, find a debtor by what they know, see everything about them, pause and resume dunning,
+//! send a payment link, and work the callback and dispute queues.
+use crate::support::*;
+use settle_app::ssr::urlencode;
+use settle_core::demo_staff::{DEMO_ADMIN_TOTP, DEMO_OPERATOR_TOTP};
+use settle_core::entities::{audit_event, callback, customer, dispute, invoice, outgoing_event, staff_note};
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use settle_core::staff::totp;
+
+const PW: &str = "demo-password-1";
+
+fn code(app: &TestApp, secret: &str, offset_steps: i64) -> String {
+    let unix = app.state.clock.now().timestamp() + offset_steps * 30;
+    totp::code_at(&totp::parse_base32(secret).unwrap(), unix as u64)
+}
+
+async fn staff_login(app: &TestApp, email: &str) -> reqwest::Response {
+    let csrf = app.csrf("/backoffice/login").await;
+    app.post(
+        "/backoffice/login",
+        &[("csrf", csrf.as_str()), ("email", email), ("password", PW)],
+    )
+    .await
+}
+
+async fn second_step(app: &TestApp, typed: &str) -> reqwest::Response {
+    let csrf = app.csrf("/backoffice/login/code").await;
+    app.post("/backoffice/login/code", &[("csrf", csrf.as_str()), ("code", typed)])
+        .await
+}
+
+/// Signs in as the demo agent (no second factor).
+pub async fn as_agent(app: &TestApp) {
+    let res = staff_login(app, "agent@settle.test").await;
+    assert_eq!(location(&res), "/backoffice");
+}
+
+async fn customer_no(app: &TestApp, number: &str) -> customer::Model {
+    customer::Entity::find()
+        .filter(customer::Column::CustomerNumber.eq(number))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn invoice_no(app: &TestApp, number: &str) -> invoice::Model {
+    invoice::Entity::find()
+        .filter(invoice::Column::Number.eq(number))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staff_sign_in_with_a_second_factor_that_works_once() {
+    let app = spawn_app().await;
+    // Anonymous: the back office sends to its login page, coming back afterwards.
+    let res = app.get("/backoffice/callbacks").await;
+    assert!(location(&res).starts_with("/backoffice/login?next=/backoffice/callbacks"));
+    // A wrong password and an unknown address read the same.
+    let csrf = app.csrf("/backoffice/login").await;
+    for (email, pw) in [("admin@settle.test", "wrong-password"), ("nobody@settle.test", PW)] {
+        app.post(
+            "/backoffice/login",
+            &[("csrf", csrf.as_str()), ("email", email), ("password", pw)],
+        )
+        .await;
+        let page = app.html("/backoffice/login").await;
+        assert!(page.contains("E-mailadres of wachtwoord klopt niet"), "{email}: {page}");
+    }
+    // The admin's password leads to the second step; a wrong code is refused.
+    let res = staff_login(&app, "admin@settle.test").await;
+    assert_eq!(location(&res), "/backoffice/login/code");
+    assert!(location(&second_step(&app, "000000").await).starts_with("/backoffice/login/code"));
+    assert!(app
+        .html("/backoffice/login/code")
+        .await
+        .contains("Deze code klopt niet"));
+    assert!(
+        location(&app.get("/backoffice").await).starts_with("/backoffice/login"),
+        "not in yet"
+    );
+    let good = code(&app, DEMO_ADMIN_TOTP, 0);
+    assert_eq!(location(&second_step(&app, &good).await), "/backoffice");
+    let home = app.html("/backoffice").await;
+    assert!(home.contains("Adam Admin") && home.contains("Beheerder"), "{home}");
+
+    // Logged out, the same code does not work a second time.
+    let csrf = csrf_in(&home).unwrap();
+    app.post("/backoffice/logout", &[("csrf", csrf.as_str())]).await;
+    assert!(location(&app.get("/backoffice").await).starts_with("/backoffice/login"));
+    staff_login(&app, "admin@settle.test").await;
+    assert!(location(&second_step(&app, &good).await).starts_with("/backoffice/login/code"));
+
+    // The operator signs in on the tenant's host too, with their own second factor.
+    let op = app.other_browser();
+    assert_eq!(
+        location(&staff_login(&op, "operator@settle.test").await),
+        "/backoffice/login/code"
+    );
+    let next = code(&op, DEMO_OPERATOR_TOTP, 1);
+    assert_eq!(location(&second_step(&op, &next).await), "/backoffice");
+    assert!(op.html("/backoffice").await.contains("Platformbeheer"));
+
+    // A recovery code works once.
+    let created = settle_core::staff::accounts::create(
+        &app.state.db,
+        &app.state.keys,
+        app.state.clock.now(),
+        settle_core::staff::accounts::NewStaff {
+            tenant_id: Some(app.tenant().await.id),
+            email: "second@settle.test",
+            name: "Bea Beheer",
+            role: settle_core::staff::Role::Admin,
+            password_hash: settle_core::passwords::hash_blocking(PW).unwrap(),
+            totp: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.recovery_codes.len(), 10);
+    let third = app.other_browser();
+    staff_login(&third, "second@settle.test").await;
+    let typed = created.recovery_codes[0].to_lowercase();
+    assert_eq!(location(&second_step(&third, &typed).await), "/backoffice");
+    let fourth = app.other_browser();
+    staff_login(&fourth, "second@settle.test").await;
+    assert!(location(&second_step(&fourth, &typed).await).starts_with("/backoffice/login/code"));
+
+    // A debtor's session is no way into the back office.
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    assert!(location(&debtor.get("/backoffice").await).starts_with("/backoffice/login"));
+    let logins = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("staff_login"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(logins, 3);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn staff_find_a_debtor_by_what_they_know_and_never_another_tenants() {
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    let jan = customer_no(&app, "100001").await;
+    let inv = invoice_no(&app, "2026-0002").await;
+    let rf = settle_domain::rf::RfReference::parse(&inv.rf_reference)
+        .unwrap()
+        .grouped();
+    for q in [
+        "de vries",
+        "100001",
+        "2026-0002",
+        rf.as_str(),
+        jan.email.as_deref().unwrap(),
+    ] {
+        let page = app.html(&format!("/backoffice/debtors?q={}", urlencode(q))).await;
+        assert!(page.contains(&format!("/backoffice/debtors/{}", jan.id)), "{q}: {page}");
+    }
+    let page = app.html("/backoffice/debtors?q=%25").await;
+    assert!(!page.contains("/backoffice/debtors/"), "a lone % is not a wildcard");
+    let none = app.html("/backoffice/debtors?q=zzzzzz").await;
+    assert!(none.contains("Niets gevonden."));
+    // The other tenant's debtor: not found, by page or by form.
+    let kunde = customer_no(&app, "200001").await;
+    assert_ne!(kunde.tenant_id, jan.tenant_id);
+    assert!(!app
+        .html(&format!("/backoffice/debtors?q={}", kunde.customer_number))
+        .await
+        .contains(&format!("/backoffice/debtors/{}", kunde.id)));
+    assert_eq!(
+        app.get(&format!("/backoffice/debtors/{}", kunde.id)).await.status(),
+        404
+    );
+    let csrf = app.csrf("/backoffice").await;
+    let res = app
+        .post(
+            &format!("/backoffice/debtors/{}/note", kunde.id),
+            &[("csrf", csrf.as_str()), ("note", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(staff_note::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_debtor_page_shows_everything_and_staff_pause_resume_note_and_resend() {
+    let app = spawn_app().await;
+    // Something for the timeline: the debtor logs in.
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    as_agent(&app).await;
+    let jan = customer_no(&app, "100001").await;
+    let here = format!("/backoffice/debtors/{}", jan.id);
+    let page = app.html(&here).await;
+    for want in [
+        "2026-0002",
+        "2026-0005",
+        "Tijdlijn",
+        "login",
+        jan.email.as_deref().unwrap(),
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    let csrf = csrf_in(&page).unwrap();
+    let post = |path: String, form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let csrf = csrf.clone();
+        async move {
+            let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            f.extend(form);
+            app.post(&path, &f).await
+        }
+    };
+    // A note needs text; then it is kept and shown.
+    post(format!("{here}/note"), vec![("note", "  ")]).await;
+    assert!(app.html(&here).await.contains("Dit veld is verplicht"));
+    assert_eq!(staff_note::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    post(
+        format!("{here}/note"),
+        vec![("note", "Belt terug na salaris op de 25e.")],
+    )
+    .await;
+    assert!(app.html(&here).await.contains("Belt terug na salaris op de 25e."));
+
+    // A pause needs a reason; with one, the invoice holds and the creditor hears of it.
+    let inv = format!("{here}/invoices/2026-0002");
+    post(format!("{inv}/pause"), vec![("reason", "")]).await;
+    assert_eq!(invoice_no(&app, "2026-0002").await.dunning_hold, None);
+    post(format!("{inv}/pause"), vec![("reason", "Schuldhulp loopt")]).await;
+    let held = invoice_no(&app, "2026-0002").await;
+    assert_eq!(held.dunning_hold.as_deref(), Some("paused"));
+    assert_eq!(held.hold_reason.as_deref(), Some("Schuldhulp loopt"));
+    assert!(app
+        .html(&here)
+        .await
+        .contains("Gestopt door medewerker: Schuldhulp loopt"));
+    post(format!("{inv}/pause"), vec![("reason", "nog eens")]).await;
+    assert!(
+        app.html(&here).await.contains("staan al stil"),
+        "paused twice is refused"
+    );
+    post(format!("{inv}/resume"), vec![]).await;
+    assert_eq!(invoice_no(&app, "2026-0002").await.dunning_hold, None);
+    for kind in ["dunning.paused", "dunning.resumed"] {
+        let n = outgoing_event::Entity::find()
+            .filter(outgoing_event::Column::Kind.eq(kind))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{kind}");
+    }
+    // A fresh payment link by email; it opens the invoice's payment page.
+    post(format!("{inv}/link"), vec![("channel", "email")]).await;
+    let mail = app.last_mail_to(jan.email.as_deref().unwrap()).await.unwrap();
+    assert!(
+        mail.subject.contains("Betaallink voor factuur 2026-0002"),
+        "{}",
+        mail.subject
+    );
+    let link = link_in(&mail.body_text);
+    assert!(app.other_browser().html(&link).await.contains("2026-0002"));
+    // The timeline names the agent for what they did.
+    let page = app.html(&here).await;
+    assert!(page.contains("Anna Agent") && page.contains("dunning.paused"), "{page}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_agent_works_a_callback_and_a_dispute_decided_by_staff_corrects_the_invoice() {
+    let app = spawn_app().await;
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    let page = debtor.html("/callback").await;
+    let csrf = csrf_for(&page, "/callback").unwrap();
+    debtor
+        .post(
+            "/callback",
+            &[
+                ("csrf", csrf.as_str()),
+                ("topic", "payment"),
+                ("phone", "020 123 4567"),
+                ("slot", "2026-11-23T09:00"),
+                ("invoice", "2026-0003"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        invoice_no(&app, "2026-0003").await.dunning_hold.as_deref(),
+        Some("callback")
+    );
+    as_agent(&app).await;
+    let queue = app.html("/backoffice/callbacks").await;
+    assert!(
+        queue.contains("+31201234567") && queue.contains("Jan de Vries"),
+        "{queue}"
+    );
+    let cb = callback::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let csrf = csrf_in(&queue).unwrap();
+    let base = format!("/backoffice/callbacks/{}", cb.id);
+    app.post(&format!("{base}/claim"), &[("csrf", csrf.as_str())]).await;
+    assert!(app.html("/backoffice/callbacks").await.contains("Anna Agent"));
+    // A promise needs its date.
+    app.post(
+        &format!("{base}/outcome"),
+        &[("csrf", csrf.as_str()), ("outcome", "promise"), ("promised_on", "")],
+    )
+    .await;
+    assert_eq!(
+        callback::Entity::find_by_id(cb.id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "booked"
+    );
+    app.post(
+        &format!("{base}/outcome"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("outcome", "promise"),
+            ("promised_on", "2026-12-01"),
+            ("note", "Betaalt na salaris"),
+        ],
+    )
+    .await;
+    let done = callback::Entity::find_by_id(cb.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (done.status.as_str(), done.outcome.as_deref()),
+        ("done", Some("promise"))
+    );
+    assert_eq!(invoice_no(&app, "2026-0003").await.dunning_hold, None, "the hold lifts");
+
+    // The debtor disputes 2026-0002; staff credit part of it: dunning goes on for the rest.
+    let dpage = debtor.html("/invoices/2026-0002/dispute").await;
+    let dcsrf = csrf_in(&dpage).unwrap();
+    post_dispute(
+        &debtor,
+        "2026-0002",
+        &[
+            ("csrf", dcsrf.as_str()),
+            ("reason", "amount_wrong"),
+            ("text", "Te hoog"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(
+        invoice_no(&app, "2026-0002").await.dunning_hold.as_deref(),
+        Some("disputed")
+    );
+    let queue = app.html("/backoffice/disputes").await;
+    assert!(queue.contains("Te hoog"), "{queue}");
+    let d = dispute::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let decide = format!("/backoffice/disputes/{}/decide", d.id);
+    // A credit above the open amount is refused; nothing changes.
+    app.post(
+        &decide,
+        &[("csrf", csrf.as_str()), ("decision", "credit"), ("credit", "500,00")],
+    )
+    .await;
+    assert!(app.html("/backoffice/disputes").await.contains("Te hoog"));
+    assert_eq!(
+        dispute::Entity::find_by_id(d.id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "open"
+    );
+    app.post(
+        &decide,
+        &[
+            ("csrf", csrf.as_str()),
+            ("decision", "credit"),
+            ("credit", "32,45"),
+            ("explanation", "De korting was niet verwerkt."),
+        ],
+    )
+    .await;
+    let inv = invoice_no(&app, "2026-0002").await;
+    assert_eq!((inv.open_cents, inv.dunning_hold.clone()), (10_000, None));
+    let mail = debtor.last_mail_to("demo@settle.test").await.unwrap();
+    assert!(mail.body_text.contains("De korting was niet verwerkt."));
+    assert!(app.html("/backoffice/disputes").await.contains("Geen open bezwaren."));
+    app.cleanup().await;
+}
