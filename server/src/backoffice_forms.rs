@@ -50,14 +50,26 @@ async fn staff_in(
     Ok((tenant, scope))
 }
 
-/// Not found (another tenant's id, or none) is a 404; everything else goes back to the form.
-fn answer(state: &AppState, r: Result<(), ServiceError>, here: &str, form: &str, done: &str) -> HttpResponse {
+/// Not found (another tenant's id, or none) is a 404; errors go back to `form`, the notice of
+/// success to the page's `page_form` (a queue card may be gone by then).
+fn answer_on(
+    state: &AppState,
+    r: Result<(), ServiceError>,
+    here: &str,
+    form: &str,
+    page_form: &str,
+    done: &str,
+) -> HttpResponse {
     match r {
-        Ok(()) => notice(state, here, form, done, &[]),
+        Ok(()) => notice(state, here, page_form, done, &[]),
         Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
         Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
         Err(e) => back(state, here, form, &[], codes(e)),
     }
+}
+
+fn answer(state: &AppState, r: Result<(), ServiceError>, here: &str, form: &str, done: &str) -> HttpResponse {
+    answer_on(state, r, here, form, form, done)
 }
 
 async fn note(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
@@ -112,7 +124,8 @@ async fn callback_action(
     let (id, action) = path.into_inner();
     let pairs = form_pairs(&body);
     let here = "/backoffice/callbacks";
-    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "callback").await {
+    let form = format!("callback-{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, &form).await {
         Ok(ok) => ok,
         Err(res) => return *res,
     };
@@ -137,13 +150,14 @@ async fn callback_action(
         ),
         _ => return HttpResponse::NotFound().finish(),
     };
-    answer(&state, r, here, "callback", done)
+    answer_on(&state, r, here, &form, "callback", done)
 }
 
 async fn decide(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
     let pairs = form_pairs(&body);
     let here = "/backoffice/disputes";
-    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "dispute").await {
+    let form = format!("dispute-{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, &form).await {
         Ok(ok) => ok,
         Err(res) => return *res,
     };
@@ -157,5 +171,5 @@ async fn decide(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::By
         field(&pairs, "explanation"),
     )
     .await;
-    answer(&state, r, here, "dispute", "dispute_decided")
+    answer_on(&state, r, here, &form, "dispute", "dispute_decided")
 }

@@ -6,8 +6,9 @@ use crate::pages::not_found::failure;
 use crate::ui::{money, use_shell, Loading};
 use leptos::prelude::*;
 use settle_domain::backoffice::{CallbackRow, DisputeQueueRow};
-use settle_domain::i18n::staff::{st, StaffKey as S};
+use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
 use settle_domain::locale::Locale;
+use settle_domain::views::Flash;
 
 #[component]
 pub fn CallbackQueuePage() -> impl IntoView {
@@ -30,7 +31,7 @@ pub fn CallbackQueuePage() -> impl IntoView {
                         {if rows.is_empty() {
                             view! { <p>{st(l, S::NoCallbacks)}</p> }.into_any()
                         } else {
-                            rows.into_iter().map(|r| view! { <CallbackCard locale=l row=r csrf=csrf.clone()/> }).collect_view().into_any()
+                            rows.into_iter().map(|r| view! { <CallbackCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
                 }.into_any())
@@ -40,10 +41,17 @@ pub fn CallbackQueuePage() -> impl IntoView {
 }
 
 #[component]
-fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String) -> impl IntoView {
+fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String, flash: Option<Flash>) -> impl IntoView {
     let l = locale;
     let base = format!("/backoffice/callbacks/{}", row.id);
     let id = row.id;
+    let form = format!("callback-{id}");
+    let f = flash.clone().unwrap_or_default();
+    let err = |field: &str| {
+        f.error_for(&form, field)
+            .map(|c| view! { <p class="error" role="alert">{staff_code_text(l, &c)}</p> })
+    };
+    let (outcome_err, promised_err, note_err) = (err("outcome"), err("promised_on"), err("note"));
     let free = row.claimed_by.is_none();
     view! {
         <section class="card callback" data-testid="callback" aria-labelledby=format!("cb-{id}")>
@@ -53,6 +61,7 @@ fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String) -> impl IntoView
                 <dt>{st(l, S::Phone)}</dt><dd><a href=format!("tel:{}", row.phone)>{row.phone.clone()}</a></dd>
                 <dt>{st(l, S::ClaimedBy)}</dt><dd>{row.claimed_by.clone().unwrap_or_else(|| st(l, S::None_).into())}</dd>
             </dl>
+            <StaffFlash locale=l flash=flash.clone() form=form.clone()/>
             {free.then(|| view! {
                 <form method="post" action=format!("{base}/claim")>
                     <input type="hidden" name="csrf" value=csrf.clone()/>
@@ -64,6 +73,7 @@ fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String) -> impl IntoView
                     <input type="hidden" name="csrf" value=csrf.clone()/>
                     <fieldset>
                         <legend>{st(l, S::Outcome)}</legend>
+                        {outcome_err}
                         {[("reached", S::OutcomeReached), ("not_reached", S::OutcomeNotReached), ("promise", S::OutcomePromise)]
                             .into_iter()
                             .map(|(v, k)| {
@@ -79,10 +89,12 @@ fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String) -> impl IntoView
                     </fieldset>
                     <div class="field">
                         <label for=format!("f-promised-{id}")>{st(l, S::PromisedOn)}</label>
+                        {promised_err}
                         <input id=format!("f-promised-{id}") name="promised_on" type="date"/>
                     </div>
                     <div class="field">
                         <label for=format!("f-cbnote-{id}")>{st(l, S::OutcomeNote)}</label>
+                        {note_err}
                         <textarea id=format!("f-cbnote-{id}") name="note" rows="2"></textarea>
                     </div>
                     <button type="submit">{st(l, S::Close)}</button>
@@ -119,7 +131,7 @@ pub fn DisputeQueuePage() -> impl IntoView {
                         {if rows.is_empty() {
                             view! { <p>{st(l, S::NoDisputes)}</p> }.into_any()
                         } else {
-                            rows.into_iter().map(|r| view! { <DisputeCard locale=l row=r csrf=csrf.clone()/> }).collect_view().into_any()
+                            rows.into_iter().map(|r| view! { <DisputeCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
                 }.into_any())
@@ -129,10 +141,17 @@ pub fn DisputeQueuePage() -> impl IntoView {
 }
 
 #[component]
-fn DisputeCard(locale: Locale, row: DisputeQueueRow, csrf: String) -> impl IntoView {
+fn DisputeCard(locale: Locale, row: DisputeQueueRow, csrf: String, flash: Option<Flash>) -> impl IntoView {
     let l = locale;
     let d = row.dispute.clone();
     let id = d.id;
+    let form = format!("dispute-{id}");
+    let f = flash.clone().unwrap_or_default();
+    let err = |field: &str| {
+        f.error_for(&form, field)
+            .map(|c| view! { <p class="error" role="alert">{staff_code_text(l, &c)}</p> })
+    };
+    let (decision_err, credit_err, expl_err) = (err("decision"), err("credit"), err("explanation"));
     view! {
         <section class="card dispute" data-testid="dispute" aria-labelledby=format!("d-{id}")>
             <h2 id=format!("d-{id}")>{st(l, S::Invoice)}" "{d.invoice.clone()}" · "
@@ -145,10 +164,12 @@ fn DisputeCard(locale: Locale, row: DisputeQueueRow, csrf: String) -> impl IntoV
                 <dt>{st(l, S::Open)}</dt><dd>{money(l, row.open)}</dd>
             </dl>
             <blockquote>{d.text.clone()}</blockquote>
+            <StaffFlash locale=l flash=flash.clone() form=form.clone()/>
             <form method="post" action=format!("/backoffice/disputes/{id}/decide") novalidate>
                 <input type="hidden" name="csrf" value=csrf.clone()/>
                 <fieldset>
                     <legend>{st(l, S::Decision)}</legend>
+                    {decision_err}
                     {[("accept", S::DecideAccept), ("cancel", S::DecideCancel), ("credit", S::DecideCredit), ("reject", S::DecideReject)]
                         .into_iter()
                         .map(|(v, k)| {
@@ -164,10 +185,12 @@ fn DisputeCard(locale: Locale, row: DisputeQueueRow, csrf: String) -> impl IntoV
                 </fieldset>
                 <div class="field">
                     <label for=format!("f-credit-{id}")>{st(l, S::CreditAmount)}</label>
+                    {credit_err}
                     <input id=format!("f-credit-{id}") name="credit" type="text" inputmode="decimal"/>
                 </div>
                 <div class="field">
                     <label for=format!("f-expl-{id}")>{st(l, S::Explanation)}</label>
+                    {expl_err}
                     <textarea id=format!("f-expl-{id}") name="explanation" rows="3"></textarea>
                 </div>
                 <button type="submit" class="primary">{st(l, S::Decide)}</button>

@@ -397,3 +397,41 @@ async fn an_agent_works_a_callback_and_a_dispute_decided_by_staff_corrects_the_i
     assert!(app.html("/backoffice/disputes").await.contains("Geen open bezwaren."));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn back_office_data_and_forms_need_a_staff_session() {
+    let app = spawn_app().await;
+    let jan = customer_no(&app, "100001").await;
+    let paths = [
+        "/api/bo_home".to_string(),
+        "/api/bo_search?q=vries".to_string(),
+        format!("/api/bo_debtor?id={}", jan.id),
+        "/api/bo_callbacks".to_string(),
+        "/api/bo_disputes".to_string(),
+    ];
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    for p in &paths {
+        assert_eq!(app.get(p).await.status(), 401, "anonymous {p}");
+        assert_eq!(debtor.get(p).await.status(), 401, "a debtor {p}");
+    }
+    let csrf = debtor.csrf("/").await;
+    let res = debtor
+        .post(
+            &format!("/backoffice/debtors/{}/invoices/2026-0002/pause", jan.id),
+            &[("csrf", csrf.as_str()), ("reason", "x")],
+        )
+        .await;
+    assert!(location(&res).starts_with("/backoffice/login"));
+    assert_eq!(invoice_no(&app, "2026-0002").await.dunning_hold, None);
+    // Signed in, a forged token changes nothing.
+    as_agent(&app).await;
+    assert_eq!(app.get(&paths[2]).await.status(), 200);
+    app.post(
+        &format!("/backoffice/debtors/{}/invoices/2026-0002/pause", jan.id),
+        &[("csrf", "forged"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(invoice_no(&app, "2026-0002").await.dunning_hold, None);
+    app.cleanup().await;
+}

@@ -1,0 +1,84 @@
+import { Browser, expect, Page, test, TestInfo } from "@playwright/test";
+import { login, ready } from "./helpers";
+
+/** Signs in as the demo agent (no second factor) in a browser of its own. */
+async function agent(browser: Browser, info: TestInfo): Promise<Page> {
+  const ctx = await browser.newContext({
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+    baseURL: info.project.use.baseURL,
+    locale: "nl-NL",
+    viewport: { width: 390, height: 844 },
+  });
+  const page = await ctx.newPage();
+  await page.goto("/backoffice");
+  await expect(page).toHaveURL(/\/backoffice\/login/);
+  await ready(page, info);
+  await page.getByLabel("E-mailadres").fill("agent@settle.test");
+  await page.getByLabel("Wachtwoord").fill("demo-password-1");
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await expect(page).toHaveURL(/\/backoffice$/);
+  await expect(page.getByTestId("staff-who")).toContainText("Anna Agent");
+  return page;
+}
+
+test("an agent works a callback: claims it and logs a promise to pay", async ({ page, browser }, info) => {
+  await login(page, info, "other@settle.test");
+  await page.goto("/callback");
+  await ready(page, info);
+  await page.getByLabel("Een betalingsregeling").check();
+  await page.getByLabel("Op welk nummer bellen wij u?").fill("06 1234 5678");
+  const slot = page.locator("#f-slot");
+  await slot.selectOption((await slot.locator("option").first().getAttribute("value"))!);
+  await page.getByRole("button", { name: "Bel mij terug" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Uw terugbelafspraak staat");
+
+  const staff = await agent(browser, info);
+  await expect(staff.getByTestId("count-callbacks")).toContainText("1");
+  await staff.getByTestId("count-callbacks").click();
+  const card = staff.getByTestId("callback").first();
+  await expect(card).toContainText("+31612345678");
+  await ready(staff, info);
+  await card.getByRole("button", { name: "Oppakken" }).click();
+  await expect(staff.getByTestId("notice")).toContainText("U heeft dit verzoek opgepakt");
+  await ready(staff, info);
+  const claimed = staff.getByTestId("callback").first();
+  await claimed.getByLabel("Betaalbelofte").check();
+  const inAWeek = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await claimed.getByLabel("Belooft te betalen op").fill(inAWeek);
+  await claimed.getByLabel("Toelichting").fill("Betaalt na het salaris");
+  await claimed.getByRole("button", { name: "Afsluiten" }).click();
+  await expect(staff.getByTestId("notice")).toContainText("Terugbelverzoek afgesloten");
+  await expect(staff.getByText("Geen open terugbelverzoeken.")).toBeVisible();
+});
+
+test("a dispute accepted by staff, with the invoice cancelled, stops dunning", async ({ page, browser }, info) => {
+  await login(page, info, "other@settle.test");
+  await page.goto("/invoices/2026-1001");
+  await ready(page, info);
+  await page.getByTestId("dispute-link").click();
+  await ready(page, info);
+  await page.getByLabel("Het bedrag klopt niet").check();
+  await page.getByLabel("Uw toelichting").fill("Ik ben per 1 oktober overgestapt.");
+  await page.getByRole("button", { name: "Bezwaar indienen" }).click();
+  await expect(page.getByTestId("dispute-status")).toHaveText("In behandeling");
+
+  const staff = await agent(browser, info);
+  await staff.getByRole("link", { name: "Bezwaren", exact: true }).click();
+  const card = staff.getByTestId("dispute").filter({ hasText: "overgestapt" });
+  await expect(card).toContainText("2026-1001");
+  await ready(staff, info);
+  // Refusing without an explanation is not possible.
+  await card.getByLabel("Afwijzen").check();
+  await card.getByRole("button", { name: "Besluit opslaan" }).click();
+  await expect(staff.getByRole("alert")).toContainText("Dit veld is verplicht");
+  await ready(staff, info);
+  const again = staff.getByTestId("dispute").filter({ hasText: "overgestapt" });
+  await again.getByLabel("Toekennen en factuur vervallen").check();
+  await again.getByLabel("Uitleg voor de klant").fill("U heeft gelijk; de factuur vervalt.");
+  await again.getByRole("button", { name: "Besluit opslaan" }).click();
+  await expect(staff.getByTestId("notice")).toContainText("Besluit opgeslagen");
+
+  await page.goto("/invoices/2026-1001");
+  await expect(page.getByText("U heeft gelijk; de factuur vervalt.")).toBeVisible();
+  await expect(page.locator(".badge").first()).toHaveText("Vervallen");
+});
