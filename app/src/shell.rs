@@ -4,7 +4,9 @@ use crate::backoffice::{
     debtor::DebtorPage,
     home::{DebtorSearchPage, StaffHomePage},
     login::{StaffCodePage, StaffLoginPage},
+    payments::UnmatchedPage,
     queues::{CallbackQueuePage, DisputeQueuePage},
+    statements::StatementsPage,
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
@@ -72,6 +74,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/debtors/:id") view=DebtorPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/callbacks") view=CallbackQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/disputes") view=DisputeQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/payments") view=UnmatchedPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/statements") view=StatementsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -82,3 +82,41 @@ test("a dispute accepted by staff, with the invoice cancelled, stops dunning", a
   await expect(page.getByText("U heeft gelijk; de factuur vervalt.")).toBeVisible();
   await expect(page.locator(".badge").first()).toHaveText("Vervallen");
 });
+
+const camt = (cents: number, text: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>E2E</MsgId><CreDtTm>2026-11-21T18:00:00+01:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E1</Id><CreDtTm>2026-11-21T18:00:00+01:00</CreDtTm>
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">${(cents / 100).toFixed(2)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-11-21</Dt></BookgDt><ValDt><Dt>2026-11-21</Dt></ValDt><AcctSvcrRef>E2E-1</AcctSvcrRef><NtryDtls>
+<TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">${(cents / 100).toFixed(2)}</Amt></TxAmt></AmtDtls>
+<RltdPties><Dbtr><Nm>K. Bakker</Nm></Dbtr><DbtrAcct><Id><IBAN>NL20INGB0001234567</IBAN></Id></DbtrAcct></RltdPties>
+<RmtInf><Ustrd>${text}</Ustrd></RmtInf></TxDtls>
+</NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>
+`;
+
+test("a statement's unmatched payment, allocated by staff, marks the invoice paid", async ({ browser }, info) => {
+  const staff = await agent(browser, info);
+  await staff.getByRole("link", { name: "Afschriften" }).click();
+  await ready(staff, info);
+  await staff.getByLabel("Afschrift").setInputFiles({
+    name: "afschrift.xml",
+    mimeType: "application/xml",
+    buffer: Buffer.from(camt(38500, "eigen risico kees bakker")),
+  });
+  await staff.getByRole("button", { name: "Inlezen" }).click();
+  await expect(staff.getByTestId("notice")).toContainText("Afschrift ingelezen");
+  await expect(staff.getByTestId("statement-result")).toContainText("Niet gematcht");
+
+  await staff.getByRole("link", { name: "Betalingen" }).click();
+  const card = staff.getByTestId("unmatched").filter({ hasText: "eigen risico kees bakker" });
+  await expect(card).toContainText("2026-2001");
+  await ready(staff, info);
+  await card.getByRole("button", { name: "Toewijzen" }).click();
+  await expect(staff.getByTestId("notice")).toContainText("Betaling toegewezen");
+
+  await staff.goto("/backoffice/debtors?q=2026-2001");
+  await staff.getByRole("link", { name: "Kees Bakker" }).click();
+  await expect(staff.locator("tr[data-invoice='2026-2001'] .badge")).toHaveText("Betaald");
+});

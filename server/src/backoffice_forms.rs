@@ -5,7 +5,7 @@ use crate::forms::{back, codes, csrf_ok, notice, see_other, tenant_of};
 use crate::payments::{field, form_pairs};
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{identity_staff, urlencode};
-use settle_core::backoffice::{actions, queues};
+use settle_core::backoffice::{actions, payments, queues};
 use settle_core::error::ServiceError;
 use settle_core::staff::StaffScope;
 use settle_core::state::AppState;
@@ -19,7 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(post("/backoffice/debtors/{id}/note").to(note))
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
-        .service(post("/backoffice/disputes/{id}/decide").to(decide));
+        .service(post("/backoffice/disputes/{id}/decide").to(decide))
+        .service(post("/backoffice/payments/{id}/{action}").to(payment_action));
 }
 
 /// The staff member (else the login page, coming back to `here`) with a good CSRF token (else
@@ -172,4 +173,38 @@ async fn decide(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::By
     )
     .await;
     answer_on(&state, r, here, &form, "dispute", "dispute_decided")
+}
+
+async fn payment_action(
+    req: HttpRequest,
+    state: Data,
+    path: web::Path<(i64, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (id, action) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/payments";
+    let form = format!("payment-{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, &form).await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let now = state.clock.now();
+    let (r, done) = match action.as_str() {
+        "allocate" => {
+            let numbers = pairs.iter().filter(|(k, _)| k == "invoice").map(|(_, v)| v.clone());
+            let amounts = pairs.iter().filter(|(k, _)| k == "amount").map(|(_, v)| v.clone());
+            let parts: Vec<(String, String)> = numbers.zip(amounts.chain(std::iter::repeat(String::new()))).collect();
+            (
+                payments::allocate(&state.db, &scope, id, &parts, now).await,
+                "payment_allocated",
+            )
+        }
+        "refund" => (
+            payments::mark_for_refund(&state.db, &scope, id, now).await,
+            "payment_refund",
+        ),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    answer_on(&state, r, here, &form, "payments", done)
 }

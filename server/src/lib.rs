@@ -21,6 +21,7 @@ pub mod settings;
 pub mod sms_webhooks;
 pub mod staff_cli;
 pub mod staff_login_forms;
+pub mod statement_upload;
 pub mod unsubscribe_page;
 pub mod workers;
 
@@ -102,6 +103,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(plan_form::configure)
             .configure(staff_login_forms::configure)
             .configure(backoffice_forms::configure)
+            .configure(statement_upload::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

@@ -121,3 +121,24 @@ pub struct DisputeQueueRow {
     pub debtor: String,
     pub open: Money,
 }
+
+/// An open invoice whose amount matches an unmatched payment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub number: String,
+    pub open: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnmatchedRow {
+    pub id: i64,
+    pub received_on: NaiveDate,
+    pub amount: Money,
+    pub unallocated: Money,
+    pub name: Option<String>,
+    pub iban: Option<String>,
+    pub reference: String,
+    /// statement, provider, staff, api
+    pub source: String,
+    pub suggestions: Vec<Suggestion>,
+}

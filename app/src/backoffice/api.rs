@@ -2,7 +2,7 @@
 //! page) and calls one service. Changes go through the server's form handlers.
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::backoffice::{CallbackRow, DebtorHit, DebtorPageView, DisputeQueueRow, QueueCounts};
+use settle_domain::backoffice::{CallbackRow, DebtorHit, DebtorPageView, DisputeQueueRow, QueueCounts, UnmatchedRow};
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
 pub async fn get_staff_home() -> Result<QueueCounts, ServerFnError> {
@@ -44,4 +44,18 @@ pub async fn get_dispute_queue() -> Result<Vec<DisputeQueueRow>, ServerFnError> 
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::queues::disputes(&ctx.state.db, &ctx.tenant, &me, ctx.state.clock.now()).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_unmatched", input = GetUrl)]
+pub async fn get_unmatched() -> Result<Vec<UnmatchedRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::payments::unmatched(&ctx.state.db, &me).await)
+}
+
+/// For pages without data of their own: answers only for a signed-in staff member.
+#[server(prefix = "/api", endpoint = "bo_me", input = GetUrl)]
+pub async fn require_staff() -> Result<(), ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    ctx.staff().await.map(|_| ())
 }

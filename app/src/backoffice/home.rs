@@ -50,7 +50,7 @@ pub fn StaffHomePage() -> impl IntoView {
                                 {(c.disputes_overdue > 0).then(|| format!(" ({} {})", st(l, S::QueueOverdue), c.disputes_overdue))}
                             </a></li>
                             <li><span data-testid="count-requests"><span class="count">{c.requests.to_string()}</span>" "{st(l, S::QueueRequests)}</span></li>
-                            <li><span data-testid="count-unmatched"><span class="count">{c.unmatched.to_string()}</span>" "{st(l, S::QueueUnmatched)}</span></li>
+                            {tile("/backoffice/payments", S::QueueUnmatched, c.unmatched, "count-unmatched")}
                             <li><span data-testid="count-delivery"><span class="count">{c.delivery.to_string()}</span>" "{st(l, S::QueueDelivery)}</span></li>
                         </ul>
                     </StaffFrame>

@@ -6,4 +6,6 @@ pub mod debtor;
 pub mod frame;
 pub mod home;
 pub mod login;
+pub mod payments;
 pub mod queues;
+pub mod statements;

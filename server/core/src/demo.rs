@@ -152,7 +152,7 @@ const CUSTOMERS: [CustomerSeed; 4] = [
 /// (customer, number, description, due in days from today, amount, open, has pdf)
 type InvoiceSeed = (&'static str, &'static str, &'static str, i64, i64, i64, bool);
 
-const INVOICES: [InvoiceSeed; 11] = [
+const INVOICES: [InvoiceSeed; 12] = [
     ("100001", "2026-0001", "Premie basisverzekering", -75, 13_245, 0, true),
     (
         "100001",
@@ -217,6 +217,8 @@ const INVOICES: [InvoiceSeed; 11] = [
         12_995,
         false,
     ),
+    // Kees (not activated yet) owes his deductible; a bank transfer without the reference pays it.
+    ("100003", "2026-2001", "Eigen risico 2026", -30, 38_500, 38_500, false),
     ("200001", "R-2026-501", "Abschlag Strom", -40, 8_900, 0, false),
     ("200001", "R-2026-502", "Abschlag Strom", -10, 8_900, 8_900, false),
     (

@@ -435,3 +435,173 @@ async fn back_office_data_and_forms_need_a_staff_session() {
     assert_eq!(invoice_no(&app, "2026-0002").await.dunning_hold, None);
     app.cleanup().await;
 }
+
+/// A bank transfer nobody could match (an unknown reference).
+async fn unmatched_transfer(app: &TestApp, key: &str, cents: i64) -> i64 {
+    use settle_core::services::booking::{book, Incoming, Source};
+    let tenant = app.tenant().await;
+    book(
+        &app.state.db,
+        tenant.id,
+        app.state.clock.now(),
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: key.into(),
+            amount_cents: cents,
+            currency: "EUR".into(),
+            received_on: app.state.clock.now().date_naive(),
+            debtor_name: Some("J. DE VRIES".into()),
+            debtor_iban: Some("NL91ABNA0417164300".into()),
+            reference_text: "premie nov".into(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![],
+        }],
+    )
+    .await
+    .unwrap();
+    settle_core::entities::payment::Entity::find()
+        .filter(settle_core::entities::payment::Column::DedupKey.eq(key))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn an_unmatched_payment_is_split_over_invoices_or_marked_for_refund() {
+    use settle_core::entities::{payment, refund_task};
+    let app = spawn_app().await;
+    let split = unmatched_transfer(&app, "stmt-a", 20_000).await;
+    let refund = unmatched_transfer(&app, "stmt-b", 1_234).await;
+    as_agent(&app).await;
+    let page = app.html("/backoffice/payments").await;
+    assert!(page.contains("premie nov") && page.contains("J. DE VRIES"), "{page}");
+    let csrf = csrf_in(&page).unwrap();
+    let url = format!("/backoffice/payments/{split}/allocate");
+    // Another tenant's invoice, and more than an invoice owes, are refused; nothing is booked.
+    app.post(
+        &url,
+        &[("csrf", csrf.as_str()), ("invoice", "R-2026-502"), ("amount", "")],
+    )
+    .await;
+    app.post(
+        &url,
+        &[("csrf", csrf.as_str()), ("invoice", "2026-0003"), ("amount", "50,00")],
+    )
+    .await;
+    let p = payment::Entity::find_by_id(split)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.unallocated_cents, 20_000);
+    assert_eq!(invoice_no(&app, "2026-0003").await.open_cents, 4_250);
+    // EUR 42.50 pays 2026-0003 in full, the rest (157.50) goes to 2026-0002 (132.45 open): paid,
+    // with EUR 25.05 left in the queue.
+    app.post(
+        &url,
+        &[
+            ("csrf", csrf.as_str()),
+            ("invoice", "2026-0003"),
+            ("amount", ""),
+            ("invoice", "2026-0002"),
+            ("amount", ""),
+            ("invoice", ""),
+            ("amount", ""),
+        ],
+    )
+    .await;
+    assert!(app.html("/backoffice/payments").await.contains("Betaling toegewezen."));
+    assert_eq!(invoice_no(&app, "2026-0003").await.status, "paid");
+    assert_eq!(invoice_no(&app, "2026-0002").await.status, "paid");
+    let p = payment::Entity::find_by_id(split)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (p.unallocated_cents, p.match_state.as_str()),
+        (20_000 - 4_250 - 13_245, "unmatched")
+    );
+    let paid = outgoing_event::Entity::find()
+        .filter(outgoing_event::Column::Kind.eq("invoice.paid"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(paid, 2);
+    // The other one is not ours: a refund task, and it leaves the queue.
+    app.post(
+        &format!("/backoffice/payments/{refund}/refund"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    let task = refund_task::Entity::find()
+        .filter(refund_task::Column::PaymentId.eq(refund))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (task.amount_cents, task.payee_iban.as_deref()),
+        (1_234, Some("NL91ABNA0417164300"))
+    );
+    assert!(!app
+        .html("/backoffice/payments")
+        .await
+        .contains(&format!("/backoffice/payments/{refund}/")));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_statement_upload_books_all_of_it_or_nothing() {
+    use settle_core::entities::payment;
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    let csrf = app.csrf("/backoffice/statements").await;
+    let upload = |fields: Vec<(&'static str, String)>, file: Option<Vec<u8>>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (ct, mut body) = multipart(&pairs, None);
+            if let Some(bytes) = file {
+                // The file part, named as the form names it.
+                let boundary = ct.split("boundary=").nth(1).unwrap().to_string();
+                body.truncate(body.len() - format!("--{boundary}--\r\n").len());
+                body.extend_from_slice(
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"statement\"; filename=\"a.xml\"\r\nContent-Type: application/xml\r\n\r\n").as_bytes(),
+                );
+                body.extend_from_slice(&bytes);
+                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            }
+            app.client
+                .post(app.url("/backoffice/statements"))
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    upload(vec![("csrf", csrf.clone())], None).await;
+    assert!(app.html("/backoffice/statements").await.contains("Kies een bestand."));
+    upload(
+        vec![("csrf", csrf.clone())],
+        Some(b"<Document><BkToCstmrStmt>broken".to_vec()),
+    )
+    .await;
+    assert!(app
+        .html("/backoffice/statements")
+        .await
+        .contains("geen leesbaar afschrift"));
+    upload(vec![("csrf", "forged".into())], Some(b"whatever".to_vec())).await;
+    assert_eq!(payment::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    let camt = std::fs::read_to_string("tests/fixtures/camt053_unmatched.xml").unwrap();
+    let res = upload(vec![("csrf", csrf.clone())], Some(camt.into_bytes())).await;
+    assert_eq!(location(&res), "/backoffice/statements");
+    let page = app.html("/backoffice/statements").await;
+    assert!(page.contains("Afschrift ingelezen."), "{page}");
+    assert_eq!(payment::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    app.cleanup().await;
+}

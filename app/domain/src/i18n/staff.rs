@@ -97,6 +97,29 @@ catalog! {
     Decide => "Besluit opslaan", "Entscheidung speichern", "Save decision";
     Forbidden => "U heeft hiervoor geen rechten.", "Dafür haben Sie keine Berechtigung.", "You are not allowed to do this.";
     None_ => "geen", "keine", "none";
+    NavPayments => "Betalingen", "Zahlungen", "Payments";
+    NoUnmatched => "Geen niet-gematchte betalingen.", "Keine nicht zugeordneten Zahlungen.", "No unmatched payments.";
+    Received => "Ontvangen", "Eingegangen", "Received";
+    Unallocated => "Nog toe te wijzen", "Noch zuzuordnen", "Still to allocate";
+    Payer => "Betaler", "Zahler", "Payer";
+    ReferenceText => "Omschrijving", "Verwendungszweck", "Reference";
+    SuggestedInvoices => "Facturen met dit bedrag", "Rechnungen mit diesem Betrag", "Invoices of this amount";
+    AllocateTo => "Factuurnummer", "Rechnungsnummer", "Invoice number";
+    AllocateAmount => "Bedrag in euro (leeg: het openstaande bedrag)", "Betrag in Euro (leer: der offene Betrag)", "Amount in euros (empty: the open amount)";
+    Allocate => "Toewijzen", "Zuordnen", "Allocate";
+    MarkRefund => "Terugbetalen", "Zur Rückzahlung vormerken", "Mark for refund";
+    Delivery => "Afleverproblemen", "Zustellprobleme", "Delivery problems";
+    NavStatements => "Afschriften", "Kontoauszüge", "Statements";
+    StatementIntro => "Lees een bankafschrift in (camt.053, camt.054 of MT940). Betalingen met een bekend kenmerk worden meteen geboekt; de rest komt bij de niet-gematchte betalingen.", "Laden Sie einen Kontoauszug hoch (camt.053, camt.054 oder MT940). Zahlungen mit bekannter Referenz werden sofort gebucht; der Rest landet bei den nicht zugeordneten Zahlungen.", "Upload a bank statement (camt.053, camt.054 or MT940). Payments with a known reference are booked at once; the rest goes to the unmatched payments.";
+    StatementFile => "Afschrift", "Kontoauszug", "Statement file";
+    Upload => "Inlezen", "Hochladen", "Upload";
+    ResultEntries => "Posten", "Buchungen", "Entries";
+    ResultNew => "Nieuw", "Neu", "New";
+    ResultMatched => "Gematcht", "Zugeordnet", "Matched";
+    ResultPartly => "Deels betaald", "Teilweise bezahlt", "Partly paid";
+    ResultOverpaid => "Te veel betaald", "Überzahlt", "Overpaid";
+    ResultUnmatched => "Niet gematcht", "Nicht zugeordnet", "Unmatched";
+    ResultDuplicates => "Al eerder ingelezen", "Bereits eingelesen", "Already imported";
     HoldPaused => "Gestopt door medewerker", "Mahnstopp durch Mitarbeitende", "Paused by staff";
     HoldDisputed => "Bezwaar loopt", "Einwand offen", "Disputed";
     HoldPlan => "Betalingsregeling", "Ratenzahlung", "Payment plan";
@@ -198,6 +221,24 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Terugbelverzoek verzet; de klant is ingelicht.",
             "Rückruf verschoben; die Kundin / der Kunde ist informiert.",
             "Callback moved; the debtor was told.",
+        ),
+        "statement_imported" => text("Afschrift ingelezen.", "Kontoauszug eingelesen.", "Statement imported."),
+        "statement_invalid" => text(
+            "Dit bestand is geen leesbaar afschrift; er is niets geboekt.",
+            "Diese Datei ist kein lesbarer Kontoauszug; es wurde nichts gebucht.",
+            "This file is not a readable statement; nothing was booked.",
+        ),
+        "file_required" => text("Kies een bestand.", "Wählen Sie eine Datei.", "Choose a file."),
+        "file_too_large" => text(
+            "Het bestand is te groot (hoogstens 50 MB).",
+            "Die Datei ist zu groß (höchstens 50 MB).",
+            "The file is too large (50 MB at most).",
+        ),
+        "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
+        "payment_refund" => text(
+            "Betaling gemarkeerd om terug te betalen.",
+            "Zahlung zur Rückzahlung vorgemerkt.",
+            "Payment marked for refund.",
         ),
         "dispute_decided" => text(
             "Besluit opgeslagen; de klant is ingelicht.",

@@ -3,6 +3,7 @@
 //! debtor, and the work queues.
 pub mod actions;
 pub mod debtors;
+pub mod payments;
 pub mod queues;
 
 use crate::tenant::TenantCtx;

@@ -109,10 +109,10 @@ impl OpenInvoice {
     ];
 }
 
-struct InvoiceState {
-    row: OpenInvoice,
-    open: OpenParts,
-    changed: bool,
+pub(crate) struct InvoiceState {
+    pub(crate) row: OpenInvoice,
+    pub(crate) open: OpenParts,
+    pub(crate) changed: bool,
 }
 
 impl InvoiceState {
@@ -139,7 +139,7 @@ impl InvoiceState {
     }
 }
 
-async fn load_invoices<C: ConnectionTrait>(
+pub(crate) async fn load_invoices<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
     ids: &[i64],
@@ -625,7 +625,7 @@ async fn shrink_refund_tasks<C: ConnectionTrait>(
     Ok(())
 }
 
-fn allocation_row(
+pub(crate) fn allocation_row(
     tenant_id: i64,
     payment_id: i64,
     invoice_id: i64,
@@ -646,7 +646,7 @@ fn allocation_row(
 
 /// Writes the new open amounts and statuses, cancels queued reminders of settled invoices, and
 /// records audit and outgoing events per invoice whose status changed.
-async fn settle_invoices<C: ConnectionTrait>(
+pub(crate) async fn settle_invoices<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
     now: DateTime<Utc>,
