@@ -16,13 +16,13 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     assert_eq!(tenant_host::Entity::find().all(db).await.unwrap().len(), 3);
     assert_eq!(customer::Entity::find().all(db).await.unwrap().len(), 4);
     assert_eq!(portal_account::Entity::find().all(db).await.unwrap().len(), 3);
-    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);
-    assert_eq!(invoice_line::Entity::find().all(db).await.unwrap().len(), 22);
+    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 12);
+    assert_eq!(invoice_line::Entity::find().all(db).await.unwrap().len(), 24);
     assert_eq!(one_time_token::Entity::find().all(db).await.unwrap().len(), 2);
     session::Entity::find().all(db).await.unwrap();
     outbox::Entity::find().all(db).await.unwrap();
     audit_event::Entity::find().all(db).await.unwrap();
-    assert_eq!(payment_reference::Entity::find().all(db).await.unwrap().len(), 11);
+    assert_eq!(payment_reference::Entity::find().all(db).await.unwrap().len(), 12);
     assert_eq!(payment_setting::Entity::find().all(db).await.unwrap().len(), 2);
     checkout::Entity::find().all(db).await.unwrap();
     checkout_item::Entity::find().all(db).await.unwrap();
@@ -44,8 +44,19 @@ async fn migrations_roll_back_and_forward_and_match_the_entities() {
     representative::Entity::find().all(db).await.unwrap();
     payment_plan::Entity::find().all(db).await.unwrap();
     plan_instalment::Entity::find().all(db).await.unwrap();
+    plan_invoice::Entity::find().all(db).await.unwrap();
+    settle_core::demo_staff::seed(db, &app.state.keys, start_time())
+        .await
+        .expect("staff");
+    assert_eq!(staff_user::Entity::find().all(db).await.unwrap().len(), 3);
+    assert_eq!(staff_recovery_code::Entity::find().all(db).await.unwrap().len(), 20);
+    staff_note::Entity::find().all(db).await.unwrap();
     // Seeding twice changes nothing.
     settle_core::demo::seed(db, start_time()).await.expect("idempotent");
-    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 11);
+    settle_core::demo_staff::seed(db, &app.state.keys, start_time())
+        .await
+        .expect("idempotent");
+    assert_eq!(invoice::Entity::find().all(db).await.unwrap().len(), 12);
+    assert_eq!(staff_user::Entity::find().all(db).await.unwrap().len(), 3);
     app.cleanup().await;
 }
