@@ -6,6 +6,7 @@ use crate::backoffice::{
     login::{StaffCodePage, StaffLoginPage},
     payments::UnmatchedPage,
     queues::{CallbackQueuePage, DisputeQueuePage},
+    requests::{DeliveryPage, RequestsPage},
     statements::StatementsPage,
 };
 use crate::pages::{
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/disputes") view=DisputeQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/payments") view=UnmatchedPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/statements") view=StatementsPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/requests") view=RequestsPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/delivery") view=DeliveryPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -5,7 +5,7 @@ use crate::forms::{back, codes, csrf_ok, notice, see_other, tenant_of};
 use crate::payments::{field, form_pairs};
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{identity_staff, urlencode};
-use settle_core::backoffice::{actions, payments, queues};
+use settle_core::backoffice::{actions, payments, queues, requests};
 use settle_core::error::ServiceError;
 use settle_core::staff::StaffScope;
 use settle_core::state::AppState;
@@ -20,7 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
-        .service(post("/backoffice/payments/{id}/{action}").to(payment_action));
+        .service(post("/backoffice/payments/{id}/{action}").to(payment_action))
+        .service(post("/backoffice/requests/{id}/decide").to(decide_request));
 }
 
 /// The staff member (else the login page, coming back to `here`) with a good CSRF token (else
@@ -207,4 +208,23 @@ async fn payment_action(
         _ => return HttpResponse::NotFound().finish(),
     };
     answer_on(&state, r, here, &form, "payments", done)
+}
+
+async fn decide_request(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/requests";
+    let form = format!("request-{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, &form).await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let d = requests::Decide {
+        decision: field(&pairs, "decision"),
+        n: field(&pairs, "n"),
+        first: field(&pairs, "first"),
+        until: field(&pairs, "until"),
+        explanation: field(&pairs, "explanation"),
+    };
+    let r = requests::decide(&state, &tenant, &scope, *id, &d).await;
+    answer_on(&state, r, here, &form, "requests", "request_decided")
 }

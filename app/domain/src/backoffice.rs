@@ -142,3 +142,36 @@ pub struct UnmatchedRow {
     pub source: String,
     pub suggestions: Vec<Suggestion>,
 }
+
+/// A request outside the policy, waiting for staff: a payment plan or a later payment date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub task_id: i64,
+    /// plan_request, deferral_request
+    pub kind: String,
+    pub debtor_id: i64,
+    pub debtor: String,
+    pub invoices: Vec<String>,
+    pub total: Money,
+    /// Plans: the instalments and first date asked for.
+    pub instalments: Option<u32>,
+    pub first: Option<NaiveDate>,
+    /// Deferrals: the date asked for.
+    pub until: Option<NaiveDate>,
+    /// Why it is outside the policy (codes).
+    pub reasons: Vec<String>,
+    pub created: NaiveDateTime,
+}
+
+/// A message that could not be delivered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub at: NaiveDateTime,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub status: String,
+    pub error: Option<String>,
+    pub debtor_id: Option<i64>,
+    pub invoice: Option<String>,
+}

@@ -2,7 +2,9 @@
 //! page) and calls one service. Changes go through the server's form handlers.
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
-use settle_domain::backoffice::{CallbackRow, DebtorHit, DebtorPageView, DisputeQueueRow, QueueCounts, UnmatchedRow};
+use settle_domain::backoffice::{
+    CallbackRow, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts, RequestRow, UnmatchedRow,
+};
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
 pub async fn get_staff_home() -> Result<QueueCounts, ServerFnError> {
@@ -58,4 +60,18 @@ pub async fn get_unmatched() -> Result<Vec<UnmatchedRow>, ServerFnError> {
 pub async fn require_staff() -> Result<(), ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     ctx.staff().await.map(|_| ())
+}
+
+#[server(prefix = "/api", endpoint = "bo_requests", input = GetUrl)]
+pub async fn get_requests() -> Result<Vec<RequestRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::requests::open(&ctx.state.db, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_delivery", input = GetUrl)]
+pub async fn get_delivery() -> Result<Vec<DeliveryRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::requests::delivery(&ctx.state.db, &ctx.tenant, &me).await)
 }

@@ -39,6 +39,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                 <a href="/backoffice/debtors">{st(l, S::NavDebtors)}</a>
                 <a href="/backoffice/callbacks">{st(l, S::NavCallbacks)}</a>
                 <a href="/backoffice/disputes">{st(l, S::NavDisputes)}</a>
+                <a href="/backoffice/requests">{st(l, S::NavRequests)}</a>
                 <a href="/backoffice/payments">{st(l, S::NavPayments)}</a>
                 <a href="/backoffice/statements">{st(l, S::NavStatements)}</a>
                 <span class="who" data-testid="staff-who">{s.name.clone()}" ("{role_text(l, &s.role)}")"</span>

@@ -49,9 +49,9 @@ pub fn StaffHomePage() -> impl IntoView {
                                 <span class="count">{c.disputes.to_string()}</span>" "{st(l, S::QueueDisputes)}
                                 {(c.disputes_overdue > 0).then(|| format!(" ({} {})", st(l, S::QueueOverdue), c.disputes_overdue))}
                             </a></li>
-                            <li><span data-testid="count-requests"><span class="count">{c.requests.to_string()}</span>" "{st(l, S::QueueRequests)}</span></li>
+                            {tile("/backoffice/requests", S::QueueRequests, c.requests, "count-requests")}
                             {tile("/backoffice/payments", S::QueueUnmatched, c.unmatched, "count-unmatched")}
-                            <li><span data-testid="count-delivery"><span class="count">{c.delivery.to_string()}</span>" "{st(l, S::QueueDelivery)}</span></li>
+                            {tile("/backoffice/delivery", S::QueueDelivery, c.delivery, "count-delivery")}
                         </ul>
                     </StaffFrame>
                 }.into_any())

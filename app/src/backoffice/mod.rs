@@ -8,4 +8,5 @@ pub mod home;
 pub mod login;
 pub mod payments;
 pub mod queues;
+pub mod requests;
 pub mod statements;

@@ -567,6 +567,63 @@ pub mod mail {
     }
 
     /// The outcome of a dispute; `explanation` is staff's own words (may be empty on acceptance).
+    /// Staff decided a request outside the policy: a payment plan (`plan`) or a later payment
+    /// date (`deferral`). `date` is the first instalment's or the new payment date, formatted.
+    pub fn request_decided(
+        l: Locale,
+        tenant: &str,
+        kind: &str,
+        granted: bool,
+        date: &str,
+        explanation: &str,
+        link: &str,
+    ) -> MailText {
+        let why = if explanation.is_empty() {
+            String::new()
+        } else {
+            format!("\n\n{explanation}")
+        };
+        let plan = kind == "plan";
+        match (l, granted, plan) {
+            (Locale::Nl, true, true) => MailText {
+                subject: format!("{tenant}: Uw betalingsregeling is goedgekeurd"),
+                body: format!("Goedendag,\n\nWij hebben uw verzoek om een betalingsregeling goedgekeurd. De eerste termijn betaalt u uiterlijk {date}; zolang u de termijnen betaalt, ontvangt u geen herinneringen.{why}\n\nBekijk uw regeling: {link}"),
+            },
+            (Locale::Nl, true, false) => MailText {
+                subject: format!("{tenant}: Uw uitstel is goedgekeurd"),
+                body: format!("Goedendag,\n\nWij hebben uw verzoek om uitstel goedgekeurd. U betaalt uiterlijk {date}.{why}\n\nBekijk de factuur: {link}"),
+            },
+            (Locale::Nl, false, _) => MailText {
+                subject: format!("{tenant}: Over uw verzoek"),
+                body: format!("Goedendag,\n\nWij hebben uw verzoek bekeken, maar kunnen het niet toekennen.{why}\n\nNeem gerust contact met ons op, of bekijk de factuur: {link}"),
+            },
+            (Locale::De, true, true) => MailText {
+                subject: format!("{tenant}: Ihre Ratenzahlung ist genehmigt"),
+                body: format!("Guten Tag,\n\nwir haben Ihren Antrag auf Ratenzahlung genehmigt. Die erste Rate zahlen Sie bis spätestens {date}; solange Sie die Raten zahlen, erhalten Sie keine Mahnungen.{why}\n\nZu Ihrem Plan: {link}"),
+            },
+            (Locale::De, true, false) => MailText {
+                subject: format!("{tenant}: Ihr Zahlungsaufschub ist genehmigt"),
+                body: format!("Guten Tag,\n\nwir haben Ihren Antrag auf Zahlungsaufschub genehmigt. Sie zahlen bis spätestens {date}.{why}\n\nZur Rechnung: {link}"),
+            },
+            (Locale::De, false, _) => MailText {
+                subject: format!("{tenant}: Zu Ihrem Antrag"),
+                body: format!("Guten Tag,\n\nwir haben Ihren Antrag geprüft, können ihm aber nicht entsprechen.{why}\n\nSprechen Sie uns gern an, oder sehen Sie sich die Rechnung an: {link}"),
+            },
+            (Locale::En, true, true) => MailText {
+                subject: format!("{tenant}: Your payment plan is approved"),
+                body: format!("Hello,\n\nWe approved your request for a payment plan. The first instalment is due by {date}; while you pay the instalments you get no reminders.{why}\n\nSee your plan: {link}"),
+            },
+            (Locale::En, true, false) => MailText {
+                subject: format!("{tenant}: Your later payment date is approved"),
+                body: format!("Hello,\n\nWe approved your request to pay later. Please pay by {date}.{why}\n\nSee the invoice: {link}"),
+            },
+            (Locale::En, false, _) => MailText {
+                subject: format!("{tenant}: About your request"),
+                body: format!("Hello,\n\nWe looked at your request but cannot grant it.{why}\n\nFeel free to contact us, or see the invoice: {link}"),
+            },
+        }
+    }
+
     pub fn dispute_decided(
         l: Locale,
         tenant: &str,

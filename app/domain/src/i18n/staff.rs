@@ -110,6 +110,24 @@ catalog! {
     MarkRefund => "Terugbetalen", "Zur Rückzahlung vormerken", "Mark for refund";
     Delivery => "Afleverproblemen", "Zustellprobleme", "Delivery problems";
     NavStatements => "Afschriften", "Kontoauszüge", "Statements";
+    NavRequests => "Verzoeken", "Anträge", "Requests";
+    NavDelivery => "Aflevering", "Zustellung", "Delivery";
+    NoRequests => "Geen open verzoeken.", "Keine offenen Anträge.", "No open requests.";
+    NoDelivery => "Geen afleverproblemen.", "Keine Zustellprobleme.", "No delivery problems.";
+    RequestPlan => "Betalingsregeling", "Ratenzahlung", "Payment plan";
+    RequestDeferral => "Later betalen", "Später zahlen", "Pay later";
+    AskedInstalments => "Termijnen gevraagd", "Gewünschte Raten", "Instalments asked";
+    AskedFirst => "Eerste termijn gevraagd", "Erste Rate gewünscht", "First instalment asked";
+    AskedUntil => "Gevraagde betaaldatum", "Gewünschtes Zahlungsdatum", "Date asked";
+    OutsideBecause => "Buiten beleid omdat", "Außerhalb der Richtlinie, weil", "Outside the policy because";
+    DecideApprove => "Goedkeuren zoals gevraagd", "Wie beantragt genehmigen", "Approve as asked";
+    DecideCounter => "Goedkeuren met een ander voorstel", "Mit anderem Vorschlag genehmigen", "Approve with another proposal";
+    CounterInstalments => "Aantal termijnen (tegenvoorstel)", "Anzahl der Raten (Gegenvorschlag)", "Instalments (counter-proposal)";
+    CounterFirst => "Eerste termijn op (tegenvoorstel)", "Erste Rate am (Gegenvorschlag)", "First instalment on (counter-proposal)";
+    CounterUntil => "Betaaldatum (tegenvoorstel)", "Zahlungsdatum (Gegenvorschlag)", "Payment date (counter-proposal)";
+    Channel => "Kanaal", "Kanal", "Channel";
+    Recipient => "Ontvanger", "Empfänger", "Recipient";
+    Error => "Fout", "Fehler", "Error";
     StatementIntro => "Lees een bankafschrift in (camt.053, camt.054 of MT940). Betalingen met een bekend kenmerk worden meteen geboekt; de rest komt bij de niet-gematchte betalingen.", "Laden Sie einen Kontoauszug hoch (camt.053, camt.054 oder MT940). Zahlungen mit bekannter Referenz werden sofort gebucht; der Rest landet bei den nicht zugeordneten Zahlungen.", "Upload a bank statement (camt.053, camt.054 or MT940). Payments with a known reference are booked at once; the rest goes to the unmatched payments.";
     StatementFile => "Afschrift", "Kontoauszug", "Statement file";
     Upload => "Inlezen", "Hochladen", "Upload";
@@ -233,6 +251,11 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Het bestand is te groot (hoogstens 50 MB).",
             "Die Datei ist zu groß (höchstens 50 MB).",
             "The file is too large (50 MB at most).",
+        ),
+        "request_decided" => text(
+            "Besluit opgeslagen; de klant is ingelicht.",
+            "Entscheidung gespeichert; die Kundin / der Kunde ist informiert.",
+            "Decision saved; the debtor was told.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

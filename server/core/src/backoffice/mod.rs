@@ -5,6 +5,7 @@ pub mod actions;
 pub mod debtors;
 pub mod payments;
 pub mod queues;
+pub mod requests;
 
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDateTime, Utc};

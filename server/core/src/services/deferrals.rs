@@ -45,6 +45,113 @@ pub async fn latest<C: ConnectionTrait>(db: &C, inv: &invoice::Model) -> Service
     Ok((days > 0).then(|| inv.due_date + Duration::days(i64::from(days))))
 }
 
+/// Moves the due date, keeping the first original one: the dunning schedule moves with it
+/// (planned reminders are cancelled; the planner decides again from the new date).
+async fn move_due<C: ConnectionTrait>(
+    db: &C,
+    inv: &invoice::Model,
+    until: NaiveDate,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    invoice::Entity::update_many()
+        .col_expr(invoice::Column::DueDate, Expr::value(until))
+        .col_expr(invoice::Column::DueDay, Expr::value(day_number(until)))
+        .col_expr(
+            invoice::Column::DeferredFrom,
+            Expr::value(Some(inv.deferred_from.unwrap_or(inv.due_date))),
+        )
+        .col_expr(invoice::Column::DunningNextDay, Expr::value(day_number(today)))
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+        .filter(invoice::Column::Id.eq(inv.id))
+        .filter(invoice::Column::DueDate.eq(inv.due_date))
+        .exec(db)
+        .await?;
+    reminder::Entity::update_many()
+        .col_expr(reminder::Column::Status, Expr::value("cancelled"))
+        .col_expr(reminder::Column::Reason, Expr::value("deferred"))
+        .filter(reminder::Column::InvoiceId.eq(inv.id))
+        .filter(reminder::Column::Status.eq("planned"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What staff decide on a request for a later date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    /// Another date than asked for.
+    Counter(NaiveDate),
+    Reject,
+}
+
+/// Staff decide a deferral request (a staff task): the date as asked, another date, or no.
+/// The debtor is told by email.
+pub async fn decide(
+    db: &sea_orm::DatabaseConnection,
+    tenant: &crate::tenant::TenantCtx,
+    actor: &str,
+    task_id: i64,
+    decision: Decision,
+    explanation: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    let explanation = explanation.trim();
+    if decision == Decision::Reject && explanation.is_empty() {
+        return Err(ServiceError::invalid("explanation", "required"));
+    }
+    let today = tenant.today(now);
+    let tx = db.begin().await?;
+    let task = staff_task::Entity::find_by_id(task_id)
+        .filter(staff_task::Column::TenantId.eq(tenant.id))
+        .filter(staff_task::Column::Kind.eq("deferral_request"))
+        .filter(staff_task::Column::Status.eq("open"))
+        .one(&tx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let inv = invoice::Entity::find_by_id(task.invoice_id.unwrap_or_default())
+        .filter(invoice::Column::TenantId.eq(tenant.id))
+        .one(&tx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let asked = serde_json::from_str::<serde_json::Value>(&task.detail)
+        .ok()
+        .and_then(|d| {
+            d["until"]
+                .as_str()
+                .and_then(|u| NaiveDate::parse_from_str(u, "%Y-%m-%d").ok())
+        });
+    let until = match decision {
+        Decision::Approve => Some(asked.ok_or_else(|| ServiceError::invalid("until", "date_invalid"))?),
+        Decision::Counter(d) => Some(d),
+        Decision::Reject => None,
+    };
+    if let Some(until) = until {
+        if until <= inv.due_date.max(today) {
+            return Err(ServiceError::invalid("until", "date_too_early"));
+        }
+        if inv.status != "open" || inv.open_cents <= 0 {
+            return Err(ServiceError::invalid("form", "invoice_not_open"));
+        }
+        move_due(&tx, &inv, until, today, now).await?;
+    }
+    crate::services::requests::close(&tx, &task, actor, until.is_some(), explanation, now).await?;
+    crate::services::requests::tell(
+        &tx,
+        tenant,
+        inv.customer_id,
+        "deferral",
+        until,
+        explanation,
+        &format!("/invoices/{}", inv.number),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn defer(
     state: &AppState,
     c: &Caller<'_>,
@@ -67,24 +174,7 @@ pub async fn defer(
     }
     let within = latest(&tx, &inv).await?.is_some_and(|max| until <= max);
     let outcome = if within {
-        invoice::Entity::update_many()
-            .col_expr(invoice::Column::DueDate, Expr::value(until))
-            .col_expr(invoice::Column::DueDay, Expr::value(day_number(until)))
-            .col_expr(invoice::Column::DeferredFrom, Expr::value(Some(inv.due_date)))
-            // The planner decides again, from the new date, on its next pass.
-            .col_expr(invoice::Column::DunningNextDay, Expr::value(day_number(today)))
-            .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
-            .filter(invoice::Column::Id.eq(inv.id))
-            .filter(invoice::Column::DeferredFrom.is_null())
-            .exec(&tx)
-            .await?;
-        reminder::Entity::update_many()
-            .col_expr(reminder::Column::Status, Expr::value("cancelled"))
-            .col_expr(reminder::Column::Reason, Expr::value("deferred"))
-            .filter(reminder::Column::InvoiceId.eq(inv.id))
-            .filter(reminder::Column::Status.eq("planned"))
-            .exec(&tx)
-            .await?;
+        move_due(&tx, &inv, until, today, now).await?;
         Outcome::Granted
     } else {
         let pending = staff_task::Entity::find()

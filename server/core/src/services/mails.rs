@@ -40,6 +40,13 @@ pub enum Kind<'a> {
         amount: &'a str,
         link: &'a str,
     },
+    RequestDecided {
+        kind: &'a str,
+        granted: bool,
+        date: &'a str,
+        explanation: &'a str,
+        link: &'a str,
+    },
 }
 
 pub async fn queue<C: ConnectionTrait>(
@@ -66,6 +73,13 @@ pub async fn queue<C: ConnectionTrait>(
             link,
         } => mail::dispute_decided(locale, name, invoice, accepted, explanation, link),
         Kind::PaymentLink { invoice, amount, link } => mail::payment_link(locale, name, invoice, amount, link),
+        Kind::RequestDecided {
+            kind,
+            granted,
+            date,
+            explanation,
+            link,
+        } => mail::request_decided(locale, name, kind, granted, date, explanation, link),
     };
     let footer = format!("\n\n--\n{}\n{}", tenant.row.display_name, tenant.row.support_email);
     outbox::enqueue_email(

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod references;
 pub mod refunds;
 pub mod representatives;
+pub mod requests;
 pub mod sms_settings;
 pub mod statement_import;
 pub mod unsubscribe;

@@ -6,6 +6,7 @@
 //! it started, against the cumulative schedule (see `progress`); `upkeep` reminds, breaks and
 //! completes plans.
 mod progress;
+pub mod requests;
 mod upkeep;
 
 pub use progress::view_of;
@@ -231,44 +232,10 @@ pub async fn accept(
         // The partial unique index: an invoice already in a live plan (a double submit).
         .map_err(|e| unique_or(e, "plan_exists"))?;
     }
-    for (seq, inst) in (1..).zip(schedule(total, n, first)) {
-        let rf = RfReference::create(&format!("{}8{}{:02}", scope.tenant_id(), plan.id, seq))
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("instalment reference: {e}")))?;
-        plan_instalment::ActiveModel {
-            tenant_id: Set(scope.tenant_id()),
-            plan_id: Set(plan.id),
-            seq: Set(seq),
-            due_date: Set(inst.due),
-            amount_cents: Set(inst.cents),
-            rf_reference: Set(rf.as_str().to_string()),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        if within {
-            payment_reference::ActiveModel {
-                tenant_id: Set(scope.tenant_id()),
-                reference: Set(rf.as_str().to_string()),
-                kind: Set("instalment".into()),
-                invoice_id: Set(None),
-                checkout_id: Set(None),
-                plan_id: Set(Some(plan.id)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
-        }
-    }
+    write_schedule(&tx, &plan, total, n, first).await?;
     let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
     let outcome = if within {
-        invoice::Entity::update_many()
-            .col_expr(invoice::Column::DunningHold, Expr::value("payment_plan"))
-            .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
-            .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-            .filter(invoice::Column::Id.is_in(invoices.iter().map(|i| i.id)))
-            .exec(&tx)
-            .await?;
+        activate(&tx, &plan, now).await?;
         Outcome::Active
     } else {
         staff_task::ActiveModel {
@@ -277,9 +244,7 @@ pub async fn accept(
             invoice_id: Set(Some(page_invoice)),
             kind: Set("plan_request".into()),
             status: Set("open".into()),
-            detail: Set(
-                json!({ "plan_id": plan.id, "instalments": n, "first": first, "invoices": numbers, "reasons": reasons }).to_string(),
-            ),
+            detail: Set(json!({ "plan_id": plan.id, "instalments": n, "first": first, "invoices": numbers, "reasons": reasons }).to_string()),
             created_at: Set(now),
             ..Default::default()
         }
@@ -308,6 +273,88 @@ pub async fn accept(
     .await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// The instalments of `n` monthly payments from `first` over `total`, each with its own RF
+/// reference (registered for payment only once the plan is active).
+pub(crate) async fn write_schedule<C: ConnectionTrait>(
+    db: &C,
+    plan: &payment_plan::Model,
+    total: i64,
+    n: u32,
+    first: NaiveDate,
+) -> ServiceResult<()> {
+    for (seq, inst) in (1..).zip(schedule(total, n, first)) {
+        let rf = RfReference::create(&format!("{}8{}{:02}", plan.tenant_id, plan.id, seq))
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("instalment reference: {e}")))?;
+        plan_instalment::ActiveModel {
+            tenant_id: Set(plan.tenant_id),
+            plan_id: Set(plan.id),
+            seq: Set(seq),
+            due_date: Set(inst.due),
+            amount_cents: Set(inst.cents),
+            rf_reference: Set(rf.as_str().to_string()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Makes a plan binding: its instalments' references pay it, and dunning holds for its
+/// invoices. Refused when one of them is no longer open or is held for another reason.
+pub(crate) async fn activate<C: ConnectionTrait>(
+    db: &C,
+    plan: &payment_plan::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    let instalments = plan_instalment::Entity::find()
+        .filter(plan_instalment::Column::TenantId.eq(plan.tenant_id))
+        .filter(plan_instalment::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await?;
+    for i in &instalments {
+        payment_reference::ActiveModel {
+            tenant_id: Set(plan.tenant_id),
+            reference: Set(i.rf_reference.clone()),
+            kind: Set("instalment".into()),
+            invoice_id: Set(None),
+            checkout_id: Set(None),
+            plan_id: Set(Some(plan.id)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let ids: Vec<i64> = plan_invoice::Entity::find()
+        .filter(plan_invoice::Column::TenantId.eq(plan.tenant_id))
+        .filter(plan_invoice::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.invoice_id)
+        .collect();
+    let held = invoice::Entity::update_many()
+        .col_expr(invoice::Column::DunningHold, Expr::value("payment_plan"))
+        .col_expr(invoice::Column::UpdatedAt, Expr::value(now))
+        .filter(invoice::Column::TenantId.eq(plan.tenant_id))
+        .filter(invoice::Column::Id.is_in(ids.clone()))
+        .filter(invoice::Column::Status.eq("open"))
+        .filter(invoice::Column::DunningHold.is_null())
+        .exec(db)
+        .await?
+        .rows_affected;
+    if held != ids.len() as u64 {
+        return Err(ServiceError::invalid("form", "plan_not_possible"));
+    }
+    payment_plan::Entity::update_many()
+        .col_expr(payment_plan::Column::Status, Expr::value("active"))
+        .filter(payment_plan::Column::Id.eq(plan.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// "Pay this instalment online" on the invoice page: a checkout for what the next instalment of
