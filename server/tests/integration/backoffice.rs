@@ -605,3 +605,159 @@ async fn a_statement_upload_books_all_of_it_or_nothing() {
     assert_eq!(payment::Entity::find().count(&app.state.db).await.unwrap(), 1);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn staff_decide_requests_outside_the_policy_and_the_debtor_is_told() {
+    use settle_core::entities::{payment_plan, payment_reference, staff_task};
+    let app = spawn_app().await;
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    // EUR 42.50 is under the plan minimum: a request.
+    let page = debtor.html("/invoices/2026-0003/plan?n=2&first=2026-12-01").await;
+    let csrf = csrf_for(&page, "/invoices/2026-0003/plan").unwrap();
+    debtor
+        .post(
+            "/invoices/2026-0003/plan",
+            &[("csrf", csrf.as_str()), ("n", "2"), ("first", "2026-12-01")],
+        )
+        .await;
+    // 2026-0005 (due 14 December) asked for 40 days later: beyond the 14 the policy allows.
+    let csrf = debtor.csrf("/invoices/2026-0005").await;
+    debtor
+        .post(
+            "/invoices/2026-0005/defer",
+            &[("csrf", csrf.as_str()), ("until", "2027-01-23")],
+        )
+        .await;
+    as_agent(&app).await;
+    let queue = app.html("/backoffice/requests").await;
+    assert!(
+        queue.contains("Betalingsregeling")
+            && queue.contains("Later betalen")
+            && queue.contains("Het bedrag is te laag"),
+        "{queue}"
+    );
+    let tasks = staff_task::Entity::find()
+        .filter(staff_task::Column::Status.eq("open"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let plan_task = tasks.iter().find(|t| t.kind == "plan_request").unwrap().id;
+    let defer_task = tasks.iter().find(|t| t.kind == "deferral_request").unwrap().id;
+    let csrf = csrf_in(&queue).unwrap();
+    let decide = |id: i64, form: Vec<(&'static str, &'static str)>| {
+        let (app, csrf) = (&app, csrf.clone());
+        async move {
+            let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            f.extend(form);
+            app.post(&format!("/backoffice/requests/{id}/decide"), &f).await
+        }
+    };
+    // A counter-proposal needs a sensible schedule; a refusal needs a reason.
+    decide(
+        plan_task,
+        vec![("decision", "counter"), ("n", "40"), ("first", "2026-12-01")],
+    )
+    .await;
+    assert!(app
+        .html("/backoffice/requests")
+        .await
+        .contains("Kies een ander aantal termijnen."));
+    decide(defer_task, vec![("decision", "reject")]).await;
+    assert_eq!(
+        staff_task::Entity::find()
+            .filter(staff_task::Column::Status.eq("open"))
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        2
+    );
+
+    // The plan, as two instalments from 10 December: binding at once.
+    decide(
+        plan_task,
+        vec![
+            ("decision", "counter"),
+            ("n", "2"),
+            ("first", "2026-12-10"),
+            ("explanation", "Twee termijnen kan."),
+        ],
+    )
+    .await;
+    let plan = payment_plan::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((plan.status.as_str(), plan.instalments), ("active", 2));
+    assert_eq!(
+        invoice_no(&app, "2026-0003").await.dunning_hold.as_deref(),
+        Some("payment_plan")
+    );
+    let refs = payment_reference::Entity::find()
+        .filter(payment_reference::Column::PlanId.eq(plan.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(refs, 2, "each instalment's reference pays it");
+    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
+    assert!(
+        mail.subject.contains("goedgekeurd") && mail.body_text.contains("10 december 2026"),
+        "{}",
+        mail.body_text
+    );
+    assert!(debtor
+        .html("/invoices/2026-0003")
+        .await
+        .contains("data-testid=\"plan\""));
+
+    // The later date is refused, with a reason the debtor reads; the due date stays.
+    decide(
+        defer_task,
+        vec![
+            ("decision", "reject"),
+            ("explanation", "Dat is te lang; bel ons gerust."),
+        ],
+    )
+    .await;
+    assert_eq!(invoice_no(&app, "2026-0005").await.deferred_from, None);
+    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
+    assert!(mail.body_text.contains("Dat is te lang"), "{}", mail.body_text);
+    assert!(app.html("/backoffice/requests").await.contains("Geen open verzoeken."));
+    // Decided is decided: a second decision finds nothing.
+    assert_eq!(decide(defer_task, vec![("decision", "approve")]).await.status(), 404);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_later_date_approved_by_staff_moves_the_due_date_and_failed_messages_are_listed() {
+    use settle_core::entities::{outbox, staff_task};
+    use settle_core::sea_orm::sea_query::Expr;
+    let app = spawn_app().await;
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    let csrf = debtor.csrf("/invoices/2026-0005").await;
+    debtor
+        .post(
+            "/invoices/2026-0005/defer",
+            &[("csrf", csrf.as_str()), ("until", "2027-01-23")],
+        )
+        .await;
+    as_agent(&app).await;
+    let task = staff_task::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let csrf = app.csrf("/backoffice/requests").await;
+    app.post(
+        &format!("/backoffice/requests/{}/decide", task.id),
+        &[("csrf", csrf.as_str()), ("decision", "approve")],
+    )
+    .await;
+    let inv = invoice_no(&app, "2026-0005").await;
+    assert_eq!(inv.due_date.to_string(), "2027-01-23");
+    assert!(inv.deferred_from.is_some());
+    // A message that failed for good shows in the delivery list, with its error.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("failed"))
+        .col_expr(outbox::Column::LastError, Expr::value(Some("550 mailbox unavailable")))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let page = app.html("/backoffice/delivery").await;
+    assert!(page.contains("550 mailbox unavailable"), "{page}");
+    app.cleanup().await;
+}
