@@ -1,6 +1,7 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::backoffice::{
+    audit::AuditPage,
     debtor::DebtorPage,
     home::{DebtorSearchPage, StaffHomePage},
     login::{StaffCodePage, StaffLoginPage},
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/statements") view=StatementsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/requests") view=RequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/delivery") view=DeliveryPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/audit") view=AuditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

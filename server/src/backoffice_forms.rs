@@ -17,6 +17,7 @@ type Data = web::Data<AppState>;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
     cfg.service(post("/backoffice/debtors/{id}/note").to(note))
+        .service(post("/backoffice/debtors/{id}/contact").to(contact))
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
@@ -227,4 +228,31 @@ async fn decide_request(req: HttpRequest, state: Data, id: web::Path<i64>, body:
     };
     let r = requests::decide(&state, &tenant, &scope, *id, &d).await;
     answer_on(&state, r, here, &form, "requests", "request_decided")
+}
+
+async fn contact(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "contact").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let c = actions::Contact {
+        email: field(&pairs, "email"),
+        phone: field(&pairs, "phone"),
+        street: field(&pairs, "street"),
+        postcode: field(&pairs, "postcode"),
+        city: field(&pairs, "city"),
+        country: field(&pairs, "country"),
+        legal_stop: field(&pairs, "legal_stop"),
+    };
+    match actions::correct_contact(&state.db, &tenant, &scope, *id, &c, state.clock.now()).await {
+        Ok(()) => notice(&state, &here, "debtor", "contact_corrected", &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(e) => {
+            let keep = ["email", "phone", "street", "postcode", "city", "country", "legal_stop"]
+                .map(|k| (k, field(&pairs, k)));
+            back(&state, &here, "contact", &keep, codes(e))
+        }
+    }
 }

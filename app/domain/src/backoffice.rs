@@ -101,6 +101,10 @@ pub struct DebtorPageView {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
     pub language: Option<String>,
     pub channels: Vec<String>,
     pub representative: Option<String>,
@@ -174,4 +178,21 @@ pub struct DeliveryRow {
     pub error: Option<String>,
     pub debtor_id: Option<i64>,
     pub invoice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: NaiveDateTime,
+    /// The staff member's name, or debtor / system.
+    pub actor: String,
+    pub action: String,
+    pub debtor: Option<(i64, String)>,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    /// Where the next (older) page starts.
+    pub next_before: Option<i64>,
 }

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
-    CallbackRow, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts, RequestRow, UnmatchedRow,
+    AuditPage, CallbackRow, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts, RequestRow,
+    UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -74,4 +75,13 @@ pub async fn get_delivery() -> Result<Vec<DeliveryRow>, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::requests::delivery(&ctx.state.db, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_audit", input = GetUrl)]
+pub async fn get_audit(who: Option<String>, before: Option<String>) -> Result<AuditPage, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let before = before.and_then(|b| b.parse().ok());
+    let who = who.unwrap_or_default();
+    ctx.map(settle_core::backoffice::audit_log::page(&ctx.state.db, &ctx.tenant, &me, &who, before).await)
 }

@@ -32,6 +32,7 @@ pub fn DebtorPage() -> impl IntoView {
                         <h1>{d.name.clone()}" · "{d.customer_number.clone()}</h1>
                         <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
                         <ContactCard locale=l d=d.clone()/>
+                        <CorrectForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                         <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                         <DisputesAndCallbacks locale=l d=d.clone()/>
                         <section class="card" aria-labelledby="notes-h">
@@ -214,5 +215,47 @@ fn Timeline(locale: Locale, d: DebtorPageView) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+}
+
+#[component]
+fn CorrectForm(locale: Locale, d: DebtorPageView, csrf: String, flash: Option<Flash>) -> impl IntoView {
+    let l = locale;
+    let f = flash.clone().unwrap_or_default();
+    let failed = f.form == "contact" && !f.errors.is_empty();
+    let v = |field: &str, current: String| if failed { f.value_for("contact", field) } else { current };
+    let e = |field: &str| f.error_for("contact", field);
+    let stop = v("legal_stop", d.legal_stop.clone().unwrap_or_default());
+    view! {
+        <details class="card" open=failed>
+            <summary>{st(l, S::Correct)}</summary>
+            <StaffFlash locale=l flash=flash.clone() form="contact".to_string()/>
+            <form method="post" action=format!("/backoffice/debtors/{}/contact", d.id) novalidate>
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <StaffField locale=l id="f-c-email".into() name="email" label=S::Email kind="email"
+                    value=v("email", d.email.clone().unwrap_or_default()) error=e("email")/>
+                <StaffField locale=l id="f-c-phone".into() name="phone" label=S::Phone kind="tel"
+                    value=v("phone", d.phone.clone().unwrap_or_default()) error=e("phone")/>
+                <StaffField locale=l id="f-c-street".into() name="street" label=S::Street
+                    value=v("street", d.street.clone()) error=e("street") required=true/>
+                <StaffField locale=l id="f-c-postcode".into() name="postcode" label=S::Postcode
+                    value=v("postcode", d.postcode.clone()) error=e("postcode") required=true/>
+                <StaffField locale=l id="f-c-city".into() name="city" label=S::City
+                    value=v("city", d.city.clone()) error=e("city") required=true/>
+                <StaffField locale=l id="f-c-country".into() name="country" label=S::Country
+                    value=v("country", d.country.clone()) error=e("country") required=true/>
+                <div class="field">
+                    <label for="f-c-stop">{st(l, S::LegalStop)}</label>
+                    <select id="f-c-stop" name="legal_stop">
+                        {[("", S::None_), ("debt_restructuring", S::StopDebtRestructuring), ("insolvency", S::StopInsolvency),
+                          ("debt_counselling", S::StopDebtCounselling), ("deceased", S::StopDeceased)]
+                            .into_iter()
+                            .map(|(val, k)| view! { <option value=val selected=stop == val>{st(l, k)}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit">{st(l, S::Save)}</button>
+            </form>
+        </details>
     }
 }

@@ -42,6 +42,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                 <a href="/backoffice/requests">{st(l, S::NavRequests)}</a>
                 <a href="/backoffice/payments">{st(l, S::NavPayments)}</a>
                 <a href="/backoffice/statements">{st(l, S::NavStatements)}</a>
+                {(s.role != "agent").then(|| view! { <a href="/backoffice/audit">{st(l, S::NavAudit)}</a> })}
                 <span class="who" data-testid="staff-who">{s.name.clone()}" ("{role_text(l, &s.role)}")"</span>
                 <form method="post" action="/backoffice/logout" class="logout">
                     <input type="hidden" name="csrf" value=csrf.clone()/>
@@ -114,4 +115,20 @@ pub fn when(l: Locale, at: chrono::NaiveDateTime) -> String {
         settle_domain::locale::format_date(at.date(), l),
         at.format("%H:%M")
     )
+}
+
+/// What a page shows when its data failed: the login (signed out), "not allowed" (a role too
+/// low), or not found.
+pub fn staff_failure(shell: ShellView, err: &leptos::prelude::ServerFnError) -> AnyView {
+    if err.to_string().contains("forbidden") {
+        let l = shell.locale;
+        view! {
+            <StaffFrame shell=shell.clone() title=st(l, S::Forbidden).to_string()>
+                <h1>{st(l, S::Forbidden)}</h1>
+            </StaffFrame>
+        }
+        .into_any()
+    } else {
+        crate::pages::not_found::failure(shell, err)
+    }
 }

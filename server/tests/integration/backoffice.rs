@@ -761,3 +761,135 @@ async fn a_later_date_approved_by_staff_moves_the_due_date_and_failed_messages_a
     assert!(page.contains("550 mailbox unavailable"), "{page}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn only_admins_read_the_audit_log_which_names_who_did_what() {
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    let jan = customer_no(&app, "100001").await;
+    let csrf = app.csrf("/backoffice").await;
+    app.post(
+        &format!("/backoffice/debtors/{}/invoices/2026-0002/pause", jan.id),
+        &[("csrf", csrf.as_str()), ("reason", "Overleden, erven zoeken")],
+    )
+    .await;
+    assert_eq!(app.get("/backoffice/audit").await.status(), 403, "an agent may not");
+    assert_eq!(app.get("/api/bo_audit").await.status(), 403);
+    assert!(!app.html("/backoffice").await.contains("/backoffice/audit"));
+
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let log = admin.html("/backoffice/audit?who=staff").await;
+    assert!(
+        log.contains("Anna Agent") && log.contains("dunning.paused") && log.contains("Overleden, erven zoeken"),
+        "{log}"
+    );
+    assert!(!admin
+        .html("/backoffice/audit?who=debtor")
+        .await
+        .contains("dunning.paused"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn staff_correct_contact_data_field_by_field_and_set_a_legal_stop() {
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    let jan = customer_no(&app, "100001").await;
+    let here = format!("/backoffice/debtors/{}", jan.id);
+    let csrf = app.csrf(&here).await;
+    let post = |email: &'static str, phone: &'static str, postcode: &'static str, stop: &'static str| {
+        let (app, csrf, here) = (&app, csrf.clone(), here.clone());
+        async move {
+            app.post(
+                &format!("{here}/contact"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("email", email),
+                    ("phone", phone),
+                    ("street", "Damrak 2"),
+                    ("postcode", postcode),
+                    ("city", "Amsterdam"),
+                    ("country", "NL"),
+                    ("legal_stop", stop),
+                ],
+            )
+            .await
+        }
+    };
+    post("geen adres", "12", "1011", "bankroet").await;
+    let page = app.html(&here).await;
+    for want in [
+        "Vul een geldig e-mailadres in",
+        "Dit is geen geldig telefoonnummer",
+        "Deze postcode klopt niet",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    assert_eq!(customer_no(&app, "100001").await, jan, "nothing half-written");
+    // Another debtor's address is theirs.
+    post("other@settle.test", "", "1011 AB", "").await;
+    assert!(app.html(&here).await.contains("hoort al bij een andere klant"));
+
+    post("jan.devries@example.nl", "06 1234 5678", "1011ab", "deceased").await;
+    let now = customer_no(&app, "100001").await;
+    assert_eq!(now.email.as_deref(), Some("jan.devries@example.nl"));
+    assert_eq!(now.phone_e164.as_deref(), Some("+31612345678"));
+    assert_eq!((now.street.as_str(), now.postcode.as_str()), ("Damrak 2", "1011 AB"));
+    assert_eq!(now.legal_stop.as_deref(), Some("deceased"));
+    let page = app.html(&here).await;
+    assert!(
+        page.contains("Contactgegevens opgeslagen.") && page.contains("Anna Agent"),
+        "{page}"
+    );
+    let updated = outgoing_event::Entity::find()
+        .filter(outgoing_event::Column::Kind.eq("customer.updated"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(updated, 1);
+    app.cleanup().await;
+}
+
+#[test]
+fn settle_staff_adds_staff_and_prints_the_second_factor_once() {
+    let dir = std::env::temp_dir().join(format!("settle-staff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/staff.db?mode=rwc", dir.display());
+    let run = |args: &[&str], input: &str| settle_cli_input(&dir, &db, args, Some(input));
+    assert!(settle_cli(&dir, &db, &["demo"]).status.success());
+    let args = [
+        "staff",
+        "--tenant",
+        "demo",
+        "--email",
+        "lisa@settle.test",
+        "--name",
+        "Lisa",
+        "--role",
+        "admin",
+    ];
+    let weak = run(&args, "kort\n");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password_too_short"));
+    let ok = run(&args, "paarse olifant danst\n");
+    let out = String::from_utf8_lossy(&ok.stdout).to_string();
+    assert!(ok.status.success(), "{out}{}", String::from_utf8_lossy(&ok.stderr));
+    let secret = out
+        .lines()
+        .find_map(|l| l.strip_prefix("TOTP secret: "))
+        .expect("the secret is printed");
+    assert!(totp::parse_base32(secret).is_some());
+    assert!(out.contains("otpauth://totp/Settle:lisa@settle.test?secret="));
+    assert_eq!(
+        out.lines().filter(|l| l.trim().len() == 11 && l.contains('-')).count(),
+        10
+    );
+    // The same address again is refused; an unknown tenant too.
+    assert!(!run(&args, "paarse olifant danst\n").status.success());
+    let mut other = args;
+    other[2] = "nope";
+    assert!(!run(&other, "paarse olifant danst\n").status.success());
+    std::fs::remove_dir_all(&dir).ok();
+}

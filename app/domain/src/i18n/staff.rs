@@ -111,6 +111,24 @@ catalog! {
     Delivery => "Afleverproblemen", "Zustellprobleme", "Delivery problems";
     NavStatements => "Afschriften", "Kontoauszüge", "Statements";
     NavRequests => "Verzoeken", "Anträge", "Requests";
+    NavAudit => "Logboek", "Protokoll", "Audit log";
+    Correct => "Contactgegevens corrigeren", "Kontaktdaten korrigieren", "Correct contact data";
+    Street => "Straat en huisnummer", "Straße und Hausnummer", "Street and number";
+    Postcode => "Postcode", "Postleitzahl", "Postcode";
+    City => "Plaats", "Ort", "City";
+    Country => "Land (ISO-code)", "Land (ISO-Code)", "Country (ISO code)";
+    Save => "Opslaan", "Speichern", "Save";
+    StopDebtRestructuring => "Schuldsanering (WSNP)", "Restschuldbefreiung", "Debt restructuring";
+    StopInsolvency => "Faillissement", "Insolvenz", "Insolvency";
+    StopDebtCounselling => "Schuldhulpverlening", "Schuldnerberatung", "Debt counselling";
+    StopDeceased => "Overleden", "Verstorben", "Deceased";
+    AuditWho => "Wie", "Wer", "Who";
+    AuditAll => "Iedereen", "Alle", "Everyone";
+    AuditStaff => "Medewerkers", "Mitarbeitende", "Staff";
+    AuditDebtors => "Klanten", "Kundschaft", "Debtors";
+    AuditSystem => "Systeem", "System", "System";
+    Show => "Tonen", "Anzeigen", "Show";
+    Older => "Oudere", "Ältere", "Older";
     NavDelivery => "Aflevering", "Zustellung", "Delivery";
     NoRequests => "Geen open verzoeken.", "Keine offenen Anträge.", "No open requests.";
     NoDelivery => "Geen afleverproblemen.", "Keine Zustellprobleme.", "No delivery problems.";
@@ -256,6 +274,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Besluit opgeslagen; de klant is ingelicht.",
             "Entscheidung gespeichert; die Kundin / der Kunde ist informiert.",
             "Decision saved; the debtor was told.",
+        ),
+        "email_in_use" => text(
+            "Dit e-mailadres hoort al bij een andere klant.",
+            "Diese E-Mail-Adresse gehört schon zu einer anderen Kundin / einem anderen Kunden.",
+            "This email address already belongs to another debtor.",
+        ),
+        "contact_corrected" => text(
+            "Contactgegevens opgeslagen.",
+            "Kontaktdaten gespeichert.",
+            "Contact data saved.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

@@ -43,7 +43,8 @@ pub async fn add_note(
 ) -> ServiceResult<()> {
     let body = text("note", body, NOTE_MAX)?;
     let c = find(db, scope, customer_id).await?;
-    staff_note::ActiveModel {
+    let tx = db.begin().await?;
+    let note = staff_note::ActiveModel {
         tenant_id: Set(scope.tenant_id()),
         customer_id: Set(c.id),
         staff_id: Set(scope.staff_id()),
@@ -51,8 +52,19 @@ pub async fn add_note(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&tx)
     .await?;
+    audit::record(
+        &tx,
+        now,
+        scope.tenant_id(),
+        Some(c.id),
+        &scope.actor(),
+        "note_added",
+        json!({ "note_id": note.id }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -245,6 +257,117 @@ pub async fn resend_link(
         json!({ "invoice_number": inv.number, "channel": channel }),
     )
     .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Contact data as staff correct it (after talking to the debtor, or from returned mail).
+pub struct Contact<'a> {
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub street: &'a str,
+    pub postcode: &'a str,
+    pub city: &'a str,
+    pub country: &'a str,
+    /// Empty, or one of the legal stops (debt restructuring, insolvency, debt counselling,
+    /// deceased): dunning stops for every invoice of the debtor while it is set.
+    pub legal_stop: &'a str,
+}
+
+/// Corrects contact data; every field is checked, each change kept with its old value and the
+/// staff member's name, audited, and sent to the creditor as `customer.updated`.
+pub async fn correct_contact(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+    customer_id: i64,
+    new: &Contact<'_>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let mut errors = std::collections::BTreeMap::new();
+    let email = match new.email.trim() {
+        "" => None,
+        e => match settle_domain::contact::EmailAddress::parse(e) {
+            Ok(e) => Some(e.as_str().to_string()),
+            Err(_) => {
+                errors.insert("email".to_string(), "email_invalid".to_string());
+                None
+            }
+        },
+    };
+    let phone = match new.phone.trim() {
+        "" => None,
+        p => match crate::phone::e164(p, tenant.country()) {
+            Ok(p) => Some(p),
+            Err(code) => {
+                errors.insert("phone".to_string(), code.to_string());
+                None
+            }
+        },
+    };
+    let address = settle_domain::address::parse(new.street, new.postcode, new.city, new.country);
+    if let Err(fields) = &address {
+        errors.extend(fields.clone());
+    }
+    let stop = match new.legal_stop.trim() {
+        "" => None,
+        s if settle_domain::dunning::steps::LEGAL_STOPS.contains(&s) => Some(s.to_string()),
+        _ => {
+            errors.insert("legal_stop".to_string(), "required".to_string());
+            None
+        }
+    };
+    let Ok(address) = address else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let tx = db.begin().await?;
+    let c = find(&tx, scope, customer_id).await?;
+    if let Some(e) = &email {
+        let taken = crate::entities::customer::Entity::find()
+            .filter(crate::entities::customer::Column::TenantId.eq(scope.tenant_id()))
+            .filter(crate::entities::customer::Column::Email.eq(e.as_str()))
+            .filter(crate::entities::customer::Column::Id.ne(c.id))
+            .one(&tx)
+            .await?
+            .is_some();
+        if taken {
+            return Err(ServiceError::invalid("email", "email_in_use"));
+        }
+    }
+    crate::services::profile::changed_by(
+        &tx,
+        now,
+        &c,
+        &scope.actor(),
+        &[
+            ("email", c.email.clone(), email.clone()),
+            ("phone", c.phone_e164.clone(), phone.clone()),
+            ("street", Some(c.street.clone()), Some(address.street.clone())),
+            ("postcode", Some(c.postcode.clone()), Some(address.postcode.clone())),
+            ("city", Some(c.city.clone()), Some(address.city.clone())),
+            ("country", Some(c.country.clone()), Some(address.country.clone())),
+            ("legal_stop", c.legal_stop.clone(), stop.clone()),
+        ],
+    )
+    .await?;
+    let email_changed = c.email != email;
+    let mut row: crate::entities::customer::ActiveModel = c.into();
+    if email_changed {
+        // A corrected address is a working one until it bounces again.
+        row.email_invalid_at = Set(None);
+    }
+    row.email = Set(email);
+    row.phone_e164 = Set(phone);
+    row.street = Set(address.street);
+    row.postcode = Set(address.postcode);
+    row.city = Set(address.city);
+    row.country = Set(address.country);
+    row.legal_stop = Set(stop);
+    row.updated_at = Set(now);
+    row.update(&tx).await?;
     tx.commit().await?;
     Ok(())
 }

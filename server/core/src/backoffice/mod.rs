@@ -2,6 +2,7 @@
 //! the role): finding a debtor and seeing everything that happened with them, the actions on a
 //! debtor, and the work queues.
 pub mod actions;
+pub mod audit_log;
 pub mod debtors;
 pub mod payments;
 pub mod queues;

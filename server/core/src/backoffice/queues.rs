@@ -136,6 +136,16 @@ pub async fn claim(state: &AppState, scope: &StaffScope, id: i64) -> ServiceResu
     if taken != 1 {
         return Err(ServiceError::invalid("form", "claimed_by_other"));
     }
+    audit::record(
+        &state.db,
+        now,
+        scope.tenant_id(),
+        Some(row.customer_id),
+        &scope.actor(),
+        "callback_claimed",
+        json!({ "callback_id": row.id }),
+    )
+    .await?;
     Ok(())
 }
 

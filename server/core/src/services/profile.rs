@@ -58,11 +58,13 @@ pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<Profil
     })
 }
 
-/// Keeps the changed fields (old and new value), audits them and tells the creditor.
-async fn changed<C: ConnectionTrait>(
+/// Keeps the changed fields (old and new value), audits them and tells the creditor. `actor`:
+/// the debtor, or the staff member who corrected them.
+pub(crate) async fn changed_by<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     c: &customer::Model,
+    actor: &str,
     changes: &[(&str, Option<String>, Option<String>)],
 ) -> ServiceResult<()> {
     let changes: Vec<_> = changes.iter().filter(|(_, old, new)| old != new).collect();
@@ -77,7 +79,7 @@ async fn changed<C: ConnectionTrait>(
             field: Set(field.to_string()),
             old_value: Set(old.clone()),
             new_value: Set(new.clone()),
-            actor: Set("debtor".into()),
+            actor: Set(actor.to_string()),
             created_at: Set(now),
             ..Default::default()
         }
@@ -91,7 +93,7 @@ async fn changed<C: ConnectionTrait>(
         now,
         c.tenant_id,
         Some(c.id),
-        "debtor",
+        actor,
         "profile_changed",
         json!({ "fields": names }),
     )
@@ -105,6 +107,15 @@ async fn changed<C: ConnectionTrait>(
     )
     .await?;
     Ok(())
+}
+
+async fn changed<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    c: &customer::Model,
+    changes: &[(&str, Option<String>, Option<String>)],
+) -> ServiceResult<()> {
+    changed_by(db, now, c, "debtor", changes).await
 }
 
 fn bool_str(b: bool) -> Option<String> {

@@ -209,15 +209,31 @@ impl TestApp {
 /// Runs the `settle` binary in `dir` against the database `db`, with nothing else from the
 /// environment and nothing on standard input.
 pub fn settle_cli(dir: &std::path::Path, db: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
+    settle_cli_input(dir, db, args, None)
+}
+
+/// The same, with `input` on standard input.
+pub fn settle_cli_input(dir: &std::path::Path, db: &str, args: &[&str], input: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SETTLE_DATABASE_URL", db)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("settle runs")
+        .stdin(if input.is_some() {
+            std::process::Stdio::piped()
+        } else {
+            std::process::Stdio::null()
+        })
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("settle runs");
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(text.as_bytes()).expect("stdin");
+    }
+    child.wait_with_output().expect("settle ends")
 }
 
 /// The CSRF token of the form that posts to `action`.
