@@ -9,6 +9,7 @@ use crate::backoffice::{
     queues::{CallbackQueuePage, DisputeQueuePage},
     requests::{DeliveryPage, RequestsPage},
     statements::StatementsPage,
+    templates::{TemplateEditPage, TemplatesPage},
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/requests") view=RequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/delivery") view=DeliveryPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/audit") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -292,3 +292,21 @@ pub fn flash_cookie(state: &AppState, flash: &Flash) -> Cookie<'static> {
         .cloned()
         .unwrap_or_else(|| Cookie::new(FLASH_COOKIE, ""))
 }
+
+/// The session key of a template draft being edited.
+pub fn template_draft_key(k: settle_core::services::message_templates::Key) -> String {
+    format!(
+        "tpl_draft:{}:{}:{}",
+        k.kind.as_str(),
+        k.channel.as_str(),
+        k.locale.code()
+    )
+}
+
+/// A template draft kept in the (server-side) session between the editor's requests.
+pub fn template_draft(
+    req: &HttpRequest,
+    k: settle_core::services::message_templates::Key,
+) -> Option<settle_core::services::message_templates::Draft> {
+    req.get_session().get(&template_draft_key(k)).ok().flatten()
+}

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test, TestInfo } from "@playwright/test";
-import { login, ready } from "./helpers";
+import { lastMailTo, login, ready, totp } from "./helpers";
 
 /** Signs in as the demo agent (no second factor) in a browser of its own. */
 async function agent(browser: Browser, info: TestInfo): Promise<Page> {
@@ -119,4 +119,44 @@ test("a statement's unmatched payment, allocated by staff, marks the invoice pai
   await staff.goto("/backoffice/debtors?q=2026-2001");
   await staff.getByRole("link", { name: "Kees Bakker" }).click();
   await expect(staff.locator("tr[data-invoice='2026-2001'] .badge")).toHaveText("Betaald");
+});
+
+test("an admin changes a reminder's text, checked and previewed, and sends it to themself", async ({ browser }, info) => {
+  const ctx = await browser.newContext({
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+    baseURL: info.project.use.baseURL,
+    locale: "nl-NL",
+    viewport: { width: 390, height: 844 },
+  });
+  const page = await ctx.newPage();
+  await page.goto("/backoffice/login");
+  await ready(page, info);
+  await page.getByLabel("E-mailadres").fill("admin@settle.test");
+  await page.getByLabel("Wachtwoord").fill("demo-password-1");
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await expect(page).toHaveURL(/\/backoffice\/login\/code/);
+  await ready(page, info);
+  await page.getByLabel("Code").fill(totp("SETTLEDEMOADMINTOTPSECRET2345672"));
+  await page.getByRole("button", { name: "Bevestigen" }).click();
+  await expect(page.getByTestId("staff-who")).toContainText("Adam Admin");
+
+  await page.getByRole("link", { name: "Teksten" }).click();
+  await page.locator("a[href='/backoffice/templates/reminder/email/nl']").click();
+  await expect(page.getByLabel("Onderwerp")).toHaveValue(/Herinnering: factuur \{\{ invoice \}\}/);
+  await ready(page, info);
+  await page.getByLabel("Onderwerp").fill("Nog even dit: {{ factuur }}");
+  await page.getByRole("button", { name: "Voorbeeld" }).click();
+  await expect(page.getByTestId("error-body")).toContainText("Onbekende variabele: factuur");
+  await ready(page, info);
+  await page.getByLabel("Onderwerp").fill("Nog even dit: factuur {{ invoice }}");
+  await page.getByRole("button", { name: "Voorbeeld" }).click();
+  await expect(page.getByTestId("preview")).toContainText("Nog even dit: factuur 2026-0002");
+  await ready(page, info);
+  await page.getByRole("button", { name: "Opslaan" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Tekst opgeslagen");
+  await expect(page.getByTestId("versions")).toContainText("Adam Admin");
+  await ready(page, info);
+  await page.getByRole("button", { name: "Stuur een test naar mij" }).click();
+  await expect(page.getByTestId("notice")).toContainText("Test verstuurd");
+  expect(await lastMailTo(page, "admin@settle.test")).toContain("Beste J. de Vries");
 });

@@ -34,3 +34,20 @@ export function linkIn(body: string): string {
   const u = new URL(m[0]);
   return u.pathname + u.search;
 }
+
+/** The current TOTP code (RFC 6238: SHA-1, six digits, 30 s) for a base32 secret. */
+export function totp(secret: string, at = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/\s|=/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const h = require("crypto").createHmac("sha1", key).update(counter).digest() as Buffer;
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1_000_000).padStart(6, "0");
+}

@@ -16,6 +16,7 @@ mod m20261129_000009_representatives;
 mod m20261129_000010_payment_plans;
 mod m20261129_000011_plan_invoices;
 mod m20261129_000012_backoffice;
+mod m20261129_000013_message_templates;
 mod util;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_payment_plans::Migration),
             Box::new(m20261129_000011_plan_invoices::Migration),
             Box::new(m20261129_000012_backoffice::Migration),
+            Box::new(m20261129_000013_message_templates::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub mod sms_webhooks;
 pub mod staff_cli;
 pub mod staff_login_forms;
 pub mod statement_upload;
+pub mod template_forms;
 pub mod unsubscribe_page;
 pub mod workers;
 
@@ -104,6 +105,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(staff_login_forms::configure)
             .configure(backoffice_forms::configure)
             .configure(statement_upload::configure)
+            .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)

@@ -163,10 +163,13 @@ pub async fn security_headers(
          img-src 'self' data:; connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
-    set(h, header::CONTENT_SECURITY_POLICY, &csp);
+    // A handler may set a stricter policy of its own (the sandboxed email preview).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, &csp);
+        set(h, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
     set(
         h,
         HeaderName::from_static("permissions-policy"),

@@ -196,3 +196,53 @@ pub struct AuditPage {
     /// Where the next (older) page starts.
     pub next_before: Option<i64>,
 }
+
+/// One (kind, channel, language) in the template list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TemplateRow {
+    pub kind: String,
+    pub channel: String,
+    pub locale: String,
+    /// None: the shipped wording.
+    pub version: Option<i32>,
+    pub author: Option<String>,
+    pub at: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionRow {
+    pub version: i32,
+    pub author: String,
+    pub at: NaiveDateTime,
+    pub active: bool,
+}
+
+/// A line of a diff between two versions: `+` added, `-` removed, ` ` kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub tag: char,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TemplatePageView {
+    pub kind: String,
+    pub channel: String,
+    pub locale: String,
+    /// What the form shows: a draft being previewed, else the active version, else the shipped
+    /// wording.
+    pub subject: String,
+    pub body: String,
+    pub is_draft: bool,
+    pub active_version: Option<i32>,
+    pub versions: Vec<VersionRow>,
+    /// (name, what it holds)
+    pub variables: Vec<(String, String)>,
+    /// The draft's problems (field -> code; `unknown` lists unknown variables), or its preview.
+    pub errors: std::collections::BTreeMap<String, String>,
+    pub preview_subject: Option<String>,
+    pub preview_text: Option<String>,
+    pub sms_segments: Option<usize>,
+    /// Compared with the previous version when one is chosen.
+    pub diff: Option<(i32, i32, Vec<DiffLine>)>,
+}

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, CallbackRow, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts, RequestRow,
-    UnmatchedRow,
+    TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -84,4 +84,29 @@ pub async fn get_audit(who: Option<String>, before: Option<String>) -> Result<Au
     let before = before.and_then(|b| b.parse().ok());
     let who = who.unwrap_or_default();
     ctx.map(settle_core::backoffice::audit_log::page(&ctx.state.db, &ctx.tenant, &me, &who, before).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_templates", input = GetUrl)]
+pub async fn get_templates() -> Result<Vec<TemplateRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::services::message_templates::list(&ctx.state.db, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_template", input = GetUrl)]
+pub async fn get_template(
+    kind: String,
+    channel: String,
+    locale: String,
+    diff: Option<String>,
+) -> Result<TemplatePageView, ServerFnError> {
+    use settle_core::services::message_templates::{page, Key};
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let Some(key) = Key::parse(&kind, &channel, &locale) else {
+        return ctx.map(Err(settle_core::error::ServiceError::NotFound));
+    };
+    let draft = crate::ssr::template_draft(&ctx.req, key);
+    let diff = diff.and_then(|d| d.parse().ok());
+    ctx.map(page(&ctx.state.db, &ctx.tenant, &me, key, draft, diff).await)
 }

@@ -42,7 +42,10 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                 <a href="/backoffice/requests">{st(l, S::NavRequests)}</a>
                 <a href="/backoffice/payments">{st(l, S::NavPayments)}</a>
                 <a href="/backoffice/statements">{st(l, S::NavStatements)}</a>
-                {(s.role != "agent").then(|| view! { <a href="/backoffice/audit">{st(l, S::NavAudit)}</a> })}
+                {(s.role != "agent").then(|| view! {
+                    <a href="/backoffice/templates">{st(l, S::NavTemplates)}</a>
+                    <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>
+                })}
                 <span class="who" data-testid="staff-who">{s.name.clone()}" ("{role_text(l, &s.role)}")"</span>
                 <form method="post" action="/backoffice/logout" class="logout">
                     <input type="hidden" name="csrf" value=csrf.clone()/>

@@ -11,3 +11,4 @@ pub mod payments;
 pub mod queues;
 pub mod requests;
 pub mod statements;
+pub mod templates;

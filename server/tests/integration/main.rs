@@ -23,3 +23,4 @@ mod providers_http;
 mod representatives;
 mod security;
 mod statements;
+mod templates;

@@ -3,8 +3,9 @@
 use super::steps::{Channel, StepKind};
 use crate::locale::Locale;
 
-/// What a message says, already formatted for its language.
-#[derive(Clone, Debug, Default)]
+/// What a message says, already formatted for its language. These are also the variables a
+/// tenant's template may use (see `VARIABLES`).
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Facts<'a> {
     pub tenant: &'a str,
     pub name: &'a str,
@@ -26,6 +27,134 @@ pub struct Facts<'a> {
     pub login_code: Option<&'a str>,
     /// The step is before the due date: a friendly heads-up, not a reminder.
     pub pre_due: bool,
+}
+
+/// The variables a template may use, with what they hold (documented on the template page).
+pub const VARIABLES: [(&str, &str); 14] = [
+    ("name", "the debtor's name"),
+    ("invoice", "the invoice number"),
+    ("amount", "the amount to pay, formatted for the language"),
+    ("due", "the due date, formatted"),
+    (
+        "link",
+        "the personal payment link (on a letter: the address to type the code at)",
+    ),
+    ("login_code", "a letter's code to type at the link, else empty"),
+    ("fee", "the fee this message charges, else empty"),
+    ("interest", "statutory interest charged (part of amount), else empty"),
+    ("costs", "collection costs the 14-day letter announces, else empty"),
+    ("term_ends", "the last day of the 14-day term, else empty"),
+    (
+        "disconnect_on",
+        "the earliest day of a threatened disconnection, else empty",
+    ),
+    ("support_phone", "the tenant's support number"),
+    ("tenant", "the creditor's name"),
+    ("pre_due", "true before the due date (a friendly heads-up)"),
+];
+
+/// Facts with sample values, for previews and template checks.
+pub fn sample_facts(l: Locale, channel: Channel) -> Facts<'static> {
+    let (amount, due, term, fee) = match l {
+        Locale::Nl => ("€ 132,45", "15 oktober 2026", "9 december 2026", "€ 7,50"),
+        Locale::De => ("132,45 €", "15. Oktober 2026", "9. Dezember 2026", "7,50 €"),
+        Locale::En => ("€132.45", "15 October 2026", "9 December 2026", "€7.50"),
+    };
+    Facts {
+        tenant: "Voorbeeld Zorg",
+        name: "J. de Vries",
+        invoice: "2026-0002",
+        amount,
+        due,
+        link: "https://portal.example/pay/voorbeeld",
+        fee: Some(fee),
+        interest: None,
+        costs: Some("€ 40,00"),
+        term_ends: Some(term),
+        disconnect_on: Some(term),
+        support_phone: "020 123 4567",
+        login_code: (channel == Channel::Letter).then_some("K7M2Q-9XD3F"),
+        pre_due: false,
+    }
+}
+
+/// The shipped wording of a step on a channel as a template (subject and body), written from
+/// the same sentences `message` uses: what a tenant starts editing from.
+pub fn default_source(l: Locale, kind: StepKind, channel: Channel) -> Text {
+    let var = |name: &str| format!("{{{{ {name} }}}}");
+    let (name, invoice, amount, due, link, phone, tenant) = (
+        var("name"),
+        var("invoice"),
+        var("amount"),
+        var("due"),
+        var("link"),
+        var("support_phone"),
+        var("tenant"),
+    );
+    let (fee, interest, costs, term, disconnect, code) = (
+        var("fee"),
+        var("interest"),
+        var("costs"),
+        var("term_ends"),
+        var("disconnect_on"),
+        var("login_code"),
+    );
+    let facts = |pre_due: bool| Facts {
+        tenant: &tenant,
+        name: &name,
+        invoice: &invoice,
+        amount: &amount,
+        due: &due,
+        link: &link,
+        fee: Some(&fee),
+        interest: Some(&interest),
+        costs: Some(&costs),
+        term_ends: Some(&term),
+        disconnect_on: Some(&disconnect),
+        support_phone: &phone,
+        login_code: Some(&code),
+        pre_due,
+    };
+    let (late, early) = (facts(false), facts(true));
+    // Only a reminder reads differently before the due date.
+    let branch = |a: String, b: String| {
+        if a == b {
+            a
+        } else {
+            format!("{{% if pre_due %}}{b}{{% else %}}{a}{{% endif %}}")
+        }
+    };
+    if channel == Channel::Sms {
+        return Text {
+            subject: String::new(),
+            body: branch(sms_text(l, kind, &late), sms_text(l, kind, &early)),
+        };
+    }
+    let ((subject, lead_late), (subject_early, lead_early)) = (lead(l, kind, &late), lead(l, kind, &early));
+    let pay = match channel {
+        Channel::Letter => format!(
+            "{{% if login_code %}}{}{{% else %}}{}{{% endif %}}",
+            code_line(l, &link, &code),
+            pay_line(l, &link)
+        ),
+        _ => pay_line(l, &link),
+    };
+    let body = [
+        greeting(l, &name),
+        branch(lead_late, lead_early),
+        format!(
+            "{{% if fee %}}{}\n\n{{% endif %}}{{% if interest %}}{}\n\n{{% endif %}}{pay}",
+            fee_line(l, &fee),
+            interest_line(l, &interest)
+        ),
+        help_line(l, &phone, channel == Channel::Letter),
+        tenant.clone(),
+    ]
+    .join("\n\n");
+    Text {
+        subject: branch(subject, subject_early),
+        body,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

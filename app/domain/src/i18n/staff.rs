@@ -112,6 +112,22 @@ catalog! {
     NavStatements => "Afschriften", "Kontoauszüge", "Statements";
     NavRequests => "Verzoeken", "Anträge", "Requests";
     NavAudit => "Logboek", "Protokoll", "Audit log";
+    NavTemplates => "Teksten", "Textvorlagen", "Templates";
+    TemplatesIntro => "Elke stap heeft per kanaal en taal een tekst. Zonder eigen versie gebruikt Settle de meegeleverde tekst.", "Jede Stufe hat je Kanal und Sprache einen Text. Ohne eigene Fassung verwendet Settle den mitgelieferten Text.", "Each step has a text per channel and language. Without a version of your own, Settle uses the shipped text.";
+    Version => "Versie", "Version", "Version";
+    Shipped => "Meegeleverde tekst", "Mitgelieferter Text", "Shipped text";
+    Subject => "Onderwerp", "Betreff", "Subject";
+    Body => "Tekst", "Text", "Text";
+    Preview => "Voorbeeld", "Vorschau", "Preview";
+    SendTest => "Stuur een test naar mij", "Test an mich senden", "Send a test to me";
+    Variables => "Beschikbare variabelen", "Verfügbare Variablen", "Available variables";
+    Segments => "Sms-delen", "SMS-Teile", "SMS segments";
+    Versions => "Versies", "Versionen", "Versions";
+    Active => "in gebruik", "aktiv", "active";
+    Diff => "Verschil", "Unterschied", "Diff";
+    Rollback => "Terugzetten", "Wiederherstellen", "Roll back";
+    ResetShipped => "Terug naar de meegeleverde tekst", "Zurück zum mitgelieferten Text", "Back to the shipped text";
+    DraftNotSaved => "Dit is een concept; het is nog niet opgeslagen.", "Dies ist ein Entwurf; er ist noch nicht gespeichert.", "This is a draft; it is not saved yet.";
     Correct => "Contactgegevens corrigeren", "Kontaktdaten korrigieren", "Correct contact data";
     Street => "Straat en huisnummer", "Straße und Hausnummer", "Street and number";
     Postcode => "Postcode", "Postleitzahl", "Postcode";
@@ -284,6 +300,47 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Contactgegevens opgeslagen.",
             "Kontaktdaten gespeichert.",
             "Contact data saved.",
+        ),
+        "template_saved" => text(
+            "Tekst opgeslagen; de volgende berichten gebruiken hem.",
+            "Text gespeichert; die nächsten Nachrichten verwenden ihn.",
+            "Template saved; the next messages use it.",
+        ),
+        "template_reset" => text(
+            "De meegeleverde tekst wordt weer gebruikt.",
+            "Der mitgelieferte Text wird wieder verwendet.",
+            "The shipped text is used again.",
+        ),
+        "test_sent" => text(
+            "Test verstuurd naar uw e-mailadres.",
+            "Test an Ihre E-Mail-Adresse gesendet.",
+            "Test sent to your email address.",
+        ),
+        "template_syntax" => text(
+            "De tekst bevat een fout in de opmaak ({{ }} of {% %}).",
+            "Der Text enthält einen Syntaxfehler ({{ }} oder {% %}).",
+            "The text has a syntax error ({{ }} or {% %}).",
+        ),
+        "template_unknown_variable" => text("Onbekende variabele:", "Unbekannte Variable:", "Unknown variable:"),
+        "template_link_missing" => text(
+            "De tekst moet {{ link }} bevatten, anders kan de klant niet betalen.",
+            "Der Text muss {{ link }} enthalten, sonst kann nicht bezahlt werden.",
+            "The text must contain {{ link }}, or the debtor cannot pay.",
+        ),
+        "template_too_complex" => text(
+            "De tekst is te zwaar om op te bouwen.",
+            "Der Text ist zu aufwendig zu erzeugen.",
+            "The text is too costly to render.",
+        ),
+        "sms_too_long" => text(
+            "De sms wordt langer dan 3 delen.",
+            "Die SMS wird länger als 3 Teile.",
+            "The SMS gets longer than 3 segments.",
+        ),
+        "template_changed_meanwhile" => text(
+            "Iemand anders sloeg tegelijk op; probeer het opnieuw.",
+            "Jemand anderes hat gleichzeitig gespeichert; bitte erneut versuchen.",
+            "Someone else saved at the same time; try again.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

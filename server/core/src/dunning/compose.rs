@@ -92,7 +92,35 @@ impl Compose<'_> {
         })
     }
 
+    /// The text of the message: the tenant's active template for this step, channel and
+    /// language, else the shipped wording. A stored template that no longer renders (it was
+    /// checked when saved) falls back to the shipped wording rather than sending nothing.
+    pub fn text_from(
+        &self,
+        template: Option<&crate::entities::message_template::Model>,
+        channel: Channel,
+        link: &str,
+        login_code: Option<&str>,
+    ) -> Text {
+        let Some(t) = template else {
+            return self.text(channel, link, login_code);
+        };
+        match self.with_facts(link, login_code, |f| crate::templates::render(&t.subject, &t.body, f)) {
+            Ok(text) => self.for_representative(text),
+            Err(e) => {
+                tracing::error!(template = t.id, error = %e, "tenant template failed; shipped wording used");
+                self.text(channel, link, login_code)
+            }
+        }
+    }
+
     pub fn text(&self, channel: Channel, link: &str, login_code: Option<&str>) -> Text {
+        let text = self.with_facts(link, login_code, |f| texts::message(self.locale, self.kind, channel, f));
+        self.for_representative(text)
+    }
+
+    /// Calls `f` with this message's facts, formatted for its language.
+    fn with_facts<T>(&self, link: &str, login_code: Option<&str>, f: impl FnOnce(&Facts) -> T) -> T {
         let l = self.locale;
         let eur = |c: i64| Money::eur(c).format(l);
         let amount = eur(self.open_cents);
@@ -119,7 +147,12 @@ impl Compose<'_> {
             login_code,
             pre_due: self.today < self.inv.due_date,
         };
-        let mut text = texts::message(l, self.kind, channel, &facts);
+        f(&facts)
+    }
+
+    /// A representative's copy says on whose behalf, first thing.
+    fn for_representative(&self, mut text: Text) -> Text {
+        let l = self.locale;
         if let Some(debtor) = self.represented {
             text.body = format!(
                 "{} {}, {} {}\n\n{}",
@@ -145,7 +178,17 @@ impl Compose<'_> {
         let pixel = (email && self.track_opens)
             .then(|| crate::tracking::open_pixel(self.tenant, self.reminder_id, &pay))
             .flatten();
-        let text = self.text(channel, &link, code.as_deref());
+        let template = crate::services::message_templates::active(
+            db,
+            self.tenant.id,
+            crate::services::message_templates::Key {
+                kind: self.kind,
+                channel,
+                locale: self.locale,
+            },
+        )
+        .await?;
+        let text = self.text_from(template.as_ref(), channel, &link, code.as_deref());
         let extras = Extras {
             link: Some(&link),
             pixel: pixel.as_deref(),

@@ -15,6 +15,7 @@ pub mod email_setting;
 pub mod invoice;
 pub mod invoice_line;
 pub mod message_event;
+pub mod message_template;
 pub mod one_time_token;
 pub mod outbox;
 pub mod outgoing_event;

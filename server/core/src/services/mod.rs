@@ -10,6 +10,7 @@ pub mod email_settings;
 pub mod holds;
 pub mod invoices;
 pub mod mails;
+pub mod message_templates;
 pub mod paylinks;
 pub mod payment_settings;
 pub mod plans;
