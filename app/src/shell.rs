@@ -2,6 +2,7 @@
 use crate::api::get_shell;
 use crate::backoffice::{
     audit::AuditPage,
+    dashboard::DashboardPage as StaffDashboardPage,
     debtor::DebtorPage,
     home::{DebtorSearchPage, StaffHomePage},
     login::{StaffCodePage, StaffLoginPage},
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/delivery") view=DeliveryPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/audit") view=AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates") view=TemplatesPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/dashboard") view=StaffDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -22,7 +22,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
         .service(post("/backoffice/payments/{id}/{action}").to(payment_action))
-        .service(post("/backoffice/requests/{id}/decide").to(decide_request));
+        .service(post("/backoffice/requests/{id}/decide").to(decide_request))
+        .service(
+            web::resource("/backoffice/dashboard.csv")
+                .guard(actix_web::guard::Get())
+                .to(dashboard_csv),
+        );
 }
 
 /// The staff member (else the login page, coming back to `here`) with a good CSRF token (else
@@ -253,6 +258,42 @@ async fn contact(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::B
             let keep = ["email", "phone", "street", "postcode", "city", "country", "legal_stop"]
                 .map(|k| (k, field(&pairs, k)));
             back(&state, &here, "contact", &keep, codes(e))
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+    days: Option<i64>,
+}
+
+/// The dashboard's figures as a CSV download.
+async fn dashboard_csv(req: HttpRequest, state: Data, q: web::Query<RangeQuery>) -> HttpResponse {
+    use settle_core::backoffice::dashboard;
+    let Some(tenant) = tenant_of(&req) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let Some((scope, _)) = identity_staff(&req, &state, &tenant).await else {
+        return see_other("/backoffice/login?next=/backoffice/dashboard");
+    };
+    let now = state.clock.now();
+    let Ok((from, to)) = dashboard::range(tenant.today(now), q.from.as_deref(), q.to.as_deref()) else {
+        return HttpResponse::BadRequest().finish();
+    };
+    let result = dashboard::view(&state.db, &tenant, &scope, from, to, q.days.unwrap_or(7), now).await;
+    match result.and_then(|v| dashboard::csv(&v)) {
+        Ok(bytes) => HttpResponse::Ok()
+            .insert_header(("content-type", "text/csv; charset=utf-8"))
+            .insert_header((
+                "content-disposition",
+                format!("attachment; filename=\"settle-{}-{from}-{to}.csv\"", tenant.slug),
+            ))
+            .body(bytes),
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard export failed");
+            HttpResponse::InternalServerError().finish()
         }
     }
 }

@@ -246,3 +246,35 @@ pub struct TemplatePageView {
     /// Compared with the previous version when one is chosen.
     pub diff: Option<(i32, i32, Vec<DiffLine>)>,
 }
+
+/// How often a step's message on a channel was followed by payment within the window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConversionRow {
+    pub step: String,
+    pub channel: String,
+    pub sent: u64,
+    pub paid: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Days after a message within which a payment counts for it.
+    pub window_days: i64,
+    pub open_count: u64,
+    pub open: Money,
+    pub overdue_count: u64,
+    pub overdue: Money,
+    /// Invoiced in the range.
+    pub invoiced: Money,
+    /// Days sales outstanding: what is open against what was invoiced per day of the range.
+    pub dso_days: Option<i64>,
+    /// Money received in the range by how it came: online, plan, transfer, staff, api.
+    pub collected: Vec<(String, Money)>,
+    pub conversion: Vec<ConversionRow>,
+    /// Callbacks whose slot fell in the range: all, done, cancelled, never closed.
+    pub callbacks: (u64, u64, u64, u64),
+    /// Disputes raised in the range: all, decided within the SLA, decided late, open past it.
+    pub disputes: (u64, u64, u64, u64),
+}

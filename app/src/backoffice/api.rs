@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
-    AuditPage, CallbackRow, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts, RequestRow,
-    TemplatePageView, TemplateRow, UnmatchedRow,
+    AuditPage, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts,
+    RequestRow, TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -109,4 +109,22 @@ pub async fn get_template(
     let draft = crate::ssr::template_draft(&ctx.req, key);
     let diff = diff.and_then(|d| d.parse().ok());
     ctx.map(page(&ctx.state.db, &ctx.tenant, &me, key, draft, diff).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_dashboard", input = GetUrl)]
+pub async fn get_dashboard(
+    from: Option<String>,
+    to: Option<String>,
+    days: Option<String>,
+) -> Result<DashboardView, ServerFnError> {
+    use settle_core::backoffice::dashboard;
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let now = ctx.state.clock.now();
+    let window = days.and_then(|d| d.parse().ok()).unwrap_or(7);
+    let result = match dashboard::range(ctx.tenant.today(now), from.as_deref(), to.as_deref()) {
+        Ok((from, to)) => dashboard::view(&ctx.state.db, &ctx.tenant, &me, from, to, window, now).await,
+        Err(e) => Err(e),
+    };
+    ctx.map(result)
 }

@@ -42,6 +42,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                 <a href="/backoffice/requests">{st(l, S::NavRequests)}</a>
                 <a href="/backoffice/payments">{st(l, S::NavPayments)}</a>
                 <a href="/backoffice/statements">{st(l, S::NavStatements)}</a>
+                <a href="/backoffice/dashboard">{st(l, S::NavDashboard)}</a>
                 {(s.role != "agent").then(|| view! {
                     <a href="/backoffice/templates">{st(l, S::NavTemplates)}</a>
                     <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>

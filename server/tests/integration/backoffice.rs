@@ -893,3 +893,66 @@ fn settle_staff_adds_staff_and_prints_the_second_factor_once() {
     assert!(!run(&other, "paarse olifant danst\n").status.success());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_what_is_open_what_came_in_and_which_message_was_followed_by_payment() {
+    use crate::support::dunning::{invoice_due, messages_of, monday, EMAIL_ONLY};
+    use crate::support::smtp::smtp_sink;
+    use settle_core::outbox::{Mailer, Senders};
+    use settle_core::services::booking::{book, Incoming, Source};
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
+    settle_core::dunning::run::once(&app.state.db, &Senders::from(mailer), monday(), Some("demo"), false)
+        .await
+        .unwrap();
+    assert!(!messages_of(&app, &inv).await.is_empty());
+    // Paid by transfer two days after the reminder.
+    let tenant = app.tenant().await;
+    let open = invoice_no(&app, &inv.number).await.open_cents;
+    book(
+        &app.state.db,
+        tenant.id,
+        monday() + chrono::Duration::days(2),
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: "dash-1".into(),
+            amount_cents: open,
+            currency: "EUR".into(),
+            received_on: (monday() + chrono::Duration::days(2)).date_naive(),
+            debtor_name: None,
+            debtor_iban: None,
+            reference_text: inv.number.clone(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![inv.id],
+        }],
+    )
+    .await
+    .unwrap();
+    as_agent(&app).await;
+    let page = app
+        .html("/backoffice/dashboard?from=2026-11-01&to=2026-11-30&days=7")
+        .await;
+    assert!(page.contains("Overboeking") && page.contains("<svg"), "{page}");
+    let csv = app
+        .get("/backoffice/dashboard.csv?from=2026-11-01&to=2026-11-30&days=7")
+        .await;
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(
+        csv.contains(&format!("collected;transfer;{}.{:02}", open / 100, open % 100)),
+        "{csv}"
+    );
+    let paid_line = csv.lines().find(|l| l.starts_with("paid_within_7_days")).expect(&csv);
+    assert!(paid_line.ends_with(";1"), "{paid_line}");
+    // A range the wrong way round is refused.
+    assert_eq!(
+        app.get("/backoffice/dashboard.csv?from=2026-12-01&to=2026-11-01")
+            .await
+            .status(),
+        400
+    );
+    app.cleanup().await;
+}

@@ -30,7 +30,7 @@ pub const HEADER: [&str; 15] = [
 
 /// A cell as a spreadsheet will not execute it: text starting with `=`, `+`, `-`, `@`, tab or
 /// carriage return gets a leading apostrophe (OWASP's CSV injection advice).
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
