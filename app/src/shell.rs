@@ -9,6 +9,7 @@ use crate::backoffice::{
     payments::UnmatchedPage,
     queues::{CallbackQueuePage, DisputeQueuePage},
     requests::{DeliveryPage, RequestsPage},
+    staff::StaffPage,
     statements::StatementsPage,
     templates::{TemplateEditPage, TemplatesPage},
 };
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/audit") view=AuditPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates") view=TemplatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/dashboard") view=StaffDashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -310,3 +310,14 @@ pub fn template_draft(
 ) -> Option<settle_core::services::message_templates::Draft> {
     req.get_session().get(&template_draft_key(k)).ok().flatten()
 }
+
+/// The session key under which a new second factor waits to be shown, once.
+pub const SECOND_FACTOR_ONCE: &str = "staff_second_factor_once";
+
+/// Takes the second factor set up a moment ago out of the session: it is shown this once.
+pub fn take_second_factor_once(req: &HttpRequest) -> Option<settle_domain::backoffice::SecondFactorOnce> {
+    let session = req.get_session();
+    let once = session.get(SECOND_FACTOR_ONCE).ok().flatten();
+    session.remove(SECOND_FACTOR_ONCE);
+    once
+}

@@ -23,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
         .service(post("/backoffice/payments/{id}/{action}").to(payment_action))
         .service(post("/backoffice/requests/{id}/decide").to(decide_request))
+        .service(post("/backoffice/staff").to(add_staff))
+        .service(post("/backoffice/staff/{id}/{action}").to(staff_action))
         .service(
             web::resource("/backoffice/dashboard.csv")
                 .guard(actix_web::guard::Get())
@@ -296,4 +298,61 @@ async fn dashboard_csv(req: HttpRequest, state: Data, q: web::Query<RangeQuery>)
             HttpResponse::InternalServerError().finish()
         }
     }
+}
+
+fn show_once(req: &HttpRequest, once: &settle_domain::backoffice::SecondFactorOnce) {
+    use actix_session::SessionExt;
+    let _ = req.get_session().insert(settle_app::ssr::SECOND_FACTOR_ONCE, once);
+}
+
+async fn add_staff(req: HttpRequest, state: Data, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/staff";
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "staff_add").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let m = settle_core::staff::manage::NewMember {
+        email: field(&pairs, "email"),
+        name: field(&pairs, "name"),
+        role: field(&pairs, "role"),
+        password: field(&pairs, "password"),
+        second_factor: field(&pairs, "second_factor") == "yes" || field(&pairs, "role") == "admin",
+    };
+    match settle_core::staff::manage::add(&state, &tenant, &scope, &m).await {
+        Ok(once) => {
+            if let Some(o) = &once {
+                show_once(&req, o);
+            }
+            notice(&state, here, "staff", "staff_added", &[])
+        }
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => back(
+            &state,
+            here,
+            "staff_add",
+            &[("name", m.name), ("email", m.email)],
+            codes(e),
+        ),
+    }
+}
+
+async fn staff_action(req: HttpRequest, state: Data, path: web::Path<(i64, String)>, body: web::Bytes) -> HttpResponse {
+    use settle_core::staff::manage;
+    let (id, action) = path.into_inner();
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/staff";
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "staff").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let r = match action.as_str() {
+        "disable" => manage::set_disabled(&state, &scope, id, true).await,
+        "enable" => manage::set_disabled(&state, &scope, id, false).await,
+        "second-factor" => manage::new_second_factor(&state, &tenant, &scope, id)
+            .await
+            .map(|o| show_once(&req, &o)),
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    answer(&state, r, here, "staff", "staff_updated")
 }

@@ -278,3 +278,32 @@ pub struct DashboardView {
     /// Disputes raised in the range: all, decided within the SLA, decided late, open past it.
     pub disputes: (u64, u64, u64, u64),
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub second_factor: bool,
+    pub last_login: Option<NaiveDateTime>,
+    pub disabled: bool,
+    /// The signed-in admin themself.
+    pub me: bool,
+}
+
+/// What a staff member needs once to set up their second factor; never shown again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorOnce {
+    pub email: String,
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffPageView {
+    pub staff: Vec<StaffRow>,
+    pub once: Option<SecondFactorOnce>,
+}

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts,
-    RequestRow, TemplatePageView, TemplateRow, UnmatchedRow,
+    RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -127,4 +127,15 @@ pub async fn get_dashboard(
         Err(e) => Err(e),
     };
     ctx.map(result)
+}
+
+#[server(prefix = "/api", endpoint = "bo_staff", input = GetUrl)]
+pub async fn get_staff_page() -> Result<StaffPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let staff = ctx.map(settle_core::staff::manage::list(&ctx.state.db, &ctx.tenant, &me).await)?;
+    Ok(StaffPageView {
+        staff,
+        once: crate::ssr::take_second_factor_once(&ctx.req),
+    })
 }

@@ -11,5 +11,6 @@ pub mod login;
 pub mod payments;
 pub mod queues;
 pub mod requests;
+pub mod staff;
 pub mod statements;
 pub mod templates;

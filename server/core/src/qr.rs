@@ -1,18 +1,29 @@
-//! EPC QR codes as SVG, at error level M and at most version 13 (EPC069-12).
+//! QR codes as SVG at error level M: EPC payment codes (at most version 13, EPC069-12) and
+//! others (a staff member's authenticator setup).
 use qrcode::{EcLevel, QrCode, Version};
 
+fn code(payload: &str) -> anyhow::Result<QrCode> {
+    QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| anyhow::anyhow!("qr: {e}"))
+}
+
+fn render(code: &QrCode) -> String {
+    code.render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build()
+}
+
 pub fn epc_svg(payload: &str) -> anyhow::Result<String> {
-    let code =
-        QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|e| anyhow::anyhow!("qr: {e}"))?;
+    let code = code(payload)?;
     match code.version() {
         Version::Normal(v) if v <= 13 => {}
         other => anyhow::bail!("EPC QR needs version <= 13, payload needs {other:?}"),
     }
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build())
+    Ok(render(&code))
+}
+
+pub fn svg(payload: &str) -> anyhow::Result<String> {
+    Ok(render(&code(payload)?))
 }
 
 #[cfg(test)]

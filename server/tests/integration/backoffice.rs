@@ -956,3 +956,92 @@ async fn the_dashboard_counts_what_is_open_what_came_in_and_which_message_was_fo
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_staff_whose_second_factor_is_shown_once_and_disables_them() {
+    let app = spawn_app().await;
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let page = admin.html("/backoffice/staff").await;
+    assert!(page.contains("Anna Agent") && page.contains("Adam Admin"), "{page}");
+    assert!(!page.contains("Olga Operator"), "operators are not the tenant's staff");
+    let csrf = csrf_in(&page).unwrap();
+    let add = |password: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .post(
+                    "/backoffice/staff",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("name", "Nina Nieuw"),
+                        ("email", "nina@settle.test"),
+                        ("role", "agent"),
+                        ("password", password),
+                        ("second_factor", "yes"),
+                    ],
+                )
+                .await
+        }
+    };
+    add("kort").await;
+    assert!(admin.html("/backoffice/staff").await.contains("minstens 8 tekens"));
+    add("paarse olifant danst").await;
+    let page = admin.html("/backoffice/staff").await;
+    let secret = page
+        .split("data-testid=\"totp-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the secret, once")
+        .to_string();
+    assert!(
+        !admin.html("/backoffice/staff").await.contains("totp-secret"),
+        "only once"
+    );
+    // Nina signs in with it.
+    let nina = app.other_browser();
+    staff_login_as(&nina, "nina@settle.test", "paarse olifant danst").await;
+    assert_eq!(
+        location(&second_step(&nina, &code(&nina, &secret, 0)).await),
+        "/backoffice"
+    );
+    assert_eq!(
+        nina.get("/backoffice/staff").await.status(),
+        403,
+        "an agent does not manage staff"
+    );
+    // Disabled, her session ends at once; an admin cannot disable themself.
+    let id = settle_core::entities::staff_user::Entity::find()
+        .filter(settle_core::entities::staff_user::Column::Email.eq("nina@settle.test"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    admin
+        .post(&format!("/backoffice/staff/{id}/disable"), &[("csrf", csrf.as_str())])
+        .await;
+    assert!(location(&nina.get("/backoffice").await).starts_with("/backoffice/login"));
+    let me = settle_core::entities::staff_user::Entity::find()
+        .filter(settle_core::entities::staff_user::Column::Email.eq("admin@settle.test"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    admin
+        .post(&format!("/backoffice/staff/{me}/disable"), &[("csrf", csrf.as_str())])
+        .await;
+    assert!(admin.html("/backoffice/staff").await.contains("eigen account"));
+    app.cleanup().await;
+}
+
+async fn staff_login_as(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let csrf = app.csrf("/backoffice/login").await;
+    app.post(
+        "/backoffice/login",
+        &[("csrf", csrf.as_str()), ("email", email), ("password", password)],
+    )
+    .await
+}

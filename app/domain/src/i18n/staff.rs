@@ -114,6 +114,24 @@ catalog! {
     NavAudit => "Logboek", "Protokoll", "Audit log";
     NavTemplates => "Teksten", "Textvorlagen", "Templates";
     NavDashboard => "Cijfers", "Kennzahlen", "Dashboard";
+    NavStaff => "Medewerkers", "Mitarbeitende", "Staff";
+    Role => "Rol", "Rolle", "Role";
+    SecondFactor => "Tweede stap", "Zweiter Schritt", "Second factor";
+    LastLogin => "Laatst ingelogd", "Zuletzt angemeldet", "Last login";
+    Disabled => "Uitgeschakeld", "Deaktiviert", "Disabled";
+    Yes => "ja", "ja", "yes";
+    No => "nee", "nein", "no";
+    Disable => "Uitschakelen", "Deaktivieren", "Disable";
+    Enable => "Weer inschakelen", "Wieder aktivieren", "Enable";
+    NewSecondFactor => "Nieuwe tweede stap", "Neuer zweiter Schritt", "New second factor";
+    AddStaff => "Medewerker toevoegen", "Mitarbeitende hinzufügen", "Add a staff member";
+    InitialPassword => "Eerste wachtwoord (minstens 8 tekens)", "Erstes Passwort (mindestens 8 Zeichen)", "First password (at least 8 characters)";
+    WithSecondFactor => "Met tweede stap (voor beheerders altijd)", "Mit zweitem Schritt (für Administration immer)", "With a second factor (always for admins)";
+    Add => "Toevoegen", "Hinzufügen", "Add";
+    OnceTitle => "Eenmalig: de tweede stap instellen", "Einmalig: den zweiten Schritt einrichten", "Once only: set up the second factor";
+    OnceIntro => "Scan de code met een authenticator-app of typ de sleutel in, en bewaar de herstelcodes. Deze gegevens worden niet nog eens getoond.", "Scannen Sie den Code mit einer Authenticator-App oder geben Sie den Schlüssel ein, und bewahren Sie die Wiederherstellungscodes auf. Diese Angaben werden nicht noch einmal angezeigt.", "Scan the code with an authenticator app or type the key, and keep the recovery codes. They are not shown again.";
+    Key => "Sleutel", "Schlüssel", "Key";
+    RecoveryCodes => "Herstelcodes", "Wiederherstellungscodes", "Recovery codes";
     From => "Van", "Von", "From";
     To => "Tot en met", "Bis einschließlich", "To";
     WindowDays => "Betaald binnen (dagen)", "Bezahlt innerhalb (Tage)", "Paid within (days)";
@@ -362,6 +380,22 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Iemand anders sloeg tegelijk op; probeer het opnieuw.",
             "Jemand anderes hat gleichzeitig gespeichert; bitte erneut versuchen.",
             "Someone else saved at the same time; try again.",
+        ),
+        "staff_added" => text(
+            "Medewerker toegevoegd.",
+            "Mitarbeitende hinzugefügt.",
+            "Staff member added.",
+        ),
+        "staff_updated" => text("Opgeslagen.", "Gespeichert.", "Saved."),
+        "not_yourself" => text(
+            "Uw eigen account kunt u niet uitschakelen.",
+            "Das eigene Konto können Sie nicht deaktivieren.",
+            "You cannot disable your own account.",
+        ),
+        "staff_exists" => text(
+            "Er is al een medewerker met dit e-mailadres.",
+            "Es gibt bereits Mitarbeitende mit dieser E-Mail-Adresse.",
+            "A staff member with this email address exists already.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

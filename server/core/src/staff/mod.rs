@@ -3,6 +3,7 @@
 //! the host's tenant.
 pub mod accounts;
 pub mod auth;
+pub mod manage;
 pub mod totp;
 
 use crate::error::{ServiceError, ServiceResult};
