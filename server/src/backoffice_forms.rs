@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
     cfg.service(post("/backoffice/debtors/{id}/note").to(note))
         .service(post("/backoffice/debtors/{id}/contact").to(contact))
+        .service(post("/backoffice/debtors/{id}/representative").to(representative))
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
@@ -355,4 +356,58 @@ async fn staff_action(req: HttpRequest, state: Data, path: web::Path<(i64, Strin
         _ => return HttpResponse::NotFound().finish(),
     };
     answer(&state, r, here, "staff", "staff_updated")
+}
+
+async fn representative(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    use settle_core::services::representatives::{self, NewRepresentative};
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (tenant, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "representative").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let debtor = match actions::debtor(&state.db, &scope, *id).await {
+        Ok(d) => d,
+        Err(_) => return HttpResponse::NotFound().finish(),
+    };
+    let now = state.clock.now();
+    let opt = |k: &str| Some(field(&pairs, k).trim()).filter(|v| !v.is_empty());
+    let (r, done) = if field(&pairs, "action") == "remove" {
+        (
+            representatives::remove(&state.db, tenant.id, &scope.actor(), &debtor.customer_number, now)
+                .await
+                .map(|_| ()),
+            "representative_removed",
+        )
+    } else {
+        let address = opt("street").map(|street| {
+            (
+                street,
+                field(&pairs, "postcode"),
+                field(&pairs, "city"),
+                field(&pairs, "country"),
+            )
+        });
+        let r = NewRepresentative {
+            kind: field(&pairs, "kind"),
+            name: field(&pairs, "name"),
+            email: opt("email"),
+            phone: opt("phone"),
+            address,
+            instead: field(&pairs, "instead") == "yes",
+        };
+        (
+            representatives::set(&state.db, &tenant, &scope.actor(), &debtor.customer_number, &r, now).await,
+            "representative_saved",
+        )
+    };
+    match r {
+        Ok(()) => notice(&state, &here, "debtor", done, &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(e) => {
+            let keep =
+                ["name", "email", "phone", "street", "postcode", "city", "country"].map(|k| (k, field(&pairs, k)));
+            back(&state, &here, "representative", &keep, codes(e))
+        }
+    }
 }

@@ -51,7 +51,7 @@ pub async fn representative(conn: &DatabaseConnection, a: RepresentativeArgs) ->
         other => anyhow::anyhow!("{other}"),
     };
     if a.remove {
-        let gone = representatives::remove(conn, t.id, &a.customer, now)
+        let gone = representatives::remove(conn, t.id, "cli", &a.customer, now)
             .await
             .map_err(explain)?;
         println!(
@@ -76,7 +76,7 @@ pub async fn representative(conn: &DatabaseConnection, a: RepresentativeArgs) ->
         address,
         instead: a.instead,
     };
-    representatives::set(conn, &t, &a.customer, &r, now)
+    representatives::set(conn, &t, "cli", &a.customer, &r, now)
         .await
         .map_err(explain)?;
     println!(

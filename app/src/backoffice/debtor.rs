@@ -33,6 +33,7 @@ pub fn DebtorPage() -> impl IntoView {
                         <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
                         <ContactCard locale=l d=d.clone()/>
                         <CorrectForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                        <RepresentativeForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                         <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                         <DisputesAndCallbacks locale=l d=d.clone()/>
                         <section class="card" aria-labelledby="notes-h">
@@ -255,6 +256,50 @@ fn CorrectForm(locale: Locale, d: DebtorPageView, csrf: String, flash: Option<Fl
                     </select>
                 </div>
                 <button type="submit">{st(l, S::Save)}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn RepresentativeForm(locale: Locale, d: DebtorPageView, csrf: String, flash: Option<Flash>) -> impl IntoView {
+    use settle_domain::i18n::{t, Key};
+    let l = locale;
+    let f = flash.clone().unwrap_or_default();
+    let failed = f.form == "representative" && !f.errors.is_empty();
+    let e = |field: &str| f.error_for("representative", field);
+    let v = |field: &str| f.value_for("representative", field);
+    let action = format!("/backoffice/debtors/{}/representative", d.id);
+    view! {
+        <details class="card" open=failed>
+            <summary>{st(l, S::SetRepresentative)}</summary>
+            <StaffFlash locale=l flash=flash.clone() form="representative".to_string()/>
+            <form method="post" action=action.clone() novalidate>
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <div class="field">
+                    <label for="f-r-kind">{st(l, S::RepKind)}</label>
+                    <select id="f-r-kind" name="kind">
+                        {[("administrator", Key::RepAdministrator), ("guardian", Key::RepGuardian), ("debt_counsellor", Key::RepDebtCounsellor), ("other", Key::RepOther)]
+                            .into_iter()
+                            .map(|(val, k)| view! { <option value=val>{t(l, k)}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <StaffField locale=l id="f-r-name".into() name="name" label=S::Name value=v("name") error=e("name") required=true/>
+                <StaffField locale=l id="f-r-email".into() name="email" label=S::Email kind="email" value=v("email") error=e("email")/>
+                <StaffField locale=l id="f-r-phone".into() name="phone" label=S::Phone kind="tel" value=v("phone") error=e("phone")/>
+                <StaffField locale=l id="f-r-street".into() name="street" label=S::Street value=v("street") error=e("street")/>
+                <StaffField locale=l id="f-r-postcode".into() name="postcode" label=S::Postcode value=v("postcode") error=e("postcode")/>
+                <StaffField locale=l id="f-r-city".into() name="city" label=S::City value=v("city") error=e("city")/>
+                <StaffField locale=l id="f-r-country".into() name="country" label=S::Country value=v("country") error=e("country")/>
+                <div class="check">
+                    <input type="checkbox" id="f-r-instead" name="instead" value="yes"/>
+                    <label for="f-r-instead">{st(l, S::RepInstead)}</label>
+                </div>
+                <button type="submit" name="action" value="set">{st(l, S::Save)}</button>
+                {d.representative.is_some().then(|| view! {
+                    <button type="submit" name="action" value="remove">{st(l, S::RemoveRepresentative)}</button>
+                })}
             </form>
         </details>
     }

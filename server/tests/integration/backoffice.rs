@@ -1045,3 +1045,61 @@ async fn staff_login_as(app: &TestApp, email: &str, password: &str) -> reqwest::
     )
     .await
 }
+
+#[tokio::test]
+async fn staff_set_and_remove_a_representative_from_the_debtor_page() {
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    let jan = customer_no(&app, "100001").await;
+    let here = format!("/backoffice/debtors/{}", jan.id);
+    let csrf = app.csrf(&here).await;
+    let url = format!("{here}/representative");
+    app.post(
+        &url,
+        &[
+            ("csrf", csrf.as_str()),
+            ("action", "set"),
+            ("kind", "administrator"),
+            ("name", " "),
+        ],
+    )
+    .await;
+    assert!(app.html(&here).await.contains("Dit veld is verplicht"));
+    assert!(
+        settle_core::services::representatives::of(&app.state.db, jan.tenant_id, jan.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    app.post(
+        &url,
+        &[
+            ("csrf", csrf.as_str()),
+            ("action", "set"),
+            ("kind", "administrator"),
+            ("name", "Mr. A. Bakker"),
+            ("email", "bewind@example.nl"),
+            ("instead", "yes"),
+        ],
+    )
+    .await;
+    let page = app.html(&here).await;
+    assert!(
+        page.contains("Vertegenwoordiger opgeslagen.") && page.contains("Mr. A. Bakker"),
+        "{page}"
+    );
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", PW).await;
+    assert!(
+        debtor.html("/profile").await.contains("Mr. A. Bakker"),
+        "the debtor sees who"
+    );
+    app.post(&url, &[("csrf", csrf.as_str()), ("action", "remove")]).await;
+    assert!(
+        settle_core::services::representatives::of(&app.state.db, jan.tenant_id, jan.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    app.cleanup().await;
+}

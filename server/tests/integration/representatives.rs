@@ -43,7 +43,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         address: Some(("", "0000", "X", "NL")),
         instead: true,
     };
-    let err = representatives::set(&app.state.db, &tenant, &first.customer_number, &bad, now)
+    let err = representatives::set(&app.state.db, &tenant, "staff:1", &first.customer_number, &bad, now)
         .await
         .unwrap_err();
     let settle_core::error::ServiceError::Invalid(fields) = err else {
@@ -58,7 +58,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
         ..rep(None, true)
     };
     assert!(
-        representatives::set(&app.state.db, &tenant, &first.customer_number, &nothing, now)
+        representatives::set(&app.state.db, &tenant, "staff:1", &first.customer_number, &nothing, now)
             .await
             .is_err()
     );
@@ -66,6 +66,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
     representatives::set(
         &app.state.db,
         &tenant,
+        "staff:1",
         &first.customer_number,
         &rep(Some("bewind@example.nl"), true),
         now,
@@ -75,6 +76,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
     representatives::set(
         &app.state.db,
         &tenant,
+        "staff:1",
         &second.customer_number,
         &rep(Some("mentor@example.nl"), false),
         now,
@@ -146,7 +148,7 @@ async fn a_representative_gets_the_reminder_instead_of_or_besides_the_debtor() {
 
     // Removed: the debtor is written to again.
     assert!(
-        representatives::remove(&app.state.db, tenant.id, &first.customer_number, now)
+        representatives::remove(&app.state.db, tenant.id, "staff:1", &first.customer_number, now)
             .await
             .unwrap()
     );
@@ -160,6 +162,7 @@ async fn the_debtor_sees_their_representative_on_the_profile() {
     representatives::set(
         &app.state.db,
         &tenant,
+        "staff:1",
         "100001",
         &rep(Some("bewind@example.nl"), true),
         app.state.clock.now(),

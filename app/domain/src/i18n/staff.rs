@@ -115,6 +115,10 @@ catalog! {
     NavTemplates => "Teksten", "Textvorlagen", "Templates";
     NavDashboard => "Cijfers", "Kennzahlen", "Dashboard";
     NavStaff => "Medewerkers", "Mitarbeitende", "Staff";
+    SetRepresentative => "Vertegenwoordiger instellen", "Vertretung festlegen", "Set a representative";
+    RepKind => "Soort", "Art", "Kind";
+    RepInstead => "Berichten alleen aan de vertegenwoordiger (anders aan beiden)", "Nachrichten nur an die Vertretung (sonst an beide)", "Messages to the representative only (else to both)";
+    RemoveRepresentative => "Vertegenwoordiger verwijderen", "Vertretung entfernen", "Remove the representative";
     Role => "Rol", "Rolle", "Role";
     SecondFactor => "Tweede stap", "Zweiter Schritt", "Second factor";
     LastLogin => "Laatst ingelogd", "Zuletzt angemeldet", "Last login";
@@ -396,6 +400,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Er is al een medewerker met dit e-mailadres.",
             "Es gibt bereits Mitarbeitende mit dieser E-Mail-Adresse.",
             "A staff member with this email address exists already.",
+        ),
+        "representative_saved" => text(
+            "Vertegenwoordiger opgeslagen.",
+            "Vertretung gespeichert.",
+            "Representative saved.",
+        ),
+        "representative_removed" => text(
+            "Vertegenwoordiger verwijderd.",
+            "Vertretung entfernt.",
+            "Representative removed.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

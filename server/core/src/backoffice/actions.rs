@@ -19,6 +19,15 @@ use settle_domain::locale::Locale;
 use settle_domain::money::Money;
 
 pub const NOTE_MAX: usize = 4_000;
+
+/// A debtor of the staff member's tenant (for actions that address the debtor by number).
+pub async fn debtor(
+    db: &DatabaseConnection,
+    scope: &StaffScope,
+    id: i64,
+) -> ServiceResult<crate::entities::customer::Model> {
+    find(db, scope, id).await
+}
 pub const REASON_MAX: usize = 500;
 /// Holds a pause may replace: they come back by themselves when the pause ends.
 const DERIVED: [&str; 2] = ["disputed", "callback"];

@@ -54,9 +54,12 @@ pub fn as_addressee(rep: &representative::Model, debtor: &customer::Model) -> cu
 }
 
 /// Sets (or replaces) the representative of the debtor with `customer_number`.
+/// Sets (or replaces) a debtor's representative; `actor` is who did it (a staff member, or the
+/// command line).
 pub async fn set<C: ConnectionTrait>(
     db: &C,
     tenant: &crate::tenant::TenantCtx,
+    actor: &str,
     customer_number: &str,
     r: &NewRepresentative<'_>,
     now: DateTime<Utc>,
@@ -148,7 +151,7 @@ pub async fn set<C: ConnectionTrait>(
         now,
         tenant_id,
         Some(debtor.id),
-        "staff",
+        actor,
         "representative_set",
         json!({ "kind": r.kind }),
     )
@@ -167,6 +170,7 @@ pub async fn set<C: ConnectionTrait>(
 pub async fn remove<C: ConnectionTrait>(
     db: &C,
     tenant_id: i64,
+    actor: &str,
     customer_number: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<bool> {
@@ -190,7 +194,7 @@ pub async fn remove<C: ConnectionTrait>(
             now,
             tenant_id,
             Some(debtor.id),
-            "staff",
+            actor,
             "representative_removed",
             json!({}),
         )
