@@ -2,6 +2,7 @@
 use crate::api::get_shell;
 use crate::backoffice::{
     audit::AuditPage,
+    branding::BrandingPage,
     dashboard::DashboardPage as StaffDashboardPage,
     debtor::DebtorPage,
     home::{DebtorSearchPage, StaffHomePage},
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/templates") view=TemplatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/dashboard") view=StaffDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/payments/{id}/{action}").to(payment_action))
         .service(post("/backoffice/requests/{id}/decide").to(decide_request))
         .service(post("/backoffice/staff").to(add_staff))
+        .service(post("/backoffice/branding").to(branding))
         .service(post("/backoffice/staff/{id}/{action}").to(staff_action))
         .service(
             web::resource("/backoffice/dashboard.csv")
@@ -408,6 +409,42 @@ async fn representative(req: HttpRequest, state: Data, id: web::Path<i64>, body:
             let keep =
                 ["name", "email", "phone", "street", "postcode", "city", "country"].map(|k| (k, field(&pairs, k)));
             back(&state, &here, "representative", &keep, codes(e))
+        }
+    }
+}
+
+async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpResponse {
+    use settle_core::backoffice::branding::{save, Branding};
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/branding";
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "branding").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let b = Branding {
+        display_name: field(&pairs, "display_name"),
+        primary: field(&pairs, "primary"),
+        accent: field(&pairs, "accent"),
+        support_phone: field(&pairs, "support_phone"),
+        support_email: field(&pairs, "support_email"),
+        support_hours: field(&pairs, "support_hours"),
+        legal_footer: field(&pairs, "legal_footer"),
+    };
+    match save(&state, &scope, &b).await {
+        Ok(()) => notice(&state, here, "branding", "branding_saved", &[]),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => {
+            let keep = [
+                "display_name",
+                "primary",
+                "accent",
+                "support_phone",
+                "support_email",
+                "support_hours",
+                "legal_footer",
+            ]
+            .map(|k| (k, field(&pairs, k)));
+            back(&state, here, "branding", &keep, codes(e))
         }
     }
 }

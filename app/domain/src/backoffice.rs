@@ -307,3 +307,19 @@ pub struct StaffPageView {
     pub staff: Vec<StaffRow>,
     pub once: Option<SecondFactorOnce>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BrandingView {
+    pub display_name: String,
+    pub primary: String,
+    pub accent: String,
+    pub support_phone: String,
+    pub support_email: String,
+    pub support_hours: String,
+    pub legal_footer: String,
+    /// Contrast of each colour against white (AA needs 4.5).
+    pub primary_contrast: Option<f64>,
+    pub accent_contrast: Option<f64>,
+    /// DNS records to publish for the tenant's mail: (type, name, value).
+    pub dns: Vec<(String, String, String)>,
+}

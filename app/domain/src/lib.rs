@@ -4,6 +4,7 @@ pub mod address;
 pub mod allocation;
 pub mod backoffice;
 pub mod callbacks;
+pub mod colour;
 pub mod contact;
 pub mod disputes;
 pub mod dunning;

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
-    AuditPage, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow, QueueCounts,
-    RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
+    AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
+    QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -138,4 +138,11 @@ pub async fn get_staff_page() -> Result<StaffPageView, ServerFnError> {
         staff,
         once: crate::ssr::take_second_factor_once(&ctx.req),
     })
+}
+
+#[server(prefix = "/api", endpoint = "bo_branding", input = GetUrl)]
+pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
 }

@@ -3,6 +3,7 @@
 //! JavaScript, every text comes from the catalogs, every change is a form post.
 pub mod api;
 pub mod audit;
+pub mod branding;
 pub mod dashboard;
 pub mod debtor;
 pub mod frame;

@@ -1103,3 +1103,55 @@ async fn staff_set_and_remove_a_representative_from_the_debtor_page() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refused() {
+    let app = spawn_app().await;
+    as_agent(&app).await;
+    assert_eq!(app.get("/backoffice/branding").await.status(), 403);
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let page = admin.html("/backoffice/branding").await;
+    assert!(page.contains("Contrast op wit"), "{page}");
+    let csrf = csrf_in(&page).unwrap();
+    let post = |primary: &'static str, email: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .post(
+                    "/backoffice/branding",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("display_name", "Zorg Nieuw"),
+                        ("primary", primary),
+                        ("accent", "#8a5a00"),
+                        ("support_phone", "020 765 4321"),
+                        ("support_email", email),
+                        ("support_hours", "ma-vr 8-18"),
+                        ("legal_footer", "Zorg Nieuw N.V."),
+                    ],
+                )
+                .await
+        }
+    };
+    post("#ffcc00", "geen").await;
+    let page = admin.html("/backoffice/branding").await;
+    assert!(
+        page.contains("niet goed leesbaar") && page.contains("Vul een geldig e-mailadres in"),
+        "{page}"
+    );
+    assert_ne!(app.tenant().await.name, "Zorg Nieuw");
+    post("#004488", "service@zorgnieuw.nl").await;
+    assert!(admin
+        .html("/backoffice/branding")
+        .await
+        .contains("Huisstijl opgeslagen."));
+    // The portal shows it at once.
+    let portal = app.other_browser().html("/login").await;
+    assert!(
+        portal.contains("Zorg Nieuw") && portal.contains("#004488") && portal.contains("020 765 4321"),
+        "{portal}"
+    );
+    app.cleanup().await;
+}

@@ -115,6 +115,18 @@ catalog! {
     NavTemplates => "Teksten", "Textvorlagen", "Templates";
     NavDashboard => "Cijfers", "Kennzahlen", "Dashboard";
     NavStaff => "Medewerkers", "Mitarbeitende", "Staff";
+    NavBranding => "Huisstijl", "Erscheinungsbild", "Branding";
+    DisplayName => "Naam in het portaal", "Name im Portal", "Name in the portal";
+    Primary => "Hoofdkleur (#RRGGBB)", "Hauptfarbe (#RRGGBB)", "Main colour (#RRGGBB)";
+    Accent => "Accentkleur (#RRGGBB)", "Akzentfarbe (#RRGGBB)", "Accent colour (#RRGGBB)";
+    ContrastOnWhite => "Contrast op wit", "Kontrast auf Weiß", "Contrast on white";
+    SupportPhone => "Telefoonnummer klantenservice", "Telefonnummer Kundenservice", "Support phone";
+    SupportEmail => "E-mailadres klantenservice", "E-Mail-Adresse Kundenservice", "Support email";
+    SupportHours => "Bereikbaar", "Erreichbar", "Support hours";
+    LegalFooter => "Juridische voettekst", "Rechtlicher Fußtext", "Legal footer";
+    DnsRecords => "DNS-records voor uw e-mail", "DNS-Einträge für Ihre E-Mail", "DNS records for your mail";
+    DnsIntro => "Publiceer deze records bij uw domein, zodat e-mail van Settle aankomt en niet te vervalsen is.", "Veröffentlichen Sie diese Einträge in Ihrer Domain, damit E-Mails von Settle ankommen und nicht gefälscht werden können.", "Publish these records for your domain so mail from Settle arrives and cannot be spoofed.";
+    NoMailIdentity => "Nog geen eigen afzender ingesteld (settle email-identity).", "Noch kein eigener Absender eingerichtet (settle email-identity).", "No sender of your own yet (settle email-identity).";
     SetRepresentative => "Vertegenwoordiger instellen", "Vertretung festlegen", "Set a representative";
     RepKind => "Soort", "Art", "Kind";
     RepInstead => "Berichten alleen aan de vertegenwoordiger (anders aan beiden)", "Nachrichten nur an die Vertretung (sonst an beide)", "Messages to the representative only (else to both)";
@@ -410,6 +422,21 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Vertegenwoordiger verwijderd.",
             "Vertretung entfernt.",
             "Representative removed.",
+        ),
+        "branding_saved" => text(
+            "Huisstijl opgeslagen.",
+            "Erscheinungsbild gespeichert.",
+            "Branding saved.",
+        ),
+        "colour_invalid" => text(
+            "Geef een kleur als #RRGGBB, bijvoorbeeld #0b5cad.",
+            "Geben Sie eine Farbe als #RRGGBB an, z. B. #0b5cad.",
+            "Give a colour as #RRGGBB, like #0b5cad.",
+        ),
+        "contrast_too_low" => text(
+            "Deze kleur is op wit niet goed leesbaar (minder dan 4,5:1, WCAG AA). Kies een donkerdere.",
+            "Diese Farbe ist auf Weiß schlecht lesbar (unter 4,5:1, WCAG AA). Wählen Sie eine dunklere.",
+            "This colour does not read well on white (below 4.5:1, WCAG AA). Choose a darker one.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

@@ -3,6 +3,7 @@
 //! debtor, and the work queues.
 pub mod actions;
 pub mod audit_log;
+pub mod branding;
 pub mod dashboard;
 pub mod debtors;
 pub mod payments;

@@ -46,25 +46,15 @@ fn http_url(u: &str) -> bool {
     l.starts_with("https://") || l.starts_with("http://")
 }
 
-/// WCAG relative luminance of `#RRGGBB`.
-fn luminance(hex: &str) -> Option<f64> {
-    let (r, g, b) = crate::channels::letter::parse_hex_color(hex)?;
-    let lin = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.039_28 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    Some(0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b))
-}
-
 /// The brand colour, and the text colour that reads on it (white needs a contrast of 4.5:1).
 fn colours(brand: &str) -> (String, &'static str) {
-    match luminance(brand) {
-        Some(l) => {
-            let on = if 1.05 / (l + 0.05) >= 4.5 { "#ffffff" } else { "#111111" };
+    match settle_domain::colour::contrast(brand, "#ffffff") {
+        Some(c) => {
+            let on = if c >= settle_domain::colour::AA {
+                "#ffffff"
+            } else {
+                "#111111"
+            };
             (format!("#{}", brand.trim().trim_start_matches('#')), on)
         }
         None => (FALLBACK_BRAND.to_string(), "#ffffff"),

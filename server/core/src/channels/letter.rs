@@ -56,12 +56,7 @@ pub fn render(letter: &LetterContent) -> Result<Vec<u8>> {
 
 /// Parses "#RRGGBB" (the '#' is optional) into an RGB triple; `None` for anything else.
 pub fn parse_hex_color(s: &str) -> Option<(u8, u8, u8)> {
-    let hex = s.trim().trim_start_matches('#');
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
-    Some((byte(0)?, byte(2)?, byte(4)?))
+    settle_domain::colour::parse_hex(s)
 }
 
 const MM: f32 = 72.0 / 25.4;

@@ -1,0 +1,76 @@
+//! `/backoffice/branding` (admins): name, colours with their contrast on white, support contact
+//! and hours, legal footer, with a preview of the portal header; and the DNS records for mail.
+use super::api::get_branding;
+use super::frame::{staff_failure, StaffField, StaffFlash, StaffFrame};
+use crate::ui::{use_shell, Loading};
+use leptos::prelude::*;
+use leptos_meta::Style;
+use settle_domain::i18n::staff::{st, StaffKey as S};
+
+#[component]
+pub fn BrandingPage() -> impl IntoView {
+    let shell = use_shell();
+    let data = Resource::new(|| (), |_| get_branding());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let b = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(staff_failure(s, &e)),
+                };
+                let f = s.flash.clone().unwrap_or_default();
+                let failed = f.form == "branding" && !f.errors.is_empty();
+                let v = |field: &str, current: &str| if failed { f.value_for("branding", field) } else { current.to_string() };
+                let e = |field: &str| f.error_for("branding", field);
+                let ratio = |c: Option<f64>| c.map(|c| format!("{}: {c:.1}:1", st(l, S::ContrastOnWhite))).unwrap_or_default();
+                // Colours reach CSS only after the #RRGGBB check in the shell.
+                let css = format!(".brand-preview{{background:{};color:#fff;padding:1rem;border-radius:10px}}", s.tenant.primary);
+                Some(view! {
+                    <StaffFrame shell=s.clone() title=st(l, S::NavBranding).to_string()>
+                        <Style>{css}</Style>
+                        <h1>{st(l, S::NavBranding)}</h1>
+                        <StaffFlash locale=l flash=s.flash.clone() form="branding".to_string()/>
+                        <p class="brand-preview" data-testid="brand-preview">{b.display_name.clone()}</p>
+                        <form method="post" action="/backoffice/branding" class="card" novalidate>
+                            <input type="hidden" name="csrf" value=s.csrf.clone()/>
+                            <StaffField locale=l id="f-b-name".into() name="display_name" label=S::DisplayName
+                                value=v("display_name", &b.display_name) error=e("display_name") required=true/>
+                            <StaffField locale=l id="f-b-primary".into() name="primary" label=S::Primary
+                                value=v("primary", &b.primary) error=e("primary") required=true/>
+                            <p class="hint">{ratio(b.primary_contrast)}</p>
+                            <StaffField locale=l id="f-b-accent".into() name="accent" label=S::Accent
+                                value=v("accent", &b.accent) error=e("accent") required=true/>
+                            <p class="hint">{ratio(b.accent_contrast)}</p>
+                            <StaffField locale=l id="f-b-phone".into() name="support_phone" label=S::SupportPhone kind="tel"
+                                value=v("support_phone", &b.support_phone) error=e("support_phone") required=true/>
+                            <StaffField locale=l id="f-b-email".into() name="support_email" label=S::SupportEmail kind="email"
+                                value=v("support_email", &b.support_email) error=e("support_email") required=true/>
+                            <StaffField locale=l id="f-b-hours".into() name="support_hours" label=S::SupportHours
+                                value=v("support_hours", &b.support_hours) error=e("support_hours")/>
+                            <StaffField locale=l id="f-b-footer".into() name="legal_footer" label=S::LegalFooter kind="textarea"
+                                value=v("legal_footer", &b.legal_footer) error=e("legal_footer")/>
+                            <button type="submit" class="primary">{st(l, S::Save)}</button>
+                        </form>
+                        <section class="card" aria-labelledby="dns-h">
+                            <h2 id="dns-h">{st(l, S::DnsRecords)}</h2>
+                            {if b.dns.is_empty() {
+                                view! { <p>{st(l, S::NoMailIdentity)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p>{st(l, S::DnsIntro)}</p>
+                                    <table class="lines" data-testid="dns"><tbody>
+                                        {b.dns.iter().map(|(t, n, val)| view! {
+                                            <tr><td>{t.clone()}</td><td class="mono">{n.clone()}</td><td class="mono detail">{val.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody></table>
+                                }.into_any()
+                            }}
+                        </section>
+                    </StaffFrame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,172 @@
+//! Branding (admins): the name, colours (each checked for WCAG AA contrast on white), support
+//! contact and hours, and the legal footer the portal, emails and letters show; and the DNS
+//! records the creditor publishes for its mail (SPF, DKIM, DMARC).
+use crate::audit;
+use crate::entities::{email_setting, tenant};
+use crate::error::{ServiceError, ServiceResult};
+use crate::services::email_settings::{Algorithm, DkimKey};
+use crate::staff::{Role, StaffScope};
+use crate::state::AppState;
+use crate::tenant::TenantCtx;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
+use serde_json::json;
+use settle_domain::backoffice::BrandingView;
+use settle_domain::colour::{contrast, AA};
+use std::collections::BTreeMap;
+
+pub async fn view<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+) -> ServiceResult<BrandingView> {
+    scope.require(Role::Admin)?;
+    let t = &tenant.row;
+    Ok(BrandingView {
+        display_name: t.display_name.clone(),
+        primary: t.brand_primary.clone(),
+        accent: t.brand_accent.clone(),
+        support_phone: t.support_phone.clone(),
+        support_email: t.support_email.clone(),
+        support_hours: t.support_hours.clone(),
+        legal_footer: t.legal_footer.clone(),
+        primary_contrast: contrast(&t.brand_primary, "#ffffff"),
+        accent_contrast: contrast(&t.brand_accent, "#ffffff"),
+        dns: dns(db, state, scope.tenant_id()).await?,
+    })
+}
+
+/// What the creditor publishes so its mail is delivered and not spoofed.
+async fn dns<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    tenant_id: i64,
+) -> ServiceResult<Vec<(String, String, String)>> {
+    let Some(row) = email_setting::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    let domain = row
+        .from_address
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('>')
+        .to_string();
+    let mut out = vec![(
+        "TXT".to_string(),
+        domain.clone(),
+        "v=spf1 include:<your mail relay> -all".to_string(),
+    )];
+    if let (Some(d), Some(sel), Some(alg), Some(sealed), Some(kid)) = (
+        &row.dkim_domain,
+        &row.dkim_selector,
+        &row.dkim_algorithm,
+        &row.dkim_key,
+        &row.dkim_key_id,
+    ) {
+        let private = crate::secrets::open(&state.keys, kid, sealed)
+            .ok()
+            .and_then(|p| String::from_utf8(p).ok());
+        if let (Some(alg), Some(private)) = (Algorithm::parse(alg), private) {
+            if let Ok(key) = DkimKey::from_private(alg, &private) {
+                out.push(("TXT".into(), format!("{sel}._domainkey.{d}"), key.dns_txt()));
+            }
+        }
+    }
+    out.push((
+        "TXT".into(),
+        format!("_dmarc.{domain}"),
+        format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}"),
+    ));
+    Ok(out)
+}
+
+pub struct Branding<'a> {
+    pub display_name: &'a str,
+    pub primary: &'a str,
+    pub accent: &'a str,
+    pub support_phone: &'a str,
+    pub support_email: &'a str,
+    pub support_hours: &'a str,
+    pub legal_footer: &'a str,
+}
+
+pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> ServiceResult<()> {
+    scope.require(Role::Admin)?;
+    let mut errors = BTreeMap::new();
+    let mut text = |field: &str, v: &str, max: usize, required: bool| {
+        let v = v.trim();
+        if required && v.is_empty() {
+            errors.insert(field.to_string(), "required".to_string());
+        } else if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n') {
+            errors.insert(field.to_string(), "too_long".to_string());
+        }
+        v.to_string()
+    };
+    let name = text("display_name", b.display_name, 100, true);
+    let phone = text("support_phone", b.support_phone, 40, true);
+    let hours = text("support_hours", b.support_hours, 200, false);
+    let footer = text("legal_footer", b.legal_footer, 500, false);
+    let email = match settle_domain::contact::EmailAddress::parse(b.support_email) {
+        Ok(e) => e.as_str().to_string(),
+        Err(_) => {
+            errors.insert("support_email".into(), "email_invalid".into());
+            String::new()
+        }
+    };
+    let mut colour = |field: &str, v: &str| {
+        let v = v.trim().to_ascii_lowercase();
+        match contrast(&v, "#ffffff") {
+            None => {
+                errors.insert(field.to_string(), "colour_invalid".to_string());
+            }
+            Some(c) if c < AA => {
+                errors.insert(field.to_string(), "contrast_too_low".to_string());
+            }
+            Some(_) => {}
+        }
+        v
+    };
+    let primary = colour("primary", b.primary);
+    let accent = colour("accent", b.accent);
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let row = tenant::Entity::find_by_id(scope.tenant_id())
+        .one(&tx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = json!({
+        "display_name": row.display_name, "primary": row.brand_primary, "accent": row.brand_accent,
+        "support_phone": row.support_phone, "support_email": row.support_email,
+        "support_hours": row.support_hours, "legal_footer": row.legal_footer,
+    });
+    let mut active: tenant::ActiveModel = row.into();
+    active.display_name = Set(name.clone());
+    active.brand_primary = Set(primary.clone());
+    active.brand_accent = Set(accent.clone());
+    active.support_phone = Set(phone.clone());
+    active.support_email = Set(email.clone());
+    active.support_hours = Set(hours.clone());
+    active.legal_footer = Set(footer.clone());
+    active.update(&tx).await?;
+    audit::record(
+        &tx,
+        now,
+        scope.tenant_id(),
+        None,
+        &scope.actor(),
+        "branding_saved",
+        json!({ "before": before, "after": {
+            "display_name": name, "primary": primary, "accent": accent, "support_phone": phone,
+            "support_email": email, "support_hours": hours, "legal_footer": footer,
+        }}),
+    )
+    .await?;
+    tx.commit().await?;
+    // Every instance reads tenants through its cache: this one forgets at once.
+    state.tenants.clear();
+    Ok(())
+}
