@@ -25,6 +25,12 @@ pub fn BrandingPage() -> impl IntoView {
                 let v = |field: &str, current: &str| if failed { f.value_for("branding", field) } else { current.to_string() };
                 let e = |field: &str| f.error_for("branding", field);
                 let ratio = |c: Option<f64>| c.map(|c| format!("{}: {c:.1}:1", st(l, S::ContrastOnWhite))).unwrap_or_default();
+                let (v_name, v_primary, v_accent) = (v("display_name", &b.display_name), v("primary", &b.primary), v("accent", &b.accent));
+                let (v_phone, v_email) = (v("support_phone", &b.support_phone), v("support_email", &b.support_email));
+                let (v_hours, v_footer) = (v("support_hours", &b.support_hours), v("legal_footer", &b.legal_footer));
+                let (e_name, e_primary, e_accent) = (e("display_name"), e("primary"), e("accent"));
+                let (e_phone, e_email, e_hours, e_footer) = (e("support_phone"), e("support_email"), e("support_hours"), e("legal_footer"));
+                let (r_primary, r_accent) = (ratio(b.primary_contrast), ratio(b.accent_contrast));
                 // Colours reach CSS only after the #RRGGBB check in the shell.
                 let css = format!(".brand-preview{{background:{};color:#fff;padding:1rem;border-radius:10px}}", s.tenant.primary);
                 Some(view! {
@@ -36,21 +42,21 @@ pub fn BrandingPage() -> impl IntoView {
                         <form method="post" action="/backoffice/branding" class="card" novalidate>
                             <input type="hidden" name="csrf" value=s.csrf.clone()/>
                             <StaffField locale=l id="f-b-name".into() name="display_name" label=S::DisplayName
-                                value=v("display_name", &b.display_name) error=e("display_name") required=true/>
+                                value=v_name error=e_name required=true/>
                             <StaffField locale=l id="f-b-primary".into() name="primary" label=S::Primary
-                                value=v("primary", &b.primary) error=e("primary") required=true/>
-                            <p class="hint">{ratio(b.primary_contrast)}</p>
+                                value=v_primary error=e_primary required=true/>
+                            <p class="hint">{r_primary}</p>
                             <StaffField locale=l id="f-b-accent".into() name="accent" label=S::Accent
-                                value=v("accent", &b.accent) error=e("accent") required=true/>
-                            <p class="hint">{ratio(b.accent_contrast)}</p>
+                                value=v_accent error=e_accent required=true/>
+                            <p class="hint">{r_accent}</p>
                             <StaffField locale=l id="f-b-phone".into() name="support_phone" label=S::SupportPhone kind="tel"
-                                value=v("support_phone", &b.support_phone) error=e("support_phone") required=true/>
+                                value=v_phone error=e_phone required=true/>
                             <StaffField locale=l id="f-b-email".into() name="support_email" label=S::SupportEmail kind="email"
-                                value=v("support_email", &b.support_email) error=e("support_email") required=true/>
+                                value=v_email error=e_email required=true/>
                             <StaffField locale=l id="f-b-hours".into() name="support_hours" label=S::SupportHours
-                                value=v("support_hours", &b.support_hours) error=e("support_hours")/>
+                                value=v_hours error=e_hours/>
                             <StaffField locale=l id="f-b-footer".into() name="legal_footer" label=S::LegalFooter kind="textarea"
-                                value=v("legal_footer", &b.legal_footer) error=e("legal_footer")/>
+                                value=v_footer error=e_footer/>
                             <button type="submit" class="primary">{st(l, S::Save)}</button>
                         </form>
                         <section class="card" aria-labelledby="dns-h">
