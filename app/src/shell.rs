@@ -8,6 +8,7 @@ use crate::backoffice::{
     home::{DebtorSearchPage, StaffHomePage},
     login::{StaffCodePage, StaffLoginPage},
     payments::UnmatchedPage,
+    plans::{PlanEditPage, PlansPage},
     queues::{CallbackQueuePage, DisputeQueuePage},
     requests::{DeliveryPage, RequestsPage},
     staff::StaffPage,
@@ -89,6 +90,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/dashboard") view=StaffDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/plans") view=PlansPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/plans/:id") view=PlanEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/requests/{id}/decide").to(decide_request))
         .service(post("/backoffice/staff").to(add_staff))
         .service(post("/backoffice/branding").to(branding))
+        .service(post("/backoffice/plans/{id}").to(save_plan))
         .service(post("/backoffice/staff/{id}/{action}").to(staff_action))
         .service(
             web::resource("/backoffice/dashboard.csv")
@@ -445,6 +446,61 @@ async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRespon
             ]
             .map(|k| (k, field(&pairs, k)));
             back(&state, here, "branding", &keep, codes(e))
+        }
+    }
+}
+
+async fn save_plan(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    use settle_core::backoffice::plan_editor;
+    use settle_domain::backoffice::StepRow;
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/plans/{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "plan").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let all = |k: &str| -> Vec<String> { pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect() };
+    let (ids, names, offsets, kinds) = (all("id"), all("name"), all("offset"), all("kind"));
+    let (channels, fees, interests) = (all("channels"), all("fee"), all("interest"));
+    let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+    let rows: Vec<StepRow> = (0..names.len().min(plan_editor::MAX_STEPS + 5))
+        .map(|i| StepRow {
+            id: at(&ids, i).parse().ok(),
+            name: at(&names, i),
+            offset_days: at(&offsets, i),
+            kind: at(&kinds, i),
+            channels: at(&channels, i),
+            fee: at(&fees, i),
+            interest: at(&interests, i),
+            used: false,
+        })
+        .collect();
+    match plan_editor::save(&state, &scope, *id, &rows).await {
+        Ok(()) => notice(&state, &here, "plan", "plan_saved", &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => {
+            // The rows as typed, in the order the service numbered them (empty new rows dropped).
+            let kept: Vec<&StepRow> = rows
+                .iter()
+                .filter(|r| !r.name.trim().is_empty() || r.id.is_some())
+                .collect();
+            let mut values: Vec<(String, String)> = vec![("rows".into(), kept.len().to_string())];
+            for (i, r) in kept.iter().enumerate() {
+                for (k, v) in [
+                    ("id", r.id.map(|x| x.to_string()).unwrap_or_default()),
+                    ("name", r.name.clone()),
+                    ("offset", r.offset_days.clone()),
+                    ("kind", r.kind.clone()),
+                    ("channels", r.channels.clone()),
+                    ("fee", r.fee.clone()),
+                    ("interest", r.interest.clone()),
+                ] {
+                    values.push((format!("{k}_{i}"), v));
+                }
+            }
+            let refs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            back(&state, &here, "plan", &refs, codes(e))
         }
     }
 }

@@ -323,3 +323,47 @@ pub struct BrandingView {
     /// DNS records to publish for the tenant's mail: (type, name, value).
     pub dns: Vec<(String, String, String)>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanRow {
+    pub id: i64,
+    pub name: String,
+    pub segment: String,
+    pub is_default: bool,
+    pub steps: usize,
+}
+
+/// A step as the editor shows it (raw text, so a wrong value comes back as typed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepRow {
+    pub id: Option<i64>,
+    pub name: String,
+    pub offset_days: String,
+    pub kind: String,
+    pub channels: String,
+    pub fee: String,
+    pub interest: String,
+    /// Messages went out for it: it cannot be removed.
+    pub used: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimRow {
+    pub day: NaiveDate,
+    pub step: String,
+    pub kind: String,
+    pub channels: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanEditView {
+    pub id: i64,
+    pub name: String,
+    pub segment: String,
+    pub steps: Vec<StepRow>,
+    pub kinds: Vec<String>,
+    /// The simulator: the invoice asked for, and what would go out when (or why not).
+    pub simulated: Option<String>,
+    pub simulation: Vec<SimRow>,
+    pub simulation_error: Option<String>,
+}

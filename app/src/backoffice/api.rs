@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
-    QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
+    PlanEditView, PlanRow, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -145,4 +145,33 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_plans", input = GetUrl)]
+pub async fn get_plans() -> Result<Vec<PlanRow>, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::plan_editor::list(&ctx.state.db, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_plan", input = GetUrl)]
+pub async fn get_plan(id: String, invoice: Option<String>) -> Result<PlanEditView, ServerFnError> {
+    use settle_core::backoffice::plan_editor::page;
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let found = match id.parse::<i64>() {
+        Ok(id) => {
+            page(
+                &ctx.state.db,
+                &ctx.tenant,
+                &me,
+                id,
+                invoice.as_deref(),
+                ctx.state.clock.now(),
+            )
+            .await
+        }
+        Err(_) => Err(settle_core::error::ServiceError::NotFound),
+    };
+    ctx.map(found)
 }

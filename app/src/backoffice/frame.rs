@@ -45,6 +45,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                 <a href="/backoffice/dashboard">{st(l, S::NavDashboard)}</a>
                 {(s.role != "agent").then(|| view! {
                     <a href="/backoffice/templates">{st(l, S::NavTemplates)}</a>
+                    <a href="/backoffice/plans">{st(l, S::NavPlans)}</a>
                     <a href="/backoffice/staff">{st(l, S::NavStaff)}</a>
                     <a href="/backoffice/branding">{st(l, S::NavBranding)}</a>
                     <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>

@@ -10,6 +10,7 @@ pub mod frame;
 pub mod home;
 pub mod login;
 pub mod payments;
+pub mod plans;
 pub mod queues;
 pub mod requests;
 pub mod staff;

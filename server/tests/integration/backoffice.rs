@@ -1155,3 +1155,114 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_edits_a_dunning_plan_checked_as_the_planner_reads_it_and_simulates_it() {
+    use settle_core::entities::{dunning_plan, dunning_step};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let plan = dunning_plan::Entity::find()
+        .filter(dunning_plan::Column::TenantId.eq(tenant.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let steps = |db: &settle_core::sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            dunning_step::Entity::find()
+                .filter(dunning_step::Column::PlanId.eq(plan.id))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let before = steps(&app.state.db).await;
+    as_agent(&app).await;
+    assert_eq!(app.get(&format!("/backoffice/plans/{}", plan.id)).await.status(), 403);
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let here = format!("/backoffice/plans/{}", plan.id);
+    let page = admin.html(&format!("{here}?invoice=2026-0005")).await;
+    assert!(
+        page.contains("Veertiendagenbrief") && page.contains("data-testid=\"simulation\""),
+        "{page}"
+    );
+    let csrf = csrf_for(&page, &here).unwrap();
+    // Every stored step as it is, then a new one: first with mistakes.
+    let mut form: Vec<(String, String)> = vec![("csrf".into(), csrf.clone())];
+    for s in &before {
+        for (k, v) in [
+            ("id", s.id.to_string()),
+            ("name", s.name.clone()),
+            ("offset", s.offset_days.to_string()),
+            ("kind", s.kind.clone()),
+            ("channels", s.channels.clone()),
+            ("fee", s.fee.clone()),
+            ("interest", s.interest.clone()),
+        ] {
+            form.push((k.into(), v));
+        }
+    }
+    let with_new = |channels: &str, offset: &str, kind: &str| {
+        let mut f = form.clone();
+        for (k, v) in [
+            ("id", ""),
+            ("name", "Laatste kans"),
+            ("offset", offset),
+            ("kind", kind),
+            ("channels", channels),
+            ("fee", "none"),
+            ("interest", "none"),
+        ] {
+            f.push((k.into(), v.into()));
+        }
+        f
+    };
+    let post = |f: Vec<(String, String)>| {
+        let (admin, here) = (&admin, here.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            admin.post(&here, &pairs).await
+        }
+    };
+    post(with_new("fax", "x", "final_notice")).await;
+    let page = admin.html(&here).await;
+    assert!(
+        page.contains("Kanalen als email, sms of letter") && page.contains("Een heel aantal dagen"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"fax\""), "the row comes back as typed");
+    // After the hand-over nothing may follow.
+    post(with_new("email", "90", "final_notice")).await;
+    assert!(admin
+        .html(&here)
+        .await
+        .contains("Na de overdracht kan geen stap meer komen"));
+    assert_eq!(steps(&app.state.db).await.len(), before.len());
+    // Replace the hand-over's place: a final chance before it.
+    let mut f = form.clone();
+    let hand_over = f.iter().rposition(|(k, _)| k == "id").unwrap();
+    let tail: Vec<(String, String)> = f.split_off(hand_over);
+    for (k, v) in [
+        ("id", ""),
+        ("name", "Laatste kans"),
+        ("offset", "50"),
+        ("kind", "final_notice"),
+        ("channels", "email>sms"),
+        ("fee", "none"),
+        ("interest", "none"),
+    ] {
+        f.push((k.into(), v.into()));
+    }
+    f.extend(tail);
+    let res = post(f).await;
+    assert_eq!(location(&res), here);
+    let after = steps(&app.state.db).await;
+    assert_eq!(after.len(), before.len() + 1);
+    let new = after.iter().find(|s| s.name == "Laatste kans").unwrap();
+    assert_eq!((new.position, new.offset_days), (before.len() as i32, 50));
+    assert!(admin.html(&here).await.contains("Plan opgeslagen"));
+    app.cleanup().await;
+}

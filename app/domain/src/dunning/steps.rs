@@ -313,6 +313,39 @@ pub fn decide(steps: &[Step], due: NaiveDate, open_cents: i64, progress: &Progre
     }
 }
 
+/// What a plan would send for an invoice nobody pays, from `from` on for `horizon` days: each
+/// (day, position) as the planner would decide it, one step a day at most. `term_days` is how
+/// long after sending a 14-day letter its term ends (delivery plus fourteen days).
+pub fn simulate(
+    steps: &[Step],
+    due: NaiveDate,
+    open_cents: i64,
+    start: Progress,
+    from: NaiveDate,
+    horizon: i64,
+    term_days: i64,
+) -> Vec<(NaiveDate, i32)> {
+    let mut out = Vec::new();
+    let mut progress = start;
+    let mut day = from;
+    let end = from + Duration::days(horizon);
+    while day <= end {
+        match decide(steps, due, open_cents, &progress, day) {
+            Decision::Send { position, .. } => {
+                out.push((day, position));
+                progress.last_position = Some(position);
+                if steps.iter().any(|s| s.position == position && s.kind.starts_term()) {
+                    progress.term_ends = Some(day + Duration::days(term_days));
+                }
+                day += Duration::days(1);
+            }
+            Decision::Wait { next_on: Some(next) } => day = next.max(day + Duration::days(1)),
+            Decision::Wait { next_on: None } => break,
+        }
+    }
+    out
+}
+
 /// Days since 1970-01-01: how due dates and planning days are stored, so that offsets compute
 /// the same in SQLite and Postgres.
 pub fn day_number(d: NaiveDate) -> i32 {
@@ -323,6 +356,53 @@ pub fn day_number(d: NaiveDate) -> i32 {
 pub fn from_day_number(n: i32) -> NaiveDate {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     epoch + Duration::days(i64::from(n))
+}
+
+#[cfg(test)]
+mod simulate_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn step(position: i32, offset_days: i32, kind: StepKind) -> Step {
+        Step {
+            position,
+            offset_days,
+            kind,
+            channels: ChannelGroups::parse("email").unwrap(),
+            fee: crate::dunning::fees::FeeRule::parse("none").unwrap(),
+            interest: crate::dunning::fees::InterestRule::parse("none").unwrap(),
+        }
+    }
+
+    #[test]
+    fn an_unpaid_invoice_walks_the_plan_and_waits_for_the_fourteen_day_term() {
+        let steps = [
+            step(1, -3, StepKind::Reminder),
+            step(2, 7, StepKind::Reminder),
+            step(3, 21, StepKind::FourteenDayLetter),
+            step(4, 25, StepKind::FinalNotice),
+            step(5, 60, StepKind::HandOver),
+        ];
+        let due = d("2026-12-10");
+        let got = simulate(&steps, due, 10_000, Progress::default(), d("2026-12-01"), 120, 16);
+        assert_eq!(
+            got,
+            [
+                (d("2026-12-07"), 1),
+                (d("2026-12-17"), 2),
+                (d("2026-12-31"), 3),
+                // Not on day 25 (4 January): the term of the 14-day letter runs until 16 January.
+                (d("2027-01-17"), 4),
+                (d("2027-02-08"), 5),
+            ]
+        );
+        // Late in the plan: catch-up sends the most advanced due step, never past a required one.
+        let late = simulate(&steps, due, 10_000, Progress::default(), d("2027-01-10"), 120, 16);
+        assert_eq!(late.first(), Some(&(d("2027-01-10"), 3)));
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,22 @@ catalog! {
     NavDashboard => "Cijfers", "Kennzahlen", "Dashboard";
     NavStaff => "Medewerkers", "Mitarbeitende", "Staff";
     NavBranding => "Huisstijl", "Erscheinungsbild", "Branding";
+    NavPlans => "Aanmaningsplannen", "Mahnpläne", "Dunning plans";
+    PlansIntro => "Elke stap: dagen na de vervaldatum (negatief: ervoor), soort, kanalen (email, sms, letter; + voor erbij, > voor anders), kosten (none, bik, fixed:750) en wettelijke rente (none, nl, de).", "Jede Stufe: Tage nach Fälligkeit (negativ: davor), Art, Kanäle (email, sms, letter; + für zusätzlich, > für ersatzweise), Gebühr (none, bik, fixed:750) und Verzugszinsen (none, nl, de).", "Each step: days after the due date (negative: before), kind, channels (email, sms, letter; + for as well, > for else), fee (none, bik, fixed:750) and statutory interest (none, nl, de).";
+    Segment => "Segment", "Segment", "Segment";
+    Default => "standaard", "Standard", "default";
+    Steps => "Stappen", "Stufen", "Steps";
+    StepName => "Naam", "Name", "Name";
+    OffsetDays => "Dagen", "Tage", "Days";
+    Kind => "Soort", "Art", "Kind";
+    Fee => "Kosten", "Gebühr", "Fee";
+    Interest => "Rente", "Zinsen", "Interest";
+    InUse => "verstuurd", "versendet", "sent";
+    SaveSteps => "Stappen opslaan", "Stufen speichern", "Save the steps";
+    Simulator => "Simulator", "Simulator", "Simulator";
+    SimulatorIntro => "Wat dit plan zou versturen als de klant niet betaalt, vanaf vandaag.", "Was dieser Plan versenden würde, wenn nicht bezahlt wird, ab heute.", "What this plan would send if the debtor does not pay, from today.";
+    Simulate => "Simuleren", "Simulieren", "Simulate";
+    NothingWouldGo => "Er zou niets meer verstuurd worden.", "Es würde nichts mehr versendet.", "Nothing more would be sent.";
     DisplayName => "Naam in het portaal", "Name im Portal", "Name in the portal";
     Primary => "Hoofdkleur (#RRGGBB)", "Hauptfarbe (#RRGGBB)", "Main colour (#RRGGBB)";
     Accent => "Accentkleur (#RRGGBB)", "Akzentfarbe (#RRGGBB)", "Accent colour (#RRGGBB)";
@@ -437,6 +453,57 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Deze kleur is op wit niet goed leesbaar (minder dan 4,5:1, WCAG AA). Kies een donkerdere.",
             "Diese Farbe ist auf Weiß schlecht lesbar (unter 4,5:1, WCAG AA). Wählen Sie eine dunklere.",
             "This colour does not read well on white (below 4.5:1, WCAG AA). Choose a darker one.",
+        ),
+        "plan_saved" => text(
+            "Plan opgeslagen; de planner gebruikt het bij de volgende ronde.",
+            "Plan gespeichert; der Planer verwendet ihn bei der nächsten Runde.",
+            "Plan saved; the planner uses it on its next pass.",
+        ),
+        "offset_invalid" => text(
+            "Een heel aantal dagen, van -60 tot 730.",
+            "Eine ganze Zahl von Tagen, von -60 bis 730.",
+            "A whole number of days, from -60 to 730.",
+        ),
+        "channels_invalid" => text(
+            "Kanalen als email, sms of letter, met + of >.",
+            "Kanäle als email, sms oder letter, mit + oder >.",
+            "Channels as email, sms or letter, with + or >.",
+        ),
+        "fee_invalid" => text(
+            "Kosten als none, bik of fixed:<centen>.",
+            "Gebühr als none, bik oder fixed:<Cent>.",
+            "Fee as none, bik or fixed:<cents>.",
+        ),
+        "interest_invalid" => text(
+            "Rente als none, nl of de.",
+            "Zinsen als none, nl oder de.",
+            "Interest as none, nl or de.",
+        ),
+        "plan_empty" => text(
+            "Een plan heeft minstens één stap.",
+            "Ein Plan braucht mindestens eine Stufe.",
+            "A plan needs at least one step.",
+        ),
+        "plan_out_of_order" => text(
+            "De dagen moeten oplopen.",
+            "Die Tage müssen aufsteigen.",
+            "The days must go up.",
+        ),
+        "plan_after_hand_over" => text(
+            "Na de overdracht kan geen stap meer komen.",
+            "Nach der Abgabe kann keine Stufe mehr folgen.",
+            "Nothing may follow the hand-over.",
+        ),
+        "step_in_use" => text(
+            "Een stap waarvoor al berichten zijn verstuurd kan niet weg.",
+            "Eine Stufe mit versendeten Nachrichten kann nicht entfernt werden.",
+            "A step that already sent messages cannot be removed.",
+        ),
+        "too_many_steps" => text("Hoogstens 20 stappen.", "Höchstens 20 Stufen.", "At most 20 steps."),
+        "plan_invalid" => text(
+            "Dit plan klopt nog niet; sla het eerst goed op.",
+            "Dieser Plan ist noch fehlerhaft; speichern Sie ihn zuerst korrekt.",
+            "This plan is not valid yet; save it correctly first.",
         ),
         "payment_allocated" => text("Betaling toegewezen.", "Zahlung zugeordnet.", "Payment allocated."),
         "payment_refund" => text(

@@ -7,6 +7,7 @@ pub mod branding;
 pub mod dashboard;
 pub mod debtors;
 pub mod payments;
+pub mod plan_editor;
 pub mod queues;
 pub mod requests;
 

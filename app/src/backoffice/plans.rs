@@ -1,0 +1,167 @@
+//! `/backoffice/plans` (admins): the tenant's dunning plans; `/backoffice/plans/{id}`: its
+//! steps in one form (a wrong value comes back as typed, with the reason at the field) and the
+//! simulator for an invoice.
+use super::api::{get_plan, get_plans};
+use super::frame::{staff_failure, StaffFlash, StaffFrame};
+use crate::ui::{date, use_shell, Loading};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use settle_domain::backoffice::StepRow;
+use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
+
+/// Empty rows offered for new steps.
+const NEW_ROWS: usize = 2;
+
+#[component]
+pub fn PlansPage() -> impl IntoView {
+    let shell = use_shell();
+    let data = Resource::new(|| (), |_| get_plans());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let rows = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(staff_failure(s, &e)),
+                };
+                Some(view! {
+                    <StaffFrame shell=s.clone() title=st(l, S::NavPlans).to_string()>
+                        <h1>{st(l, S::NavPlans)}</h1>
+                        <table class="lines" data-testid="plans"><tbody>
+                            {rows.into_iter().map(|p| view! {
+                                <tr>
+                                    <td><a href=format!("/backoffice/plans/{}", p.id)>{p.name}</a>{p.is_default.then(|| format!(" ({})", st(l, S::Default)))}</td>
+                                    <td class="mono">{p.segment}</td>
+                                    <td>{format!("{} {}", p.steps, st(l, S::Steps).to_lowercase())}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody></table>
+                    </StaffFrame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PlanEditPage() -> impl IntoView {
+    let shell = use_shell();
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), query.read().get("invoice")),
+        |(id, inv)| get_plan(id, inv),
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let s = shell.await.ok()?;
+                let l = s.locale;
+                let v = match data.await {
+                    Ok(v) => v,
+                    Err(e) => return Some(staff_failure(s, &e)),
+                };
+                let f = s.flash.clone().unwrap_or_default();
+                let failed = f.form == "plan" && !f.errors.is_empty();
+                // After a failed save the rows come back as typed; else as stored, plus empty rows.
+                let rows: Vec<StepRow> = if failed {
+                    let n = f.values.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0usize);
+                    (0..n).map(|i| {
+                        let g = |k: &str| f.value_for("plan", &format!("{k}_{i}"));
+                        StepRow {
+                            id: g("id").parse().ok(),
+                            name: g("name"),
+                            offset_days: g("offset"),
+                            kind: g("kind"),
+                            channels: g("channels"),
+                            fee: g("fee"),
+                            interest: g("interest"),
+                            used: false,
+                        }
+                    }).collect()
+                } else {
+                    let mut r = v.steps.clone();
+                    r.extend((0..NEW_ROWS).map(|_| StepRow { fee: "none".into(), interest: "none".into(), channels: "email".into(), kind: "reminder".into(), ..Default::default() }));
+                    r
+                };
+                let base = format!("/backoffice/plans/{}", v.id);
+                Some(view! {
+                    <StaffFrame shell=s.clone() title=v.name.clone()>
+                        <p><a href="/backoffice/plans">"← "{st(l, S::NavPlans)}</a></p>
+                        <h1>{v.name.clone()}</h1>
+                        <p class="hint">{st(l, S::PlansIntro)}</p>
+                        <StaffFlash locale=l flash=s.flash.clone() form="plan".to_string()/>
+                        <form method="post" action=base.clone() class="card" novalidate>
+                            <input type="hidden" name="csrf" value=s.csrf.clone()/>
+                            <table class="lines steps" data-testid="steps">
+                                <thead><tr>
+                                    <th scope="col">"#"</th><th scope="col">{st(l, S::StepName)}</th><th scope="col">{st(l, S::OffsetDays)}</th>
+                                    <th scope="col">{st(l, S::Kind)}</th><th scope="col">{st(l, S::Channels)}</th>
+                                    <th scope="col">{st(l, S::Fee)}</th><th scope="col">{st(l, S::Interest)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().enumerate().map(|(i, r)| {
+                                        let err = |k: &str| f.error_for("plan", &format!("{k}_{i}"));
+                                        let cell = |k: &'static str, val: String, label: S| {
+                                            let id = format!("f-{k}-{i}");
+                                            let e = err(k);
+                                            let described = e.as_ref().map(|_| format!("{id}-error"));
+                                            view! {
+                                                <td class:has-error=e.is_some()>
+                                                    <label for=id.clone() class="visually-hidden">{format!("{} {}", st(l, label), i + 1)}</label>
+                                                    <input id=id.clone() name=k type="text" value=val aria-describedby=described aria-invalid=e.as_ref().map(|_| "true")/>
+                                                    {e.map(|c| view! { <p class="error" id=format!("{id}-error")>{staff_code_text(l, &c)}</p> })}
+                                                </td>
+                                            }
+                                        };
+                                        let kind_id = format!("f-kind-{i}");
+                                        view! {
+                                            <tr>
+                                                <td>{(i + 1).to_string()}{r.used.then(|| format!(" ({})", st(l, S::InUse)))}
+                                                    <input type="hidden" name="id" value=r.id.map(|x| x.to_string()).unwrap_or_default()/></td>
+                                                {cell("name", r.name.clone(), S::StepName)}
+                                                {cell("offset", r.offset_days.clone(), S::OffsetDays)}
+                                                <td>
+                                                    <label for=kind_id.clone() class="visually-hidden">{format!("{} {}", st(l, S::Kind), i + 1)}</label>
+                                                    <select id=kind_id name="kind">
+                                                        {v.kinds.iter().map(|k| view! { <option value=k.clone() selected=*k == r.kind>{k.clone()}</option> }).collect_view()}
+                                                    </select>
+                                                </td>
+                                                {cell("channels", r.channels.clone(), S::Channels)}
+                                                {cell("fee", r.fee.clone(), S::Fee)}
+                                                {cell("interest", r.interest.clone(), S::Interest)}
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <button type="submit" class="primary">{st(l, S::SaveSteps)}</button>
+                        </form>
+                        <section class="card" aria-labelledby="sim-h">
+                            <h2 id="sim-h">{st(l, S::Simulator)}</h2>
+                            <p>{st(l, S::SimulatorIntro)}</p>
+                            <form method="get" action=base.clone() class="inline">
+                                <label for="f-sim">{st(l, S::Invoice)}</label>
+                                <input id="f-sim" name="invoice" type="text" value=v.simulated.clone().unwrap_or_default()/>
+                                <button type="submit" class="small">{st(l, S::Simulate)}</button>
+                            </form>
+                            {v.simulation_error.clone().map(|c| view! { <p class="alert" role="alert">{staff_code_text(l, &c)}</p> })}
+                            {(v.simulated.is_some() && v.simulation_error.is_none()).then(|| if v.simulation.is_empty() {
+                                view! { <p>{st(l, S::NothingWouldGo)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="lines" data-testid="simulation"><tbody>
+                                        {v.simulation.iter().map(|r| view! {
+                                            <tr><td>{date(l, r.day)}</td><td>{r.step.clone()}</td><td>{r.kind.clone()}</td><td class="mono">{r.channels.clone()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody></table>
+                                }.into_any()
+                            })}
+                        </section>
+                    </StaffFrame>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,294 @@
+//! The dunning plan editor (admins): a plan's steps (name, days from the due date, kind,
+//! channels, fee, interest) edited as a whole and checked with the same rules the planner uses,
+//! and the simulator: for an invoice, what the plan would send when if nobody pays. A step that
+//! already sent messages is kept (its history points at it); the others may be removed.
+use crate::audit;
+use crate::dunning::plans::parse_step;
+use crate::entities::{dunning_plan, dunning_setting, dunning_step, invoice, reminder};
+use crate::error::{ServiceError, ServiceResult};
+use crate::staff::{Role, StaffScope};
+use crate::state::AppState;
+use crate::tenant::TenantCtx;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use serde_json::json;
+use settle_domain::backoffice::{PlanEditView, PlanRow, SimRow, StepRow};
+use settle_domain::dunning::steps::{simulate, validate, Progress, StepKind, FOURTEEN_DAY_TERM};
+use std::collections::{BTreeMap, HashSet};
+
+pub const MAX_STEPS: usize = 20;
+
+pub async fn list<C: ConnectionTrait>(db: &C, scope: &StaffScope) -> ServiceResult<Vec<PlanRow>> {
+    scope.require(Role::Admin)?;
+    let plans = dunning_plan::Entity::find()
+        .filter(dunning_plan::Column::TenantId.eq(scope.tenant_id()))
+        .order_by_asc(dunning_plan::Column::Priority)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(plans.len());
+    for p in plans {
+        let steps = dunning_step::Entity::find()
+            .filter(dunning_step::Column::TenantId.eq(scope.tenant_id()))
+            .filter(dunning_step::Column::PlanId.eq(p.id))
+            .count(db)
+            .await?;
+        out.push(PlanRow {
+            id: p.id,
+            name: p.name,
+            segment: p.segment,
+            is_default: p.is_default,
+            steps: steps as usize,
+        });
+    }
+    Ok(out)
+}
+
+async fn plan<C: ConnectionTrait>(db: &C, scope: &StaffScope, id: i64) -> ServiceResult<dunning_plan::Model> {
+    dunning_plan::Entity::find_by_id(id)
+        .filter(dunning_plan::Column::TenantId.eq(scope.tenant_id()))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+async fn steps_of<C: ConnectionTrait>(
+    db: &C,
+    scope: &StaffScope,
+    plan_id: i64,
+) -> ServiceResult<Vec<dunning_step::Model>> {
+    Ok(dunning_step::Entity::find()
+        .filter(dunning_step::Column::TenantId.eq(scope.tenant_id()))
+        .filter(dunning_step::Column::PlanId.eq(plan_id))
+        .order_by_asc(dunning_step::Column::Position)
+        .all(db)
+        .await?)
+}
+
+async fn used<C: ConnectionTrait>(db: &C, scope: &StaffScope, plan_id: i64) -> ServiceResult<HashSet<i64>> {
+    let ids: Vec<i64> = reminder::Entity::find()
+        .select_only()
+        .column(reminder::Column::StepId)
+        .distinct()
+        .filter(reminder::Column::TenantId.eq(scope.tenant_id()))
+        .filter(reminder::Column::PlanId.eq(plan_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    scope: &StaffScope,
+    id: i64,
+    simulate_for: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<PlanEditView> {
+    scope.require(Role::Admin)?;
+    let p = plan(db, scope, id).await?;
+    let rows = steps_of(db, scope, id).await?;
+    let used = used(db, scope, id).await?;
+    let (mut simulation, mut simulation_error) = (Vec::new(), None);
+    if let Some(number) = simulate_for.map(str::trim).filter(|n| !n.is_empty()) {
+        let inv = invoice::Entity::find()
+            .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
+            .filter(invoice::Column::Number.eq(number))
+            .one(db)
+            .await?;
+        match inv {
+            None => simulation_error = Some("invoice_unknown".to_string()),
+            Some(inv) => {
+                let steps: Option<Vec<_>> = rows.iter().map(parse_step).collect();
+                let delivery = dunning_setting::Entity::find_by_id(scope.tenant_id())
+                    .one(db)
+                    .await?
+                    .map_or(2, |s| i64::from(s.letter_delivery_days));
+                match steps.filter(|s| validate(s).is_ok()) {
+                    None => simulation_error = Some("plan_invalid".to_string()),
+                    Some(steps) => {
+                        // As if the plan started for this invoice today (its own progress aside).
+                        let today = tenant.today(now);
+                        let term = delivery + i64::from(FOURTEEN_DAY_TERM);
+                        for (day, position) in simulate(
+                            &steps,
+                            inv.due_date,
+                            inv.open_cents,
+                            Progress::default(),
+                            today,
+                            365,
+                            term,
+                        ) {
+                            if let Some(r) = rows.iter().find(|r| r.position == position) {
+                                simulation.push(SimRow {
+                                    day,
+                                    step: r.name.clone(),
+                                    kind: r.kind.clone(),
+                                    channels: r.channels.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(PlanEditView {
+        id: p.id,
+        name: p.name,
+        segment: p.segment,
+        steps: rows
+            .iter()
+            .map(|r| StepRow {
+                id: Some(r.id),
+                name: r.name.clone(),
+                offset_days: r.offset_days.to_string(),
+                kind: r.kind.clone(),
+                channels: r.channels.clone(),
+                fee: r.fee.clone(),
+                interest: r.interest.clone(),
+                used: used.contains(&r.id),
+            })
+            .collect(),
+        kinds: StepKind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        simulated: simulate_for.map(str::to_string),
+        simulation,
+        simulation_error,
+    })
+}
+
+/// Replaces the plan's steps with `rows` (in order; empty rows are dropped). Errors are keyed
+/// `{field}_{row}`, or `form` for the plan as a whole.
+pub async fn save(state: &AppState, scope: &StaffScope, id: i64, rows: &[StepRow]) -> ServiceResult<()> {
+    scope.require(Role::Admin)?;
+    let rows: Vec<&StepRow> = rows
+        .iter()
+        .filter(|r| !r.name.trim().is_empty() || r.id.is_some())
+        .collect();
+    if rows.len() > MAX_STEPS {
+        return Err(ServiceError::invalid("form", "too_many_steps"));
+    }
+    let mut errors = BTreeMap::new();
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let position = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        let mut bad = |field: &str, code: &str| {
+            errors.insert(format!("{field}_{i}"), code.to_string());
+        };
+        if r.name.trim().is_empty() || r.name.chars().count() > 100 {
+            bad("name", "required");
+        }
+        let offset = r
+            .offset_days
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|d| (-60..=730).contains(d));
+        if offset.is_none() {
+            bad("offset", "offset_invalid");
+        }
+        let model = dunning_step::Model {
+            id: r.id.unwrap_or(0),
+            tenant_id: scope.tenant_id(),
+            plan_id: id,
+            position,
+            name: r.name.trim().to_string(),
+            offset_days: offset.unwrap_or(0),
+            kind: r.kind.trim().to_string(),
+            channels: r.channels.trim().to_string(),
+            fee: r.fee.trim().to_string(),
+            interest: r.interest.trim().to_string(),
+        };
+        if StepKind::parse(&model.kind).is_none() {
+            bad("kind", "required");
+        }
+        if settle_domain::dunning::steps::ChannelGroups::parse(&model.channels).is_none() {
+            bad("channels", "channels_invalid");
+        }
+        if settle_domain::dunning::fees::FeeRule::parse(&model.fee).is_none() {
+            bad("fee", "fee_invalid");
+        }
+        if settle_domain::dunning::fees::InterestRule::parse(&model.interest).is_none() {
+            bad("interest", "interest_invalid");
+        }
+        parsed.push(model);
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let steps: Vec<_> = parsed.iter().filter_map(parse_step).collect();
+    if let Err(e) = validate(&steps) {
+        let code = match e {
+            settle_domain::dunning::steps::PlanError::Empty => "plan_empty",
+            settle_domain::dunning::steps::PlanError::OutOfOrder => "plan_out_of_order",
+            settle_domain::dunning::steps::PlanError::AfterHandOver => "plan_after_hand_over",
+        };
+        return Err(ServiceError::invalid("form", code));
+    }
+    let now = state.clock.now();
+    let tx = state.db.begin().await?;
+    let p = plan(&tx, scope, id).await?;
+    let before = steps_of(&tx, scope, id).await?;
+    let used = used(&tx, scope, id).await?;
+    let kept: HashSet<i64> = parsed.iter().filter_map(|m| (m.id != 0).then_some(m.id)).collect();
+    for old in &before {
+        if !kept.contains(&old.id) {
+            if used.contains(&old.id) {
+                return Err(ServiceError::invalid("form", "step_in_use"));
+            }
+            dunning_step::Entity::delete_by_id(old.id).exec(&tx).await?;
+        }
+    }
+    // Positions move up out of the way first, so no two steps share one in between.
+    for old in before.iter().filter(|o| kept.contains(&o.id)) {
+        let mut a: dunning_step::ActiveModel = old.clone().into();
+        a.position = Set(old.position + 10_000);
+        a.update(&tx).await?;
+    }
+    for m in &parsed {
+        let fields = |a: &mut dunning_step::ActiveModel| {
+            a.position = Set(m.position);
+            a.name = Set(m.name.clone());
+            a.offset_days = Set(m.offset_days);
+            a.kind = Set(m.kind.clone());
+            a.channels = Set(m.channels.clone());
+            a.fee = Set(m.fee.clone());
+            a.interest = Set(m.interest.clone());
+        };
+        match before.iter().find(|o| o.id == m.id && m.id != 0) {
+            Some(old) => {
+                let mut a: dunning_step::ActiveModel = old.clone().into();
+                fields(&mut a);
+                a.update(&tx).await?;
+            }
+            None => {
+                let mut a = dunning_step::ActiveModel {
+                    tenant_id: Set(scope.tenant_id()),
+                    plan_id: Set(p.id),
+                    ..Default::default()
+                };
+                fields(&mut a);
+                a.insert(&tx).await?;
+            }
+        }
+    }
+    let summary = |s: &[dunning_step::Model]| {
+        s.iter()
+            .map(|s| json!([s.position, s.name, s.offset_days, s.kind, s.channels, s.fee, s.interest]))
+            .collect::<Vec<_>>()
+    };
+    audit::record(
+        &tx,
+        now,
+        scope.tenant_id(),
+        None,
+        &scope.actor(),
+        "dunning_plan_saved",
+        json!({ "plan_id": p.id, "before": summary(&before), "after": summary(&parsed) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
