@@ -107,10 +107,11 @@ pub fn PlanEditPage() -> impl IntoView {
                                             let id = format!("f-{k}-{i}");
                                             let e = err(k);
                                             let described = e.as_ref().map(|_| format!("{id}-error"));
+                                            let (bad, invalid) = (e.is_some(), e.as_ref().map(|_| "true"));
                                             view! {
-                                                <td class:has-error=e.is_some()>
+                                                <td class:has-error=bad>
                                                     <label for=id.clone() class="visually-hidden">{format!("{} {}", st(l, label), i + 1)}</label>
-                                                    <input id=id.clone() name=k type="text" value=val aria-describedby=described aria-invalid=e.as_ref().map(|_| "true")/>
+                                                    <input id=id.clone() name=k type="text" value=val aria-describedby=described aria-invalid=invalid/>
                                                     {e.map(|c| view! { <p class="error" id=format!("{id}-error")>{staff_code_text(l, &c)}</p> })}
                                                 </td>
                                             }
