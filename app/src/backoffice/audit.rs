@@ -1,30 +1,21 @@
 //! `/backoffice/audit` (admins): the audit log, newest first, filtered by who acted.
 use super::api::get_audit;
-use super::frame::{staff_failure, when, StaffFrame};
-use crate::ui::{use_shell, Loading};
+use super::frame::{loaded, when, StaffFrame};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::staff::{st, StaffKey as S};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let shell = use_shell();
     let query = use_query_map();
     let data = Resource::new(
         move || (query.read().get("who"), query.read().get("before")),
         |(who, before)| get_audit(who, before),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let page = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                let who = query.read_untracked().get("who").unwrap_or_default();
-                Some(view! {
+    loaded(data, move |s, page| {
+        let l = s.locale;
+        let who = query.read_untracked().get("who").unwrap_or_default();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavAudit).to_string()>
                         <h1>{st(l, S::NavAudit)}</h1>
                         <form method="get" action="/backoffice/audit" class="inline">
@@ -58,8 +49,6 @@ pub fn AuditPage() -> impl IntoView {
                             <p><a href=format!("/backoffice/audit?who={who}&before={b}")>{st(l, S::Older)}</a></p>
                         })}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

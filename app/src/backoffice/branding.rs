@@ -1,39 +1,54 @@
 //! `/backoffice/branding` (admins): name, colours with their contrast on white, support contact
 //! and hours, legal footer, with a preview of the portal header; and the DNS records for mail.
 use super::api::get_branding;
-use super::frame::{staff_failure, StaffField, StaffFlash, StaffFrame};
-use crate::ui::{use_shell, Loading};
+use super::frame::{loaded, StaffField, StaffFlash, StaffFrame};
 use leptos::prelude::*;
 use leptos_meta::Style;
 use settle_domain::i18n::staff::{st, StaffKey as S};
 
 #[component]
 pub fn BrandingPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_branding());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let b = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                let f = s.flash.clone().unwrap_or_default();
-                let failed = f.form == "branding" && !f.errors.is_empty();
-                let v = |field: &str, current: &str| if failed { f.value_for("branding", field) } else { current.to_string() };
-                let e = |field: &str| f.error_for("branding", field);
-                let ratio = |c: Option<f64>| c.map(|c| format!("{}: {c:.1}:1", st(l, S::ContrastOnWhite))).unwrap_or_default();
-                let (v_name, v_primary, v_accent) = (v("display_name", &b.display_name), v("primary", &b.primary), v("accent", &b.accent));
-                let (v_phone, v_email) = (v("support_phone", &b.support_phone), v("support_email", &b.support_email));
-                let (v_hours, v_footer) = (v("support_hours", &b.support_hours), v("legal_footer", &b.legal_footer));
-                let (e_name, e_primary, e_accent) = (e("display_name"), e("primary"), e("accent"));
-                let (e_phone, e_email, e_hours, e_footer) = (e("support_phone"), e("support_email"), e("support_hours"), e("legal_footer"));
-                let (r_primary, r_accent) = (ratio(b.primary_contrast), ratio(b.accent_contrast));
-                // Colours reach CSS only after the #RRGGBB check in the shell.
-                let css = format!(".brand-preview{{background:{};color:#fff;padding:1rem;border-radius:10px}}", s.tenant.primary);
-                Some(view! {
+    loaded(data, move |s, b| {
+        let l = s.locale;
+        let f = s.flash.clone().unwrap_or_default();
+        let failed = f.form == "branding" && !f.errors.is_empty();
+        let v = |field: &str, current: &str| {
+            if failed {
+                f.value_for("branding", field)
+            } else {
+                current.to_string()
+            }
+        };
+        let e = |field: &str| f.error_for("branding", field);
+        let ratio = |c: Option<f64>| {
+            c.map(|c| format!("{}: {c:.1}:1", st(l, S::ContrastOnWhite)))
+                .unwrap_or_default()
+        };
+        let (v_name, v_primary, v_accent) = (
+            v("display_name", &b.display_name),
+            v("primary", &b.primary),
+            v("accent", &b.accent),
+        );
+        let (v_phone, v_email) = (
+            v("support_phone", &b.support_phone),
+            v("support_email", &b.support_email),
+        );
+        let (v_hours, v_footer) = (v("support_hours", &b.support_hours), v("legal_footer", &b.legal_footer));
+        let (e_name, e_primary, e_accent) = (e("display_name"), e("primary"), e("accent"));
+        let (e_phone, e_email, e_hours, e_footer) = (
+            e("support_phone"),
+            e("support_email"),
+            e("support_hours"),
+            e("legal_footer"),
+        );
+        let (r_primary, r_accent) = (ratio(b.primary_contrast), ratio(b.accent_contrast));
+        // Colours reach CSS only after the #RRGGBB check in the shell.
+        let css = format!(
+            ".brand-preview{{background:{};color:#fff;padding:1rem;border-radius:10px}}",
+            s.tenant.primary
+        );
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavBranding).to_string()>
                         <Style>{css}</Style>
                         <h1>{st(l, S::NavBranding)}</h1>
@@ -75,8 +90,6 @@ pub fn BrandingPage() -> impl IntoView {
                             }}
                         </section>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

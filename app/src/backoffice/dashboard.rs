@@ -2,8 +2,8 @@
 //! after each step and channel, and the SLAs, for a date range; charts are server-rendered SVG
 //! with the figures beside them in tables (readable without JavaScript and by screen readers).
 use super::api::get_dashboard;
-use super::frame::{staff_failure, StaffFrame};
-use crate::ui::{money, use_shell, Loading};
+use super::frame::{loaded, StaffFrame};
+use crate::ui::money;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::staff::{st, StaffKey as S};
@@ -45,7 +45,6 @@ fn Bars(label: String, rows: Vec<(String, f64, String)>) -> impl IntoView {
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let shell = use_shell();
     let query = use_query_map();
     let data = Resource::new(
         move || {
@@ -54,28 +53,32 @@ pub fn DashboardPage() -> impl IntoView {
         },
         |(f, t, d)| get_dashboard(f, t, d),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let v = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
+    loaded(data, move |s, v| {
+        let l = s.locale;
+        let csv = format!(
+            "/backoffice/dashboard.csv?from={}&to={}&days={}",
+            v.from, v.to, v.window_days
+        );
+        let collected: Vec<(String, f64, String)> = v
+            .collected
+            .iter()
+            .map(|(h, m)| (how_text(l, h), m.cents as f64, money(l, *m)))
+            .collect();
+        let conversion: Vec<(String, f64, String)> = v
+            .conversion
+            .iter()
+            .map(|c| {
+                let pct = if c.sent == 0 {
+                    0.0
+                } else {
+                    c.paid as f64 * 100.0 / c.sent as f64
                 };
-                let csv = format!("/backoffice/dashboard.csv?from={}&to={}&days={}", v.from, v.to, v.window_days);
-                let collected: Vec<(String, f64, String)> = v.collected.iter()
-                    .map(|(h, m)| (how_text(l, h), m.cents as f64, money(l, *m)))
-                    .collect();
-                let conversion: Vec<(String, f64, String)> = v.conversion.iter()
-                    .map(|c| {
-                        let pct = if c.sent == 0 { 0.0 } else { c.paid as f64 * 100.0 / c.sent as f64 };
-                        (format!("{} · {}", c.step, c.channel), pct, format!("{pct:.0}%"))
-                    })
-                    .collect();
-                let (cb_all, cb_done, cb_cancelled, cb_missed) = v.callbacks;
-                let (d_all, d_ok, d_late, d_open) = v.disputes;
-                Some(view! {
+                (format!("{} · {}", c.step, c.channel), pct, format!("{pct:.0}%"))
+            })
+            .collect();
+        let (cb_all, cb_done, cb_cancelled, cb_missed) = v.callbacks;
+        let (d_all, d_ok, d_late, d_open) = v.disputes;
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavDashboard).to_string()>
                         <h1>{st(l, S::NavDashboard)}</h1>
                         <form method="get" action="/backoffice/dashboard" class="card inline">
@@ -119,8 +122,6 @@ pub fn DashboardPage() -> impl IntoView {
                         </section>
                         <p><a href=csv rel="external" download>{st(l, S::DownloadCsv)}</a></p>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

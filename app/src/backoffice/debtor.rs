@@ -1,9 +1,8 @@
 //! `/backoffice/debtors/{id}`: everything about one debtor in one place, with the actions staff
 //! take on it (a note, pausing or resuming dunning per invoice, a fresh payment link).
 use super::api::get_debtor;
-use super::frame::{when, StaffField, StaffFlash, StaffFrame};
-use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Loading, StatusBadge};
+use super::frame::{loaded, when, StaffField, StaffFlash, StaffFrame};
+use crate::ui::{date, money, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use settle_domain::backoffice::{DebtorPageView, StaffInvoiceRow};
@@ -13,45 +12,36 @@ use settle_domain::views::Flash;
 
 #[component]
 pub fn DebtorPage() -> impl IntoView {
-    let shell = use_shell();
     let params = use_params_map();
     let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_debtor);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let d = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let csrf = s.csrf.clone();
-                let flash = s.flash.clone();
-                Some(view! {
-                    <StaffFrame shell=s.clone() title=d.name.clone()>
-                        <h1>{d.name.clone()}" · "{d.customer_number.clone()}</h1>
-                        <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
-                        <ContactCard locale=l d=d.clone()/>
-                        <CorrectForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
-                        <RepresentativeForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
-                        <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
-                        <DisputesAndCallbacks locale=l d=d.clone()/>
-                        <section class="card" aria-labelledby="notes-h">
-                            <h2 id="notes-h">{st(l, S::Notes)}</h2>
-                            <StaffFlash locale=l flash=flash.clone() form="note".to_string()/>
-                            <form method="post" action=format!("/backoffice/debtors/{}/note", d.id) novalidate>
-                                <input type="hidden" name="csrf" value=csrf.clone()/>
-                                <StaffField locale=l id="f-note".into() name="note" label=S::NoteLabel kind="textarea"
-                                    error=flash.clone().unwrap_or_default().error_for("note", "note") required=true/>
-                                <button type="submit">{st(l, S::NoteButton)}</button>
-                            </form>
-                        </section>
-                        <Timeline locale=l d=d.clone()/>
-                    </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+    loaded(data, move |s, d| {
+        let l = s.locale;
+        let csrf = s.csrf.clone();
+        let flash = s.flash.clone();
+        view! {
+            <StaffFrame shell=s.clone() title=d.name.clone()>
+                <h1>{d.name.clone()}" · "{d.customer_number.clone()}</h1>
+                <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
+                <ContactCard locale=l d=d.clone()/>
+                <CorrectForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                <RepresentativeForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                <DisputesAndCallbacks locale=l d=d.clone()/>
+                <section class="card" aria-labelledby="notes-h">
+                    <h2 id="notes-h">{st(l, S::Notes)}</h2>
+                    <StaffFlash locale=l flash=flash.clone() form="note".to_string()/>
+                    <form method="post" action=format!("/backoffice/debtors/{}/note", d.id) novalidate>
+                        <input type="hidden" name="csrf" value=csrf.clone()/>
+                        <StaffField locale=l id="f-note".into() name="note" label=S::NoteLabel kind="textarea"
+                            error=flash.clone().unwrap_or_default().error_for("note", "note") required=true/>
+                        <button type="submit">{st(l, S::NoteButton)}</button>
+                    </form>
+                </section>
+                <Timeline locale=l d=d.clone()/>
+            </StaffFrame>
+        }
+        .into_any()
+    })
 }
 
 #[component]

@@ -139,3 +139,28 @@ pub fn staff_failure(shell: ShellView, err: &leptos::prelude::ServerFnError) -> 
         crate::pages::not_found::failure(shell, err)
     }
 }
+
+/// A back-office page: waits for the shell and the page's data, and shows the login, "not
+/// allowed" or not-found page when the data failed; else what `render` makes of them.
+pub fn loaded<T, R, V>(data: Resource<Result<T, ServerFnError>>, render: R) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    R: Fn(ShellView, T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let shell = crate::ui::use_shell();
+    view! {
+        <Suspense fallback=crate::ui::Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    let s = shell.await.ok()?;
+                    Some(match data.await {
+                        Ok(v) => render(s, v).into_any(),
+                        Err(e) => staff_failure(s, &e),
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,9 +1,7 @@
 //! `/backoffice`: the work waiting in each queue, and the debtor search; `/backoffice/debtors`
 //! lists what a search found.
 use super::api::{get_staff_home, search_debtors};
-use super::frame::StaffFrame;
-use crate::pages::not_found::failure;
-use crate::ui::{use_shell, Loading};
+use super::frame::{loaded, StaffFrame};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use settle_domain::i18n::staff::{st, StaffKey as S};
@@ -25,21 +23,15 @@ fn SearchForm(locale: Locale, q: String) -> impl IntoView {
 
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_staff_home());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let c = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let tile = move |href: &'static str, label: S, n: u64, id: &'static str| view! {
-                    <li><a href=href data-testid=id><span class="count">{n.to_string()}</span>" "{st(l, label)}</a></li>
-                };
-                Some(view! {
+    loaded(data, move |s, c| {
+        let l = s.locale;
+        let tile = move |href: &'static str, label: S, n: u64, id: &'static str| {
+            view! {
+                <li><a href=href data-testid=id><span class="count">{n.to_string()}</span>" "{st(l, label)}</a></li>
+            }
+        };
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavHome).to_string()>
                         <h1>{st(l, S::NavHome)}</h1>
                         <SearchForm locale=l q=String::new()/>
@@ -54,58 +46,47 @@ pub fn StaffHomePage() -> impl IntoView {
                             {tile("/backoffice/delivery", S::QueueDelivery, c.delivery, "count-delivery")}
                         </ul>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]
 pub fn DebtorSearchPage() -> impl IntoView {
-    let shell = use_shell();
     let query = use_query_map();
     let data = Resource::new(move || query.read().get("q"), search_debtors);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let q = query.read_untracked().get("q").unwrap_or_default();
-                let hits = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                Some(view! {
-                    <StaffFrame shell=s.clone() title=st(l, S::NavDebtors).to_string()>
-                        <h1>{st(l, S::NavDebtors)}</h1>
-                        <SearchForm locale=l q=q.clone()/>
-                        {if hits.is_empty() {
-                            (!q.is_empty()).then(|| view! { <p>{st(l, S::NoHits)}</p> }).into_any()
-                        } else {
-                            view! {
-                                <table class="lines" data-testid="hits">
-                                    <thead><tr>
-                                        <th scope="col">{st(l, S::Name)}</th>
-                                        <th scope="col">{st(l, S::CustomerNumber)}</th>
-                                        <th scope="col">{st(l, S::Email)}</th>
-                                        <th scope="col">{st(l, S::Phone)}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {hits.into_iter().map(|h| view! {
-                                            <tr>
-                                                <td><a href=format!("/backoffice/debtors/{}", h.id)>{h.name}</a></td>
-                                                <td>{h.customer_number}</td>
-                                                <td>{h.email.unwrap_or_default()}</td>
-                                                <td>{h.phone.unwrap_or_default()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any()
-                        }}
-                    </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+    loaded(data, move |s, hits| {
+        let l = s.locale;
+        let q = query.read_untracked().get("q").unwrap_or_default();
+        view! {
+            <StaffFrame shell=s.clone() title=st(l, S::NavDebtors).to_string()>
+                <h1>{st(l, S::NavDebtors)}</h1>
+                <SearchForm locale=l q=q.clone()/>
+                {if hits.is_empty() {
+                    (!q.is_empty()).then(|| view! { <p>{st(l, S::NoHits)}</p> }).into_any()
+                } else {
+                    view! {
+                        <table class="lines" data-testid="hits">
+                            <thead><tr>
+                                <th scope="col">{st(l, S::Name)}</th>
+                                <th scope="col">{st(l, S::CustomerNumber)}</th>
+                                <th scope="col">{st(l, S::Email)}</th>
+                                <th scope="col">{st(l, S::Phone)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {hits.into_iter().map(|h| view! {
+                                    <tr>
+                                        <td><a href=format!("/backoffice/debtors/{}", h.id)>{h.name}</a></td>
+                                        <td>{h.customer_number}</td>
+                                        <td>{h.email.unwrap_or_default()}</td>
+                                        <td>{h.phone.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </StaffFrame>
+        }
+        .into_any()
+    })
 }

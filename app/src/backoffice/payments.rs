@@ -1,9 +1,8 @@
 //! `/backoffice/payments`: money nobody could match, oldest first; allocate it to one invoice or
 //! split it over several, or mark it for refund.
 use super::api::get_unmatched;
-use super::frame::{StaffFlash, StaffFrame};
-use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Loading};
+use super::frame::{loaded, StaffFlash, StaffFrame};
+use crate::ui::{date, money};
 use leptos::prelude::*;
 use settle_domain::backoffice::UnmatchedRow;
 use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
@@ -15,19 +14,11 @@ const SPLIT_ROWS: usize = 3;
 
 #[component]
 pub fn UnmatchedPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_unmatched());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let csrf = s.csrf.clone();
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        let csrf = s.csrf.clone();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::QueueUnmatched).to_string()>
                         <h1>{st(l, S::QueueUnmatched)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="payments".to_string()/>
@@ -37,10 +28,8 @@ pub fn UnmatchedPage() -> impl IntoView {
                             rows.into_iter().map(|r| view! { <PaymentCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]

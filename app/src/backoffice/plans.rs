@@ -2,8 +2,8 @@
 //! steps in one form (a wrong value comes back as typed, with the reason at the field) and the
 //! simulator for an invoice.
 use super::api::{get_plan, get_plans};
-use super::frame::{staff_failure, StaffFlash, StaffFrame};
-use crate::ui::{date, use_shell, Loading};
+use super::frame::{loaded, StaffFlash, StaffFrame};
+use crate::ui::date;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use settle_domain::backoffice::StepRow;
@@ -14,18 +14,10 @@ const NEW_ROWS: usize = 2;
 
 #[component]
 pub fn PlansPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_plans());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavPlans).to_string()>
                         <h1>{st(l, S::NavPlans)}</h1>
                         <table class="lines" data-testid="plans"><tbody>
@@ -38,55 +30,53 @@ pub fn PlansPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody></table>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]
 pub fn PlanEditPage() -> impl IntoView {
-    let shell = use_shell();
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), query.read().get("invoice")),
         |(id, inv)| get_plan(id, inv),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let v = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                let f = s.flash.clone().unwrap_or_default();
-                let failed = f.form == "plan" && !f.errors.is_empty();
-                // After a failed save the rows come back as typed; else as stored, plus empty rows.
-                let rows: Vec<StepRow> = if failed {
-                    let n = f.values.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0usize);
-                    (0..n).map(|i| {
-                        let g = |k: &str| f.value_for("plan", &format!("{k}_{i}"));
-                        StepRow {
-                            id: g("id").parse().ok(),
-                            name: g("name"),
-                            offset_days: g("offset"),
-                            kind: g("kind"),
-                            channels: g("channels"),
-                            fee: g("fee"),
-                            interest: g("interest"),
-                            used: false,
-                        }
-                    }).collect()
-                } else {
-                    let mut r = v.steps.clone();
-                    r.extend((0..NEW_ROWS).map(|_| StepRow { fee: "none".into(), interest: "none".into(), channels: "email".into(), kind: "reminder".into(), ..Default::default() }));
-                    r
-                };
-                let base = format!("/backoffice/plans/{}", v.id);
-                Some(view! {
+    loaded(data, move |s, v| {
+        let l = s.locale;
+        let f = s.flash.clone().unwrap_or_default();
+        let failed = f.form == "plan" && !f.errors.is_empty();
+        // After a failed save the rows come back as typed; else as stored, plus empty rows.
+        let rows: Vec<StepRow> = if failed {
+            let n = f.values.get("rows").and_then(|n| n.parse().ok()).unwrap_or(0usize);
+            (0..n)
+                .map(|i| {
+                    let g = |k: &str| f.value_for("plan", &format!("{k}_{i}"));
+                    StepRow {
+                        id: g("id").parse().ok(),
+                        name: g("name"),
+                        offset_days: g("offset"),
+                        kind: g("kind"),
+                        channels: g("channels"),
+                        fee: g("fee"),
+                        interest: g("interest"),
+                        used: false,
+                    }
+                })
+                .collect()
+        } else {
+            let mut r = v.steps.clone();
+            r.extend((0..NEW_ROWS).map(|_| StepRow {
+                fee: "none".into(),
+                interest: "none".into(),
+                channels: "email".into(),
+                kind: "reminder".into(),
+                ..Default::default()
+            }));
+            r
+        };
+        let base = format!("/backoffice/plans/{}", v.id);
+        view! {
                     <StaffFrame shell=s.clone() title=v.name.clone()>
                         <p><a href="/backoffice/plans">"← "{st(l, S::NavPlans)}</a></p>
                         <h1>{v.name.clone()}</h1>
@@ -161,8 +151,6 @@ pub fn PlanEditPage() -> impl IntoView {
                             })}
                         </section>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

@@ -1,9 +1,8 @@
 //! `/backoffice/callbacks` (by slot: claim, move, log the outcome) and `/backoffice/disputes`
 //! (accept with a correction, or reject with an explanation the debtor reads).
 use super::api::{get_callback_queue, get_dispute_queue};
-use super::frame::{when, StaffFlash, StaffFrame};
-use crate::pages::not_found::failure;
-use crate::ui::{money, use_shell, Loading};
+use super::frame::{loaded, when, StaffFlash, StaffFrame};
+use crate::ui::money;
 use leptos::prelude::*;
 use settle_domain::backoffice::{CallbackRow, DisputeQueueRow};
 use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
@@ -12,19 +11,11 @@ use settle_domain::views::Flash;
 
 #[component]
 pub fn CallbackQueuePage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_callback_queue());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let csrf = s.csrf.clone();
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        let csrf = s.csrf.clone();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavCallbacks).to_string()>
                         <h1>{st(l, S::NavCallbacks)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="callback".to_string()/>
@@ -34,10 +25,8 @@ pub fn CallbackQueuePage() -> impl IntoView {
                             rows.into_iter().map(|r| view! { <CallbackCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]
@@ -112,19 +101,11 @@ fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String, flash: Option<Fl
 
 #[component]
 pub fn DisputeQueuePage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_dispute_queue());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let csrf = s.csrf.clone();
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        let csrf = s.csrf.clone();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavDisputes).to_string()>
                         <h1>{st(l, S::NavDisputes)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="dispute".to_string()/>
@@ -134,10 +115,8 @@ pub fn DisputeQueuePage() -> impl IntoView {
                             rows.into_iter().map(|r| view! { <DisputeCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]

@@ -1,9 +1,8 @@
 //! `/backoffice/requests` (payment plans and later dates asked for outside the policy: approve,
 //! counter-propose, reject) and `/backoffice/delivery` (bounced and failed messages).
 use super::api::{get_delivery, get_requests};
-use super::frame::{when, StaffFlash, StaffFrame};
-use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Loading};
+use super::frame::{loaded, when, StaffFlash, StaffFrame};
+use crate::ui::{date, money};
 use leptos::prelude::*;
 use settle_domain::backoffice::RequestRow;
 use settle_domain::i18n::code_text;
@@ -13,19 +12,11 @@ use settle_domain::views::Flash;
 
 #[component]
 pub fn RequestsPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_requests());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                let csrf = s.csrf.clone();
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        let csrf = s.csrf.clone();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavRequests).to_string()>
                         <h1>{st(l, S::QueueRequests)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="requests".to_string()/>
@@ -35,10 +26,8 @@ pub fn RequestsPage() -> impl IntoView {
                             rows.into_iter().map(|r| view! { <RequestCard locale=l row=r csrf=csrf.clone() flash=s.flash.clone()/> }).collect_view().into_any()
                         }}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
 
 #[component]
@@ -128,18 +117,10 @@ fn RequestCard(locale: Locale, row: RequestRow, csrf: String, flash: Option<Flas
 
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_delivery());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(failure(s, &e)),
-                };
-                Some(view! {
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::Delivery).to_string()>
                         <h1>{st(l, S::Delivery)}</h1>
                         {if rows.is_empty() {
@@ -171,8 +152,6 @@ pub fn DeliveryPage() -> impl IntoView {
                             }.into_any()
                         }}
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

@@ -1,27 +1,18 @@
 //! `/backoffice/staff` (admins): the tenant's staff, adding one, disabling or enabling an
 //! account, a new second factor; a new secret and its recovery codes are shown once.
 use super::api::get_staff_page;
-use super::frame::{role_text, staff_failure, when, StaffField, StaffFlash, StaffFrame};
-use crate::ui::{use_shell, Loading};
+use super::frame::{loaded, role_text, when, StaffField, StaffFlash, StaffFrame};
 use leptos::prelude::*;
 use settle_domain::i18n::staff::{st, StaffKey as S};
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_staff_page());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let v = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                let f = s.flash.clone().unwrap_or_default();
-                let csrf = s.csrf.clone();
-                Some(view! {
+    loaded(data, move |s, v| {
+        let l = s.locale;
+        let f = s.flash.clone().unwrap_or_default();
+        let csrf = s.csrf.clone();
+        view! {
                     <StaffFrame shell=s.clone() title=st(l, S::NavStaff).to_string()>
                         <h1>{st(l, S::NavStaff)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="staff".to_string()/>
@@ -91,8 +82,6 @@ pub fn StaffPage() -> impl IntoView {
                             </form>
                         </section>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }

@@ -2,63 +2,52 @@
 //! or edited; `/backoffice/templates/{kind}/{channel}/{locale}`: the editor with the variables,
 //! checks, a preview with sample data, versions with diffs and rollback, and a test to oneself.
 use super::api::{get_template, get_templates};
-use super::frame::{staff_failure, when, StaffFlash, StaffFrame};
-use crate::ui::{use_shell, Loading};
+use super::frame::{loaded, when, StaffFlash, StaffFrame};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let shell = use_shell();
     let data = Resource::new(|| (), |_| get_templates());
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let rows = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                Some(view! {
-                    <StaffFrame shell=s.clone() title=st(l, S::NavTemplates).to_string()>
-                        <h1>{st(l, S::NavTemplates)}</h1>
-                        <p>{st(l, S::TemplatesIntro)}</p>
-                        <table class="lines" data-testid="templates">
-                            <thead><tr>
-                                <th scope="col">{st(l, S::Stage)}</th><th scope="col">{st(l, S::Channel)}</th>
-                                <th scope="col">{st(l, S::Language)}</th><th scope="col">{st(l, S::Version)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| {
-                                    let href = format!("/backoffice/templates/{}/{}/{}", r.kind, r.channel, r.locale);
-                                    let version = match (r.version, r.author, r.at) {
-                                        (Some(v), Some(a), Some(at)) => format!("v{v} · {a} · {}", when(l, at)),
-                                        (Some(v), _, _) => format!("v{v}"),
-                                        _ => st(l, S::Shipped).to_string(),
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td><a href=href>{r.kind.clone()}</a></td>
-                                            <td>{r.channel.clone()}</td>
-                                            <td>{r.locale.clone()}</td>
-                                            <td>{version}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+    loaded(data, move |s, rows| {
+        let l = s.locale;
+        view! {
+            <StaffFrame shell=s.clone() title=st(l, S::NavTemplates).to_string()>
+                <h1>{st(l, S::NavTemplates)}</h1>
+                <p>{st(l, S::TemplatesIntro)}</p>
+                <table class="lines" data-testid="templates">
+                    <thead><tr>
+                        <th scope="col">{st(l, S::Stage)}</th><th scope="col">{st(l, S::Channel)}</th>
+                        <th scope="col">{st(l, S::Language)}</th><th scope="col">{st(l, S::Version)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let href = format!("/backoffice/templates/{}/{}/{}", r.kind, r.channel, r.locale);
+                            let version = match (r.version, r.author, r.at) {
+                                (Some(v), Some(a), Some(at)) => format!("v{v} · {a} · {}", when(l, at)),
+                                (Some(v), _, _) => format!("v{v}"),
+                                _ => st(l, S::Shipped).to_string(),
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=href>{r.kind.clone()}</a></td>
+                                    <td>{r.channel.clone()}</td>
+                                    <td>{r.locale.clone()}</td>
+                                    <td>{version}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </StaffFrame>
+        }
+        .into_any()
+    })
 }
 
 #[component]
 pub fn TemplateEditPage() -> impl IntoView {
-    let shell = use_shell();
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
@@ -73,28 +62,23 @@ pub fn TemplateEditPage() -> impl IntoView {
         },
         |(k, c, l, d)| get_template(k, c, l, d),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let s = shell.await.ok()?;
-                let l = s.locale;
-                let v = match data.await {
-                    Ok(v) => v,
-                    Err(e) => return Some(staff_failure(s, &e)),
-                };
-                let base = format!("/backoffice/templates/{}/{}/{}", v.kind, v.channel, v.locale);
-                let title = format!("{} · {} · {}", v.kind, v.channel, v.locale);
-                let sms = v.channel == "sms";
-                let err = |field: &str| v.errors.get(field).map(|c| {
-                    let mut text = staff_code_text(l, c).to_string();
-                    if let (true, Some(u)) = (c == "template_unknown_variable", v.errors.get("unknown")) {
-                        text = format!("{text} {u}");
-                    }
-                    view! { <p class="error" role="alert" data-testid=format!("error-{field}")>{text}</p> }
-                });
-                let (subject_err, body_err) = (err("subject"), err("body"));
-                let (subject_bad, body_bad) = (subject_err.is_some(), body_err.is_some());
-                Some(view! {
+    loaded(data, move |s, v| {
+        let l = s.locale;
+        let base = format!("/backoffice/templates/{}/{}/{}", v.kind, v.channel, v.locale);
+        let title = format!("{} · {} · {}", v.kind, v.channel, v.locale);
+        let sms = v.channel == "sms";
+        let err = |field: &str| {
+            v.errors.get(field).map(|c| {
+                let mut text = staff_code_text(l, c).to_string();
+                if let (true, Some(u)) = (c == "template_unknown_variable", v.errors.get("unknown")) {
+                    text = format!("{text} {u}");
+                }
+                view! { <p class="error" role="alert" data-testid=format!("error-{field}")>{text}</p> }
+            })
+        };
+        let (subject_err, body_err) = (err("subject"), err("body"));
+        let (subject_bad, body_bad) = (subject_err.is_some(), body_err.is_some());
+        view! {
                     <StaffFrame shell=s.clone() title=title.clone()>
                         <p><a href="/backoffice/templates">"← "{st(l, S::NavTemplates)}</a></p>
                         <h1>{title.clone()}</h1>
@@ -179,8 +163,6 @@ pub fn TemplateEditPage() -> impl IntoView {
                             })}
                         </section>
                     </StaffFrame>
-                }.into_any())
-            })}
-        </Suspense>
-    }
+                }.into_any()
+    })
 }
