@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/staff").to(add_staff))
         .service(post("/backoffice/branding").to(branding))
         .service(post("/backoffice/plans/{id}").to(save_plan))
+        .service(post("/backoffice/policy").to(save_policy))
         .service(post("/backoffice/staff/{id}/{action}").to(staff_action))
         .service(
             web::resource("/backoffice/dashboard.csv")
@@ -501,6 +502,52 @@ async fn save_plan(req: HttpRequest, state: Data, id: web::Path<i64>, body: web:
             }
             let refs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             back(&state, &here, "plan", &refs, codes(e))
+        }
+    }
+}
+
+async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpResponse {
+    use settle_domain::backoffice::PolicyForm;
+    let pairs = form_pairs(&body);
+    let here = "/backoffice/plans";
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), here, "policy").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let text = |k: &str| field(&pairs, k).to_string();
+    let f = PolicyForm {
+        window_opens: text("window_opens"),
+        window_closes: text("window_closes"),
+        closed_weekdays: text("closed_weekdays"),
+        holiday_region: text("holiday_region"),
+        extra_closed_dates: text("extra_closed_dates"),
+        letter_delivery_days: text("letter_delivery_days"),
+        email_delivery_days: text("email_delivery_days"),
+        email_per_day: text("email_per_day"),
+        sms_per_day: text("sms_per_day"),
+        letters_per_day: text("letters_per_day"),
+        send_time_optimisation: field(&pairs, "send_time_optimisation") == "yes",
+        click_tracking: field(&pairs, "click_tracking") == "yes",
+        open_tracking: field(&pairs, "open_tracking") == "yes",
+    };
+    match settle_core::backoffice::contact_policy::save(&state, &scope, &f).await {
+        Ok(()) => notice(&state, here, "policy", "policy_saved", &[]),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => {
+            let keep = [
+                "window_opens",
+                "window_closes",
+                "closed_weekdays",
+                "holiday_region",
+                "extra_closed_dates",
+                "letter_delivery_days",
+                "email_delivery_days",
+                "email_per_day",
+                "sms_per_day",
+                "letters_per_day",
+            ]
+            .map(|k| (k, field(&pairs, k)));
+            back(&state, here, "policy", &keep, codes(e))
         }
     }
 }

@@ -367,3 +367,27 @@ pub struct PlanEditView {
     pub simulation: Vec<SimRow>,
     pub simulation_error: Option<String>,
 }
+
+/// The contact policy as the editor shows it (raw text, so a wrong value comes back as typed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyForm {
+    pub window_opens: String,
+    pub window_closes: String,
+    pub closed_weekdays: String,
+    pub holiday_region: String,
+    pub extra_closed_dates: String,
+    pub letter_delivery_days: String,
+    pub email_delivery_days: String,
+    pub email_per_day: String,
+    pub sms_per_day: String,
+    pub letters_per_day: String,
+    pub send_time_optimisation: bool,
+    pub click_tracking: bool,
+    pub open_tracking: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlansPageView {
+    pub plans: Vec<PlanRow>,
+    pub policy: PolicyForm,
+}

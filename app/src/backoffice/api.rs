@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
-    PlanEditView, PlanRow, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
+    PlanEditView, PlansPageView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -148,10 +148,13 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "bo_plans", input = GetUrl)]
-pub async fn get_plans() -> Result<Vec<PlanRow>, ServerFnError> {
+pub async fn get_plans() -> Result<PlansPageView, ServerFnError> {
+    use settle_core::backoffice::{contact_policy, plan_editor};
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
-    ctx.map(settle_core::backoffice::plan_editor::list(&ctx.state.db, &me).await)
+    let plans = ctx.map(plan_editor::list(&ctx.state.db, &me).await)?;
+    let policy = ctx.map(contact_policy::view(&ctx.state.db, &ctx.tenant, &me).await)?;
+    Ok(PlansPageView { plans, policy })
 }
 
 #[server(prefix = "/api", endpoint = "bo_plan", input = GetUrl)]

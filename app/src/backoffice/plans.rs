@@ -2,7 +2,7 @@
 //! steps in one form (a wrong value comes back as typed, with the reason at the field) and the
 //! simulator for an invoice.
 use super::api::{get_plan, get_plans};
-use super::frame::{loaded, StaffFlash, StaffFrame};
+use super::frame::{loaded, StaffField, StaffFlash, StaffFrame};
 use crate::ui::date;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -15,22 +15,95 @@ const NEW_ROWS: usize = 2;
 #[component]
 pub fn PlansPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_plans());
-    loaded(data, move |s, rows| {
+    loaded(data, move |s, v| {
         let l = s.locale;
+        let f = s.flash.clone().unwrap_or_default();
+        let failed = f.form == "policy" && !f.errors.is_empty();
+        let p = v.policy.clone();
+        let val = |k: &str, current: &str| {
+            if failed {
+                f.value_for("policy", k)
+            } else {
+                current.to_string()
+            }
+        };
+        let fields = [
+            ("window_opens", S::WindowOpens, val("window_opens", &p.window_opens)),
+            ("window_closes", S::WindowCloses, val("window_closes", &p.window_closes)),
+            (
+                "closed_weekdays",
+                S::ClosedWeekdays,
+                val("closed_weekdays", &p.closed_weekdays),
+            ),
+            (
+                "holiday_region",
+                S::HolidayRegion,
+                val("holiday_region", &p.holiday_region),
+            ),
+            (
+                "extra_closed_dates",
+                S::ExtraClosed,
+                val("extra_closed_dates", &p.extra_closed_dates),
+            ),
+            (
+                "letter_delivery_days",
+                S::LetterDays,
+                val("letter_delivery_days", &p.letter_delivery_days),
+            ),
+            (
+                "email_delivery_days",
+                S::EmailDays,
+                val("email_delivery_days", &p.email_delivery_days),
+            ),
+            ("email_per_day", S::EmailCap, val("email_per_day", &p.email_per_day)),
+            ("sms_per_day", S::SmsCap, val("sms_per_day", &p.sms_per_day)),
+            (
+                "letters_per_day",
+                S::LetterCap,
+                val("letters_per_day", &p.letters_per_day),
+            ),
+        ]
+        .map(|(name, label, value)| (name, label, value, f.error_for("policy", name)));
+        let checks = [
+            ("send_time_optimisation", S::SendTime, p.send_time_optimisation),
+            ("click_tracking", S::ClickTracking, p.click_tracking),
+            ("open_tracking", S::OpenTracking, p.open_tracking),
+        ];
         view! {
-                    <StaffFrame shell=s.clone() title=st(l, S::NavPlans).to_string()>
-                        <h1>{st(l, S::NavPlans)}</h1>
-                        <table class="lines" data-testid="plans"><tbody>
-                            {rows.into_iter().map(|p| view! {
-                                <tr>
-                                    <td><a href=format!("/backoffice/plans/{}", p.id)>{p.name}</a>{p.is_default.then(|| format!(" ({})", st(l, S::Default)))}</td>
-                                    <td class="mono">{p.segment}</td>
-                                    <td>{format!("{} {}", p.steps, st(l, S::Steps).to_lowercase())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody></table>
-                    </StaffFrame>
-                }.into_any()
+            <StaffFrame shell=s.clone() title=st(l, S::NavPlans).to_string()>
+                <h1>{st(l, S::NavPlans)}</h1>
+                <table class="lines" data-testid="plans"><tbody>
+                    {v.plans.into_iter().map(|p| view! {
+                        <tr>
+                            <td><a href=format!("/backoffice/plans/{}", p.id)>{p.name}</a>{p.is_default.then(|| format!(" ({})", st(l, S::Default)))}</td>
+                            <td class="mono">{p.segment}</td>
+                            <td>{format!("{} {}", p.steps, st(l, S::Steps).to_lowercase())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody></table>
+                <section class="card" aria-labelledby="policy-h">
+                    <h2 id="policy-h">{st(l, S::ContactPolicy)}</h2>
+                    <StaffFlash locale=l flash=s.flash.clone() form="policy".to_string()/>
+                    <form method="post" action="/backoffice/policy" novalidate>
+                        <input type="hidden" name="csrf" value=s.csrf.clone()/>
+                        {fields.into_iter().map(|(name, label, value, error)| view! {
+                            <StaffField locale=l id=format!("f-p-{name}") name=name label=label value=value error=error/>
+                        }).collect_view()}
+                        {checks.into_iter().map(|(name, label, on)| {
+                            let id = format!("f-p-{name}");
+                            view! {
+                                <div class="check">
+                                    <input type="checkbox" id=id.clone() name=name value="yes" checked=on/>
+                                    <label for=id>{st(l, label)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                        <button type="submit" class="primary">{st(l, S::Save)}</button>
+                    </form>
+                </section>
+            </StaffFrame>
+        }
+        .into_any()
     })
 }
 

@@ -1266,3 +1266,90 @@ async fn an_admin_edits_a_dunning_plan_checked_as_the_planner_reads_it_and_simul
     assert!(admin.html(&here).await.contains("Plan opgeslagen"));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
+    use settle_core::entities::dunning_setting;
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let page = admin.html("/backoffice/plans").await;
+    assert!(page.contains("Contactbeleid"), "{page}");
+    let csrf = csrf_for(&page, "/backoffice/policy").unwrap();
+    let post = |opens: &'static str, closed: &'static str, region: &'static str, sms: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .post(
+                    "/backoffice/policy",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("window_opens", opens),
+                        ("window_closes", "19:00"),
+                        ("closed_weekdays", closed),
+                        ("holiday_region", region),
+                        ("extra_closed_dates", "2026-12-24"),
+                        ("letter_delivery_days", "2"),
+                        ("email_delivery_days", "1"),
+                        ("email_per_day", "1"),
+                        ("sms_per_day", sms),
+                        ("letters_per_day", "1"),
+                        ("send_time_optimisation", "yes"),
+                    ],
+                )
+                .await
+        }
+    };
+    post("20:00", "mon,tue,wed,thu,fri,sat,sun", "XX", "9").await;
+    let page = admin.html("/backoffice/plans").await;
+    for want in [
+        "Het einde moet na het begin liggen",
+        "niet alle zeven",
+        "NL, DE of none",
+        "Een heel getal",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    let before = dunning_setting::Entity::find_by_id(tenant.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(before.window_opens, "08:00", "nothing changed");
+    post("09:00", "sat,sun", "nl", "0").await;
+    assert!(admin
+        .html("/backoffice/plans")
+        .await
+        .contains("Contactbeleid opgeslagen."));
+    let after = dunning_setting::Entity::find_by_id(tenant.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            after.window_opens.as_str(),
+            after.closed_weekdays.as_str(),
+            after.holiday_region.as_str(),
+            after.sms_per_day
+        ),
+        ("09:00", "sat,sun", "NL", 0)
+    );
+    assert!(!after.click_tracking);
+    as_agent(&app).await;
+    let own = app.csrf("/backoffice").await;
+    let res = app
+        .post(
+            "/backoffice/policy",
+            &[
+                ("csrf", own.as_str()),
+                ("window_opens", "07:00"),
+                ("window_closes", "19:00"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "an agent may not");
+    app.cleanup().await;
+}

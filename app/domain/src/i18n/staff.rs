@@ -117,6 +117,20 @@ catalog! {
     NavStaff => "Medewerkers", "Mitarbeitende", "Staff";
     NavBranding => "Huisstijl", "Erscheinungsbild", "Branding";
     NavPlans => "Aanmaningsplannen", "Mahnpläne", "Dunning plans";
+    ContactPolicy => "Contactbeleid", "Kontaktrichtlinie", "Contact policy";
+    WindowOpens => "Berichten vanaf (UU:MM)", "Nachrichten ab (HH:MM)", "Messages from (HH:MM)";
+    WindowCloses => "Berichten tot (UU:MM)", "Nachrichten bis (HH:MM)", "Messages until (HH:MM)";
+    ClosedWeekdays => "Geen berichten op (mon,tue,…,sun)", "Keine Nachrichten am (mon,tue,…,sun)", "No messages on (mon,tue,…,sun)";
+    HolidayRegion => "Feestdagen van (NL, DE of none)", "Feiertage von (NL, DE oder none)", "Public holidays of (NL, DE or none)";
+    ExtraClosed => "Extra gesloten dagen (JJJJ-MM-DD, met komma's)", "Weitere geschlossene Tage (JJJJ-MM-TT, mit Kommas)", "Extra closed days (YYYY-MM-DD, comma-separated)";
+    LetterDays => "Werkdagen tot een brief er is", "Werktage bis zum Zugang eines Briefs", "Working days until a letter arrives";
+    EmailDays => "Dagen tot een e-mail of sms er is", "Tage bis zum Zugang einer E-Mail oder SMS", "Days until an email or SMS arrives";
+    EmailCap => "Hoogstens e-mails per dag", "Höchstens E-Mails pro Tag", "At most emails a day";
+    SmsCap => "Hoogstens sms'jes per dag", "Höchstens SMS pro Tag", "At most SMS a day";
+    LetterCap => "Hoogstens brieven per dag", "Höchstens Briefe pro Tag", "At most letters a day";
+    SendTime => "Verzendtijd afstemmen op de klant", "Versandzeit auf die Kundschaft abstimmen", "Optimise the send time per debtor";
+    ClickTracking => "Kliks tellen (met toestemming)", "Klicks zählen (mit Einwilligung)", "Count clicks (with consent)";
+    OpenTracking => "Openen tellen (met toestemming)", "Öffnungen zählen (mit Einwilligung)", "Count opens (with consent)";
     PlansIntro => "Elke stap: dagen na de vervaldatum (negatief: ervoor), soort, kanalen (email, sms, letter; + voor erbij, > voor anders), kosten (none, bik, fixed:750) en wettelijke rente (none, nl, de).", "Jede Stufe: Tage nach Fälligkeit (negativ: davor), Art, Kanäle (email, sms, letter; + für zusätzlich, > für ersatzweise), Gebühr (none, bik, fixed:750) und Verzugszinsen (none, nl, de).", "Each step: days after the due date (negative: before), kind, channels (email, sms, letter; + for as well, > for else), fee (none, bik, fixed:750) and statutory interest (none, nl, de).";
     Segment => "Segment", "Segment", "Segment";
     Default => "standaard", "Standard", "default";
@@ -453,6 +467,33 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Deze kleur is op wit niet goed leesbaar (minder dan 4,5:1, WCAG AA). Kies een donkerdere.",
             "Diese Farbe ist auf Weiß schlecht lesbar (unter 4,5:1, WCAG AA). Wählen Sie eine dunklere.",
             "This colour does not read well on white (below 4.5:1, WCAG AA). Choose a darker one.",
+        ),
+        "policy_saved" => text(
+            "Contactbeleid opgeslagen.",
+            "Kontaktrichtlinie gespeichert.",
+            "Contact policy saved.",
+        ),
+        "time_invalid" => text("Een tijd als 08:00.", "Eine Uhrzeit wie 08:00.", "A time like 08:00."),
+        "window_invalid" => text(
+            "Het einde moet na het begin liggen.",
+            "Das Ende muss nach dem Beginn liegen.",
+            "The end must come after the start.",
+        ),
+        "weekdays_invalid" => text(
+            "Dagen als mon,sun; niet alle zeven.",
+            "Tage wie mon,sun; nicht alle sieben.",
+            "Days like mon,sun; not all seven.",
+        ),
+        "region_invalid" => text("NL, DE of none.", "NL, DE oder none.", "NL, DE or none."),
+        "dates_invalid" => text(
+            "Datums als 2026-12-24, met komma's.",
+            "Daten wie 2026-12-24, mit Kommas.",
+            "Dates like 2026-12-24, comma-separated.",
+        ),
+        "number_invalid" => text(
+            "Een heel getal binnen de grenzen.",
+            "Eine ganze Zahl innerhalb der Grenzen.",
+            "A whole number within the limits.",
         ),
         "plan_saved" => text(
             "Plan opgeslagen; de planner gebruikt het bij de volgende ronde.",

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit_log;
 pub mod branding;
+pub mod contact_policy;
 pub mod dashboard;
 pub mod debtors;
 pub mod payments;
