@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/staff").to(add_staff))
         .service(post("/backoffice/branding").to(branding))
         .service(post("/backoffice/plans/{id}").to(save_plan))
+        .service(post("/backoffice/plans/{id}/segment").to(save_segment))
         .service(post("/backoffice/policy").to(save_policy))
         .service(post("/backoffice/staff/{id}/{action}").to(staff_action))
         .service(
@@ -548,6 +549,44 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
             ]
             .map(|k| (k, field(&pairs, k)));
             back(&state, here, "policy", &keep, codes(e))
+        }
+    }
+}
+
+async fn save_segment(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    use settle_domain::backoffice::SegmentForm;
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/plans/{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "segment").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let text = |k: &str| field(&pairs, k).to_string();
+    let f = SegmentForm {
+        name: text("name"),
+        priority: text("priority"),
+        tags: text("tags"),
+        languages: text("languages"),
+        min_open: text("min_open"),
+        max_open: text("max_open"),
+        min_reminded: text("min_reminded"),
+    };
+    match settle_core::backoffice::plan_editor::save_segment(&state, &scope, *id, &f).await {
+        Ok(()) => notice(&state, &here, "segment", "segment_saved", &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => {
+            let keep = [
+                "name",
+                "priority",
+                "tags",
+                "languages",
+                "min_open",
+                "max_open",
+                "min_reminded",
+            ]
+            .map(|k| (k, field(&pairs, k)));
+            back(&state, &here, "segment", &keep, codes(e))
         }
     }
 }

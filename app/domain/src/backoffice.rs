@@ -355,11 +355,27 @@ pub struct SimRow {
     pub channels: String,
 }
 
+/// Which debtors a plan is for, as the editor shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SegmentForm {
+    pub name: String,
+    pub priority: String,
+    /// Comma-separated.
+    pub tags: String,
+    pub languages: String,
+    /// In euros.
+    pub min_open: String,
+    pub max_open: String,
+    pub min_reminded: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanEditView {
     pub id: i64,
     pub name: String,
     pub segment: String,
+    pub is_default: bool,
+    pub segment_form: SegmentForm,
     pub steps: Vec<StepRow>,
     pub kinds: Vec<String>,
     /// The simulator: the invoice asked for, and what would go out when (or why not).

@@ -149,6 +149,32 @@ pub fn PlanEditPage() -> impl IntoView {
             r
         };
         let base = format!("/backoffice/plans/{}", v.id);
+        let seg_failed = f.form == "segment" && !f.errors.is_empty();
+        let sf = v.segment_form.clone();
+        let sv = |k: &str, current: &str| {
+            if seg_failed {
+                f.value_for("segment", k)
+            } else {
+                current.to_string()
+            }
+        };
+        let mut segment_fields = vec![
+            ("name", S::StepName, sv("name", &sf.name)),
+            ("priority", S::Priority, sv("priority", &sf.priority)),
+        ];
+        if !v.is_default {
+            segment_fields.extend([
+                ("tags", S::Tags, sv("tags", &sf.tags)),
+                ("languages", S::Languages, sv("languages", &sf.languages)),
+                ("min_open", S::MinOpen, sv("min_open", &sf.min_open)),
+                ("max_open", S::MaxOpen, sv("max_open", &sf.max_open)),
+                ("min_reminded", S::MinReminded, sv("min_reminded", &sf.min_reminded)),
+            ]);
+        }
+        let segment_fields: Vec<_> = segment_fields
+            .into_iter()
+            .map(|(name, label, value)| (name, label, value, f.error_for("segment", name)))
+            .collect();
         view! {
                     <StaffFrame shell=s.clone() title=v.name.clone()>
                         <p><a href="/backoffice/plans">"← "{st(l, S::NavPlans)}</a></p>
@@ -202,6 +228,18 @@ pub fn PlanEditPage() -> impl IntoView {
                             </table>
                             <button type="submit" class="primary">{st(l, S::SaveSteps)}</button>
                         </form>
+                        <section class="card" aria-labelledby="seg-h">
+                            <h2 id="seg-h">{st(l, S::ForWhom)}</h2>
+                            <p class="hint">{st(l, S::ForWhomIntro)}</p>
+                            <StaffFlash locale=l flash=s.flash.clone() form="segment".to_string()/>
+                            <form method="post" action=format!("{base}/segment") novalidate>
+                                <input type="hidden" name="csrf" value=s.csrf.clone()/>
+                                {segment_fields.into_iter().map(|(name, label, value, error)| view! {
+                                    <StaffField locale=l id=format!("f-seg-{name}") name=name label=label value=value error=error/>
+                                }).collect_view()}
+                                <button type="submit">{st(l, S::Save)}</button>
+                            </form>
+                        </section>
                         <section class="card" aria-labelledby="sim-h">
                             <h2 id="sim-h">{st(l, S::Simulator)}</h2>
                             <p>{st(l, S::SimulatorIntro)}</p>

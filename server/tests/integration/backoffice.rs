@@ -1353,3 +1353,74 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
     assert_eq!(res.status(), 403, "an agent may not");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_admin_says_which_debtors_a_plan_is_for() {
+    use settle_core::entities::dunning_plan;
+    use settle_core::sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let vip = dunning_plan::ActiveModel {
+        tenant_id: Set(tenant.id),
+        name: Set("Zakelijk".into()),
+        priority: Set(10),
+        is_default: Set(false),
+        segment: Set(r#"{"tags_any":["zakelijk"]}"#.into()),
+        created_at: Set(app.state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let admin = app.other_browser();
+    staff_login(&admin, "admin@settle.test").await;
+    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    let here = format!("/backoffice/plans/{}", vip.id);
+    let page = admin.html(&here).await;
+    assert!(page.contains("value=\"zakelijk\""), "{page}");
+    let csrf = csrf_for(&page, &format!("{here}/segment")).unwrap();
+    let post = |tags: &'static str, languages: &'static str, min_open: &'static str| {
+        let (admin, csrf, here) = (&admin, csrf.clone(), here.clone());
+        async move {
+            admin
+                .post(
+                    &format!("{here}/segment"),
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("name", "Zakelijk"),
+                        ("priority", "10"),
+                        ("tags", tags),
+                        ("languages", languages),
+                        ("min_open", min_open),
+                        ("max_open", ""),
+                        ("min_reminded", ""),
+                    ],
+                )
+                .await
+        }
+    };
+    post("", "", "").await;
+    assert!(admin.html(&here).await.contains("neemt dit plan iedereen over"));
+    post("zakelijk", "xx", "veel").await;
+    let page = admin.html(&here).await;
+    assert!(page.contains("value=\"veel\""), "typed values come back: {page}");
+    let stored = dunning_plan::Entity::find_by_id(vip.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.segment, r#"{"tags_any":["zakelijk"]}"#, "nothing changed");
+    post("zakelijk, mkb", "nl", "250,00").await;
+    let stored = dunning_plan::Entity::find_by_id(vip.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let seg = settle_domain::dunning::segments::Segment::parse(&stored.segment).unwrap();
+    assert_eq!(seg.tags_any, ["zakelijk", "mkb"]);
+    assert_eq!(
+        (seg.languages.clone(), seg.min_open_cents),
+        (vec!["nl".to_string()], Some(25_000))
+    );
+    app.cleanup().await;
+}

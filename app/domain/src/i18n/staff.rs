@@ -118,6 +118,14 @@ catalog! {
     NavBranding => "Huisstijl", "Erscheinungsbild", "Branding";
     NavPlans => "Aanmaningsplannen", "Mahnpläne", "Dunning plans";
     ContactPolicy => "Contactbeleid", "Kontaktrichtlinie", "Contact policy";
+    ForWhom => "Voor wie", "Für wen", "For whom";
+    ForWhomIntro => "Plannen worden op volgorde van prioriteit geprobeerd (laag eerst); het standaardplan geldt voor wie nergens anders onder valt. Elke ingevulde regel moet kloppen.", "Pläne werden nach Priorität geprüft (niedrig zuerst); der Standardplan gilt für alle anderen. Jede ausgefüllte Regel muss zutreffen.", "Plans are tried by priority (low first); the default plan is for everyone else. Every rule filled in must match.";
+    Priority => "Prioriteit", "Priorität", "Priority";
+    Tags => "Met een van deze labels (met komma's)", "Mit einem dieser Labels (mit Kommas)", "With one of these tags (comma-separated)";
+    Languages => "Taal (nl, de, en; met komma's)", "Sprache (nl, de, en; mit Kommas)", "Language (nl, de, en; comma-separated)";
+    MinOpen => "Openstaand vanaf (euro)", "Offen ab (Euro)", "Open from (euros)";
+    MaxOpen => "Openstaand tot (euro)", "Offen bis (Euro)", "Open up to (euros)";
+    MinReminded => "Al zoveel facturen eerder aangemaand", "So viele Rechnungen schon gemahnt", "Invoices reminded before, at least";
     WindowOpens => "Berichten vanaf (UU:MM)", "Nachrichten ab (HH:MM)", "Messages from (HH:MM)";
     WindowCloses => "Berichten tot (UU:MM)", "Nachrichten bis (HH:MM)", "Messages until (HH:MM)";
     ClosedWeekdays => "Geen berichten op (mon,tue,…,sun)", "Keine Nachrichten am (mon,tue,…,sun)", "No messages on (mon,tue,…,sun)";
@@ -467,6 +475,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Deze kleur is op wit niet goed leesbaar (minder dan 4,5:1, WCAG AA). Kies een donkerdere.",
             "Diese Farbe ist auf Weiß schlecht lesbar (unter 4,5:1, WCAG AA). Wählen Sie eine dunklere.",
             "This colour does not read well on white (below 4.5:1, WCAG AA). Choose a darker one.",
+        ),
+        "segment_saved" => text(
+            "Opgeslagen; nieuwe facturen volgen deze indeling.",
+            "Gespeichert; neue Rechnungen folgen dieser Zuordnung.",
+            "Saved; new invoices follow it.",
+        ),
+        "segment_empty" => text(
+            "Vul minstens één regel in; anders neemt dit plan iedereen over van het standaardplan.",
+            "Füllen Sie mindestens eine Regel aus; sonst übernimmt dieser Plan alle vom Standardplan.",
+            "Fill in at least one rule, or this plan takes everyone from the default plan.",
         ),
         "policy_saved" => text(
             "Contactbeleid opgeslagen.",

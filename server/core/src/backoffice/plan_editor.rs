@@ -14,8 +14,10 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use serde_json::json;
-use settle_domain::backoffice::{PlanEditView, PlanRow, SimRow, StepRow};
+use settle_domain::backoffice::{PlanEditView, PlanRow, SegmentForm, SimRow, StepRow};
+use settle_domain::dunning::segments::Segment;
 use settle_domain::dunning::steps::{simulate, validate, Progress, StepKind, FOURTEEN_DAY_TERM};
+use settle_domain::money::{Currency, Money};
 use std::collections::{BTreeMap, HashSet};
 
 pub const MAX_STEPS: usize = 20;
@@ -135,8 +137,20 @@ pub async fn page<C: ConnectionTrait>(
             }
         }
     }
+    let seg = Segment::parse(&p.segment).unwrap_or_default();
+    let euros = |c: Option<i64>| c.map(|c| format!("{}.{:02}", c / 100, c % 100)).unwrap_or_default();
     Ok(PlanEditView {
         id: p.id,
+        is_default: p.is_default,
+        segment_form: SegmentForm {
+            name: p.name.clone(),
+            priority: p.priority.to_string(),
+            tags: seg.tags_any.join(", "),
+            languages: seg.languages.join(", "),
+            min_open: euros(seg.min_open_cents),
+            max_open: euros(seg.max_open_cents),
+            min_reminded: seg.min_reminded_invoices.map(|n| n.to_string()).unwrap_or_default(),
+        },
         name: p.name,
         segment: p.segment,
         steps: rows
@@ -287,6 +301,104 @@ pub async fn save(state: &AppState, scope: &StaffScope, id: i64, rows: &[StepRow
         &scope.actor(),
         "dunning_plan_saved",
         json!({ "plan_id": p.id, "before": summary(&before), "after": summary(&parsed) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves a plan's name, priority and segment (which debtors it is for). A plan other than the
+/// default must name at least one rule: an empty segment would take every debtor from the
+/// default plan.
+pub async fn save_segment(state: &AppState, scope: &StaffScope, id: i64, f: &SegmentForm) -> ServiceResult<()> {
+    scope.require(Role::Admin)?;
+    let mut errors = BTreeMap::new();
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.insert("name".to_string(), "required".to_string());
+    }
+    let priority = f
+        .priority
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (0..=10_000).contains(p));
+    if priority.is_none() {
+        errors.insert("priority".to_string(), "number_invalid".to_string());
+    }
+    let list = |s: &str| -> Vec<String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut cents = |field: &str, s: &str| -> Option<i64> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        match Money::parse_decimal(s, Currency::Eur) {
+            Ok(m) if m.cents >= 0 => Some(m.cents),
+            _ => {
+                errors.insert(field.to_string(), "amount_invalid".to_string());
+                None
+            }
+        }
+    };
+    let min_open = cents("min_open", &f.min_open);
+    let max_open = cents("max_open", &f.max_open);
+    let min_reminded = match f.min_reminded.trim() {
+        "" => None,
+        n => match n.parse::<i64>().ok().filter(|n| *n >= 0) {
+            Some(n) => Some(n),
+            None => {
+                errors.insert("min_reminded".to_string(), "number_invalid".to_string());
+                None
+            }
+        },
+    };
+    let languages = list(&f.languages);
+    if languages
+        .iter()
+        .any(|l| settle_domain::locale::Locale::parse(l).is_none())
+    {
+        errors.insert("languages".to_string(), "language_invalid".to_string());
+    }
+    let segment = Segment {
+        tags_any: list(&f.tags),
+        languages,
+        min_open_cents: min_open,
+        max_open_cents: max_open,
+        min_reminded_invoices: min_reminded,
+    };
+    let tx = state.db.begin().await?;
+    let p = plan(&tx, scope, id).await?;
+    if !p.is_default && segment == Segment::default() && errors.is_empty() {
+        errors.insert("tags".to_string(), "segment_empty".to_string());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let json = if segment == Segment::default() {
+        String::new()
+    } else {
+        serde_json::to_string(&segment).map_err(|e| ServiceError::Internal(e.into()))?
+    };
+    let before = (p.name.clone(), p.priority, p.segment.clone());
+    let mut a: dunning_plan::ActiveModel = p.into();
+    a.name = Set(name.to_string());
+    a.priority = Set(priority.unwrap_or(100));
+    a.segment = Set(json.clone());
+    a.update(&tx).await?;
+    audit::record(
+        &tx,
+        state.clock.now(),
+        scope.tenant_id(),
+        None,
+        &scope.actor(),
+        "dunning_plan_segment_saved",
+        json!({ "plan_id": id, "before": before, "after": (name, priority, json) }),
     )
     .await?;
     tx.commit().await?;
