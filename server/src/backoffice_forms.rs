@@ -75,16 +75,33 @@ fn answer_on(
     page_form: &str,
     done: &str,
 ) -> HttpResponse {
-    match r {
-        Ok(()) => notice(state, here, page_form, done, &[]),
-        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
-        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
-        Err(e) => back(state, here, form, &[], codes(e)),
-    }
+    answer_keeping(state, r, here, (form, page_form), done, &[], &[])
 }
 
 fn answer(state: &AppState, r: Result<(), ServiceError>, here: &str, form: &str, done: &str) -> HttpResponse {
     answer_on(state, r, here, form, form, done)
+}
+
+/// The same, and a refused form comes back with what was typed in `fields` (never a password).
+/// `forms`: where errors show, and where the notice of success shows.
+fn answer_keeping(
+    state: &AppState,
+    r: Result<(), ServiceError>,
+    here: &str,
+    (form, page_form): (&str, &str),
+    done: &str,
+    pairs: &[(String, String)],
+    fields: &[&str],
+) -> HttpResponse {
+    match r {
+        Ok(()) => notice(state, here, page_form, done, &[]),
+        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
+        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
+        Err(e) => {
+            let keep: Vec<(&str, &str)> = fields.iter().map(|k| (*k, field(pairs, k))).collect();
+            back(state, here, form, &keep, codes(e))
+        }
+    }
 }
 
 async fn note(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
@@ -258,15 +275,17 @@ async fn contact(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::B
         country: field(&pairs, "country"),
         legal_stop: field(&pairs, "legal_stop"),
     };
-    match actions::correct_contact(&state.db, &tenant, &scope, *id, &c, state.clock.now()).await {
-        Ok(()) => notice(&state, &here, "debtor", "contact_corrected", &[]),
-        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
-        Err(e) => {
-            let keep = ["email", "phone", "street", "postcode", "city", "country", "legal_stop"]
-                .map(|k| (k, field(&pairs, k)));
-            back(&state, &here, "contact", &keep, codes(e))
-        }
-    }
+    let r = actions::correct_contact(&state.db, &tenant, &scope, *id, &c, state.clock.now()).await;
+    let fields = ["email", "phone", "street", "postcode", "city", "country", "legal_stop"];
+    answer_keeping(
+        &state,
+        r,
+        &here,
+        ("contact", "debtor"),
+        "contact_corrected",
+        &pairs,
+        &fields,
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -405,15 +424,8 @@ async fn representative(req: HttpRequest, state: Data, id: web::Path<i64>, body:
             "representative_saved",
         )
     };
-    match r {
-        Ok(()) => notice(&state, &here, "debtor", done, &[]),
-        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
-        Err(e) => {
-            let keep =
-                ["name", "email", "phone", "street", "postcode", "city", "country"].map(|k| (k, field(&pairs, k)));
-            back(&state, &here, "representative", &keep, codes(e))
-        }
-    }
+    let fields = ["name", "email", "phone", "street", "postcode", "city", "country"];
+    answer_keeping(&state, r, &here, ("representative", "debtor"), done, &pairs, &fields)
 }
 
 async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpResponse {
@@ -433,23 +445,25 @@ async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRespon
         support_hours: field(&pairs, "support_hours"),
         legal_footer: field(&pairs, "legal_footer"),
     };
-    match save(&state, &scope, &b).await {
-        Ok(()) => notice(&state, here, "branding", "branding_saved", &[]),
-        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
-        Err(e) => {
-            let keep = [
-                "display_name",
-                "primary",
-                "accent",
-                "support_phone",
-                "support_email",
-                "support_hours",
-                "legal_footer",
-            ]
-            .map(|k| (k, field(&pairs, k)));
-            back(&state, here, "branding", &keep, codes(e))
-        }
-    }
+    let r = save(&state, &scope, &b).await;
+    let fields = [
+        "display_name",
+        "primary",
+        "accent",
+        "support_phone",
+        "support_email",
+        "support_hours",
+        "legal_footer",
+    ];
+    answer_keeping(
+        &state,
+        r,
+        here,
+        ("branding", "branding"),
+        "branding_saved",
+        &pairs,
+        &fields,
+    )
 }
 
 async fn save_plan(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
@@ -531,26 +545,20 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
         click_tracking: field(&pairs, "click_tracking") == "yes",
         open_tracking: field(&pairs, "open_tracking") == "yes",
     };
-    match settle_core::backoffice::contact_policy::save(&state, &scope, &f).await {
-        Ok(()) => notice(&state, here, "policy", "policy_saved", &[]),
-        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
-        Err(e) => {
-            let keep = [
-                "window_opens",
-                "window_closes",
-                "closed_weekdays",
-                "holiday_region",
-                "extra_closed_dates",
-                "letter_delivery_days",
-                "email_delivery_days",
-                "email_per_day",
-                "sms_per_day",
-                "letters_per_day",
-            ]
-            .map(|k| (k, field(&pairs, k)));
-            back(&state, here, "policy", &keep, codes(e))
-        }
-    }
+    let r = settle_core::backoffice::contact_policy::save(&state, &scope, &f).await;
+    let fields = [
+        "window_opens",
+        "window_closes",
+        "closed_weekdays",
+        "holiday_region",
+        "extra_closed_dates",
+        "letter_delivery_days",
+        "email_delivery_days",
+        "email_per_day",
+        "sms_per_day",
+        "letters_per_day",
+    ];
+    answer_keeping(&state, r, here, ("policy", "policy"), "policy_saved", &pairs, &fields)
 }
 
 async fn save_segment(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
@@ -571,22 +579,23 @@ async fn save_segment(req: HttpRequest, state: Data, id: web::Path<i64>, body: w
         max_open: text("max_open"),
         min_reminded: text("min_reminded"),
     };
-    match settle_core::backoffice::plan_editor::save_segment(&state, &scope, *id, &f).await {
-        Ok(()) => notice(&state, &here, "segment", "segment_saved", &[]),
-        Err(ServiceError::NotFound) => HttpResponse::NotFound().finish(),
-        Err(ServiceError::Forbidden) => HttpResponse::Forbidden().finish(),
-        Err(e) => {
-            let keep = [
-                "name",
-                "priority",
-                "tags",
-                "languages",
-                "min_open",
-                "max_open",
-                "min_reminded",
-            ]
-            .map(|k| (k, field(&pairs, k)));
-            back(&state, &here, "segment", &keep, codes(e))
-        }
-    }
+    let r = settle_core::backoffice::plan_editor::save_segment(&state, &scope, *id, &f).await;
+    let fields = [
+        "name",
+        "priority",
+        "tags",
+        "languages",
+        "min_open",
+        "max_open",
+        "min_reminded",
+    ];
+    answer_keeping(
+        &state,
+        r,
+        &here,
+        ("segment", "segment"),
+        "segment_saved",
+        &pairs,
+        &fields,
+    )
 }

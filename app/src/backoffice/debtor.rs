@@ -163,7 +163,7 @@ fn DisputesAndCallbacks(locale: Locale, d: DebtorPageView) -> impl IntoView {
                 <h2 id="disp-h">{st(l, S::Disputes)}</h2>
                 <ul>
                     {d.disputes.iter().map(|x| view! {
-                        <li>{when(l, x.raised)}" · "{st(l, S::Invoice)}" "{x.invoice.clone()}" · "{x.reason.clone()}" · "{x.status.clone()}
+                        <li>{when(l, x.raised)}" · "{st(l, S::Invoice)}" "{x.invoice.clone()}" · "{settle_domain::i18n::t(l, crate::pages::dispute::reason_key(&x.reason))}" · "{x.status.clone()}
                             {x.overdue.then(|| format!(" · {}", st(l, S::Overdue)))}</li>
                     }).collect_view()}
                 </ul>
@@ -174,7 +174,7 @@ fn DisputesAndCallbacks(locale: Locale, d: DebtorPageView) -> impl IntoView {
                 <h2 id="cb-h">{st(l, S::Callbacks)}</h2>
                 <ul>
                     {d.callbacks.iter().map(|c| view! {
-                        <li>{when(l, c.slot)}" · "{c.topic.clone()}" · "{c.phone.clone()}" · "{c.status.clone()}
+                        <li>{when(l, c.slot)}" · "{settle_domain::i18n::t(l, crate::pages::callback::topic_key(&c.topic))}" · "{c.phone.clone()}" · "{c.status.clone()}
                             {c.outcome.clone().map(|o| format!(" · {o}"))}</li>
                     }).collect_view()}
                 </ul>

@@ -46,7 +46,7 @@ fn CallbackCard(locale: Locale, row: CallbackRow, csrf: String, flash: Option<Fl
         <section class="card callback" data-testid="callback" aria-labelledby=format!("cb-{id}")>
             <h2 id=format!("cb-{id}")>{when(l, row.slot)}" · "<a href=format!("/backoffice/debtors/{}", row.debtor_id)>{row.debtor.clone()}</a></h2>
             <dl class="facts">
-                <dt>{st(l, S::Topic)}</dt><dd>{row.topic.clone()}</dd>
+                <dt>{st(l, S::Topic)}</dt><dd>{settle_domain::i18n::t(l, crate::pages::callback::topic_key(&row.topic))}</dd>
                 <dt>{st(l, S::Phone)}</dt><dd><a href=format!("tel:{}", row.phone)>{row.phone.clone()}</a></dd>
                 <dt>{st(l, S::ClaimedBy)}</dt><dd>{row.claimed_by.clone().unwrap_or_else(|| st(l, S::None_).into())}</dd>
             </dl>
@@ -139,7 +139,7 @@ fn DisputeCard(locale: Locale, row: DisputeQueueRow, csrf: String, flash: Option
             </h2>
             <dl class="facts">
                 <dt>{st(l, S::Raised)}</dt><dd>{when(l, d.raised)}</dd>
-                <dt>{st(l, S::Reason)}</dt><dd>{d.reason.clone()}</dd>
+                <dt>{st(l, S::Reason)}</dt><dd>{settle_domain::i18n::t(l, crate::pages::dispute::reason_key(&d.reason))}</dd>
                 <dt>{st(l, S::Open)}</dt><dd>{money(l, row.open)}</dd>
             </dl>
             <blockquote>{d.text.clone()}</blockquote>

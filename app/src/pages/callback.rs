@@ -9,7 +9,7 @@ use settle_domain::i18n::{code_text, t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::views::{Flash, SlotDay};
 
-fn topic_key(topic: &str) -> Key {
+pub(crate) fn topic_key(topic: &str) -> Key {
     match topic {
         "payment" => Key::TopicPayment,
         "plan" => Key::TopicPlan,

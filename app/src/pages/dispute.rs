@@ -11,7 +11,7 @@ use settle_domain::i18n::{code_text, t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::views::DisputeView;
 
-fn reason_key(reason: &str) -> Key {
+pub(crate) fn reason_key(reason: &str) -> Key {
     match reason {
         "amount_wrong" => Key::ReasonAmountWrong,
         "already_paid" => Key::ReasonAlreadyPaid,

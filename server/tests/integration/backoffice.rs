@@ -4,7 +4,7 @@
 use crate::support::*;
 use settle_app::ssr::urlencode;
 use settle_core::demo_staff::{DEMO_ADMIN_TOTP, DEMO_OPERATOR_TOTP};
-use settle_core::entities::{audit_event, callback, customer, dispute, invoice, outgoing_event, staff_note};
+use settle_core::entities::{audit_event, callback, customer, dispute, outgoing_event, staff_note};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use settle_core::staff::totp;
 
@@ -39,15 +39,6 @@ pub async fn as_agent(app: &TestApp) {
 async fn customer_no(app: &TestApp, number: &str) -> customer::Model {
     customer::Entity::find()
         .filter(customer::Column::CustomerNumber.eq(number))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn invoice_no(app: &TestApp, number: &str) -> invoice::Model {
-    invoice::Entity::find()
-        .filter(invoice::Column::Number.eq(number))
         .one(&app.state.db)
         .await
         .unwrap()

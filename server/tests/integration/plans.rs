@@ -5,19 +5,10 @@
 use crate::support::dunning::eur;
 use crate::support::*;
 use chrono::Duration;
-use settle_core::entities::{invoice, outgoing_event, payment_plan, plan_instalment, plan_invoice, staff_task};
+use settle_core::entities::{outgoing_event, payment_plan, plan_instalment, plan_invoice, staff_task};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use settle_core::services::booking::{self, Incoming, Source};
 use settle_core::services::{plans, references};
-
-async fn invoice_no(app: &TestApp, number: &str) -> invoice::Model {
-    invoice::Entity::find()
-        .filter(invoice::Column::Number.eq(number))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_plan_binds_at_once_its_instalments_have_references_and_a_short_plan_breaks() {

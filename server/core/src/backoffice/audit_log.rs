@@ -1,11 +1,10 @@
 //! The audit log as admins read it: who did what and when, newest first, a page at a time;
 //! staff actions name the staff member. Nothing here changes it: the log is append-only.
 use super::local;
-use crate::entities::{audit_event, customer, staff_user};
+use crate::entities::{audit_event, customer};
 use crate::error::ServiceResult;
 use crate::staff::{Role, StaffScope};
 use crate::tenant::TenantCtx;
-use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use settle_domain::backoffice::{AuditPage, AuditRow};
 use std::collections::HashMap;
@@ -34,17 +33,7 @@ pub async fn page<C: ConnectionTrait>(
     let rows = q.order_by_desc(audit_event::Column::Id).limit(PAGE + 1).all(db).await?;
     let more = rows.len() as u64 > PAGE;
     let rows: Vec<_> = rows.into_iter().take(PAGE as usize).collect();
-    let staff: HashMap<i64, String> = staff_user::Entity::find()
-        .filter(
-            Condition::any()
-                .add(staff_user::Column::TenantId.eq(scope.tenant_id()))
-                .add(staff_user::Column::TenantId.is_null()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let staff = super::staff_names(db, scope.tenant_id()).await?;
     let debtors: HashMap<i64, String> = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(scope.tenant_id()))
         .filter(customer::Column::Id.is_in(rows.iter().filter_map(|r| r.customer_id)))

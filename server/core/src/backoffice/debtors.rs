@@ -5,7 +5,7 @@
 use super::local;
 use crate::entities::{
     audit_event, callback, customer, customer_change, dispute, dunning_step, invoice, message_event, outbox, payment,
-    payment_reference, staff_note, staff_user,
+    payment_reference, staff_note,
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::invoices::summary;
@@ -151,17 +151,7 @@ pub async fn page<C: ConnectionTrait>(
         .into_iter()
         .map(|s| ((s.plan_id, s.position), s.name))
         .collect();
-    let staff_names: HashMap<i64, String> = staff_user::Entity::find()
-        .filter(
-            Condition::any()
-                .add(staff_user::Column::TenantId.eq(tid))
-                .add(staff_user::Column::TenantId.is_null()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let staff_names = super::staff_names(db, tid).await?;
     let who = |actor: &str| match actor.strip_prefix("staff:").and_then(|s| s.parse::<i64>().ok()) {
         Some(id) => staff_names.get(&id).cloned().unwrap_or_else(|| actor.to_string()),
         None => actor.to_string(),

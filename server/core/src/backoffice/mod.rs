@@ -15,6 +15,27 @@ pub mod requests;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// The names of the staff who may act on a tenant (its own and the operators), by id: for
+/// saying who did what.
+pub(crate) async fn staff_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+) -> Result<std::collections::HashMap<i64, String>, sea_orm::DbErr> {
+    use crate::entities::staff_user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(staff_user::Entity::find()
+        .filter(
+            sea_orm::sea_query::Condition::any()
+                .add(staff_user::Column::TenantId.eq(tenant_id))
+                .add(staff_user::Column::TenantId.is_null()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
 /// An instant as the tenant's staff read it.
 pub(crate) fn local(tenant: &TenantCtx, at: DateTime<Utc>) -> NaiveDateTime {
     at.with_timezone(&tenant.tz).naive_local()

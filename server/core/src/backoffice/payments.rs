@@ -32,34 +32,38 @@ pub async fn unmatched<C: ConnectionTrait>(db: &C, scope: &StaffScope) -> Servic
         .limit(200)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for p in rows {
-        let suggestions = invoice::Entity::find()
-            .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-            .filter(invoice::Column::Status.eq("open"))
-            .filter(invoice::Column::OpenCents.eq(p.unallocated_cents))
-            .order_by_asc(invoice::Column::DueDate)
-            .limit(5)
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| Suggestion {
+    // Open invoices of exactly the amounts waiting, in one query.
+    let mut by_amount: std::collections::HashMap<i64, Vec<Suggestion>> = std::collections::HashMap::new();
+    for i in invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
+        .filter(invoice::Column::Status.eq("open"))
+        .filter(invoice::Column::OpenCents.is_in(rows.iter().map(|p| p.unallocated_cents)))
+        .order_by_asc(invoice::Column::DueDate)
+        .all(db)
+        .await?
+    {
+        let same = by_amount.entry(i.open_cents).or_default();
+        if same.len() < 5 {
+            same.push(Suggestion {
                 number: i.number,
                 open: Money::eur(i.open_cents),
-            })
-            .collect();
-        out.push(UnmatchedRow {
+            });
+        }
+    }
+    let out = rows
+        .into_iter()
+        .map(|p| UnmatchedRow {
             id: p.id,
             received_on: p.received_on,
             amount: Money::eur(p.amount_cents),
             unallocated: Money::eur(p.unallocated_cents),
+            suggestions: by_amount.get(&p.unallocated_cents).cloned().unwrap_or_default(),
             name: p.debtor_name,
             iban: p.debtor_iban,
             reference: p.reference_text,
             source: p.source,
-            suggestions,
-        });
-    }
+        })
+        .collect();
     Ok(out)
 }
 

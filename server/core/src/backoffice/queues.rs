@@ -3,7 +3,7 @@
 //! the counts the back office home shows.
 use super::debtors::{callback_row, dispute_row};
 use crate::audit;
-use crate::entities::{callback, customer, dispute, invoice, outbox, payment, staff_task, staff_user};
+use crate::entities::{callback, customer, dispute, invoice, outbox, payment, staff_task};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
 use crate::services::disputes::{self, Decision};
@@ -56,20 +56,6 @@ pub async fn counts<C: ConnectionTrait>(db: &C, scope: &StaffScope, now: DateTim
     })
 }
 
-async fn names<C: ConnectionTrait>(db: &C, scope: &StaffScope) -> ServiceResult<HashMap<i64, String>> {
-    Ok(staff_user::Entity::find()
-        .filter(
-            Condition::any()
-                .add(staff_user::Column::TenantId.eq(scope.tenant_id()))
-                .add(staff_user::Column::TenantId.is_null()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
-}
-
 async fn debtor_names<C: ConnectionTrait>(
     db: &C,
     scope: &StaffScope,
@@ -97,7 +83,7 @@ pub async fn callbacks<C: ConnectionTrait>(
         .order_by_asc(callback::Column::SlotStart)
         .all(db)
         .await?;
-    let staff = names(db, scope).await?;
+    let staff = super::staff_names(db, scope.tenant_id()).await?;
     let debtors = debtor_names(db, scope, rows.iter().map(|r| r.customer_id)).await?;
     Ok(rows
         .iter()

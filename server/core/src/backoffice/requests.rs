@@ -41,6 +41,18 @@ pub async fn open<C: ConnectionTrait>(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
+    let plan_ids: Vec<i64> = tasks
+        .iter()
+        .filter_map(|t| serde_json::from_str::<serde_json::Value>(&t.detail).ok()?["plan_id"].as_i64())
+        .collect();
+    let plan_totals: HashMap<i64, i64> = payment_plan::Entity::find()
+        .filter(payment_plan::Column::TenantId.eq(scope.tenant_id()))
+        .filter(payment_plan::Column::Id.is_in(plan_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.total_cents))
+        .collect();
     let mut out = Vec::with_capacity(tasks.len());
     for t in tasks {
         let d: serde_json::Value = serde_json::from_str(&t.detail).unwrap_or_default();
@@ -54,11 +66,7 @@ pub async fn open<C: ConnectionTrait>(
             .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
         let total = match d["plan_id"].as_i64() {
-            Some(plan) => payment_plan::Entity::find_by_id(plan)
-                .filter(payment_plan::Column::TenantId.eq(scope.tenant_id()))
-                .one(db)
-                .await?
-                .map_or(0, |p| p.total_cents),
+            Some(plan) => plan_totals.get(&plan).copied().unwrap_or(0),
             None => inv.map_or(0, |i| i.open_cents),
         };
         out.push(RequestRow {

@@ -20,7 +20,7 @@ use settle_domain::backoffice::{DiffLine, TemplatePageView, TemplateRow, Version
 use settle_domain::dunning::steps::{Channel, StepKind};
 use settle_domain::dunning::texts::{default_source, sample_facts, Text, VARIABLES};
 use settle_domain::locale::Locale;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
@@ -59,15 +59,6 @@ pub async fn active<C: ConnectionTrait>(
         .await?)
 }
 
-async fn staff_names<C: ConnectionTrait>(db: &C) -> ServiceResult<HashMap<i64, String>> {
-    Ok(staff_user::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
-}
-
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     tenant: &TenantCtx,
@@ -79,7 +70,7 @@ pub async fn list<C: ConnectionTrait>(
         .filter(message_template::Column::Active.eq(true))
         .all(db)
         .await?;
-    let names = staff_names(db).await?;
+    let names = crate::backoffice::staff_names(db, scope.tenant_id()).await?;
     let mut out = Vec::new();
     for kind in StepKind::ALL {
         for channel in Channel::ALL {
@@ -121,7 +112,7 @@ pub async fn page<C: ConnectionTrait>(
         .order_by_desc(message_template::Column::Version)
         .all(db)
         .await?;
-    let names = staff_names(db).await?;
+    let names = crate::backoffice::staff_names(db, scope.tenant_id()).await?;
     let current = versions.iter().find(|v| v.active);
     let (subject, body) = match (&draft, current) {
         (Some(d), _) => (d.subject.clone(), d.body.clone()),

@@ -326,3 +326,15 @@ pub async fn post_dispute(
         .await
         .unwrap()
 }
+
+/// An invoice by its number (numbers are unique across the demo tenants).
+pub async fn invoice_no(app: &TestApp, number: &str) -> settle_core::entities::invoice::Model {
+    use settle_core::entities::invoice;
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    invoice::Entity::find()
+        .filter(invoice::Column::Number.eq(number))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
