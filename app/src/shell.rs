@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
+                <link rel="icon" href="/logo.png" type="image/png"/>
                 <link rel="stylesheet" href="/pkg/settle.css"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>

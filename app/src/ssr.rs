@@ -195,7 +195,6 @@ pub fn tenant_view(t: &TenantCtx) -> TenantView {
     TenantView {
         slug: t.slug.clone(),
         name: t.name.clone(),
-        logo_svg: r.brand_logo_svg.clone(),
         primary: colour(&r.brand_primary, "#0b5cad"),
         accent: colour(&r.brand_accent, "#8a5a00"),
         support_phone: r.support_phone.clone(),

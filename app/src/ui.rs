@@ -28,7 +28,7 @@ pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoVi
         <a class="skip" href="#main">{t(l, Key::SkipToContent)}</a>
         <header class="top">
             <a class="brand" href="/">
-                <span class="logo" inner_html=tn.logo_svg.clone()></span>
+                <img class="logo" src="/logo.png" alt="" width="40" height="40"/>
                 <span class="brand-name">{tn.name.clone()}</span>
             </a>
             <LanguageSwitch locale=l csrf=csrf.clone()/>

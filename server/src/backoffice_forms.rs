@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The staff member (else the login page, coming back to `here`) with a good CSRF token (else
 /// back to `here` with the error on `form`).
-async fn staff_in(
+pub(crate) async fn staff_in(
     req: &HttpRequest,
     state: &AppState,
     token: &str,
@@ -78,7 +78,13 @@ fn answer_on(
     answer_keeping(state, r, here, (form, page_form), done, &[], &[])
 }
 
-fn answer(state: &AppState, r: Result<(), ServiceError>, here: &str, form: &str, done: &str) -> HttpResponse {
+pub(crate) fn answer(
+    state: &AppState,
+    r: Result<(), ServiceError>,
+    here: &str,
+    form: &str,
+    done: &str,
+) -> HttpResponse {
     answer_on(state, r, here, form, form, done)
 }
 

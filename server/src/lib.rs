@@ -9,7 +9,9 @@ pub mod deferral_form;
 pub mod dispute_form;
 pub mod email_webhooks;
 pub mod forms;
+pub mod logo_upload;
 pub mod middleware;
+pub mod multipart;
 pub mod payment_cli;
 pub mod payments;
 pub mod plan_form;
@@ -105,6 +107,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(staff_login_forms::configure)
             .configure(backoffice_forms::configure)
             .configure(statement_upload::configure)
+            .configure(logo_upload::configure)
             .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health))
         .route("/manifest.webmanifest", web::get().to(manifest))
-        .route("/icon.svg", web::get().to(icon))
+        .route("/logo.png", web::get().to(logo))
         .route("/invoices/{number}/pdf", web::get().to(pdf))
         .route("/dev/outbox", web::get().to(dev_outbox));
 }
@@ -46,24 +46,41 @@ async fn manifest(req: HttpRequest) -> HttpResponse {
         "background_color": "#ffffff",
         "theme_color": view.primary,
         "lang": t.default_locale.code(),
-        "icons": [{"src": "/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        "icons": [{"src": "/logo.png", "type": "image/png", "purpose": "any"}],
     });
     HttpResponse::Ok()
         .content_type("application/manifest+json")
         .body(body.to_string())
 }
 
-async fn icon(req: HttpRequest) -> HttpResponse {
+/// The tenant's logo, only ever as PNG (an uploaded SVG is never served); revalidated by its
+/// fingerprint, so a new upload shows at once.
+async fn logo(req: HttpRequest) -> HttpResponse {
     let Some(t) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
-    HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'",
-        ))
-        .body(t.row.brand_logo_svg.clone())
+    let Some(png) = settle_core::backoffice::logo::served(&t.row) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let etag = format!("\"{}\"", settle_core::backoffice::logo::fingerprint(&png));
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.content_type("image/png")
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
+    if fresh {
+        res.finish()
+    } else {
+        res.body(png)
+    }
 }
 
 async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>) -> HttpResponse {

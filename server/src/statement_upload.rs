@@ -3,7 +3,6 @@
 use crate::forms::{back, notice, one, see_other, tenant_of};
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use settle_app::ssr::identity_staff;
 use settle_core::audit;
 use settle_core::services::statement_import::{self, ImportError};
@@ -16,35 +15,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(HERE).guard(actix_web::guard::Post()).to(upload));
 }
 
-async fn upload(req: HttpRequest, state: web::Data<AppState>, mut form: Multipart) -> HttpResponse {
+async fn upload(req: HttpRequest, state: web::Data<AppState>, form: Multipart) -> HttpResponse {
     let Some(tenant) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
     let Some((scope, _)) = identity_staff(&req, &state, &tenant).await else {
         return see_other("/backoffice/login?next=/backoffice/statements");
     };
-    let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Some(field) = form.next().await {
-        let Ok(mut field) = field else {
-            return back(&state, HERE, "statement", &[], one("form", "file_required"));
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        let cap = if name == "statement" { MAX_BYTES + 1 } else { 256 };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let Ok(chunk) = chunk else {
-                return back(&state, HERE, "statement", &[], one("form", "file_required"));
-            };
-            let room = cap.saturating_sub(bytes.len());
-            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        }
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "statement" => file = bytes,
-            _ => {}
-        }
-    }
-    if !crate::forms::csrf_ok(&req, &state, &tenant, &csrf) {
+    let Ok(parts) = crate::multipart::read(form, "statement", MAX_BYTES, 256).await else {
+        return back(&state, HERE, "statement", &[], one("form", "file_required"));
+    };
+    let csrf = parts.field("csrf");
+    let file = parts.file.clone().map(|(_, bytes)| bytes).unwrap_or_default();
+    if !crate::forms::csrf_ok(&req, &state, &tenant, csrf) {
         return back(&state, HERE, "statement", &[], one("form", "csrf"));
     }
     if file.is_empty() {

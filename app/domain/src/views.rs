@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 pub struct TenantView {
     pub slug: String,
     pub name: String,
-    pub logo_svg: String,
     pub primary: String,
     pub accent: String,
     pub support_phone: String,

@@ -4,7 +4,7 @@ use super::api::get_branding;
 use super::frame::{loaded, StaffField, StaffFlash, StaffFrame};
 use leptos::prelude::*;
 use leptos_meta::Style;
-use settle_domain::i18n::staff::{st, StaffKey as S};
+use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
 
 #[component]
 pub fn BrandingPage() -> impl IntoView {
@@ -42,6 +42,7 @@ pub fn BrandingPage() -> impl IntoView {
             e("support_hours"),
             e("legal_footer"),
         );
+        let logo_error = f.error_for("logo", "logo").map(|c| staff_code_text(l, &c).to_string());
         let (r_primary, r_accent) = (ratio(b.primary_contrast), ratio(b.accent_contrast));
         // Colours reach CSS only after the #RRGGBB check in the shell.
         let css = format!(
@@ -74,6 +75,23 @@ pub fn BrandingPage() -> impl IntoView {
                                 value=v_footer error=e_footer/>
                             <button type="submit" class="primary">{st(l, S::Save)}</button>
                         </form>
+                        <section class="card" aria-labelledby="logo-h">
+                            <h2 id="logo-h">{st(l, S::Logo)}</h2>
+                            <StaffFlash locale=l flash=s.flash.clone() form="logo".to_string()/>
+                            <p><img class="logo-preview" src="/logo.png" alt=st(l, S::CurrentLogo) data-testid="current-logo"/></p>
+                            <form method="post" action="/backoffice/branding/logo" enctype="multipart/form-data">
+                                <input type="hidden" name="csrf" value=s.csrf.clone()/>
+                                <div class="field" class:has-error=logo_error.is_some()>
+                                    <label for="f-logo">{st(l, S::LogoFile)}</label>
+                                    <p class="hint" id="f-logo-hint">{st(l, S::LogoHint)}</p>
+                                    {logo_error.clone().map(|m| view! { <p class="error" id="f-logo-err">{m}</p> })}
+                                    <input id="f-logo" name="logo" type="file" required accept="image/png,image/svg+xml,.png,.svg"
+                                        aria-describedby=if logo_error.is_some() { "f-logo-hint f-logo-err" } else { "f-logo-hint" }
+                                        aria-invalid=logo_error.is_some().then_some("true")/>
+                                </div>
+                                <button type="submit">{st(l, S::Upload)}</button>
+                            </form>
+                        </section>
                         <section class="card" aria-labelledby="dns-h">
                             <h2 id="dns-h">{st(l, S::DnsRecords)}</h2>
                             {if b.dns.is_empty() {

@@ -346,6 +346,7 @@ async fn seed_tenant<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, t: &TenantS
                 brand_primary: Set(t.primary.into()),
                 brand_accent: Set(t.accent.into()),
                 brand_logo_svg: Set(t.logo.into()),
+                brand_logo_png: Set(crate::backoffice::logo::png_of_svg(t.logo)),
                 support_phone: Set(t.phone.into()),
                 support_email: Set(t.email.into()),
                 support_hours: Set(t.hours.into()),

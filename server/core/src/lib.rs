@@ -27,6 +27,7 @@ pub mod sql;
 pub mod staff;
 pub mod state;
 pub mod statements;
+mod svg_logo;
 pub mod templates;
 pub mod tenant;
 pub mod throttle;

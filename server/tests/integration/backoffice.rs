@@ -36,6 +36,13 @@ pub async fn as_agent(app: &TestApp) {
     assert_eq!(location(&res), "/backoffice");
 }
 
+/// Signs in as the demo admin, with the second factor.
+pub async fn as_admin(app: &TestApp) {
+    staff_login(app, "admin@settle.test").await;
+    let res = second_step(app, &code(app, DEMO_ADMIN_TOTP, 0)).await;
+    assert_eq!(location(&res), "/backoffice");
+}
+
 async fn customer_no(app: &TestApp, number: &str) -> customer::Model {
     customer::Entity::find()
         .filter(customer::Column::CustomerNumber.eq(number))
@@ -555,24 +562,8 @@ async fn a_statement_upload_books_all_of_it_or_nothing() {
         let app = &app;
         async move {
             let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let (ct, mut body) = multipart(&pairs, None);
-            if let Some(bytes) = file {
-                // The file part, named as the form names it.
-                let boundary = ct.split("boundary=").nth(1).unwrap().to_string();
-                body.truncate(body.len() - format!("--{boundary}--\r\n").len());
-                body.extend_from_slice(
-                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"statement\"; filename=\"a.xml\"\r\nContent-Type: application/xml\r\n\r\n").as_bytes(),
-                );
-                body.extend_from_slice(&bytes);
-                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-            }
-            app.client
-                .post(app.url("/backoffice/statements"))
-                .header("content-type", ct)
-                .body(body)
-                .send()
-                .await
-                .unwrap()
+            let file = file.as_deref().map(|b| ("statement", "a.xml", b));
+            post_multipart(app, "/backoffice/statements", &pairs, file).await
         }
     };
     upload(vec![("csrf", csrf.clone())], None).await;
@@ -769,8 +760,7 @@ async fn only_admins_read_the_audit_log_which_names_who_did_what() {
     assert!(!app.html("/backoffice").await.contains("/backoffice/audit"));
 
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let log = admin.html("/backoffice/audit?who=staff").await;
     assert!(
         log.contains("Anna Agent") && log.contains("dunning.paused") && log.contains("Overleden, erven zoeken"),
@@ -952,8 +942,7 @@ async fn the_dashboard_counts_what_is_open_what_came_in_and_which_message_was_fo
 async fn an_admin_adds_staff_whose_second_factor_is_shown_once_and_disables_them() {
     let app = spawn_app().await;
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let page = admin.html("/backoffice/staff").await;
     assert!(page.contains("Anna Agent") && page.contains("Adam Admin"), "{page}");
     assert!(!page.contains("Olga Operator"), "operators are not the tenant's staff");
@@ -1101,8 +1090,7 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
     as_agent(&app).await;
     assert_eq!(app.get("/backoffice/branding").await.status(), 403);
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let page = admin.html("/backoffice/branding").await;
     assert!(page.contains("Contrast op wit"), "{page}");
     let csrf = csrf_in(&page).unwrap();
@@ -1172,8 +1160,7 @@ async fn an_admin_edits_a_dunning_plan_checked_as_the_planner_reads_it_and_simul
     as_agent(&app).await;
     assert_eq!(app.get(&format!("/backoffice/plans/{}", plan.id)).await.status(), 403);
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let here = format!("/backoffice/plans/{}", plan.id);
     let page = admin.html(&format!("{here}?invoice=2026-0005")).await;
     assert!(
@@ -1264,8 +1251,7 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let page = admin.html("/backoffice/plans").await;
     assert!(page.contains("Contactbeleid"), "{page}");
     let csrf = csrf_for(&page, "/backoffice/policy").unwrap();
@@ -1364,8 +1350,7 @@ async fn an_admin_says_which_debtors_a_plan_is_for() {
     .await
     .unwrap();
     let admin = app.other_browser();
-    staff_login(&admin, "admin@settle.test").await;
-    second_step(&admin, &code(&admin, DEMO_ADMIN_TOTP, 0)).await;
+    as_admin(&admin).await;
     let here = format!("/backoffice/plans/{}", vip.id);
     let page = admin.html(&here).await;
     assert!(page.contains("value=\"zakelijk\""), "{page}");

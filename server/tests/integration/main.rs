@@ -5,6 +5,7 @@ mod support;
 
 mod auth;
 mod backoffice;
+mod branding;
 mod callbacks;
 mod channels;
 mod config;

@@ -157,6 +157,10 @@ catalog! {
     DisplayName => "Naam in het portaal", "Name im Portal", "Name in the portal";
     Primary => "Hoofdkleur (#RRGGBB)", "Hauptfarbe (#RRGGBB)", "Main colour (#RRGGBB)";
     Accent => "Accentkleur (#RRGGBB)", "Akzentfarbe (#RRGGBB)", "Accent colour (#RRGGBB)";
+    Logo => "Logo", "Logo", "Logo";
+    CurrentLogo => "Huidig logo", "Aktuelles Logo", "Current logo";
+    LogoFile => "Nieuw logo (PNG of SVG)", "Neues Logo (PNG oder SVG)", "New logo (PNG or SVG)";
+    LogoHint => "Hoogstens 1 MB. Een SVG wordt omgezet naar PNG voor portaal en e-mail; brieven drukken de SVG zelf scherp af.", "Höchstens 1 MB. Eine SVG wird für Portal und E-Mail in PNG umgewandelt; Briefe drucken die SVG selbst gestochen scharf.", "1 MB at most. An SVG is converted to PNG for the portal and email; letters print the SVG itself, sharp.";
     ContrastOnWhite => "Contrast op wit", "Kontrast auf Weiß", "Contrast on white";
     SupportPhone => "Telefoonnummer klantenservice", "Telefonnummer Kundenservice", "Support phone";
     SupportEmail => "E-mailadres klantenservice", "E-Mail-Adresse Kundenservice", "Support email";
@@ -460,6 +464,26 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Vertegenwoordiger verwijderd.",
             "Vertretung entfernt.",
             "Representative removed.",
+        ),
+        "logo_saved" => text(
+            "Logo opgeslagen; portaal, e-mails en brieven tonen het nu.",
+            "Logo gespeichert; Portal, E-Mails und Briefe zeigen es ab jetzt.",
+            "Logo saved; the portal, emails and letters show it from now on.",
+        ),
+        "logo_too_large" => text(
+            "Het logo is te groot (hoogstens 1 MB).",
+            "Das Logo ist zu groß (höchstens 1 MB).",
+            "The logo is too large (1 MB at most).",
+        ),
+        "logo_too_many_pixels" => text(
+            "Het logo is te groot (hoogstens 2048 × 2048 pixels).",
+            "Das Logo ist zu groß (höchstens 2048 × 2048 Pixel).",
+            "The logo is too large (2048 × 2048 pixels at most).",
+        ),
+        "logo_unreadable" => text(
+            "Dit is geen bruikbaar PNG- of SVG-bestand (tekst in een SVG moet naar paden omgezet zijn).",
+            "Das ist keine verwendbare PNG- oder SVG-Datei (Text in einer SVG muss in Pfade umgewandelt sein).",
+            "This is not a usable PNG or SVG file (text in an SVG must be converted to paths).",
         ),
         "branding_saved" => text(
             "Huisstijl opgeslagen.",

@@ -7,6 +7,7 @@ pub mod branding;
 pub mod contact_policy;
 pub mod dashboard;
 pub mod debtors;
+pub mod logo;
 pub mod payments;
 pub mod plan_editor;
 pub mod queues;

@@ -35,8 +35,15 @@ pub struct LetterContent<'a> {
     pub footer: &'a str,
     /// E.g. "Kenmerk / Ref: 2026-0042", printed under the date (and in the header of pages 2+).
     pub reference_line: &'a str,
-    /// Tenant's SVG logo, printed top right on page 1; `None`, or an SVG that gives nothing drawable, prints none.
-    pub logo_svg: Option<&'a str>,
+    /// Tenant's logo, printed top right on page 1; `None`, or a logo that gives nothing drawable, prints none.
+    pub logo: Option<LetterLogo<'a>>,
+}
+
+/// A logo as the tenant uploaded it: SVG prints as vectors, PNG as an image.
+#[derive(Clone, Copy)]
+pub enum LetterLogo<'a> {
+    Svg(&'a str),
+    Png(&'a [u8]),
 }
 
 /// The grey box that lets the debtor pay by scanning or typing.
@@ -101,7 +108,10 @@ pub fn render_with_stats(l: &LetterContent) -> Result<(Vec<u8>, usize)> {
         y: from_top(96.0),
         bottom,
     };
-    let logo = l.logo_svg.and_then(Logo::convert);
+    let logo = l.logo.and_then(|g| match g {
+        LetterLogo::Svg(svg) => Logo::convert(svg),
+        LetterLogo::Png(png) => Logo::from_png(png),
+    });
     letterhead(&mut p.cur, l, logo.as_ref())?;
     p.lines(&SUBJECT.wrap(l.subject, COL_W), SUBJECT);
     p.y -= LEADING;
@@ -475,7 +485,7 @@ mod tests {
             }),
             footer: "KvK 12345678 · BTW NL001234567B01 · IBAN NL91 ABNA 0417 1643 00",
             reference_line: "Kenmerk / Ref: 2026-0042",
-            logo_svg: None,
+            logo: None,
         }
     }
 
@@ -572,7 +582,7 @@ mod tests {
 
     fn with_logo(svg: &str) -> Vec<u8> {
         let mut l = sample("Geachte heer,\n\nBetaal a.u.b.");
-        l.logo_svg = Some(svg);
+        l.logo = Some(LetterLogo::Svg(svg));
         render(&l).unwrap()
     }
 
@@ -580,7 +590,7 @@ mod tests {
     fn logo_is_drawn_on_page_one_only_and_keeps_the_pdf_deterministic() {
         let body = vec!["Betaal a.u.b. het openstaande bedrag."; 80].join("\n\n");
         let mut l = sample(&body);
-        l.logo_svg = Some(LOGO);
+        l.logo = Some(LetterLogo::Svg(LOGO));
         let (pdf, pages) = render_with_stats(&l).unwrap();
         assert!(pages > 1);
         let text = String::from_utf8_lossy(&pdf);
@@ -622,6 +632,26 @@ mod tests {
             assert_eq!(with_logo(svg), plain, "{svg:?}");
         }
         assert_ne!(with_logo(LOGO), plain);
+    }
+
+    #[test]
+    fn png_logo_is_drawn_as_an_image_with_its_transparency() {
+        use resvg::tiny_skia::{Color, Pixmap};
+        let mut pixmap = Pixmap::new(40, 10).unwrap();
+        pixmap.fill(Color::from_rgba8(0x1f, 0x4e, 0x79, 128));
+        let png = pixmap.encode_png().unwrap();
+        let mut l = sample("Geachte heer,\n\nBetaal a.u.b.");
+        l.logo = Some(LetterLogo::Png(&png));
+        let pdf = render(&l).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert_eq!(text.matches("/Logo Do").count(), 1);
+        assert!(text.contains("/Subtype /Image") && text.contains("/SMask"));
+        assert_eq!(render(&l).unwrap(), pdf, "deterministic");
+        l.logo = Some(LetterLogo::Png(b"not a png"));
+        assert_eq!(
+            render(&l).unwrap(),
+            render(&sample("Geachte heer,\n\nBetaal a.u.b.")).unwrap()
+        );
     }
 
     #[test]

@@ -1,22 +1,14 @@
-//! The tenant's SVG logo for a letter: converted by svg2pdf into a form XObject, with the guards
-//! a logo set by a tenant needs (no file access, bounded nesting, a panic or a bad SVG gives a
-//! letter without a logo) and the fix that keeps the PDF deterministic (its bytes are hashed as
+//! The tenant's logo for a letter: an SVG converted by svg2pdf into a form XObject (parsed with the
+//! guards of `svg_logo`: a bad SVG gives a letter without a logo), or a PNG as an image; and the fix that keeps the PDF deterministic (its bytes are hashed as
 //! proof of what was sent).
-use pdf_writer::{Chunk, Ref};
-use quick_xml::events::Event;
-use svg2pdf::usvg;
+use pdf_writer::{Chunk, Filter, Finish, Ref};
+use resvg::tiny_skia::Pixmap;
 
 /// The logo's box on page 1, in points (see `letter.rs` for where it goes).
 pub(super) const LOGO_MAX_W: f32 = 40.0 * 72.0 / 25.4;
 pub(super) const LOGO_MAX_H: f32 = 15.0 * 72.0 / 25.4;
-/// Deepest element nesting accepted in a logo: the XML parser under usvg (roxmltree) recurses once per level with no
-/// limit of its own, so a few kilobytes of `<g>` could otherwise overflow the stack and abort the process.
-const LOGO_MAX_DEPTH: usize = 256;
-/// Stack of the thread that converts the logo. `<use>` chains nest usvg's tree (up to its limit of 1024 levels)
-/// without nesting the XML, and in debug builds usvg and svg2pdf recurse past the 2 MiB of a tokio blocking thread.
-const LOGO_STACK: usize = 32 << 20;
-
-/// A tenant logo as svg2pdf's form XObject (objects still numbered from 1) and its size on the page in points.
+/// A tenant logo as svg2pdf's form XObject, or an image XObject for a PNG (objects still numbered from 1), and its
+/// size on the page in points; either maps the unit square, so the letterhead places both alike.
 ///
 /// svg2pdf and usvg run without default features, which keeps them small and free of file access, and drops: text
 /// (`<text>` is skipped: logos must have their lettering converted to paths), raster images (`<image>`, whether
@@ -31,77 +23,67 @@ pub(super) struct Logo {
 }
 
 impl Logo {
-    /// `None` for anything that gives no drawable logo: empty or malformed SVG, nothing left to draw, nesting too
-    /// deep, a failed conversion, even a panic inside the SVG crates (the thread's join catches it). The letter then
-    /// goes out without a logo, never with an error.
+    /// `None` for anything that gives no drawable logo (see [`crate::svg_logo::with_tree`]) or a failed
+    /// conversion. The letter then goes out without a logo, never with an error.
     pub(super) fn convert(svg: &str) -> Option<Logo> {
-        std::thread::scope(|s| {
-            let thread = std::thread::Builder::new().stack_size(LOGO_STACK);
-            thread
-                .spawn_scoped(s, || Logo::try_convert(svg))
-                .ok()?
-                .join()
-                .ok()
-                .flatten()
+        crate::svg_logo::with_tree(svg, |tree| {
+            let (w, h) = (tree.size().width(), tree.size().height());
+            let scale = (LOGO_MAX_W / w).min(LOGO_MAX_H / h);
+            if !(scale.is_finite() && scale > 0.0) {
+                return None;
+            }
+            let (chunk, form) = svg2pdf::to_chunk(tree, svg2pdf::ConversionOptions::default()).ok()?;
+            Some(Logo {
+                chunk,
+                form,
+                w: w * scale,
+                h: h * scale,
+            })
         })
     }
 
-    fn try_convert(svg: &str) -> Option<Logo> {
-        if !nesting_is_bounded(svg) {
-            return None;
+    /// A PNG logo (as the branding upload stores it) as an image XObject, its transparency as a soft
+    /// mask; `None` when it does not decode.
+    pub(super) fn from_png(png: &[u8]) -> Option<Logo> {
+        let pixmap = Pixmap::decode_png(png).ok()?;
+        let (pw, ph) = (pixmap.width(), pixmap.height());
+        let mut rgb = Vec::with_capacity(pixmap.pixels().len() * 3);
+        let mut alpha = Vec::with_capacity(pixmap.pixels().len());
+        for p in pixmap.pixels() {
+            let c = p.demultiply();
+            rgb.extend([c.red(), c.green(), c.blue()]);
+            alpha.push(c.alpha());
         }
-        let options = usvg::Options {
-            // usvg's default resolver reads any local path in <image href>; refuse every href, data URLs too.
-            image_href_resolver: usvg::ImageHrefResolver {
-                resolve_data: Box::new(|_, _, _| None),
-                resolve_string: Box::new(|_, _| None),
-            },
-            ..usvg::Options::default()
-        };
-        let tree = usvg::Tree::from_str(svg, &options).ok()?;
-        if !tree.root().has_children() {
-            return None;
+        let (image, mask) = (Ref::new(1), Ref::new(2));
+        let mut chunk = Chunk::new();
+        let data = miniz_oxide::deflate::compress_to_vec_zlib(&rgb, 6);
+        let mut x = chunk.image_xobject(image, &data);
+        x.filter(Filter::FlateDecode);
+        x.width(i32::try_from(pw).ok()?).height(i32::try_from(ph).ok()?);
+        x.color_space().device_rgb();
+        x.bits_per_component(8);
+        let translucent = alpha.iter().any(|&a| a != u8::MAX);
+        if translucent {
+            x.s_mask(mask);
         }
-        let (w, h) = (tree.size().width(), tree.size().height());
+        x.finish();
+        if translucent {
+            let data = miniz_oxide::deflate::compress_to_vec_zlib(&alpha, 6);
+            let mut m = chunk.image_xobject(mask, &data);
+            m.filter(Filter::FlateDecode);
+            m.width(i32::try_from(pw).ok()?).height(i32::try_from(ph).ok()?);
+            m.color_space().device_gray();
+            m.bits_per_component(8);
+            m.finish();
+        }
+        let (w, h) = (pw as f32, ph as f32);
         let scale = (LOGO_MAX_W / w).min(LOGO_MAX_H / h);
-        if !(scale.is_finite() && scale > 0.0) {
-            return None;
-        }
-        let (chunk, form) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default()).ok()?;
         Some(Logo {
             chunk,
-            form,
+            form: image,
             w: w * scale,
             h: h * scale,
         })
-    }
-}
-
-/// Whether roxmltree can parse `svg` without deep recursion: elements nest at most [`LOGO_MAX_DEPTH`] levels, as
-/// counted by quick-xml (which does not recurse), and no DTD entity holds markup that would nest further once
-/// expanded (usvg lets DTDs through; Illustrator's entities hold only namespace URLs).
-fn nesting_is_bounded(svg: &str) -> bool {
-    // An entity's value is the first quoted string in its declaration.
-    let holds_markup = |decl: &str| {
-        decl.find(['"', '\'']).is_some_and(|i| {
-            let (quote, rest) = decl[i..].split_at(1);
-            rest.split(quote).next().is_some_and(|value| value.contains(['<', '&']))
-        })
-    };
-    if svg.split("<!ENTITY").skip(1).any(holds_markup) {
-        return false;
-    }
-    let mut reader = quick_xml::Reader::from_str(svg);
-    let mut depth = 0_usize;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(_)) if depth == LOGO_MAX_DEPTH => return false,
-            Ok(Event::Start(_)) => depth += 1,
-            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
-            Ok(Event::Eof) => return true,
-            Ok(_) => {}
-            Err(_) => return false,
-        }
     }
 }
 
@@ -179,63 +161,5 @@ mod tests {
             String::from_utf8_lossy(&buf).replace("/gs1 3 0 R\n      /gs0 2 0 R", "/gs0 2 0 R\n      /gs1 3 0 R");
         sort_resource_dicts(&mut buf);
         assert_eq!(String::from_utf8_lossy(&buf), want);
-    }
-
-    #[test]
-    fn deep_or_entity_nested_logo_is_refused_without_touching_the_stack() {
-        let nested = |n: usize| {
-            let (open, close) = ("<g>".repeat(n), "</g>".repeat(n));
-            format!(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">{open}<rect width="9" height="9"/>{close}</svg>"#
-            )
-        };
-        assert!(Logo::convert(&nested(20)).is_some());
-        // svg2pdf itself gives up on plain groups nested past 28 graphics states ("nesting depth is too high").
-        assert!(Logo::convert(&nested(30)).is_none());
-        assert!(nesting_is_bounded(&nested(LOGO_MAX_DEPTH - 1)) && !nesting_is_bounded(&nested(LOGO_MAX_DEPTH)));
-        // Would abort the test process with a stack overflow if it reached roxmltree.
-        assert!(Logo::convert(&nested(100_000)).is_none());
-        let entity = r#"<!DOCTYPE svg [<!ENTITY e '<g xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></g>'>]><svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">&e;</svg>"#;
-        assert!(Logo::convert(entity).is_none());
-        // Illustrator's DOCTYPE: entities that only hold namespace URLs.
-        let illustrator = r#"<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [
-	<!ENTITY ns_extend "http://ns.adobe.com/Extensibility/1.0/">
-	<!ENTITY ns_ai "http://ns.adobe.com/AdobeIllustrator/10.0/">
-]>
-<svg version="1.1" xmlns:x="&ns_extend;" xmlns:i="&ns_ai;" xmlns="http://www.w3.org/2000/svg" width="9" height="9">
-<rect width="9" height="9"/></svg>"#;
-        assert!(Logo::convert(illustrator).is_some());
-        // A chain of <use> nests usvg's tree, not the XML: fine on the logo thread's stack, even in a debug build.
-        let chain: String = (0..330)
-            .map(|i| format!(r##"<g id="u{i}"><use href="#u{}"/></g>"##, i + 1))
-            .collect();
-        let chain = format!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><defs>{chain}<rect id="u330" width="9" height="9"/></defs><use href="#u0"/></svg>"##
-        );
-        let _ = Logo::convert(&chain);
-    }
-
-    #[test]
-    fn logo_cannot_read_local_files() {
-        // A real 1x1 PNG on disk: usvg's default resolver would load it (the logo would then not be empty).
-        let png = [
-            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-            0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
-            0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff,
-            0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-        ];
-        let path = std::env::temp_dir().join(format!("letter-logo-{}.png", std::process::id()));
-        std::fs::write(&path, png).unwrap();
-        let svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="{}" width="10" height="10"/></svg>"#,
-            path.display()
-        );
-        let default = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
-        assert!(default.root().has_children(), "the default resolver reads the file");
-        assert!(Logo::convert(&svg).is_none());
-        let data_url = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="data:image/svg+xml;utf8,&lt;svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'&gt;&lt;rect width='9' height='9'/&gt;&lt;/svg&gt;"/></svg>"#;
-        assert!(Logo::convert(data_url).is_none());
-        std::fs::remove_file(path).unwrap();
     }
 }

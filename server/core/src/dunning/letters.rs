@@ -1,7 +1,7 @@
 //! A dunning letter as an A4 PDF: the tenant's name and colour, the debtor's address in the
 //! envelope window, the message, and a payment box with the EPC QR code and RF reference.
 use super::compose::Compose;
-use crate::channels::letter::{self, LetterContent, PaymentBox};
+use crate::channels::letter::{self, LetterContent, LetterLogo, PaymentBox};
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::invoices::epc_transfer;
 use settle_domain::dunning::texts::{letter_labels, Text};
@@ -47,7 +47,7 @@ pub async fn render(c: &Compose<'_>, text: &Text, login_code: Option<&str>) -> S
         payload: epc.payload,
         lines,
         caption: labels.scan.to_string(),
-        logo: t.brand_logo_svg.clone(),
+        logo: (t.brand_logo_svg.clone(), t.brand_logo_png.clone()),
     };
     tokio::task::spawn_blocking(move || owned.render())
         .await
@@ -68,7 +68,8 @@ struct Owned {
     payload: String,
     lines: Vec<(String, String)>,
     caption: String,
-    logo: String,
+    /// The SVG (printed as vectors) or, uploaded as PNG, the PNG.
+    logo: (String, Option<Vec<u8>>),
 }
 
 impl Owned {
@@ -88,7 +89,11 @@ impl Owned {
             }),
             footer: &self.footer,
             reference_line: &self.reference_line,
-            logo_svg: Some(&self.logo),
+            logo: match &self.logo {
+                (svg, _) if !svg.trim().is_empty() => Some(LetterLogo::Svg(svg)),
+                (_, Some(png)) => Some(LetterLogo::Png(png)),
+                _ => None,
+            },
         })
     }
 }

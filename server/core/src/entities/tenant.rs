@@ -15,7 +15,11 @@ pub struct Model {
     pub brand_primary: String,
     pub brand_accent: String,
     #[sea_orm(column_type = "Text")]
+    /// Kept for letters only (printed as vectors); never served.
     pub brand_logo_svg: String,
+    /// What the portal, emails and the manifest show (`/logo.png`); `None` before the first upload
+    /// or seeding, when `/logo.png` rasterises the SVG.
+    pub brand_logo_png: Option<Vec<u8>>,
     pub support_phone: String,
     pub support_email: String,
     pub support_hours: String,

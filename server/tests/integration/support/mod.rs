@@ -290,6 +290,11 @@ pub async fn sandbox_click(app: &TestApp, sandbox_path: &str, action: &str) -> S
 
 /// A multipart/form-data body, written out so the test sends exactly what a browser would.
 pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    multipart_named(fields, file.map(|(name, bytes)| ("attachment", name, bytes)))
+}
+
+/// A multipart body; the file part as (field, file name, bytes).
+pub fn multipart_named(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "----settletestboundary7MA4YWxk";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -297,10 +302,10 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
         );
     }
-    if let Some((filename, bytes)) = file {
+    if let Some((field, filename, bytes)) = file {
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
             )
             .as_bytes(),
         );
@@ -311,20 +316,31 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// Posts a multipart form in `app`'s browser.
+pub async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> reqwest::Response {
+    let (content_type, body) = multipart_named(fields, file);
+    app.client
+        .post(app.url(path))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub async fn post_dispute(
     app: &TestApp,
     number: &str,
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> reqwest::Response {
-    let (content_type, body) = multipart(fields, file);
-    app.client
-        .post(app.url(&format!("/invoices/{number}/dispute")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    let file = file.map(|(name, bytes)| ("attachment", name, bytes));
+    post_multipart(app, &format!("/invoices/{number}/dispute"), fields, file).await
 }
 
 /// An invoice by its number (numbers are unique across the demo tenants).
