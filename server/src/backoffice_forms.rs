@@ -450,6 +450,8 @@ async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRespon
         support_email: field(&pairs, "support_email"),
         support_hours: field(&pairs, "support_hours"),
         legal_footer: field(&pairs, "legal_footer"),
+        sender_address: field(&pairs, "sender_address"),
+        sender_name: field(&pairs, "sender_name"),
     };
     let r = save(&state, &scope, &b).await;
     let fields = [
@@ -460,6 +462,8 @@ async fn branding(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRespon
         "support_email",
         "support_hours",
         "legal_footer",
+        "sender_address",
+        "sender_name",
     ];
     answer_keeping(
         &state,

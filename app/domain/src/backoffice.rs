@@ -317,6 +317,10 @@ pub struct BrandingView {
     pub support_email: String,
     pub support_hours: String,
     pub legal_footer: String,
+    /// The postal address letters print as sender and return address (one line).
+    pub sender_address: String,
+    /// The name in the From of the tenant's mail; `None` without a mail identity.
+    pub sender_name: Option<String>,
     /// Contrast of each colour against white (AA needs 4.5).
     pub primary_contrast: Option<f64>,
     pub accent_contrast: Option<f64>,

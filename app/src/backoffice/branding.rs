@@ -35,6 +35,8 @@ pub fn BrandingPage() -> impl IntoView {
             v("support_email", &b.support_email),
         );
         let (v_hours, v_footer) = (v("support_hours", &b.support_hours), v("legal_footer", &b.legal_footer));
+        let (v_address, e_address) = (v("sender_address", &b.sender_address), e("sender_address"));
+        let sender_name = b.sender_name.clone().map(|n| (v("sender_name", &n), e("sender_name")));
         let (e_name, e_primary, e_accent) = (e("display_name"), e("primary"), e("accent"));
         let (e_phone, e_email, e_hours, e_footer) = (
             e("support_phone"),
@@ -71,6 +73,12 @@ pub fn BrandingPage() -> impl IntoView {
                                 value=v_email error=e_email required=true/>
                             <StaffField locale=l id="f-b-hours".into() name="support_hours" label=S::SupportHours
                                 value=v_hours error=e_hours/>
+                            <StaffField locale=l id="f-b-address".into() name="sender_address" label=S::SenderAddress
+                                value=v_address error=e_address required=true/>
+                            {sender_name.map(|(value, error)| view! {
+                                <StaffField locale=l id="f-b-sender".into() name="sender_name" label=S::SenderName
+                                    value=value error=error/>
+                            })}
                             <StaffField locale=l id="f-b-footer".into() name="legal_footer" label=S::LegalFooter kind="textarea"
                                 value=v_footer error=e_footer/>
                             <button type="submit" class="primary">{st(l, S::Save)}</button>

@@ -1094,7 +1094,23 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
     let page = admin.html("/backoffice/branding").await;
     assert!(page.contains("Contrast op wit"), "{page}");
     let csrf = csrf_in(&page).unwrap();
-    let post = |primary: &'static str, email: &'static str| {
+    // With a mail identity, the From name is edited here too.
+    let tenant = app.tenant().await;
+    let from = settle_core::services::email_settings::Identity {
+        from: "Zorg Demo <noreply@zorg.example>",
+        reply_to: None,
+        dkim: None,
+    };
+    settle_core::services::email_settings::save(
+        &app.state.db,
+        &app.state.keys,
+        app.state.clock.now(),
+        tenant.id,
+        &from,
+    )
+    .await
+    .unwrap();
+    let post = |primary: &'static str, email: &'static str, address: &'static str| {
         let (admin, csrf) = (&admin, csrf.clone());
         async move {
             admin
@@ -1109,19 +1125,23 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
                         ("support_email", email),
                         ("support_hours", "ma-vr 8-18"),
                         ("legal_footer", "Zorg Nieuw N.V."),
+                        ("sender_address", address),
+                        ("sender_name", "Zorg Nieuw Incasso"),
                     ],
                 )
                 .await
         }
     };
-    post("#ffcc00", "geen").await;
+    post("#ffcc00", "geen", "Postbus 1\n1000 AA").await;
     let page = admin.html("/backoffice/branding").await;
     assert!(
-        page.contains("niet goed leesbaar") && page.contains("Vul een geldig e-mailadres in"),
+        page.contains("niet goed leesbaar")
+            && page.contains("Vul een geldig e-mailadres in")
+            && page.contains("Eén regel, zonder regeleinde."),
         "{page}"
     );
     assert_ne!(app.tenant().await.name, "Zorg Nieuw");
-    post("#004488", "service@zorgnieuw.nl").await;
+    post("#004488", "service@zorgnieuw.nl", "Postbus 99, 1000 AB Amsterdam").await;
     assert!(admin
         .html("/backoffice/branding")
         .await
@@ -1132,6 +1152,13 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
         portal.contains("Zorg Nieuw") && portal.contains("#004488") && portal.contains("020 765 4321"),
         "{portal}"
     );
+    // Letters print the new sender address; mail goes out under the new name, same address.
+    assert_eq!(app.tenant().await.row.creditor_address, "Postbus 99, 1000 AB Amsterdam");
+    let identity = settle_core::services::email_settings::load(&app.state.db, &app.state.keys, tenant.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(identity.from.to_string(), "Zorg Nieuw Incasso <noreply@zorg.example>");
     app.cleanup().await;
 }
 

@@ -157,6 +157,8 @@ catalog! {
     DisplayName => "Naam in het portaal", "Name im Portal", "Name in the portal";
     Primary => "Hoofdkleur (#RRGGBB)", "Hauptfarbe (#RRGGBB)", "Main colour (#RRGGBB)";
     Accent => "Accentkleur (#RRGGBB)", "Akzentfarbe (#RRGGBB)", "Accent colour (#RRGGBB)";
+    SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
+    SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     Logo => "Logo", "Logo", "Logo";
     CurrentLogo => "Huidig logo", "Aktuelles Logo", "Current logo";
     LogoFile => "Nieuw logo (PNG of SVG)", "Neues Logo (PNG oder SVG)", "New logo (PNG or SVG)";
@@ -464,6 +466,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Vertegenwoordiger verwijderd.",
             "Vertretung entfernt.",
             "Representative removed.",
+        ),
+        "one_line" => text(
+            "Eén regel, zonder regeleinde.",
+            "Eine Zeile, ohne Zeilenumbruch.",
+            "One line, without a line break.",
+        ),
+        "sender_name_invalid" => text(
+            "Een naam zonder < > of aanhalingstekens.",
+            "Ein Name ohne < > oder Anführungszeichen.",
+            "A name without < > or quotation marks.",
         ),
         "logo_saved" => text(
             "Logo opgeslagen; portaal, e-mails en brieven tonen het nu.",

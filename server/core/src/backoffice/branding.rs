@@ -8,6 +8,7 @@ use crate::services::email_settings::{Algorithm, DkimKey};
 use crate::staff::{Role, StaffScope};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
+use lettre::message::Mailbox;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::BrandingView;
@@ -30,10 +31,23 @@ pub async fn view<C: ConnectionTrait>(
         support_email: t.support_email.clone(),
         support_hours: t.support_hours.clone(),
         legal_footer: t.legal_footer.clone(),
+        sender_address: t.creditor_address.clone(),
+        sender_name: sender(db, scope.tenant_id())
+            .await?
+            .map(|(_, from)| from.name.unwrap_or_default()),
         primary_contrast: contrast(&t.brand_primary, "#ffffff"),
         accent_contrast: contrast(&t.brand_accent, "#ffffff"),
         dns: dns(db, state, scope.tenant_id()).await?,
     })
+}
+
+/// The tenant's mail identity and its From, if it has one.
+async fn sender<C: ConnectionTrait>(db: &C, tenant_id: i64) -> ServiceResult<Option<(email_setting::Model, Mailbox)>> {
+    let Some(row) = email_setting::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(None);
+    };
+    let from = row.from_address.parse::<Mailbox>().ok();
+    Ok(from.map(|from| (row, from)))
 }
 
 /// What the creditor publishes so its mail is delivered and not spoofed.
@@ -89,6 +103,9 @@ pub struct Branding<'a> {
     pub support_email: &'a str,
     pub support_hours: &'a str,
     pub legal_footer: &'a str,
+    pub sender_address: &'a str,
+    /// Ignored without a mail identity.
+    pub sender_name: &'a str,
 }
 
 pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> ServiceResult<()> {
@@ -107,6 +124,14 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
     let phone = text("support_phone", b.support_phone, 40, true);
     let hours = text("support_hours", b.support_hours, 200, false);
     let footer = text("legal_footer", b.legal_footer, 500, false);
+    let address = text("sender_address", b.sender_address, 200, true);
+    let sender_name = text("sender_name", b.sender_name, 100, false);
+    if address.contains('\n') {
+        errors.insert("sender_address".to_string(), "one_line".to_string());
+    }
+    if sender_name.contains(['\n', '<', '>', '"']) {
+        errors.insert("sender_name".to_string(), "sender_name_invalid".to_string());
+    }
     let email = match settle_domain::contact::EmailAddress::parse(b.support_email) {
         Ok(e) => e.as_str().to_string(),
         Err(_) => {
@@ -142,6 +167,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
         "display_name": row.display_name, "primary": row.brand_primary, "accent": row.brand_accent,
         "support_phone": row.support_phone, "support_email": row.support_email,
         "support_hours": row.support_hours, "legal_footer": row.legal_footer,
+        "sender_address": row.creditor_address,
     });
     let mut active: tenant::ActiveModel = row.into();
     active.display_name = Set(name.clone());
@@ -151,7 +177,24 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
     active.support_email = Set(email.clone());
     active.support_hours = Set(hours.clone());
     active.legal_footer = Set(footer.clone());
+    active.creditor_address = Set(address.clone());
     active.update(&tx).await?;
+    let mut sender_change = serde_json::Value::Null;
+    if let Some((row, from)) = sender(&tx, scope.tenant_id()).await? {
+        let name = if sender_name.is_empty() {
+            name.clone()
+        } else {
+            sender_name.clone()
+        };
+        let new = Mailbox::new(Some(name.clone()), from.email.clone()).to_string();
+        if new != row.from_address {
+            sender_change = json!({ "before": from.name, "after": name });
+            let mut row: email_setting::ActiveModel = row.into();
+            row.from_address = Set(new);
+            row.updated_at = Set(now);
+            row.update(&tx).await?;
+        }
+    }
     audit::record(
         &tx,
         now,
@@ -162,7 +205,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
         json!({ "before": before, "after": {
             "display_name": name, "primary": primary, "accent": accent, "support_phone": phone,
             "support_email": email, "support_hours": hours, "legal_footer": footer,
-        }}),
+            "sender_address": address,
+        }, "sender_name": sender_change}),
     )
     .await?;
     tx.commit().await?;
