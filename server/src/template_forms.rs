@@ -1,6 +1,7 @@
 //! The template editor's posts (`POST /backoffice/templates/{kind}/{channel}/{locale}` with
 //! `action` preview, save, test, rollback or reset) and the email preview
-//! (`GET .../preview.html`: the HTML as the recipient sees it, sandboxed, no scripts). A draft
+//! (`GET .../preview.html`: the HTML as the recipient sees it, sandboxed, no scripts) and the
+//! letter preview (`GET .../letter/{locale}/preview.pdf`). A draft
 //! lives in the server-side session between requests, so long texts survive the redirect.
 use crate::forms::{back, codes, csrf_ok, notice, one, see_other, tenant_of};
 use crate::payments::{field, form_pairs};
@@ -23,6 +24,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/backoffice/templates/{kind}/{channel}/{locale}/preview.html")
             .guard(actix_web::guard::Get())
             .to(preview),
+    )
+    .service(
+        web::resource("/backoffice/templates/{kind}/letter/{locale}/preview.pdf")
+            .guard(actix_web::guard::Get())
+            .to(preview_pdf),
     );
 }
 
@@ -106,26 +112,23 @@ async fn post(
     }
 }
 
-/// The draft (or the active version, or the shipped wording) as an HTML email with sample data.
-async fn preview(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
-) -> HttpResponse {
-    let (kind, channel, locale) = path.into_inner();
-    let Some(tenant) = tenant_of(&req) else {
-        return HttpResponse::NotFound().finish();
-    };
-    let Some(key) = Key::parse(&kind, &channel, &locale) else {
-        return HttpResponse::NotFound().finish();
-    };
-    let Some((scope, _)) = identity_staff(&req, &state, &tenant).await else {
-        return HttpResponse::NotFound().finish();
+/// The draft (or the active version, or the shipped wording) of the template at `path`, for
+/// an admin of the host's tenant; else the answer to give.
+async fn shown(
+    req: &HttpRequest,
+    state: &AppState,
+    path: (String, String, String),
+) -> Result<(std::sync::Arc<settle_core::tenant::TenantCtx>, Key, String, String), HttpResponse> {
+    let (kind, channel, locale) = path;
+    let tenant = tenant_of(req).ok_or_else(|| HttpResponse::NotFound().finish())?;
+    let key = Key::parse(&kind, &channel, &locale).ok_or_else(|| HttpResponse::NotFound().finish())?;
+    let Some((scope, _)) = identity_staff(req, state, &tenant).await else {
+        return Err(HttpResponse::NotFound().finish());
     };
     if scope.require(settle_core::staff::Role::Admin).is_err() {
-        return HttpResponse::Forbidden().finish();
+        return Err(HttpResponse::Forbidden().finish());
     }
-    let (subject, body) = match template_draft(&req, key) {
+    let (subject, body) = match template_draft(req, key) {
         Some(d) => (d.subject, d.body),
         None => match templates::active(&state.db, tenant.id, key).await {
             Ok(Some(t)) => (t.subject, t.body),
@@ -133,8 +136,21 @@ async fn preview(
                 let t = default_source(key.locale, key.kind, key.channel);
                 (t.subject, t.body)
             }
-            Err(_) => return HttpResponse::InternalServerError().finish(),
+            Err(_) => return Err(HttpResponse::InternalServerError().finish()),
         },
+    };
+    Ok((tenant, key, subject, body))
+}
+
+/// The email as the recipient sees it, with sample data.
+async fn preview(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> HttpResponse {
+    let (tenant, key, subject, body) = match shown(&req, &state, path.into_inner()).await {
+        Ok(s) => s,
+        Err(res) => return res,
     };
     match templates::preview_html(&tenant, key, &subject, &body) {
         Ok(html) => HttpResponse::Ok()
@@ -146,6 +162,23 @@ async fn preview(
             ))
             .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"))
             .body(html),
+        Err(_) => HttpResponse::UnprocessableEntity().finish(),
+    }
+}
+
+/// The letter as the debtor gets it, with sample data: letterhead, logo, payment box.
+async fn preview_pdf(req: HttpRequest, state: web::Data<AppState>, path: web::Path<(String, String)>) -> HttpResponse {
+    let (kind, locale) = path.into_inner();
+    let (tenant, key, subject, body) = match shown(&req, &state, (kind, "letter".into(), locale)).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let today = tenant.today(state.clock.now());
+    match templates::preview_pdf(&tenant, key, &subject, &body, today).await {
+        Ok(pdf) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/pdf"))
+            .insert_header((header::CONTENT_DISPOSITION, "inline; filename=\"preview.pdf\""))
+            .body(pdf),
         Err(_) => HttpResponse::UnprocessableEntity().finish(),
     }
 }

@@ -119,6 +119,9 @@ pub fn TemplateEditPage() -> impl IntoView {
                                 {(v.channel == "email").then(|| view! {
                                     <iframe src=format!("{base}/preview.html") title=st(l, S::Preview) class="email-preview"></iframe>
                                 })}
+                                {(v.channel == "letter").then(|| view! {
+                                    <p><a href=format!("{base}/preview.pdf") data-testid="letter-preview">{st(l, S::LetterPreview)}</a></p>
+                                })}
                             </section>
                         })}
                         <section class="card" aria-labelledby="versions-h">

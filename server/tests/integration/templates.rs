@@ -176,3 +176,60 @@ async fn an_admin_edits_a_reminder_and_the_next_reminder_uses_it() {
     assert_eq!(active, 0);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_letter_of_a_draft_is_previewed_as_a_pdf_with_the_letterhead() {
+    const LETTER: &str = "/backoffice/templates/reminder/letter/nl";
+    let app = spawn_app().await;
+    staff(&app, "agent@settle.test", None).await;
+    assert_eq!(app.get(&format!("{LETTER}/preview.pdf")).await.status(), 403);
+    let admin = app.other_browser();
+    staff(&admin, "admin@settle.test", Some(DEMO_ADMIN_TOTP)).await;
+    let page = admin.html(LETTER).await;
+    assert!(page.contains(&format!("{LETTER}/preview.pdf")), "{page}");
+    // Email templates have no letter to show.
+    assert_eq!(admin.get(&format!("{EDIT}/preview.pdf")).await.status(), 404);
+    let csrf = csrf_for(&page, LETTER).unwrap();
+    let body = "Geachte {{ name }},\n\nFactuur {{ invoice }} ({{ amount }}) staat open. Voorbeeldtekst-XYZ. {{ link }}\n\n{{ tenant }}";
+    admin
+        .post(
+            LETTER,
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "preview"),
+                ("subject", "Herinnering {{ invoice }}"),
+                ("body", body),
+            ],
+        )
+        .await;
+    let page = admin.html(LETTER).await;
+    assert!(page.contains("Voorbeeldtekst-XYZ"), "{page}");
+    let res = admin.get(&format!("{LETTER}/preview.pdf")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(pdf.starts_with(b"%PDF"));
+    // The draft with sample data, on the tenant's letterhead with its logo.
+    // (pdf-writer writes a line with non-ASCII characters, like this one's €, in hex.)
+    assert!(
+        text.contains(&hex::encode_upper("staat open. Voorbeeldtekst-XYZ.")),
+        "draft text in the PDF"
+    );
+    assert!(text.contains(&app.tenant().await.name), "letterhead");
+    assert_eq!(text.matches("/Logo Do").count(), 1);
+    // A draft that does not check is refused, not printed.
+    admin
+        .post(
+            LETTER,
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "preview"),
+                ("subject", "x"),
+                ("body", "{{ nope }}"),
+            ],
+        )
+        .await;
+    assert_eq!(admin.get(&format!("{LETTER}/preview.pdf")).await.status(), 422);
+    app.cleanup().await;
+}

@@ -159,6 +159,7 @@ catalog! {
     Accent => "Accentkleur (#RRGGBB)", "Akzentfarbe (#RRGGBB)", "Accent colour (#RRGGBB)";
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
+    LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
     Logo => "Logo", "Logo", "Logo";
     CurrentLogo => "Huidig logo", "Aktuelles Logo", "Current logo";
     LogoFile => "Nieuw logo (PNG of SVG)", "Neues Logo (PNG oder SVG)", "New logo (PNG or SVG)";

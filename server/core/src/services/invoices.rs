@@ -197,12 +197,17 @@ pub struct EpcParts {
 }
 
 pub fn epc_transfer(tenant: &TenantCtx, row: &invoice::Model, amount: Money) -> ServiceResult<EpcParts> {
+    epc_for(tenant, &row.rf_reference, amount)
+}
+
+/// The transfer to the tenant's account quoting `rf_reference`.
+pub fn epc_for(tenant: &TenantCtx, rf_reference: &str, amount: Money) -> ServiceResult<EpcParts> {
     let t = &tenant.row;
     let iban =
         Iban::parse(&t.creditor_iban).map_err(|e| ServiceError::Internal(anyhow::anyhow!("tenant IBAN: {e}")))?;
     let bic = t.creditor_bic.as_deref().and_then(|b| Bic::parse(b).ok());
     let reference =
-        RfReference::parse(&row.rf_reference).map_err(|e| ServiceError::Internal(anyhow::anyhow!("reference: {e}")))?;
+        RfReference::parse(rf_reference).map_err(|e| ServiceError::Internal(anyhow::anyhow!("reference: {e}")))?;
     let transfer = EpcTransfer {
         bic: bic.clone(),
         beneficiary: t.creditor_legal_name.clone(),

@@ -9,7 +9,7 @@ use crate::staff::{Role, StaffScope};
 use crate::templates;
 use crate::tenant::TenantCtx;
 use crate::{audit, channels::html_email};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -281,6 +281,18 @@ pub async fn reset(db: &DatabaseConnection, scope: &StaffScope, k: Key, now: Dat
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The letter as the recipient gets it (PDF), from a checked draft and sample data.
+pub async fn preview_pdf(
+    tenant: &TenantCtx,
+    k: Key,
+    subject: &str,
+    body: &str,
+    today: NaiveDate,
+) -> ServiceResult<Vec<u8>> {
+    let text = templates::check(k.channel, k.locale, subject, body).map_err(ServiceError::Invalid)?;
+    crate::dunning::letters::sample(tenant, k.locale, &text, today).await
 }
 
 /// The email as the recipient sees it, from a checked draft and sample data.
