@@ -17,7 +17,7 @@ mod m20261129_000010_payment_plans;
 mod m20261129_000011_plan_invoices;
 mod m20261129_000012_backoffice;
 mod m20261129_000013_message_templates;
-mod m20261206_000014_brand_logo_png;
+mod m20261206_000014_logo_and_returned_letters;
 mod util;
 
 pub struct Migrator;
@@ -40,7 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_plan_invoices::Migration),
             Box::new(m20261129_000012_backoffice::Migration),
             Box::new(m20261129_000013_message_templates::Migration),
-            Box::new(m20261206_000014_brand_logo_png::Migration),
+            Box::new(m20261206_000014_logo_and_returned_letters::Migration),
         ]
     }
 }

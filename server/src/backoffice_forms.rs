@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(post("/backoffice/debtors/{id}/note").to(note))
         .service(post("/backoffice/debtors/{id}/contact").to(contact))
         .service(post("/backoffice/debtors/{id}/representative").to(representative))
+        .service(post("/backoffice/debtors/{id}/returned-letter").to(returned_letter))
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
@@ -263,6 +264,24 @@ async fn decide_request(req: HttpRequest, state: Data, id: web::Path<i64>, body:
     };
     let r = requests::decide(&state, &tenant, &scope, *id, &d).await;
     answer_on(&state, r, here, &form, "requests", "request_decided")
+}
+
+async fn returned_letter(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    use settle_core::backoffice::returned_letters;
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "returned").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let r = match field(&pairs, "letter").trim().parse::<i64>() {
+        Ok(letter) => {
+            let reason = field(&pairs, "reason");
+            returned_letters::register(&state.db, &scope, *id, letter, reason, state.clock.now()).await
+        }
+        Err(_) => Err(ServiceError::invalid("letter", "letter_unknown")),
+    };
+    answer_on(&state, r, &here, "returned", "debtor", "letter_returned")
 }
 
 async fn contact(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {

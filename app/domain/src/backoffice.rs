@@ -109,6 +109,10 @@ pub struct DebtorPageView {
     pub channels: Vec<String>,
     pub representative: Option<String>,
     pub legal_stop: Option<String>,
+    /// Since when letters to the postal address come back (none go there until it changes).
+    pub address_invalid: Option<NaiveDateTime>,
+    /// Letters that went out and may be registered as returned: (message id, when sent).
+    pub returnable_letters: Vec<(i64, NaiveDateTime)>,
     pub invoices: Vec<StaffInvoiceRow>,
     pub disputes: Vec<DisputeRow>,
     pub callbacks: Vec<CallbackRow>,

@@ -2,6 +2,7 @@
 //! take on it (a note, pausing or resuming dunning per invoice, a fresh payment link).
 use super::api::get_debtor;
 use super::frame::{loaded, when, StaffField, StaffFlash, StaffFrame};
+use super::returned_letter::{AddressInvalid, ReturnedLetterForm};
 use crate::ui::{date, money, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -22,8 +23,10 @@ pub fn DebtorPage() -> impl IntoView {
             <StaffFrame shell=s.clone() title=d.name.clone()>
                 <h1>{d.name.clone()}" · "{d.customer_number.clone()}</h1>
                 <StaffFlash locale=l flash=flash.clone() form="debtor".to_string()/>
+                <AddressInvalid locale=l since=d.address_invalid/>
                 <ContactCard locale=l d=d.clone()/>
                 <CorrectForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                <ReturnedLetterForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                 <RepresentativeForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                 <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                 <DisputesAndCallbacks locale=l d=d.clone()/>

@@ -13,6 +13,7 @@ pub mod payments;
 pub mod plans;
 pub mod queues;
 pub mod requests;
+pub mod returned_letter;
 pub mod staff;
 pub mod statements;
 pub mod templates;

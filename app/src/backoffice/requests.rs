@@ -6,7 +6,7 @@ use crate::ui::{date, money};
 use leptos::prelude::*;
 use settle_domain::backoffice::RequestRow;
 use settle_domain::i18n::code_text;
-use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
+use settle_domain::i18n::staff::{delivery_status_text, st, staff_code_text, StaffKey as S};
 use settle_domain::locale::Locale;
 use settle_domain::views::Flash;
 
@@ -143,7 +143,7 @@ pub fn DeliveryPage() -> impl IntoView {
                                                     None => r.recipient.clone().into_any(),
                                                 }}</td>
                                                 <td>{r.invoice.unwrap_or_default()}</td>
-                                                <td>{r.status}</td>
+                                                <td>{delivery_status_text(l, &r.status)}</td>
                                                 <td class="detail">{r.error.unwrap_or_default()}</td>
                                             </tr>
                                         }).collect_view()}

@@ -22,6 +22,7 @@ mod portal;
 mod profile;
 mod providers_http;
 mod representatives;
+mod returned_letters;
 mod security;
 mod statements;
 mod templates;

@@ -160,6 +160,19 @@ catalog! {
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
+    StatusBounced => "Onbestelbaar (bounce)", "Unzustellbar (Bounce)", "Bounced";
+    StatusReturned => "Brief retour", "Brief zurück", "Letter returned";
+    StatusFailed => "Mislukt", "Fehlgeschlagen", "Failed";
+    AddressInvalid => "Brief onbestelbaar retour sinds", "Brief unzustellbar zurück seit", "Letter returned undelivered since";
+    AddressInvalidHint => "Er gaan geen brieven naar dit adres tot het gecorrigeerd is; herinneringen gaan via het volgende kanaal.", "An diese Adresse gehen keine Briefe, bis sie korrigiert ist; Erinnerungen gehen über den nächsten Kanal.", "No letters go to this address until it is corrected; reminders use the next channel.";
+    LetterReturned => "Brief retour ontvangen", "Brief zurückerhalten", "Letter came back";
+    WhichLetter => "Welke brief (verzonden op)", "Welcher Brief (versandt am)", "Which letter (sent on)";
+    ReturnReason => "Reden van de post", "Grund der Post", "Reason given by the post";
+    ReturnMoved => "Verhuisd", "Verzogen", "Moved";
+    ReturnUnknown => "Adres onbekend", "Empfänger/Adresse unbekannt", "Address unknown";
+    ReturnRefused => "Geweigerd", "Annahme verweigert", "Refused";
+    ReturnOther => "Anders", "Sonstiges", "Other";
+    RegisterReturn => "Retour vastleggen", "Rücklauf erfassen", "Register return";
     Logo => "Logo", "Logo", "Logo";
     CurrentLogo => "Huidig logo", "Aktuelles Logo", "Current logo";
     LogoFile => "Nieuw logo (PNG of SVG)", "Neues Logo (PNG oder SVG)", "New logo (PNG or SVG)";
@@ -304,6 +317,15 @@ pub fn kind_text(l: Locale, kind: &str) -> &'static str {
         "payment" => st(l, StaffKey::KindPayment),
         "note" => st(l, StaffKey::KindNote),
         _ => st(l, StaffKey::KindAudit),
+    }
+}
+
+/// A delivery problem's status in words.
+pub fn delivery_status_text(l: Locale, status: &str) -> &'static str {
+    match status {
+        "bounced" => st(l, StaffKey::StatusBounced),
+        "returned" => st(l, StaffKey::StatusReturned),
+        _ => st(l, StaffKey::StatusFailed),
     }
 }
 
@@ -477,6 +499,26 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Een naam zonder < > of aanhalingstekens.",
             "Ein Name ohne < > oder Anführungszeichen.",
             "A name without < > or quotation marks.",
+        ),
+        "letter_returned" => text(
+            "Retour vastgelegd; er gaan geen brieven meer naar dit adres tot het gecorrigeerd is.",
+            "Rücklauf erfasst; an diese Adresse gehen keine Briefe mehr, bis sie korrigiert ist.",
+            "Return registered; no more letters go to this address until it is corrected.",
+        ),
+        "letter_already_returned" => text(
+            "Deze brief is al als retour vastgelegd.",
+            "Dieser Brief ist bereits als Rücklauf erfasst.",
+            "This letter is already registered as returned.",
+        ),
+        "letter_not_sent" => text(
+            "Deze brief is (nog) niet verzonden.",
+            "Dieser Brief wurde (noch) nicht versandt.",
+            "This letter has not been sent (yet).",
+        ),
+        "letter_unknown" => text(
+            "Kies een verzonden brief van deze klant.",
+            "Wählen Sie einen versandten Brief dieser Kundin / dieses Kunden.",
+            "Choose a letter sent to this debtor.",
         ),
         "logo_saved" => text(
             "Logo opgeslagen; portaal, e-mails en brieven tonen het nu.",

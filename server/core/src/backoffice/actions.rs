@@ -363,10 +363,16 @@ pub async fn correct_contact(
     )
     .await?;
     let email_changed = c.email != email;
+    let moved = (&c.street, &c.postcode, &c.city, &c.country)
+        != (&address.street, &address.postcode, &address.city, &address.country);
     let mut row: crate::entities::customer::ActiveModel = c.into();
     if email_changed {
         // A corrected address is a working one until it bounces again.
         row.email_invalid_at = Set(None);
+    }
+    if moved {
+        // Likewise a corrected postal address, until a letter comes back.
+        row.address_invalid_at = Set(None);
     }
     row.email = Set(email);
     row.phone_e164 = Set(phone);

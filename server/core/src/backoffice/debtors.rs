@@ -240,6 +240,8 @@ pub async fn page<C: ConnectionTrait>(
         channels,
         representative: rep.map(|r| format!("{} ({}, {})", r.name, r.kind, r.mode)),
         legal_stop: c.legal_stop.clone(),
+        address_invalid: c.address_invalid_at.map(|at| local(tenant, at)),
+        returnable_letters: super::returned_letters::returnable(db, tenant, c.id).await?,
         invoices: rows,
         disputes,
         callbacks,

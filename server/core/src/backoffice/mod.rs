@@ -12,6 +12,7 @@ pub mod payments;
 pub mod plan_editor;
 pub mod queues;
 pub mod requests;
+pub mod returned_letters;
 
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDateTime, Utc};

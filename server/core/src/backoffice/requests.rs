@@ -154,7 +154,7 @@ pub async fn decide(
     }
 }
 
-/// Emails that bounced and messages that failed for good, newest first.
+/// Emails that bounced, letters that came back and messages that failed for good, newest first.
 pub async fn delivery<C: ConnectionTrait>(
     db: &C,
     tenant: &TenantCtx,
@@ -173,7 +173,7 @@ pub async fn delivery<C: ConnectionTrait>(
             outbox::Column::CreatedAt,
         ])
         .filter(outbox::Column::TenantId.eq(scope.tenant_id()))
-        .filter(outbox::Column::Status.is_in(["failed", "bounced"]))
+        .filter(outbox::Column::Status.is_in(["failed", "bounced", "returned"]))
         .order_by_desc(outbox::Column::Id)
         .limit(200)
         .into_tuple::<(

@@ -353,7 +353,11 @@ pub(crate) fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, Strin
                 let to = match ch {
                     Channel::Email if c.email_invalid_at.is_none() && (legal || c.pref_email) => c.email.clone(),
                     Channel::Sms if legal || c.pref_sms => c.phone_e164.clone(),
-                    Channel::Letter if !c.street.trim().is_empty() && !c.city.trim().is_empty() => {
+                    Channel::Letter
+                        if c.address_invalid_at.is_none()
+                            && !c.street.trim().is_empty()
+                            && !c.city.trim().is_empty() =>
+                    {
                         Some(address.clone())
                     }
                     _ => None,

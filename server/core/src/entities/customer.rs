@@ -25,6 +25,8 @@ pub struct Model {
     pub legal_stop: Option<String>,
     /// Set when mail to the address hard-bounced; reminders fall back to the next channel.
     pub email_invalid_at: Option<DateTimeUtc>,
+    /// Set when a letter came back undelivered; no letters go to the address until it changes.
+    pub address_invalid_at: Option<DateTimeUtc>,
     /// A new address or number the debtor asked for, until they confirm it.
     pub pending_email: Option<String>,
     pub pending_phone: Option<String>,

@@ -147,7 +147,12 @@ pub async fn update_address(
         ],
     )
     .await?;
+    let moved = (&c.street, &c.postcode, &c.city, &c.country) != (&a.street, &a.postcode, &a.city, &a.country);
     let mut row: customer::ActiveModel = c.into();
+    if moved {
+        // A new address is a working one until a letter comes back again.
+        row.address_invalid_at = Set(None);
+    }
     row.street = Set(a.street);
     row.postcode = Set(a.postcode);
     row.city = Set(a.city);

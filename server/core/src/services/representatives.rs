@@ -49,6 +49,7 @@ pub fn as_addressee(rep: &representative::Model, debtor: &customer::Model) -> cu
         pref_sms: true,
         pref_letter: true,
         email_invalid_at: None,
+        address_invalid_at: None,
         ..debtor.clone()
     }
 }

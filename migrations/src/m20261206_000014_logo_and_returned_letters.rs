@@ -1,5 +1,6 @@
 //! The tenant's logo as the PNG that portal, emails and the web app manifest show (an uploaded
-//! SVG is rasterised on upload; the SVG itself is kept only for letters, which print vectors).
+//! SVG is rasterised on upload; the SVG itself is kept only for letters, which print vectors);
+//! and when a letter to the debtor's postal address came back undelivered.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -7,7 +8,7 @@ pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m20261206_000014_brand_logo_png"
+        "m20261206_000014_logo_and_returned_letters"
     }
 }
 
@@ -15,6 +16,12 @@ impl MigrationName for Migration {
 enum Tenants {
     Table,
     BrandLogoPng,
+}
+
+#[derive(DeriveIden)]
+enum Customers {
+    Table,
+    AddressInvalidAt,
 }
 
 #[async_trait::async_trait]
@@ -26,10 +33,24 @@ impl MigrationTrait for Migration {
                 .add_column(blob_null(Tenants::BrandLogoPng))
                 .to_owned(),
         )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Customers::Table)
+                .add_column(timestamp_with_time_zone_null(Customers::AddressInvalidAt))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Customers::Table)
+                .drop_column(Customers::AddressInvalidAt)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Tenants::Table)
