@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_plans;
 pub mod demo_staff;
+pub mod dns_check;
 pub mod dunning;
 pub mod entities;
 pub mod error;
