@@ -192,6 +192,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let mut state = AppState::new(conn, settings.keys.clone(), Clock::System, settings.mode)?;
             state.email_webhook_token = settings.email_webhook_token.clone();
             state.upload_dir = settings.upload_dir.clone();
+            state.dns = settings.dns;
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);

@@ -37,6 +37,8 @@ pub struct Settings {
     /// The bearer token an email provider's event webhook (`/webhooks/email`) must present.
     pub email_webhook_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
+    /// `SETTLE_DNS_SERVER`: unset, the system resolver; `off`; or `ip[:port]`.
+    pub dns: settle_core::state::DnsLookup,
 }
 
 impl std::fmt::Debug for Settings {
@@ -149,7 +151,22 @@ impl Settings {
             })
             .transpose()?
             .unwrap_or_default();
+        let dns = match src.get("SETTLE_DNS_SERVER").map(str::trim) {
+            None | Some("") => settle_core::state::DnsLookup::System,
+            Some("off") => settle_core::state::DnsLookup::Off,
+            Some(s) => settle_core::state::DnsLookup::Server(
+                s.parse::<SocketAddr>()
+                    .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+                    .map_err(|_| {
+                        bad(
+                            "SETTLE_DNS_SERVER",
+                            format!("{s:?} is not off, an IP address or IP:port"),
+                        )
+                    })?,
+            ),
+        };
         Ok(Settings {
+            dns,
             mode,
             database_url,
             addr,

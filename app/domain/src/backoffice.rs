@@ -328,8 +328,21 @@ pub struct BrandingView {
     /// Contrast of each colour against white (AA needs 4.5).
     pub primary_contrast: Option<f64>,
     pub accent_contrast: Option<f64>,
-    /// DNS records to publish for the tenant's mail: (type, name, value).
-    pub dns: Vec<(String, String, String)>,
+    /// DNS records to publish for the tenant's mail.
+    pub dns: Vec<DnsRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DnsRow {
+    /// SPF, DKIM or DMARC.
+    pub purpose: String,
+    pub kind: String,
+    pub name: String,
+    pub value: String,
+    /// As DNS answered just now: ok, wrong, missing, unchecked; `None` when not checked live.
+    pub status: Option<String>,
+    /// For `wrong`: what is published instead.
+    pub found: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

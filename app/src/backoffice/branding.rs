@@ -4,7 +4,7 @@ use super::api::get_branding;
 use super::frame::{loaded, StaffField, StaffFlash, StaffFrame};
 use leptos::prelude::*;
 use leptos_meta::Style;
-use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
+use settle_domain::i18n::staff::{dns_status_text, st, staff_code_text, StaffKey as S};
 
 #[component]
 pub fn BrandingPage() -> impl IntoView {
@@ -107,11 +107,28 @@ pub fn BrandingPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <p>{st(l, S::DnsIntro)}</p>
-                                    <table class="lines" data-testid="dns"><tbody>
-                                        {b.dns.iter().map(|(t, n, val)| view! {
-                                            <tr><td>{t.clone()}</td><td class="mono">{n.clone()}</td><td class="mono detail">{val.clone()}</td></tr>
+                                    <table class="lines" data-testid="dns">
+                                        <thead><tr>
+                                            <th scope="col">{st(l, S::DnsPurpose)}</th><th scope="col">{st(l, S::DnsName)}</th>
+                                            <th scope="col">{st(l, S::DnsValue)}</th><th scope="col">{st(l, S::DnsStatus)}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                        {b.dns.iter().map(|r| {
+                                            let status = r.status.as_deref().map(|s| (s.to_string(), dns_status_text(l, s)));
+                                            view! {
+                                                <tr>
+                                                    <td>{r.purpose.clone()}" ("{r.kind.clone()}")"</td>
+                                                    <td class="mono">{r.name.clone()}</td>
+                                                    <td class="mono detail">{r.value.clone()}</td>
+                                                    <td data-testid=format!("dns-{}", r.purpose.to_lowercase())>
+                                                        {status.map(|(code, text)| view! { <span class=format!("dns-status dns-{code}")>{text}</span> })}
+                                                        {r.found.clone().map(|f| view! { <br/><span class="detail">{st(l, S::DnsFound)}": "<span class="mono">{f}</span></span> })}
+                                                    </td>
+                                                </tr>
+                                            }
                                         }).collect_view()}
-                                    </tbody></table>
+                                        </tbody>
+                                    </table>
                                 }.into_any()
                             }}
                         </section>

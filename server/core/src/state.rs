@@ -29,6 +29,19 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// `SETTLE_UPLOAD_DIR`: debtors' uploads, outside the web root.
     pub upload_dir: std::path::PathBuf,
+    /// `SETTLE_DNS_SERVER`: where the branding page checks the tenant's mail DNS records.
+    pub dns: DnsLookup,
+}
+
+/// How the branding page checks published DNS records live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DnsLookup {
+    /// Not at all (tests, and machines without DNS): the records are listed, unchecked.
+    Off,
+    /// Through the system's resolver configuration.
+    System,
+    /// Through this nameserver.
+    Server(std::net::SocketAddr),
 }
 
 impl AppState {
@@ -48,6 +61,7 @@ impl AppState {
                 .timeout(std::time::Duration::from_secs(15))
                 .build()?,
             upload_dir: std::path::PathBuf::from("data/uploads"),
+            dns: DnsLookup::Off,
         })
     }
 }

@@ -112,3 +112,47 @@ async fn an_admin_uploads_a_logo_that_is_served_only_as_png() {
     assert_eq!(audited, 2);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_mail_dns_records_are_checked_live_against_what_is_published() {
+    use settle_core::dns_check::loopback;
+    use settle_core::services::email_settings::{self, Algorithm, DkimKey, Identity};
+    use settle_core::state::DnsLookup;
+    // What the creditor published: SPF right, DKIM with an old key, no DMARC.
+    let old = DkimKey::generate(Algorithm::Ed25519).unwrap();
+    let dns = loopback::serve(vec![
+        ("zorg.example".into(), vec!["v=spf1 include:relay.example -all".into()]),
+        ("s1._domainkey.zorg.example".into(), vec![old.dns_txt()]),
+    ])
+    .await
+    .unwrap();
+    let app = spawn_app_with(settle_core::state::RunMode::Dev, |s| s.dns = DnsLookup::Server(dns)).await;
+    let key = DkimKey::generate(Algorithm::Ed25519).unwrap();
+    let identity = Identity {
+        from: "Zorg <noreply@zorg.example>",
+        reply_to: None,
+        dkim: Some(("zorg.example", "s1", &key)),
+    };
+    let tenant = app.tenant().await;
+    email_settings::save(
+        &app.state.db,
+        &app.state.keys,
+        app.state.clock.now(),
+        tenant.id,
+        &identity,
+    )
+    .await
+    .unwrap();
+    as_admin(&app).await;
+    let page = app.html("/backoffice/branding").await;
+    let cell = |purpose: &str| {
+        let at = page.find(&format!(r#"data-testid="dns-{purpose}""#)).unwrap();
+        page[at..at + page[at..].find("</td>").unwrap()].to_string()
+    };
+    assert!(cell("spf").contains("✓ Gepubliceerd"), "{}", cell("spf"));
+    let dkim = cell("dkim");
+    assert!(dkim.contains("niet juist") && dkim.contains(&old.public_b64), "{dkim}");
+    assert!(page.contains(&key.dns_txt()), "the record to publish");
+    assert!(cell("dmarc").contains("Nog niet gevonden"));
+    app.cleanup().await;
+}

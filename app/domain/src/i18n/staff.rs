@@ -160,6 +160,15 @@ catalog! {
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
+    DnsPurpose => "Doel", "Zweck", "Purpose";
+    DnsName => "Naam", "Name", "Name";
+    DnsValue => "Waarde", "Wert", "Value";
+    DnsStatus => "Nu in DNS", "Jetzt im DNS", "In DNS now";
+    DnsOk => "✓ Gepubliceerd", "✓ Veröffentlicht", "✓ Published";
+    DnsWrong => "✗ Gepubliceerd, maar niet juist", "✗ Veröffentlicht, aber nicht richtig", "✗ Published, but not right";
+    DnsMissing => "✗ Nog niet gevonden", "✗ Noch nicht gefunden", "✗ Not found yet";
+    DnsUnchecked => "DNS gaf geen antwoord; controleer later opnieuw", "DNS hat nicht geantwortet; später erneut prüfen", "DNS did not answer; check again later";
+    DnsFound => "Gevonden", "Gefunden", "Found";
     StatusBounced => "Onbestelbaar (bounce)", "Unzustellbar (Bounce)", "Bounced";
     StatusReturned => "Brief retour", "Brief zurück", "Letter returned";
     StatusFailed => "Mislukt", "Fehlgeschlagen", "Failed";
@@ -317,6 +326,16 @@ pub fn kind_text(l: Locale, kind: &str) -> &'static str {
         "payment" => st(l, StaffKey::KindPayment),
         "note" => st(l, StaffKey::KindNote),
         _ => st(l, StaffKey::KindAudit),
+    }
+}
+
+/// What DNS said of a record the creditor should publish, in words.
+pub fn dns_status_text(l: Locale, status: &str) -> &'static str {
+    match status {
+        "ok" => st(l, StaffKey::DnsOk),
+        "wrong" => st(l, StaffKey::DnsWrong),
+        "missing" => st(l, StaffKey::DnsMissing),
+        _ => st(l, StaffKey::DnsUnchecked),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::tenant::TenantCtx;
 use lettre::message::Mailbox;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
-use settle_domain::backoffice::BrandingView;
+use settle_domain::backoffice::{BrandingView, DnsRow};
 use settle_domain::colour::{contrast, AA};
 use std::collections::BTreeMap;
 
@@ -50,12 +50,11 @@ async fn sender<C: ConnectionTrait>(db: &C, tenant_id: i64) -> ServiceResult<Opt
     Ok(from.map(|from| (row, from)))
 }
 
-/// What the creditor publishes so its mail is delivered and not spoofed.
-async fn dns<C: ConnectionTrait>(
-    db: &C,
-    state: &AppState,
-    tenant_id: i64,
-) -> ServiceResult<Vec<(String, String, String)>> {
+/// What the creditor publishes so its mail is delivered and not spoofed, each checked against
+/// DNS as it is now (unless live checks are off).
+async fn dns<C: ConnectionTrait>(db: &C, state: &AppState, tenant_id: i64) -> ServiceResult<Vec<DnsRow>> {
+    use crate::dns_check::{check, Expect, Record, Status};
+    use crate::state::DnsLookup;
     let Some(row) = email_setting::Entity::find_by_id(tenant_id).one(db).await? else {
         return Ok(Vec::new());
     };
@@ -66,10 +65,11 @@ async fn dns<C: ConnectionTrait>(
         .unwrap_or_default()
         .trim_end_matches('>')
         .to_string();
-    let mut out = vec![(
-        "TXT".to_string(),
+    let mut wanted = vec![(
+        "SPF",
         domain.clone(),
         "v=spf1 include:<your mail relay> -all".to_string(),
+        Expect::Spf,
     )];
     if let (Some(d), Some(sel), Some(alg), Some(sealed), Some(kid)) = (
         &row.dkim_domain,
@@ -83,17 +83,66 @@ async fn dns<C: ConnectionTrait>(
             .and_then(|p| String::from_utf8(p).ok());
         if let (Some(alg), Some(private)) = (Algorithm::parse(alg), private) {
             if let Ok(key) = DkimKey::from_private(alg, &private) {
-                out.push(("TXT".into(), format!("{sel}._domainkey.{d}"), key.dns_txt()));
+                let expect = Expect::Dkim {
+                    public_key_b64: key.public_b64.clone(),
+                };
+                wanted.push(("DKIM", format!("{sel}._domainkey.{d}"), key.dns_txt(), expect));
             }
         }
     }
-    out.push((
-        "TXT".into(),
+    wanted.push((
+        "DMARC",
         format!("_dmarc.{domain}"),
         format!("v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}"),
+        Expect::Dmarc,
     ));
-    Ok(out)
+    let server = match state.dns {
+        DnsLookup::Off => None,
+        DnsLookup::System => Some(None),
+        DnsLookup::Server(addr) => Some(Some(addr)),
+    };
+    let statuses = match server {
+        Some(server) => {
+            let records: Vec<Record> = wanted
+                .iter()
+                .map(|(_, name, _, expect)| Record {
+                    name: name.clone(),
+                    expect: expect.clone(),
+                })
+                .collect();
+            check(server, &records, DNS_TIMEOUT)
+                .await
+                .into_iter()
+                .map(Some)
+                .collect()
+        }
+        None => vec![None; wanted.len()],
+    };
+    Ok(wanted
+        .into_iter()
+        .zip(statuses)
+        .map(|((purpose, name, value, _), status)| {
+            let (status, found) = match status {
+                None => (None, None),
+                Some(Status::Ok) => (Some("ok"), None),
+                Some(Status::Wrong(found)) => (Some("wrong"), Some(found)),
+                Some(Status::Missing) => (Some("missing"), None),
+                Some(Status::Unchecked) => (Some("unchecked"), None),
+            };
+            DnsRow {
+                purpose: purpose.to_string(),
+                kind: "TXT".to_string(),
+                name,
+                value,
+                status: status.map(str::to_string),
+                found,
+            }
+        })
+        .collect())
 }
+
+/// How long the branding page waits for DNS.
+const DNS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Branding<'a> {
     pub display_name: &'a str,
