@@ -9,6 +9,7 @@ use crate::backoffice::{
     login::{StaffCodePage, StaffLoginPage},
     payments::UnmatchedPage,
     plans::{PlanEditPage, PlansPage},
+    providers::ProvidersPage,
     queues::{CallbackQueuePage, DisputeQueuePage},
     requests::{DeliveryPage, RequestsPage},
     staff::StaffPage,
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/dashboard") view=StaffDashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/providers") view=ProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans") view=PlansPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans/:id") view=PlanEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>

@@ -91,7 +91,7 @@ pub(crate) fn answer(
 
 /// The same, and a refused form comes back with what was typed in `fields` (never a password).
 /// `forms`: where errors show, and where the notice of success shows.
-fn answer_keeping(
+pub(crate) fn answer_keeping(
     state: &AppState,
     r: Result<(), ServiceError>,
     here: &str,

@@ -16,6 +16,7 @@ pub mod payment_cli;
 pub mod payments;
 pub mod plan_form;
 pub mod profile_forms;
+pub mod provider_forms;
 pub mod remind_cli;
 pub mod routes;
 pub mod session_store;
@@ -108,6 +109,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(backoffice_forms::configure)
             .configure(statement_upload::configure)
             .configure(logo_upload::configure)
+            .configure(provider_forms::configure)
             .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

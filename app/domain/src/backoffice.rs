@@ -332,6 +332,33 @@ pub struct BrandingView {
     pub dns: Vec<DnsRow>,
 }
 
+/// The provider settings page: what is set, never a credential.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProvidersView {
+    pub email: Option<MailIdentityView>,
+    /// twilio or messagebird.
+    pub sms: Option<String>,
+    pub payment: Option<PaymentProviderView>,
+    pub print_url: Option<String>,
+    /// The sandbox provider (pays without money) is offered outside production only.
+    pub sandbox_allowed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailIdentityView {
+    pub from: String,
+    pub reply_to: String,
+    pub dkim_selector: Option<String>,
+    pub dkim_algorithm: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentProviderView {
+    pub provider: String,
+    pub allow_partial: bool,
+    pub min_partial_cents: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DnsRow {
     /// SPF, DKIM or DMARC.

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
-    PlanEditView, PlansPageView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow, UnmatchedRow,
+    PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow,
+    UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -145,6 +146,13 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_providers", input = GetUrl)]
+pub async fn get_providers() -> Result<ProvidersView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    ctx.map(settle_core::backoffice::providers::view(&ctx.state.db, &ctx.state, &me).await)
 }
 
 #[server(prefix = "/api", endpoint = "bo_plans", input = GetUrl)]

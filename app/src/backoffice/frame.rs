@@ -48,6 +48,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                     <a href="/backoffice/plans">{st(l, S::NavPlans)}</a>
                     <a href="/backoffice/staff">{st(l, S::NavStaff)}</a>
                     <a href="/backoffice/branding">{st(l, S::NavBranding)}</a>
+                    <a href="/backoffice/providers">{st(l, S::NavProviders)}</a>
                     <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>
                 })}
                 <span class="who" data-testid="staff-who">{s.name.clone()}" ("{role_text(l, &s.role)}")"</span>

@@ -11,6 +11,7 @@ pub mod home;
 pub mod login;
 pub mod payments;
 pub mod plans;
+pub mod providers;
 pub mod queues;
 pub mod requests;
 pub mod returned_letter;

@@ -20,6 +20,7 @@ mod payments;
 mod plans;
 mod portal;
 mod profile;
+mod providers;
 mod providers_http;
 mod representatives;
 mod returned_letters;

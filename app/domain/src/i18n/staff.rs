@@ -160,6 +160,39 @@ catalog! {
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
+    NavProviders => "Koppelingen", "Anbieter", "Providers";
+    ProvidersIntro => "Via welke diensten herinneringen en betalingen lopen. Sleutels en wachtwoorden worden versleuteld bewaard en niet meer getoond; laat een veld leeg om het bewaarde te houden.", "Über welche Dienste Erinnerungen und Zahlungen laufen. Schlüssel und Passwörter werden verschlüsselt gespeichert und nicht wieder angezeigt; lassen Sie ein Feld leer, um das Gespeicherte zu behalten.", "Which services reminders and payments go through. Keys and passwords are stored encrypted and never shown again; leave a field blank to keep what is stored.";
+    CurrentlySet => "Nu ingesteld:", "Derzeit eingestellt:", "Currently set:";
+    NotSet => "Niet ingesteld", "Nicht eingerichtet", "Not set";
+    MailPlatformDefault => "Niet ingesteld: e-mail gaat uit met het afzenderadres van het platform.", "Nicht eingerichtet: E-Mails gehen mit der Absenderadresse der Plattform hinaus.", "Not set: mail goes out with the platform's sender address.";
+    MailIdentity => "Afzender van e-mail", "E-Mail-Absender", "Mail identity";
+    MailFrom => "Afzender (Naam <adres@domein>)", "Absender (Name <adresse@domain>)", "From (Name <address@domain>)";
+    MailReplyTo => "Antwoordadres", "Antwortadresse", "Reply-To";
+    DkimKey => "DKIM-sleutel", "DKIM-Schlüssel", "DKIM key";
+    DkimKeep => "Huidige sleutel houden", "Aktuellen Schlüssel behalten", "Keep the current key";
+    DkimNewRsa => "Nieuwe RSA-sleutel (2048 bit)", "Neuer RSA-Schlüssel (2048 Bit)", "New RSA key (2048 bits)";
+    DkimNewEd25519 => "Nieuwe Ed25519-sleutel", "Neuer Ed25519-Schlüssel", "New Ed25519 key";
+    DkimNone => "Niet ondertekenen", "Nicht signieren", "Do not sign";
+    DkimSelector => "DKIM-selector", "DKIM-Selektor", "DKIM selector";
+    DkimHint => "Een nieuwe sleutel ondertekent meteen; publiceer het nieuwe DNS-record direct (tot dan faalt DKIM, SPF blijft werken). Kies voor een wissel een nieuwe selector.", "Ein neuer Schlüssel signiert sofort; veröffentlichen Sie den neuen DNS-Eintrag umgehend (bis dahin schlägt DKIM fehl, SPF greift weiter). Wählen Sie für einen Wechsel einen neuen Selektor.", "A new key signs at once; publish its DNS record straight away (DKIM fails until then, SPF still works). Use a new selector for a rotation.";
+    SmsProvider => "SMS-dienst", "SMS-Anbieter", "SMS provider";
+    Provider => "Dienst", "Anbieter", "Provider";
+    CredentialsHint => "Vul de gegevens van de gekozen dienst in; ze worden gecontroleerd en versleuteld bewaard.", "Füllen Sie die Daten des gewählten Anbieters aus; sie werden geprüft und verschlüsselt gespeichert.", "Fill in the chosen provider's details; they are checked and stored encrypted.";
+    AccountSid => "Account SID", "Account SID", "Account SID";
+    AuthToken => "Auth token", "Auth-Token", "Auth token";
+    AccessKey => "Access key", "Access Key", "Access key";
+    SmsFrom => "Afzender (nummer of naam)", "Absender (Nummer oder Name)", "Sender (number or name)";
+    PaymentProvider => "Betaaldienst", "Zahlungsanbieter", "Payment provider";
+    SandboxProvider => "Sandbox (test, zonder geld)", "Sandbox (Test, ohne Geld)", "Sandbox (test, no money)";
+    ApiKey => "API-sleutel", "API-Schlüssel", "API key";
+    WebhookSecret => "Webhook-geheim (Stripe)", "Webhook-Geheimnis (Stripe)", "Webhook secret (Stripe)";
+    PreviousWebhookSecret => "Vorig webhook-geheim (tijdens een wissel)", "Vorheriges Webhook-Geheimnis (während eines Wechsels)", "Previous webhook secret (during a rotation)";
+    AllowPartial => "Klanten mogen een deel betalen", "Teilzahlungen erlauben", "Debtors may pay part of an invoice";
+    MinPartial => "Kleinste deelbetaling", "Kleinste Teilzahlung", "Smallest part payment";
+    PrintProvider => "Drukkerij voor brieven", "Druckdienstleister für Briefe", "Print provider for letters";
+    PrintSpool => "Brieven gaan naar de afdrukmap op de server.", "Briefe gehen in den Druckordner auf dem Server.", "Letters go to the print folder on the server.";
+    PrintUrl => "Adres van de drukkerij (https://…; leeg: afdrukmap)", "Adresse des Druckdienstleisters (https://…; leer: Druckordner)", "Print provider endpoint (https://…; blank: print folder)";
+    PrintToken => "Toegangstoken", "Zugangstoken", "Access token";
     DnsPurpose => "Doel", "Zweck", "Purpose";
     DnsName => "Naam", "Name", "Name";
     DnsValue => "Waarde", "Wert", "Value";
@@ -538,6 +571,32 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Kies een verzonden brief van deze klant.",
             "Wählen Sie einen versandten Brief dieser Kundin / dieses Kunden.",
             "Choose a letter sent to this debtor.",
+        ),
+        "provider_saved" => text("Opgeslagen.", "Gespeichert.", "Saved."),
+        "dkim_none_stored" => text(
+            "Er is nog geen sleutel om te houden; kies een nieuwe.",
+            "Es gibt noch keinen Schlüssel zum Behalten; wählen Sie einen neuen.",
+            "There is no key to keep yet; choose a new one.",
+        ),
+        "dkim_name_invalid" => text(
+            "Alleen letters, cijfers en streepjes, zoals settle1.",
+            "Nur Buchstaben, Ziffern und Bindestriche, etwa settle1.",
+            "Letters, digits and hyphens only, like settle1.",
+        ),
+        "sandbox_not_in_production" => text(
+            "De sandbox betaalt zonder geld en is in productie niet toegestaan.",
+            "Die Sandbox zahlt ohne Geld und ist im Produktivbetrieb nicht erlaubt.",
+            "The sandbox pays without money and is not allowed in production.",
+        ),
+        "print_url_invalid" => text(
+            "Geef een https://-adres.",
+            "Geben Sie eine https://-Adresse an.",
+            "Give an https:// address.",
+        ),
+        "sms_credentials_invalid" => text(
+            "Deze gegevens passen niet bij de gekozen dienst.",
+            "Diese Daten passen nicht zum gewählten Anbieter.",
+            "These details do not fit the chosen provider.",
         ),
         "logo_saved" => text(
             "Logo opgeslagen; portaal, e-mails en brieven tonen het nu.",

@@ -10,6 +10,7 @@ pub mod debtors;
 pub mod logo;
 pub mod payments;
 pub mod plan_editor;
+pub mod providers;
 pub mod queues;
 pub mod requests;
 pub mod returned_letters;

@@ -138,7 +138,7 @@ pub struct Identity<'a> {
     pub dkim: Option<(&'a str, &'a str, &'a DkimKey)>,
 }
 
-fn valid_label(s: &str) -> bool {
+pub(crate) fn valid_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.split('.')
