@@ -15,6 +15,7 @@ use crate::backoffice::{
     staff::StaffPage,
     statements::StatementsPage,
     templates::{TemplateEditPage, TemplatesPage},
+    tenants::TenantsPage,
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/tenants") view=TenantsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans") view=PlansPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans/:id") view=PlanEditPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/templates/:kind/:channel/:locale") view=TemplateEditPage ssr=SsrMode::Async/>

@@ -349,7 +349,7 @@ async fn dashboard_csv(req: HttpRequest, state: Data, q: web::Query<RangeQuery>)
     }
 }
 
-fn show_once(req: &HttpRequest, once: &settle_domain::backoffice::SecondFactorOnce) {
+pub(crate) fn show_once(req: &HttpRequest, once: &settle_domain::backoffice::SecondFactorOnce) {
     use actix_session::SessionExt;
     let _ = req.get_session().insert(settle_app::ssr::SECOND_FACTOR_ONCE, once);
 }

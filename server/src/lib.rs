@@ -26,6 +26,7 @@ pub mod staff_cli;
 pub mod staff_login_forms;
 pub mod statement_upload;
 pub mod template_forms;
+pub mod tenant_forms;
 pub mod unsubscribe_page;
 pub mod workers;
 
@@ -110,6 +111,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(statement_upload::configure)
             .configure(logo_upload::configure)
             .configure(provider_forms::configure)
+            .configure(tenant_forms::configure)
             .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

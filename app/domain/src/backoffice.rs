@@ -332,6 +332,27 @@ pub struct BrandingView {
     pub dns: Vec<DnsRow>,
 }
 
+/// A tenant as operators see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TenantRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub base_url: String,
+    pub hosts: Vec<String>,
+    pub locale: String,
+    pub debtors: i64,
+    pub open_invoices: i64,
+    pub staff: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TenantsPageView {
+    pub tenants: Vec<TenantRow>,
+    /// The new tenant's admin's second factor, shown once.
+    pub once: Option<SecondFactorOnce>,
+}
+
 /// The provider settings page: what is set, never a credential.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvidersView {

@@ -5,7 +5,7 @@ use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
     PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow,
-    UnmatchedRow,
+    TenantsPageView, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -146,6 +146,17 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_tenants", input = GetUrl)]
+pub async fn get_tenants() -> Result<TenantsPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let tenants = ctx.map(settle_core::backoffice::tenants::list(&ctx.state.db, &me).await)?;
+    Ok(TenantsPageView {
+        tenants,
+        once: crate::ssr::take_second_factor_once(&ctx.req),
+    })
 }
 
 #[server(prefix = "/api", endpoint = "bo_providers", input = GetUrl)]

@@ -51,6 +51,9 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                     <a href="/backoffice/providers">{st(l, S::NavProviders)}</a>
                     <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>
                 })}
+                {(s.role == "operator").then(|| view! {
+                    <a href="/backoffice/tenants">{st(l, S::NavTenants)}</a>
+                })}
                 <span class="who" data-testid="staff-who">{s.name.clone()}" ("{role_text(l, &s.role)}")"</span>
                 <form method="post" action="/backoffice/logout" class="logout">
                     <input type="hidden" name="csrf" value=csrf.clone()/>

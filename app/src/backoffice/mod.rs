@@ -18,3 +18,4 @@ pub mod returned_letter;
 pub mod staff;
 pub mod statements;
 pub mod templates;
+pub mod tenants;

@@ -3,6 +3,7 @@
 use super::api::get_staff_page;
 use super::frame::{loaded, role_text, when, StaffField, StaffFlash, StaffFrame};
 use leptos::prelude::*;
+use settle_domain::backoffice::SecondFactorOnce;
 use settle_domain::i18n::staff::{st, StaffKey as S};
 
 #[component]
@@ -16,16 +17,7 @@ pub fn StaffPage() -> impl IntoView {
                     <StaffFrame shell=s.clone() title=st(l, S::NavStaff).to_string()>
                         <h1>{st(l, S::NavStaff)}</h1>
                         <StaffFlash locale=l flash=s.flash.clone() form="staff".to_string()/>
-                        {v.once.clone().map(|o| view! {
-                            <section class="card" aria-labelledby="once-h" data-testid="second-factor-once">
-                                <h2 id="once-h">{st(l, S::OnceTitle)}" · "{o.email.clone()}</h2>
-                                <p>{st(l, S::OnceIntro)}</p>
-                                <div class="qr" inner_html=o.qr_svg.clone()></div>
-                                <p>{st(l, S::Key)}": "<code data-testid="totp-secret">{o.secret.clone()}</code></p>
-                                <p>{st(l, S::RecoveryCodes)}":"</p>
-                                <ul class="mono">{o.recovery_codes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
-                            </section>
-                        })}
+                        <SecondFactorOnceCard locale=l once=v.once.clone()/>
                         <table class="lines" data-testid="staff">
                             <thead><tr>
                                 <th scope="col">{st(l, S::Name)}</th><th scope="col">{st(l, S::Email)}</th><th scope="col">{st(l, S::Role)}</th>
@@ -83,5 +75,23 @@ pub fn StaffPage() -> impl IntoView {
                         </section>
                     </StaffFrame>
                 }.into_any()
+    })
+}
+
+/// A second factor just set up, shown this once: QR code, key and recovery codes.
+#[component]
+pub fn SecondFactorOnceCard(locale: settle_domain::locale::Locale, once: Option<SecondFactorOnce>) -> impl IntoView {
+    let l = locale;
+    once.map(|o| {
+        view! {
+            <section class="card" aria-labelledby="once-h" data-testid="second-factor-once">
+                <h2 id="once-h">{st(l, S::OnceTitle)}" · "{o.email.clone()}</h2>
+                <p>{st(l, S::OnceIntro)}</p>
+                <div class="qr" inner_html=o.qr_svg.clone()></div>
+                <p>{st(l, S::Key)}": "<code data-testid="totp-secret">{o.secret.clone()}</code></p>
+                <p>{st(l, S::RecoveryCodes)}":"</p>
+                <ul class="mono">{o.recovery_codes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+            </section>
+        }
     })
 }

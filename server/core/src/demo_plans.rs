@@ -44,10 +44,26 @@ const ENERGIE_STEPS: [StepSeed; 3] = [
 ];
 
 pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64, slug: &str) -> Result<(), DbErr> {
-    let (name, steps, region): (&str, &[StepSeed], &str) = match slug {
-        "demo" => ("Standaard particulieren", &DEMO_STEPS, "NL"),
-        "energie" => ("Grundversorgung Haushalt", &ENERGIE_STEPS, "DE"),
-        _ => return Ok(()),
+    match slug {
+        "demo" => starter(db, now, tenant_id, "NL", true).await,
+        "energie" => starter(db, now, tenant_id, "DE", false).await,
+        _ => Ok(()),
+    }
+}
+
+/// A tenant's first dunning plan and contact policy, as the law of its country has them (NL:
+/// the 14-day letter before costs; DE: Mahnungen with fixed fees); the demo tenants start so,
+/// and so does a tenant an operator creates. Nothing happens for a tenant that has plans.
+pub async fn starter<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    country: &str,
+    tracking: bool,
+) -> Result<(), DbErr> {
+    let (name, steps, region): (&str, &[StepSeed], &str) = match country {
+        "DE" => ("Grundversorgung Haushalt", &ENERGIE_STEPS, "DE"),
+        _ => ("Standaard particulieren", &DEMO_STEPS, "NL"),
     };
     let existing = dunning_plan::Entity::find()
         .filter(dunning_plan::Column::TenantId.eq(tenant_id))
@@ -97,8 +113,8 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, tenant_id: i64
             sms_per_day: Set(1),
             letters_per_day: Set(1),
             send_time_optimisation: Set(true),
-            click_tracking: Set(slug == "demo"),
-            open_tracking: Set(slug == "demo"),
+            click_tracking: Set(tracking),
+            open_tracking: Set(tracking),
             updated_at: Set(now),
         }
         .insert(db)

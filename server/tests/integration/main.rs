@@ -27,3 +27,4 @@ mod returned_letters;
 mod security;
 mod statements;
 mod templates;
+mod tenants;

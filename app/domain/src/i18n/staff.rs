@@ -160,6 +160,19 @@ catalog! {
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
+    NavTenants => "Klanten van het platform", "Mandanten", "Tenants";
+    Hosts => "Hostnamen (komma's ertussen; leeg: die van het basisadres)", "Hostnamen (durch Kommas getrennt; leer: der der Basisadresse)", "Hostnames (comma-separated; blank: the base URL's)";
+    Debtors => "Debiteuren", "Schuldner", "Debtors";
+    OpenInvoices => "Open facturen", "Offene Rechnungen", "Open invoices";
+    NewTenant => "Nieuwe klant van het platform", "Neuer Mandant", "New tenant";
+    Slug => "Korte naam (a-z, 0-9, -)", "Kurzname (a-z, 0-9, -)", "Slug (a-z, 0-9, -)";
+    BaseUrl => "Basisadres van het portaal (https://…)", "Basisadresse des Portals (https://…)", "Portal base URL (https://…)";
+    CountryOfLaw => "Land (recht, feestdagen, eerste aanmaanplan)", "Land (Recht, Feiertage, erster Mahnplan)", "Country (law, holidays, first dunning plan)";
+    LegalName => "Juridische naam (begunstigde)", "Rechtlicher Name (Zahlungsempfänger)", "Legal name (beneficiary)";
+    Iban => "IBAN", "IBAN", "IBAN";
+    Bic => "BIC (mag leeg)", "BIC (optional)", "BIC (optional)";
+    FirstAdmin => "Eerste beheerder", "Erste Administratorin / erster Administrator", "First admin";
+    CreateTenant => "Aanmaken", "Anlegen", "Create";
     NavProviders => "Koppelingen", "Anbieter", "Providers";
     ProvidersIntro => "Via welke diensten herinneringen en betalingen lopen. Sleutels en wachtwoorden worden versleuteld bewaard en niet meer getoond; laat een veld leeg om het bewaarde te houden.", "Über welche Dienste Erinnerungen und Zahlungen laufen. Schlüssel und Passwörter werden verschlüsselt gespeichert und nicht wieder angezeigt; lassen Sie ein Feld leer, um das Gespeicherte zu behalten.", "Which services reminders and payments go through. Keys and passwords are stored encrypted and never shown again; leave a field blank to keep what is stored.";
     CurrentlySet => "Nu ingesteld:", "Derzeit eingestellt:", "Currently set:";
@@ -572,6 +585,34 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Wählen Sie einen versandten Brief dieser Kundin / dieses Kunden.",
             "Choose a letter sent to this debtor.",
         ),
+        "tenant_created" => text(
+            "Aangemaakt. Geef de beheerder het wachtwoord en de sleutel hieronder; ze worden niet nog eens getoond.",
+            "Angelegt. Geben Sie der Administration das Passwort und den Schlüssel unten; sie werden nicht noch einmal angezeigt.",
+            "Created. Hand the admin the password and the key below; they are not shown again.",
+        ),
+        "slug_invalid" => text(
+            "2 tot 30 kleine letters, cijfers of streepjes.",
+            "2 bis 30 Kleinbuchstaben, Ziffern oder Bindestriche.",
+            "2 to 30 lower-case letters, digits or hyphens.",
+        ),
+        "slug_taken" => text("Deze korte naam bestaat al.", "Dieser Kurzname ist vergeben.", "This slug is taken."),
+        "base_url_invalid" => text(
+            "Geef een adres als https://portaal.voorbeeld.nl, zonder pad.",
+            "Geben Sie eine Adresse wie https://portal.beispiel.de an, ohne Pfad.",
+            "Give an address like https://portal.example.com, without a path.",
+        ),
+        "hosts_invalid" => text(
+            "Alleen hostnamen, zoals portaal.voorbeeld.nl.",
+            "Nur Hostnamen, etwa portal.beispiel.de.",
+            "Hostnames only, like portal.example.com.",
+        ),
+        "host_taken" => text(
+            "Een van deze hostnamen hoort al bij een andere klant.",
+            "Einer dieser Hostnamen gehört schon zu einem anderen Mandanten.",
+            "One of these hostnames already belongs to another tenant.",
+        ),
+        "iban_invalid" => text("Dit is geen geldige IBAN.", "Das ist keine gültige IBAN.", "This is not a valid IBAN."),
+        "bic_invalid" => text("Dit is geen geldige BIC.", "Das ist keine gültige BIC.", "This is not a valid BIC."),
         "provider_saved" => text("Opgeslagen.", "Gespeichert.", "Saved."),
         "dkim_none_stored" => text(
             "Er is nog geen sleutel om te houden; kies een nieuwe.",

@@ -14,6 +14,7 @@ pub mod providers;
 pub mod queues;
 pub mod requests;
 pub mod returned_letters;
+pub mod tenants;
 
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDateTime, Utc};

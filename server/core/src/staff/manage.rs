@@ -36,7 +36,12 @@ pub async fn list<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, scope: &StaffS
         .collect())
 }
 
-fn once(tenant: &TenantCtx, email: &str, secret: &[u8], codes: Vec<String>) -> ServiceResult<SecondFactorOnce> {
+pub(crate) fn once(
+    tenant: &TenantCtx,
+    email: &str,
+    secret: &[u8],
+    codes: Vec<String>,
+) -> ServiceResult<SecondFactorOnce> {
     let uri = totp::uri(secret, &format!("Settle {}", tenant.name), email);
     Ok(SecondFactorOnce {
         email: email.to_string(),
