@@ -1,6 +1,7 @@
 //! The HTML document and the router: one route per page, each rendered completely on the server.
 use crate::api::get_shell;
 use crate::backoffice::{
+    api_keys::ApiKeysPage,
     audit::AuditPage,
     branding::BrandingPage,
     dashboard::DashboardPage as StaffDashboardPage,
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/staff") view=StaffPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/providers") view=ProvidersPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/tenants") view=TenantsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans") view=PlansPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans/:id") view=PlanEditPage ssr=SsrMode::Async/>

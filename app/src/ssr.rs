@@ -310,6 +310,17 @@ pub fn template_draft(
     req.get_session().get(&template_draft_key(k)).ok().flatten()
 }
 
+/// The session key under which a new API key waits to be shown, once.
+pub const API_KEY_ONCE: &str = "staff_api_key_once";
+
+/// Takes the API key made a moment ago out of the session: it is shown this once.
+pub fn take_api_key_once(req: &HttpRequest) -> Option<String> {
+    let session = req.get_session();
+    let once = session.get(API_KEY_ONCE).ok().flatten();
+    session.remove(API_KEY_ONCE);
+    once
+}
+
 /// The session key under which a new second factor waits to be shown, once.
 pub const SECOND_FACTOR_ONCE: &str = "staff_second_factor_once";
 

@@ -74,6 +74,10 @@ pub enum Command {
     /// Add a back-office staff member (the password is read from standard input); prints the
     /// TOTP secret and recovery codes once.
     Staff(crate::staff_cli::StaffArgs),
+    /// API keys of a tenant's systems: create (the key is printed once, alone on the last
+    /// line), list, revoke.
+    #[command(subcommand)]
+    ApiKey(crate::api_key_cli::ApiKeyCommand),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -124,6 +128,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let state = crate::payment_cli::state(conn, &settings)?;
             crate::channel_cli::configure_print(&state, args).await
         }
+        Command::ApiKey(cmd) => crate::api_key_cli::run(&conn, chrono::Utc::now(), cmd).await,
         Command::EarlySignals(args) => crate::channel_cli::early_signals(&conn, args).await,
         Command::Representative(args) => crate::customer_cli::representative(&conn, args).await,
         Command::Staff(args) => {

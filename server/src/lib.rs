@@ -1,5 +1,7 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod api_key_cli;
+pub mod api_key_forms;
 pub mod backoffice_forms;
 pub mod callback_forms;
 pub mod channel_cli;
@@ -112,6 +114,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(logo_upload::configure)
             .configure(provider_forms::configure)
             .configure(tenant_forms::configure)
+            .configure(api_key_forms::configure)
             .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

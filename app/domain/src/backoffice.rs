@@ -332,6 +332,28 @@ pub struct BrandingView {
     pub dns: Vec<DnsRow>,
 }
 
+/// An API key as admins see it (never the key).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    /// read or write.
+    pub scope: String,
+    /// The key's first characters.
+    pub prefix: String,
+    pub created: NaiveDateTime,
+    pub created_by: String,
+    pub last_used: Option<NaiveDateTime>,
+    pub revoked: Option<NaiveDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKeysPageView {
+    pub keys: Vec<ApiKeyRow>,
+    /// A key made a moment ago, shown this once.
+    pub new_key: Option<String>,
+}
+
 /// A tenant as operators see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TenantRow {

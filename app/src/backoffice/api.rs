@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
-    AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
+    ApiKeysPageView, AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
     PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow,
     TenantsPageView, UnmatchedRow,
 };
@@ -146,6 +146,17 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_api_keys", input = GetUrl)]
+pub async fn get_api_keys() -> Result<ApiKeysPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let keys = ctx.map(settle_core::backoffice::api_keys::list(&ctx.state.db, &ctx.tenant, &me).await)?;
+    Ok(ApiKeysPageView {
+        keys,
+        new_key: crate::ssr::take_api_key_once(&ctx.req),
+    })
 }
 
 #[server(prefix = "/api", endpoint = "bo_tenants", input = GetUrl)]

@@ -2,6 +2,7 @@
 //! debtor search and the debtor page. Same rules as the portal: every page works without
 //! JavaScript, every text comes from the catalogs, every change is a form post.
 pub mod api;
+pub mod api_keys;
 pub mod audit;
 pub mod branding;
 pub mod dashboard;

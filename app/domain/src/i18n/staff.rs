@@ -160,6 +160,21 @@ catalog! {
     SenderAddress => "Afzenderadres op brieven (één regel)", "Absenderadresse auf Briefen (eine Zeile)", "Sender address on letters (one line)";
     SenderName => "Afzendernaam van e-mails", "Absendername der E-Mails", "Sender name of emails";
     LetterPreview => "Bekijk de brief als PDF", "Brief als PDF ansehen", "View the letter as PDF";
+    NavApiKeys => "API-sleutels", "API-Schlüssel", "API keys";
+    ApiKeysIntro => "Sleutels waarmee uw eigen systemen Settle via de REST-API gebruiken (/api/v1). Een sleutel wordt één keer getoond en daarna alleen als hash bewaard.", "Schlüssel, mit denen Ihre eigenen Systeme Settle über die REST-API nutzen (/api/v1). Ein Schlüssel wird einmal angezeigt und danach nur als Hash gespeichert.", "Keys your own systems use Settle's REST API with (/api/v1). A key is shown once and then kept only as a hash.";
+    NewApiKey => "Nieuwe sleutel", "Neuer Schlüssel", "New key";
+    KeyName => "Naam (waarvoor)", "Name (wofür)", "Name (what for)";
+    KeyScope => "Rechten", "Rechte", "Rights";
+    ScopeRead => "Alleen lezen", "Nur lesen", "Read only";
+    ScopeWrite => "Lezen en schrijven", "Lesen und schreiben", "Read and write";
+    KeyOnceTitle => "Uw nieuwe sleutel", "Ihr neuer Schlüssel", "Your new key";
+    KeyOnceIntro => "Kopieer hem nu naar uw systeem: hij wordt niet nog eens getoond.", "Kopieren Sie ihn jetzt in Ihr System: er wird nicht noch einmal angezeigt.", "Copy it into your system now: it is not shown again.";
+    KeyPrefix => "Begint met", "Beginnt mit", "Starts with";
+    LastUsed => "Laatst gebruikt", "Zuletzt benutzt", "Last used";
+    CreatedBy => "Gemaakt door", "Erstellt von", "Created by";
+    Revoke => "Intrekken", "Widerrufen", "Revoke";
+    Revoked => "Ingetrokken", "Widerrufen", "Revoked";
+    NoApiKeys => "Nog geen sleutels.", "Noch keine Schlüssel.", "No keys yet.";
     NavTenants => "Klanten van het platform", "Mandanten", "Tenants";
     Hosts => "Hostnamen (komma's ertussen; leeg: die van het basisadres)", "Hostnamen (durch Kommas getrennt; leer: der der Basisadresse)", "Hostnames (comma-separated; blank: the base URL's)";
     Debtors => "Debiteuren", "Schuldner", "Debtors";
@@ -584,6 +599,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Kies een verzonden brief van deze klant.",
             "Wählen Sie einen versandten Brief dieser Kundin / dieses Kunden.",
             "Choose a letter sent to this debtor.",
+        ),
+        "api_key_created" => text(
+            "Sleutel gemaakt. Kopieer hem nu; hij wordt niet nog eens getoond.",
+            "Schlüssel erstellt. Kopieren Sie ihn jetzt; er wird nicht noch einmal angezeigt.",
+            "Key created. Copy it now; it is not shown again.",
+        ),
+        "api_key_revoked" => text(
+            "Sleutel ingetrokken; hij werkt niet meer.",
+            "Schlüssel widerrufen; er funktioniert nicht mehr.",
+            "Key revoked; it no longer works.",
         ),
         "tenant_created" => text(
             "Aangemaakt. Geef de beheerder het wachtwoord en de sleutel hieronder; ze worden niet nog eens getoond.",

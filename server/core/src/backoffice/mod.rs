@@ -2,6 +2,7 @@
 //! the role): finding a debtor and seeing everything that happened with them, the actions on a
 //! debtor, and the work queues.
 pub mod actions;
+pub mod api_keys;
 pub mod audit_log;
 pub mod branding;
 pub mod contact_policy;

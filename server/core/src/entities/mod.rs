@@ -1,4 +1,5 @@
 //! sea-orm entities, one per table. They stay in core: views, not entities, cross the wire.
+pub mod api_key;
 pub mod audit_event;
 pub mod callback;
 pub mod callback_slot;

@@ -23,7 +23,7 @@ pub struct TestApp {
     pg_cleanup: Option<(String, String)>,
 }
 
-fn unique() -> String {
+pub fn unique() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     format!(
         "{}_{}_{}",
