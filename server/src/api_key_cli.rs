@@ -31,7 +31,11 @@ pub enum ApiKeyCommand {
     },
 }
 
-pub async fn run(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>, cmd: ApiKeyCommand) -> anyhow::Result<()> {
+pub async fn run(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    cmd: ApiKeyCommand,
+) -> anyhow::Result<()> {
     match cmd {
         ApiKeyCommand::Create { tenant, name, scope } => {
             let t = crate::payment_cli::tenant(db, &tenant).await?;
@@ -52,8 +56,14 @@ pub async fn run(db: &DatabaseConnection, now: chrono::DateTime<chrono::Utc>, cm
             let t = crate::payment_cli::tenant(db, &tenant).await?;
             for k in api_keys::list(db, t.id).await? {
                 let last = k.last_used_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
-                let revoked = k.revoked_at.map(|t| format!("revoked {}", t.to_rfc3339())).unwrap_or_default();
-                println!("{}\t{}\t{}\t{}…\tlast used {last}\t{revoked}", k.id, k.name, k.scope, k.prefix);
+                let revoked = k
+                    .revoked_at
+                    .map(|t| format!("revoked {}", t.to_rfc3339()))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}…\tlast used {last}\t{revoked}",
+                    k.id, k.name, k.scope, k.prefix
+                );
             }
         }
         ApiKeyCommand::Revoke { tenant, id } => {

@@ -26,7 +26,15 @@ async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) 
         .map(|key| {
             let _ = req.get_session().insert(settle_app::ssr::API_KEY_ONCE, key);
         });
-    answer_keeping(&state, r, HERE, ("api_key", "api_keys"), "api_key_created", &pairs, &["name"])
+    answer_keeping(
+        &state,
+        r,
+        HERE,
+        ("api_key", "api_keys"),
+        "api_key_created",
+        &pairs,
+        &["name"],
+    )
 }
 
 async fn revoke(req: HttpRequest, state: web::Data<AppState>, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {

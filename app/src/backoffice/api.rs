@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
-    ApiKeysPageView, AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow, DisputeQueueRow,
-    PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView, TemplatePageView, TemplateRow,
-    TenantsPageView, UnmatchedRow,
+    ApiKeysPageView, AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow,
+    DisputeQueueRow, PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView,
+    TemplatePageView, TemplateRow, TenantsPageView, UnmatchedRow,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]

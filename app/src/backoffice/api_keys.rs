@@ -13,8 +13,18 @@ pub fn ApiKeysPage() -> impl IntoView {
         let csrf = s.csrf.clone();
         let f = s.flash.clone().unwrap_or_default();
         let failed = f.form == "api_key" && !f.errors.is_empty();
-        let name = if failed { f.value_for("api_key", "name") } else { String::new() };
-        let scope_label = move |scope: &str| if scope == "write" { st(l, S::ScopeWrite) } else { st(l, S::ScopeRead) };
+        let name = if failed {
+            f.value_for("api_key", "name")
+        } else {
+            String::new()
+        };
+        let scope_label = move |scope: &str| {
+            if scope == "write" {
+                st(l, S::ScopeWrite)
+            } else {
+                st(l, S::ScopeRead)
+            }
+        };
         view! {
             <StaffFrame shell=s.clone() title=st(l, S::NavApiKeys).to_string()>
                 <h1>{st(l, S::NavApiKeys)}</h1>
