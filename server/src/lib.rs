@@ -1,5 +1,6 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod api;
 pub mod api_key_cli;
 pub mod api_key_forms;
 pub mod backoffice_forms;
@@ -102,6 +103,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(routes::configure)
+            .configure(api::configure)
             .configure(forms::configure)
             .configure(profile_forms::configure)
             .configure(callback_forms::configure)

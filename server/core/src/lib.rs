@@ -1,5 +1,6 @@
 //! Server-only core of Settle: entities, scoped queries, services, outbox, crypto helpers.
 //! Knows neither the Leptos app nor the HTTP server.
+pub mod api;
 pub mod api_keys;
 pub mod audit;
 pub mod backoffice;

@@ -18,7 +18,13 @@ pub enum Action {
 pub struct Throttle {
     per_ip: Arc<DefaultKeyedRateLimiter<(Action, i64, String)>>,
     per_account: Arc<DefaultKeyedRateLimiter<(Action, i64, String)>>,
+    /// REST API requests per key.
+    per_api_key: Arc<DefaultKeyedRateLimiter<i64>>,
 }
+
+/// REST API requests a key may make per minute, and in a burst.
+pub const API_PER_MINUTE: u32 = 600;
+pub const API_BURST: u32 = 100;
 
 fn quota(per_minute: u32, burst: u32) -> Quota {
     let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
@@ -38,6 +44,7 @@ impl Default for Throttle {
                     .unwrap_or_else(|| quota(1, 1))
                     .allow_burst(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN)),
             )),
+            per_api_key: Arc::new(RateLimiter::keyed(quota(API_PER_MINUTE, API_BURST))),
         }
     }
 }
@@ -54,9 +61,19 @@ impl Throttle {
         }
     }
 
+    /// `None` when the API key may make a request now, else how long until it may.
+    pub fn api(&self, key_id: i64) -> Option<std::time::Duration> {
+        use governor::clock::{Clock, DefaultClock};
+        self.per_api_key
+            .check_key(&key_id)
+            .err()
+            .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+
     pub fn forget_idle(&self) {
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
+        self.per_api_key.retain_recent();
     }
 }
 

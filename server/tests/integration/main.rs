@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod support;
 
+mod api;
 mod api_keys;
 mod auth;
 mod backoffice;

@@ -1,0 +1,185 @@
+//! The REST API under `/api/v1`: JSON, authenticated by the tenant's API keys
+//! (`Authorization: Bearer settle_...`), errors as RFC 9457 problem+json with field errors,
+//! rate-limited per key, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
+pub mod customers;
+
+use crate::forms::tenant_of;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use settle_core::api_keys::{self, ApiCaller, Scope};
+use settle_core::error::ServiceError;
+use settle_core::state::AppState;
+use settle_core::tenant::TenantCtx;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/openapi.json", web::get().to(openapi))
+        .configure(customers::configure);
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Settle API",
+        version = "1",
+        description = "Customers, invoices and payments of one creditor (the API key's tenant)."
+    ),
+    paths(customers::put, customers::get_one, customers::list),
+    components(schemas(Problem)),
+    modifiers(&BearerKey),
+    security(("api_key" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key made in the back office or with `settle api-key create`",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// An RFC 9457 problem: what went wrong, and for invalid input which field and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem, e.g. `https://settle.dev/problems/invalid`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Field (JSON path) -> stable code, e.g. `{"address.postcode": "postcode_invalid"}`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub errors: BTreeMap<String, String>,
+}
+
+pub fn problem(status: StatusCode, kind: &str, title: &str, detail: Option<String>) -> HttpResponse {
+    problem_with(status, kind, title, detail, BTreeMap::new())
+}
+
+fn problem_with(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: Option<String>,
+    errors: BTreeMap<String, String>,
+) -> HttpResponse {
+    let body = Problem {
+        kind: format!("https://settle.dev/problems/{kind}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
+/// A service's failure as the API answers it.
+pub fn failure(e: ServiceError) -> HttpResponse {
+    match e {
+        ServiceError::Invalid(errors) => problem_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Some fields are not valid",
+            None,
+            errors,
+        ),
+        ServiceError::NotFound => problem(StatusCode::NOT_FOUND, "not-found", "Not found", None),
+        ServiceError::Conflict(what) => problem(StatusCode::CONFLICT, "conflict", "Conflict", Some(what.into())),
+        ServiceError::Forbidden => problem(StatusCode::FORBIDDEN, "forbidden", "This key may not do that", None),
+        ServiceError::Unauthenticated => unauthorized(),
+        ServiceError::RateLimited => problem(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", None),
+        e => {
+            tracing::error!(error = %e, "api request failed");
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error", None)
+        }
+    }
+}
+
+fn unauthorized() -> HttpResponse {
+    let mut res = problem(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "A valid API key is required",
+        Some("Send it as `Authorization: Bearer settle_...`.".into()),
+    );
+    res.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer realm=\"settle\""),
+    );
+    res
+}
+
+/// The tenant and the key of a request, if the key is live, may do `need`, and is within its
+/// rate; else the answer to give (401, 403, 429).
+pub async fn caller(
+    req: &HttpRequest,
+    state: &AppState,
+    need: Scope,
+) -> Result<(Arc<TenantCtx>, ApiCaller), HttpResponse> {
+    let tenant = tenant_of(req).ok_or_else(|| problem(StatusCode::NOT_FOUND, "not-found", "Not found", None))?;
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(unauthorized)?;
+    let key = api_keys::authenticate(&state.db, tenant.id, presented, state.clock.now())
+        .await
+        .map_err(failure)?
+        .ok_or_else(unauthorized)?;
+    if let Some(wait) = state.throttle.api(key.key_id) {
+        let mut res = problem(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many requests", None);
+        let secs = wait.as_secs().max(1).to_string();
+        if let Ok(v) = header::HeaderValue::from_str(&secs) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Err(res);
+    }
+    if key.scope < need {
+        return Err(failure(ServiceError::Forbidden));
+    }
+    Ok((tenant, key))
+}
+
+/// A JSON body, or the 400 problem saying why it is not one.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<HttpResponse>> {
+    serde_json::from_slice(body).map_err(|e| Box::new(malformed(e.to_string())))
+}
+
+/// 400: the request is not what the endpoint reads (body or query).
+pub fn malformed(detail: String) -> HttpResponse {
+    problem(
+        StatusCode::BAD_REQUEST,
+        "malformed",
+        "The request is not what was expected",
+        Some(detail),
+    )
+}
+
+/// The audit log's actor for an API key.
+pub fn actor(key: &ApiCaller) -> String {
+    format!("api:{}", key.key_id)
+}

@@ -1,0 +1,214 @@
+//! The REST API: keys (none, wrong, read-only, revoked, another tenant's data), customers
+//! upserted, read and paged, problem+json with field errors, rate limits, and the OpenAPI
+//! document.
+use crate::support::*;
+use serde_json::{json, Value};
+use settle_core::api_keys::{self, Scope};
+use settle_core::entities::{customer, customer_change};
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+async fn key(app: &TestApp, scope: Scope) -> (i64, String) {
+    let tenant = app.tenant().await.id;
+    let (row, key) = api_keys::create(&app.state.db, tenant, "test", scope, "cli", app.state.clock.now())
+        .await
+        .unwrap();
+    (row.id, key)
+}
+
+async fn call(app: &TestApp, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, String, Value) {
+    let mut req = app.client.request(method.parse().unwrap(), app.url(path));
+    if let Some(k) = key {
+        req = req.bearer_auth(k);
+    }
+    if let Some(b) = body {
+        req = req.header("content-type", "application/json").body(b.to_string());
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = res.text().await.unwrap();
+    (status, ct, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+fn sanne() -> Value {
+    json!({
+        "name": "Sanne Smit",
+        "email": "sanne@example.nl",
+        "phone": "06 1234 5678",
+        "address": {"street": "Kerkstraat 4", "postcode": "3511ab", "city": "Utrecht", "country": "nl"},
+        "language": "nl",
+        "tags": ["vip"]
+    })
+}
+
+#[tokio::test]
+async fn customers_are_upserted_read_and_paged_with_the_tenants_key_only() {
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let (_, read) = key(&app, Scope::Read).await;
+    let path = "/api/v1/customers/C-900";
+
+    // No key, a wrong key: 401 as problem+json.
+    let (status, ct, body) = call(&app, "GET", path, None, None).await;
+    assert_eq!((status, ct.as_str()), (401, "application/problem+json"), "{body}");
+    assert_eq!(body["status"], 401);
+    assert_eq!(call(&app, "GET", path, Some("settle_wrong"), None).await.0, 401);
+    // A read-only key may not write.
+    assert_eq!(call(&app, "PUT", path, Some(&read), Some(sanne())).await.0, 403);
+
+    // Bad input: named field by field, nothing stored.
+    let mut bad = sanne();
+    bad["email"] = json!("geen adres");
+    bad["address"]["postcode"] = json!("12");
+    bad["language"] = json!("fr");
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(bad)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"]["email"], "email_invalid");
+    assert_eq!(body["errors"]["address.postcode"], "postcode_invalid");
+    assert_eq!(body["errors"]["language"], "language_invalid");
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(json!({"name": "x", "colour": 1}))).await;
+    assert_eq!(status, 400, "unknown or missing fields: {body}");
+    assert_eq!(
+        call(&app, "PUT", "/api/v1/customers/C%20900", Some(&write), Some(sanne()))
+            .await
+            .0,
+        422
+    );
+    let stored = customer::Entity::find().filter(customer::Column::CustomerNumber.eq("C-900"));
+    assert_eq!(stored.clone().count(&app.state.db).await.unwrap(), 0);
+
+    // Created, then updated: history kept with the key as actor.
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(sanne())).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["customer_number"], "C-900");
+    assert_eq!(body["phone"], "+31612345678");
+    assert_eq!(body["address"]["postcode"], "3511 AB");
+    let mut moved = sanne();
+    moved["address"]["street"] = json!("Kerkstraat 6");
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(moved)).await;
+    assert_eq!(
+        (status, body["address"]["street"].clone()),
+        (200, json!("Kerkstraat 6"))
+    );
+    let change = customer_change::Entity::find()
+        .filter(customer_change::Column::Field.eq("street"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(change.actor.starts_with("api:") && change.new_value.as_deref() == Some("Kerkstraat 6"));
+    let (status, _, body) = call(&app, "GET", path, Some(&read), None).await;
+    assert_eq!((status, body["tags"].clone()), (200, json!(["vip"])));
+    // Another tenant's customer does not exist for this key.
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers/200001", Some(&read), None).await.0,
+        404
+    );
+
+    // Paged: every customer once, in order; bad cursors and limits are 422.
+    let total = customer::Entity::find()
+        .filter(customer::Column::TenantId.eq(app.tenant().await.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let q = match &cursor {
+            Some(c) => format!("/api/v1/customers?limit=2&cursor={c}"),
+            None => "/api/v1/customers?limit=2".to_string(),
+        };
+        let (status, _, page) = call(&app, "GET", &q, Some(&read), None).await;
+        assert_eq!(status, 200, "{page}");
+        for c in page["items"].as_array().unwrap() {
+            seen.push(c["customer_number"].as_str().unwrap().to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as u64, total);
+    assert!(seen.contains(&"C-900".to_string()) && !seen.contains(&"200001".to_string()));
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers?cursor=zzz", Some(&read), None)
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers?limit=0", Some(&read), None)
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers?limit=abc", Some(&read), None)
+            .await
+            .0,
+        400
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_revoked_key_is_refused_and_each_key_has_its_rate() {
+    let app = spawn_app().await;
+    let (id, key) = key(&app, Scope::Read).await;
+    let (_, other) = self::key(&app, Scope::Read).await;
+    let mut limited = None;
+    // The burst, then 10 a second: a tight loop runs into it soon after the burst.
+    for i in 0..settle_core::throttle::API_BURST * 3 {
+        let res = app
+            .client
+            .get(app.url("/api/v1/customers/100001"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            limited = Some((i, res.headers().get("retry-after").cloned()));
+            break;
+        }
+    }
+    let (at, retry) = limited.expect("limited within the burst");
+    assert!(at >= settle_core::throttle::API_BURST - 1 && retry.is_some(), "{at}");
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers/100001", Some(&other), None)
+            .await
+            .0,
+        200
+    );
+    api_keys::revoke(&app.state.db, app.tenant().await.id, id, "cli", app.state.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers/100001", Some(&key), None).await.0,
+        401
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/customers/100001", Some(&other), None)
+            .await
+            .0,
+        200
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let app = spawn_app().await;
+    let (status, _, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in ["/api/v1/customers", "/api/v1/customers/{number}"] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert!(doc["paths"]["/api/v1/customers/{number}"]["put"]["responses"]["422"].is_object());
+    assert_eq!(doc["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
+    assert!(doc["components"]["schemas"]["CustomerInput"].is_object());
+    app.cleanup().await;
+}
