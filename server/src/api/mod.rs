@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer settle_...`), errors as RFC 9457 problem+json with field errors,
 //! rate-limited per key, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
 pub mod customers;
+pub mod invoices;
 
 use crate::forms::tenant_of;
 use actix_web::http::{header, StatusCode};
@@ -18,7 +19,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/openapi.json", web::get().to(openapi))
-        .configure(customers::configure);
+        .configure(customers::configure)
+        .configure(invoices::configure);
 }
 
 #[derive(OpenApi)]
@@ -28,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         version = "1",
         description = "Customers, invoices and payments of one creditor (the API key's tenant)."
     ),
-    paths(customers::put, customers::get_one, customers::list),
+    paths(customers::put, customers::get_one, customers::list, invoices::put, invoices::get_one),
     components(schemas(Problem)),
     modifiers(&BearerKey),
     security(("api_key" = []))

@@ -204,11 +204,113 @@ async fn the_openapi_document_describes_the_api() {
     let (status, _, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, 200);
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in ["/api/v1/customers", "/api/v1/customers/{number}"] {
+    for path in [
+        "/api/v1/customers",
+        "/api/v1/customers/{number}",
+        "/api/v1/invoices/{number}",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["paths"]["/api/v1/customers/{number}"]["put"]["responses"]["422"].is_object());
     assert_eq!(doc["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
     assert!(doc["components"]["schemas"]["CustomerInput"].is_object());
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn invoices_are_upserted_with_lines_and_frozen_once_money_came_in() {
+    use base64::Engine;
+    use settle_core::entities::payment_reference;
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let path = "/api/v1/invoices/F-2026-77";
+    let invoice = |lines: Value| {
+        json!({
+            "customer_number": "100002",
+            "issue_date": "2026-11-20",
+            "due_date": "2026-12-04",
+            "description": "Premie december",
+            "lines": lines,
+            "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.7 test"),
+        })
+    };
+    // Bad input, field by field; nothing stored.
+    let mut bad = invoice(json!([{"description": "Premie", "amount": "1,50"}, {"description": "", "amount": "2"}]));
+    bad["customer_number"] = json!("200001");
+    bad["due_date"] = json!("2026-11-01");
+    bad["pdf_base64"] = json!("bm90IGEgcGRm");
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(bad)).await;
+    assert_eq!(status, 422, "{body}");
+    for field in [
+        "customer_number",
+        "due_date",
+        "lines[0].amount",
+        "lines[1].description",
+        "pdf_base64",
+    ] {
+        assert!(body["errors"][field].is_string(), "{field}: {body}");
+    }
+    assert_eq!(call(&app, "GET", path, Some(&write), None).await.0, 404);
+
+    // Created: amount from the lines, an RF reference that bank transfers resolve.
+    let two = json!([{"description": "Premie", "amount": "140"}, {"description": "Kosten", "amount": "10.00"}]);
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(invoice(two))).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (body["amount"].clone(), body["open_amount"].clone()),
+        (json!("150.00"), json!("150.00"))
+    );
+    assert_eq!(
+        (body["status"].clone(), body["has_pdf"].clone()),
+        (json!("open"), json!(true))
+    );
+    let rf = body["payment_reference"].as_str().unwrap().to_string();
+    assert!(rf.starts_with("RF"), "{rf}");
+    let registered = payment_reference::Entity::find()
+        .filter(payment_reference::Column::Reference.eq(rf.as_str()))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(registered.kind, "invoice");
+    // Untouched, it may change; the same body again changes nothing.
+    let one = json!([{"description": "Premie", "amount": "120.50"}]);
+    let (status, _, body) = call(&app, "PUT", path, Some(&write), Some(invoice(one.clone()))).await;
+    assert_eq!(
+        (status, body["open_amount"].clone(), body["payment_reference"].clone()),
+        (200, json!("120.50"), json!(rf))
+    );
+    assert_eq!(call(&app, "PUT", path, Some(&write), Some(invoice(one))).await.0, 200);
+    let (_, _, got) = call(&app, "GET", path, Some(&write), None).await;
+    assert_eq!(got["lines"], json!([{"description": "Premie", "amount": "120.50"}]));
+
+    // A paid invoice keeps its money; its description may still change.
+    let (_, _, paid) = call(&app, "GET", "/api/v1/invoices/2026-0001", Some(&write), None).await;
+    let mut same = json!({
+        "customer_number": "100001",
+        "issue_date": paid["issue_date"],
+        "due_date": paid["due_date"],
+        "description": "Premie (gecorrigeerde omschrijving)",
+        "lines": paid["lines"],
+    });
+    let (status, _, body) = call(
+        &app,
+        "PUT",
+        "/api/v1/invoices/2026-0001",
+        Some(&write),
+        Some(same.clone()),
+    )
+    .await;
+    assert_eq!((status, body["status"].clone()), (200, json!("paid")), "{body}");
+    same["lines"] = json!([{"description": "Premie", "amount": "1.00"}]);
+    let (status, _, body) = call(&app, "PUT", "/api/v1/invoices/2026-0001", Some(&write), Some(same)).await;
+    assert_eq!(status, 409, "{body}");
+    // Another tenant's invoice does not exist for this key.
+    assert_eq!(
+        call(&app, "GET", "/api/v1/invoices/R-2026-502", Some(&write), None)
+            .await
+            .0,
+        404
+    );
     app.cleanup().await;
 }

@@ -1,0 +1,388 @@
+//! Invoices through the API: upsert by number (with lines and an optional PDF) and get one with
+//! its status, open amount and dunning stage. An invoice nothing was paid on yet may be changed
+//! freely; once money came in, only its description and PDF (use credit or cancel for the rest).
+use super::{amount_of, cents};
+use crate::entities::{customer, dunning_step, invoice, invoice_line, payment_reference};
+use crate::error::{ServiceError, ServiceResult};
+use crate::tenant::TenantCtx;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use settle_domain::rf::RfReference;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// The largest PDF an invoice may carry.
+pub const MAX_PDF_BYTES: usize = 5 * 1024 * 1024;
+const MAX_LINES: usize = 200;
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    #[schema(example = "Premie basisverzekering november")]
+    pub description: String,
+    /// Euros with a `.` and at most two decimals.
+    #[schema(example = "127.45")]
+    pub amount: String,
+}
+
+/// What the creditor's system sends for an invoice.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceInput {
+    #[schema(example = "100001")]
+    pub customer_number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    /// EUR (the only currency for now).
+    #[serde(default = "eur")]
+    pub currency: String,
+    #[schema(example = "Premie november 2026")]
+    pub description: String,
+    /// At least one; the invoice's amount is their sum.
+    pub lines: Vec<Line>,
+    /// The creditor's own PDF of the invoice, base64; debtors can download it.
+    pub pdf_base64: Option<String>,
+}
+
+fn eur() -> String {
+    "EUR".into()
+}
+
+/// Where an invoice is in the dunning plan.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Dunning {
+    /// The name of the last step taken, e.g. "Herinnering".
+    pub stage: Option<String>,
+    /// Why dunning holds, if it does: disputed, payment_plan, callback, paused, handed_over.
+    pub hold: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Invoice {
+    pub number: String,
+    pub customer_number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub currency: String,
+    #[schema(example = "132.45")]
+    pub amount: String,
+    /// What is still to be paid, collection costs and interest included.
+    #[schema(example = "132.45")]
+    pub open_amount: String,
+    /// open, paid, cancelled, ...
+    pub status: String,
+    pub description: String,
+    /// The structured reference (RF) a bank transfer quotes.
+    pub payment_reference: String,
+    pub lines: Vec<Line>,
+    pub has_pdf: bool,
+    pub dunning: Dunning,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+struct Checked {
+    customer_id: i64,
+    lines: Vec<(String, i64)>,
+    total: i64,
+    pdf: Option<Vec<u8>>,
+    description: String,
+}
+
+async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput) -> ServiceResult<Checked> {
+    let mut errors = BTreeMap::new();
+    if input.currency != "EUR" {
+        errors.insert("currency".into(), "currency_unsupported".into());
+    }
+    if input.due_date < input.issue_date {
+        errors.insert("due_date".into(), "due_before_issue".into());
+    }
+    let description = input.description.trim().to_string();
+    if description.is_empty() || description.chars().count() > 200 || description.chars().any(char::is_control) {
+        errors.insert("description".into(), "required".into());
+    }
+    if input.lines.is_empty() || input.lines.len() > MAX_LINES {
+        errors.insert("lines".into(), "lines_invalid".into());
+    }
+    let mut lines = Vec::new();
+    for (i, l) in input.lines.iter().enumerate() {
+        let text = l.description.trim();
+        if text.is_empty() || text.chars().count() > 200 || text.chars().any(char::is_control) {
+            errors.insert(format!("lines[{i}].description"), "required".into());
+        }
+        match cents(&l.amount) {
+            Some(c) => lines.push((text.to_string(), c)),
+            None => {
+                errors.insert(format!("lines[{i}].amount"), "amount_invalid".into());
+            }
+        }
+    }
+    let total: i64 = lines.iter().map(|(_, c)| c).sum();
+    if lines.len() == input.lines.len() && total <= 0 && !input.lines.is_empty() {
+        errors.insert("lines".into(), "amount_invalid".into());
+    }
+    let pdf = match input.pdf_base64.as_deref() {
+        None => None,
+        Some(b64) => match STANDARD.decode(b64.trim()) {
+            Ok(bytes) if bytes.len() > MAX_PDF_BYTES => {
+                errors.insert("pdf_base64".into(), "file_too_large".into());
+                None
+            }
+            Ok(bytes) if bytes.starts_with(b"%PDF-") => Some(bytes),
+            _ => {
+                errors.insert("pdf_base64".into(), "pdf_invalid".into());
+                None
+            }
+        },
+    };
+    let customer = customer::Entity::find()
+        .filter(customer::Column::TenantId.eq(tenant_id))
+        .filter(customer::Column::CustomerNumber.eq(input.customer_number.trim()))
+        .one(db)
+        .await?;
+    if customer.is_none() {
+        errors.insert("customer_number".into(), "customer_unknown".into());
+    }
+    match customer {
+        Some(c) if errors.is_empty() => Ok(Checked {
+            customer_id: c.id,
+            lines,
+            total,
+            pdf,
+            description,
+        }),
+        _ => Err(ServiceError::Invalid(errors)),
+    }
+}
+
+/// Creates or updates the invoice with this number; `true` when it was created.
+pub async fn upsert(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    actor: &str,
+    number: &str,
+    input: &InvoiceInput,
+    now: DateTime<Utc>,
+) -> ServiceResult<(Invoice, bool)> {
+    let number = number.trim();
+    if number.is_empty()
+        || number.len() > 40
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-/._".contains(&b))
+    {
+        return Err(ServiceError::invalid("number", "invoice_number_invalid"));
+    }
+    let tx = db.begin().await?;
+    let c = check(&tx, tenant.id, input).await?;
+    let existing = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(tenant.id))
+        .filter(invoice::Column::Number.eq(number))
+        .lock_exclusive()
+        .one(&tx)
+        .await?;
+    let (row, created) = match existing {
+        None => (create(&tx, tenant, number, input, &c, now).await?, true),
+        Some(old) => {
+            let untouched =
+                old.status == "open" && old.open_cents == old.amount_cents && old.dunning_position.is_none();
+            let same_money = old.customer_id == c.customer_id
+                && old.amount_cents == c.total
+                && old.due_date == input.due_date
+                && old.issue_date == input.issue_date
+                && lines_of(&tx, old.id).await? == c.lines;
+            if !untouched && !same_money {
+                return Err(ServiceError::Conflict("invoice_in_progress"));
+            }
+            let id = old.id;
+            let mut row: invoice::ActiveModel = old.into();
+            row.customer_id = Set(c.customer_id);
+            row.issue_date = Set(input.issue_date);
+            row.due_date = Set(input.due_date);
+            row.amount_cents = Set(c.total);
+            if untouched {
+                row.open_cents = Set(c.total);
+            }
+            row.description = Set(c.description.clone());
+            if let Some(pdf) = c.pdf.clone() {
+                row.pdf = Set(Some(pdf));
+                row.pdf_filename = Set(Some(format!("{number}.pdf")));
+            }
+            row.updated_at = Set(now);
+            let row = row.update(&tx).await?;
+            invoice_line::Entity::delete_many()
+                .filter(invoice_line::Column::InvoiceId.eq(id))
+                .exec(&tx)
+                .await?;
+            insert_lines(&tx, tenant.id, id, &c.lines).await?;
+            (row, false)
+        }
+    };
+    let action = if created { "invoice_created" } else { "invoice_updated" };
+    let detail = serde_json::json!({ "number": number, "amount_cents": row.amount_cents });
+    crate::audit::record(&tx, now, tenant.id, Some(row.customer_id), actor, action, detail).await?;
+    let out = view(&tx, tenant.id, row).await?;
+    tx.commit().await?;
+    Ok((out, created))
+}
+
+async fn create<C: ConnectionTrait>(
+    db: &C,
+    tenant: &TenantCtx,
+    number: &str,
+    input: &InvoiceInput,
+    c: &Checked,
+    now: DateTime<Utc>,
+) -> ServiceResult<invoice::Model> {
+    let row = invoice::ActiveModel {
+        tenant_id: Set(tenant.id),
+        customer_id: Set(c.customer_id),
+        number: Set(number.to_string()),
+        issue_date: Set(input.issue_date),
+        due_date: Set(input.due_date),
+        amount_cents: Set(c.total),
+        open_cents: Set(c.total),
+        currency: Set("EUR".into()),
+        status: Set("open".into()),
+        description: Set(c.description.clone()),
+        // Set below, once the id is known.
+        rf_reference: Set(String::new()),
+        pdf: Set(c.pdf.clone()),
+        pdf_filename: Set(c.pdf.as_ref().map(|_| format!("{number}.pdf"))),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    // The number itself when it makes an RF reference nobody of this tenant uses, else one
+    // from the row's id (prefix 6, apart from plan instalments' 8).
+    let base: String = number.chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut rf = None;
+    for candidate in [format!("{}{base}", tenant.id), format!("{}6{}", tenant.id, row.id)] {
+        let Ok(r) = RfReference::create(&candidate) else {
+            continue;
+        };
+        let taken = payment_reference::Entity::find()
+            .filter(payment_reference::Column::TenantId.eq(tenant.id))
+            .filter(payment_reference::Column::Reference.eq(r.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        if !taken {
+            rf = Some(r);
+            break;
+        }
+    }
+    let rf = rf.ok_or(ServiceError::Conflict("reference_taken"))?;
+    payment_reference::ActiveModel {
+        tenant_id: Set(tenant.id),
+        reference: Set(rf.as_str().to_string()),
+        kind: Set("invoice".into()),
+        invoice_id: Set(Some(row.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let mut active: invoice::ActiveModel = row.into();
+    active.rf_reference = Set(rf.as_str().to_string());
+    let row = active.update(db).await?;
+    insert_lines(db, tenant.id, row.id, &c.lines).await?;
+    Ok(row)
+}
+
+async fn insert_lines<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    invoice_id: i64,
+    lines: &[(String, i64)],
+) -> ServiceResult<()> {
+    for (i, (text, cents)) in lines.iter().enumerate() {
+        invoice_line::ActiveModel {
+            tenant_id: Set(tenant_id),
+            invoice_id: Set(invoice_id),
+            position: Set(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+            description: Set(text.clone()),
+            amount_cents: Set(*cents),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn lines_of<C: ConnectionTrait>(db: &C, invoice_id: i64) -> ServiceResult<Vec<(String, i64)>> {
+    Ok(invoice_line::Entity::find()
+        .filter(invoice_line::Column::InvoiceId.eq(invoice_id))
+        .order_by_asc(invoice_line::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.description, l.amount_cents))
+        .collect())
+}
+
+async fn view<C: ConnectionTrait>(db: &C, tenant_id: i64, row: invoice::Model) -> ServiceResult<Invoice> {
+    let customer_number = customer::Entity::find_by_id(row.customer_id)
+        .filter(customer::Column::TenantId.eq(tenant_id))
+        .one(db)
+        .await?
+        .map(|c| c.customer_number)
+        .unwrap_or_default();
+    let stage = match (row.dunning_plan_id, row.dunning_position) {
+        (Some(plan), Some(pos)) => dunning_step::Entity::find()
+            .filter(dunning_step::Column::TenantId.eq(tenant_id))
+            .filter(dunning_step::Column::PlanId.eq(plan))
+            .filter(dunning_step::Column::Position.eq(pos))
+            .one(db)
+            .await?
+            .map(|s| s.name),
+        _ => None,
+    };
+    let lines = lines_of(db, row.id)
+        .await?
+        .into_iter()
+        .map(|(description, c)| Line {
+            description,
+            amount: amount_of(c),
+        })
+        .collect();
+    Ok(Invoice {
+        number: row.number,
+        customer_number,
+        issue_date: row.issue_date,
+        due_date: row.due_date,
+        currency: row.currency,
+        amount: amount_of(row.amount_cents),
+        open_amount: amount_of(row.open_cents),
+        status: row.status,
+        description: row.description,
+        payment_reference: row.rf_reference,
+        lines,
+        has_pdf: row.pdf.is_some(),
+        dunning: Dunning {
+            stage,
+            hold: row.dunning_hold,
+        },
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, number: &str) -> ServiceResult<Invoice> {
+    let row = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(tenant_id))
+        .filter(invoice::Column::Number.eq(number.trim()))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    view(db, tenant_id, row).await
+}

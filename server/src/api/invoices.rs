@@ -1,0 +1,81 @@
+//! `/api/v1/invoices`: upsert by number (lines, optional PDF), get one with status, open
+//! amount and dunning stage.
+use super::{actor, caller, failure, json_body, Problem};
+use actix_web::{web, HttpRequest, HttpResponse};
+use settle_core::api::invoices::{self, Invoice, InvoiceInput};
+use settle_core::api_keys::Scope;
+use settle_core::state::AppState;
+
+/// A body with a 5 MB PDF in base64, and room for the rest.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/api/v1/invoices/{number}")
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .route(web::get().to(get_one))
+            .route(web::put().to(put)),
+    );
+}
+
+/// Create or update an invoice by its number. Once money came in or dunning started, only the
+/// description and the PDF may change (409 otherwise).
+#[utoipa::path(
+    put,
+    path = "/api/v1/invoices/{number}",
+    params(("number" = String, Path, description = "The creditor's invoice number")),
+    request_body = InvoiceInput,
+    responses(
+        (status = 201, description = "Created", body = Invoice),
+        (status = 200, description = "Updated", body = Invoice),
+        (status = 400, description = "Not the JSON expected", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only key", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Paid on or in dunning: only description and PDF may change", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "invoices"
+)]
+pub async fn put(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, key) = match caller(&req, &state, Scope::Write).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    let input: InvoiceInput = match json_body(&body) {
+        Ok(i) => i,
+        Err(res) => return *res,
+    };
+    match invoices::upsert(&state.db, &tenant, &actor(&key), &number, &input, state.clock.now()).await {
+        Ok((i, true)) => HttpResponse::Created().json(i),
+        Ok((i, false)) => HttpResponse::Ok().json(i),
+        Err(e) => failure(e),
+    }
+}
+
+/// One invoice by number.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{number}",
+    params(("number" = String, Path, description = "The invoice number")),
+    responses(
+        (status = 200, description = "The invoice", body = Invoice),
+        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invoice of this tenant", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "invoices"
+)]
+pub async fn get_one(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>) -> HttpResponse {
+    let (tenant, _) = match caller(&req, &state, Scope::Read).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    match invoices::get(&state.db, tenant.id, &number).await {
+        Ok(i) => HttpResponse::Ok().json(i),
+        Err(e) => failure(e),
+    }
+}
