@@ -19,6 +19,7 @@ mod m20261129_000012_backoffice;
 mod m20261129_000013_message_templates;
 mod m20261206_000014_logo_and_returned_letters;
 mod m20261206_000015_api_keys;
+mod m20261206_000016_idempotency;
 mod util;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_message_templates::Migration),
             Box::new(m20261206_000014_logo_and_returned_letters::Migration),
             Box::new(m20261206_000015_api_keys::Migration),
+            Box::new(m20261206_000016_idempotency::Migration),
         ]
     }
 }

@@ -33,6 +33,9 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = crate::session_store::purge_expired(&state.db, state.clock.now()).await {
                         tracing::error!(error = %e, "session purge failed");
                     }
+                    if let Err(e) = settle_core::api::idempotency::forget_old(&state.db, state.clock.now()).await {
+                        tracing::error!(error = %e, "idempotency purge failed");
+                    }
                 }
                 _ = stop.changed() => break,
             }

@@ -1,8 +1,8 @@
 //! `/api/v1/invoices`: upsert by number (lines, optional PDF), get one with status, open
 //! amount and dunning stage.
-use super::{actor, caller, failure, json_body, Problem};
+use super::{actor, caller, failure, idempotent, json_body, Problem};
 use actix_web::{web, HttpRequest, HttpResponse};
-use settle_core::api::invoices::{self, Invoice, InvoiceInput};
+use settle_core::api::invoices::{self, CancelInput, Correction, CreditInput, Invoice, InvoiceInput};
 use settle_core::api_keys::Scope;
 use settle_core::state::AppState;
 
@@ -15,7 +15,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .route(web::get().to(get_one))
             .route(web::put().to(put)),
-    );
+    )
+    .route("/api/v1/invoices/{number}/cancel", web::post().to(cancel))
+    .route("/api/v1/invoices/{number}/credit", web::post().to(credit));
 }
 
 /// Create or update an invoice by its number. Once money came in or dunning started, only the
@@ -78,4 +80,117 @@ pub async fn get_one(req: HttpRequest, state: web::Data<AppState>, number: web::
         Ok(i) => HttpResponse::Ok().json(i),
         Err(e) => failure(e),
     }
+}
+
+/// Cancel an open invoice: nothing is owed any more, dunning stops, queued reminders are not
+/// sent. Needs an `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices/{number}/cancel",
+    params(
+        ("number" = String, Path, description = "The invoice number"),
+        ("Idempotency-Key" = String, Header, description = "A unique value per operation"),
+    ),
+    request_body = CancelInput,
+    responses(
+        (status = 200, description = "Cancelled", body = Invoice),
+        (status = 400, description = "No Idempotency-Key, or not the JSON expected", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invoice of this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open (paid, cancelled), or the same key still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The same key with another request", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "invoices"
+)]
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, key) = match caller(&req, &state, Scope::Write).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    idempotent(&req, &state, &key, &body, || async {
+        let input: CancelInput = if body.is_empty() {
+            CancelInput::default()
+        } else {
+            match json_body(&body) {
+                Ok(i) => i,
+                Err(res) => return *res,
+            }
+        };
+        let now = state.clock.now();
+        match invoices::correct(
+            &state.db,
+            &tenant,
+            &actor(&key),
+            &number,
+            Correction::Cancel,
+            input.reason.as_deref(),
+            now,
+        )
+        .await
+        {
+            Ok(i) => HttpResponse::Ok().json(i),
+            Err(e) => failure(e),
+        }
+    })
+    .await
+}
+
+/// Credit part (or all) of what is open; dunning goes on from today for the rest. Needs an
+/// `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices/{number}/credit",
+    params(
+        ("number" = String, Path, description = "The invoice number"),
+        ("Idempotency-Key" = String, Header, description = "A unique value per operation"),
+    ),
+    request_body = CreditInput,
+    responses(
+        (status = 200, description = "Credited", body = Invoice),
+        (status = 400, description = "No Idempotency-Key, or not the JSON expected", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such invoice of this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open, or the same key still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An amount over what is open, or the same key with another request", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "invoices"
+)]
+pub async fn credit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, key) = match caller(&req, &state, Scope::Write).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    idempotent(&req, &state, &key, &body, || async {
+        let input: CreditInput = match json_body(&body) {
+            Ok(i) => i,
+            Err(res) => return *res,
+        };
+        let Some(cents) = settle_core::api::cents(&input.amount) else {
+            return failure(settle_core::error::ServiceError::invalid("amount", "amount_invalid"));
+        };
+        let now = state.clock.now();
+        let r = invoices::correct(
+            &state.db,
+            &tenant,
+            &actor(&key),
+            &number,
+            Correction::Credit(cents),
+            input.reason.as_deref(),
+            now,
+        )
+        .await;
+        match r {
+            Ok(i) => HttpResponse::Ok().json(i),
+            Err(e) => failure(e),
+        }
+    })
+    .await
 }

@@ -30,7 +30,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         version = "1",
         description = "Customers, invoices and payments of one creditor (the API key's tenant)."
     ),
-    paths(customers::put, customers::get_one, customers::list, invoices::put, invoices::get_one),
+    paths(
+        customers::put,
+        customers::get_one,
+        customers::list,
+        invoices::put,
+        invoices::get_one,
+        invoices::cancel,
+        invoices::credit
+    ),
     components(schemas(Problem)),
     modifiers(&BearerKey),
     security(("api_key" = []))
@@ -184,4 +192,67 @@ pub fn malformed(detail: String) -> HttpResponse {
 /// The audit log's actor for an API key.
 pub fn actor(key: &ApiCaller) -> String {
     format!("api:{}", key.key_id)
+}
+
+/// Runs a request that creates something under its `Idempotency-Key` (required: 400 without
+/// it): the first response is kept and replayed for a repeat of the same request within 24
+/// hours (`Idempotency-Replayed: true`); the same key with another body is a 422, a repeat
+/// while the first still runs a 409.
+pub async fn idempotent<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    key: &ApiCaller,
+    body: &[u8],
+    run: F,
+) -> HttpResponse
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = HttpResponse>,
+{
+    use settle_core::api::idempotency::{self, Claim, MAX_KEY_LEN};
+    let Some(idem) = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN)
+    else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "idempotency-key-required",
+            "An Idempotency-Key header is required",
+            Some("Send a unique value (a UUID) per operation; repeat it to retry safely.".into()),
+        );
+    };
+    let print = idempotency::fingerprint(req.method().as_str(), req.path(), body);
+    let now = state.clock.now();
+    let id = match idempotency::claim(&state.db, key.tenant_id, key.key_id, idem, &print, now).await {
+        Ok(Claim::Run(id)) => id,
+        Ok(Claim::Replay(status, content_type, body)) => {
+            return HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+                .content_type(content_type)
+                .insert_header(("Idempotency-Replayed", "true"))
+                .body(body);
+        }
+        Err(e) => return failure(e),
+    };
+    let res = run().await;
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json")
+        .to_string();
+    let headers = res.headers().clone();
+    let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if let Err(e) = idempotency::store(&state.db, id, status.as_u16(), &content_type, &text).await {
+        tracing::error!(error = %e, "idempotency store failed");
+    }
+    let mut out = HttpResponse::build(status).body(bytes);
+    for (name, value) in headers.iter() {
+        out.headers_mut().insert(name.clone(), value.clone());
+    }
+    out
 }

@@ -314,3 +314,125 @@ async fn invoices_are_upserted_with_lines_and_frozen_once_money_came_in() {
     );
     app.cleanup().await;
 }
+
+async fn post_idem(
+    app: &TestApp,
+    path: &str,
+    key: &str,
+    idem: Option<&str>,
+    body: Value,
+) -> (u16, Option<String>, Value) {
+    let mut req = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(i) = idem {
+        req = req.header("idempotency-key", i);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let replayed = res
+        .headers()
+        .get("idempotency-replayed")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, replayed, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn credit_and_cancel_need_an_idempotency_key_and_replay_the_first_answer() {
+    use settle_core::entities::invoice;
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let credit = "/api/v1/invoices/2026-0003/credit";
+    // Without a key: 400, nothing changes.
+    let (status, _, body) = post_idem(&app, credit, &write, None, json!({"amount": "2.50"})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(invoice_no(&app, "2026-0003").await.open_cents, 4_250);
+    // Credited once, however often it is sent.
+    let (status, replayed, first) = post_idem(&app, credit, &write, Some("k-1"), json!({"amount": "2.50"})).await;
+    assert_eq!(
+        (status, replayed, first["open_amount"].clone()),
+        (200, None, json!("40.00"))
+    );
+    let (status, replayed, again) = post_idem(&app, credit, &write, Some("k-1"), json!({"amount": "2.50"})).await;
+    assert_eq!((status, replayed.as_deref()), (200, Some("true")));
+    assert_eq!(again, first);
+    assert_eq!(invoice_no(&app, "2026-0003").await.open_cents, 4_000);
+    // The same key with another body: 422; more than is open: 422; nothing changes.
+    assert_eq!(
+        post_idem(&app, credit, &write, Some("k-1"), json!({"amount": "3"}))
+            .await
+            .0,
+        422
+    );
+    let (status, _, body) = post_idem(&app, credit, &write, Some("k-2"), json!({"amount": "999"})).await;
+    assert_eq!(
+        (status, body["errors"]["amount"].clone()),
+        (422, json!("amount_out_of_range"))
+    );
+    assert_eq!(
+        post_idem(&app, credit, &write, Some("k-3"), json!({"amount": "1,5"}))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(invoice_no(&app, "2026-0003").await.open_cents, 4_000);
+
+    // Cancelled: dunning stops; a paid invoice cannot be; another tenant's is not found.
+    let (status, _, body) = post_idem(
+        &app,
+        "/api/v1/invoices/2026-0003/cancel",
+        &write,
+        Some("c-1"),
+        json!({"reason": "Dubbel gefactureerd"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].clone(), body["open_amount"].clone()),
+        (200, json!("cancelled"), json!("0.00"))
+    );
+    let row = invoice::Entity::find_by_id(invoice_no(&app, "2026-0003").await.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "cancelled");
+    assert_eq!(
+        post_idem(
+            &app,
+            "/api/v1/invoices/2026-0001/cancel",
+            &write,
+            Some("c-2"),
+            json!({})
+        )
+        .await
+        .0,
+        409
+    );
+    assert_eq!(
+        post_idem(
+            &app,
+            "/api/v1/invoices/R-2026-502/cancel",
+            &write,
+            Some("c-3"),
+            json!({})
+        )
+        .await
+        .0,
+        404
+    );
+    // Keys are per API key: another key's "k-1" is its own.
+    let (_, other) = key(&app, Scope::Write).await;
+    let (status, replayed, _) = post_idem(
+        &app,
+        "/api/v1/invoices/2026-0002/credit",
+        &other,
+        Some("k-1"),
+        json!({"amount": "1"}),
+    )
+    .await;
+    assert_eq!((status, replayed), (200, None));
+    app.cleanup().await;
+}

@@ -386,3 +386,87 @@ pub async fn get<C: ConnectionTrait>(db: &C, tenant_id: i64, number: &str) -> Se
         .ok_or(ServiceError::NotFound)?;
     view(db, tenant_id, row).await
 }
+
+/// What the creditor's system does to an open invoice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// Nothing is owed any more: dunning stops.
+    Cancel,
+    /// This much less is owed (cents); credited in full, the invoice is cancelled.
+    Credit(i64),
+}
+
+/// The body of a credit.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditInput {
+    /// Euros with a `.`, at most what is open.
+    #[schema(example = "20.00")]
+    pub amount: String,
+    #[schema(example = "Correctie premie")]
+    pub reason: Option<String>,
+}
+
+/// The body of a cancellation.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelInput {
+    pub reason: Option<String>,
+}
+
+/// Cancels or credits an open invoice. Dunning stops (cancelled) or goes on from today for what
+/// remains; the invoice's holds stay as they are (a dispute, a plan).
+pub async fn correct(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    actor: &str,
+    number: &str,
+    correction: Correction,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> ServiceResult<Invoice> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 500) {
+        return Err(ServiceError::invalid("reason", "too_long"));
+    }
+    let tx = db.begin().await?;
+    let inv = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(tenant.id))
+        .filter(invoice::Column::Number.eq(number.trim()))
+        .lock_exclusive()
+        .one(&tx)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if inv.status != "open" {
+        return Err(ServiceError::Conflict("invoice_not_open"));
+    }
+    let open = match correction {
+        Correction::Cancel => 0,
+        Correction::Credit(c) if c <= 0 || c > inv.open_cents => {
+            return Err(ServiceError::invalid("amount", "amount_out_of_range"))
+        }
+        Correction::Credit(c) => inv.open_cents - c,
+    };
+    let (customer_id, credited) = (inv.customer_id, inv.open_cents - open);
+    let mut row: invoice::ActiveModel = inv.into();
+    row.open_cents = Set(open);
+    if open == 0 {
+        row.status = Set("cancelled".into());
+        row.costs_open_cents = Set(0);
+        row.interest_open_cents = Set(0);
+    } else {
+        row.dunning_next_day = Set(Some(settle_domain::dunning::steps::day_number(tenant.today(now))));
+    }
+    row.updated_at = Set(now);
+    let row = row.update(&tx).await?;
+    let action = if open == 0 {
+        "invoice_cancelled"
+    } else {
+        "invoice_credited"
+    };
+    let detail = serde_json::json!({ "number": row.number, "credited_cents": credited, "reason": reason });
+    crate::audit::record(&tx, now, tenant.id, Some(customer_id), actor, action, detail).await?;
+    let out = view(&tx, tenant.id, row).await?;
+    tx.commit().await?;
+    Ok(out)
+}

@@ -2,6 +2,7 @@
 //! and write, scoped to the API key's tenant. Types here are the API's own (documented in the
 //! OpenAPI document); entities never cross the wire.
 pub mod customers;
+pub mod idempotency;
 pub mod invoices;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

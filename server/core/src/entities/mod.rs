@@ -13,6 +13,7 @@ pub mod dunning_plan;
 pub mod dunning_setting;
 pub mod dunning_step;
 pub mod email_setting;
+pub mod idempotency_key;
 pub mod invoice;
 pub mod invoice_line;
 pub mod message_event;
