@@ -3,6 +3,7 @@
 //! rate-limited per key, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
 pub mod customers;
 pub mod invoices;
+pub mod payments;
 
 use crate::forms::tenant_of;
 use actix_web::http::{header, StatusCode};
@@ -20,7 +21,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/openapi.json", web::get().to(openapi))
         .configure(customers::configure)
-        .configure(invoices::configure);
+        .configure(invoices::configure)
+        .configure(payments::configure);
 }
 
 #[derive(OpenApi)]
@@ -37,7 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         invoices::put,
         invoices::get_one,
         invoices::cancel,
-        invoices::credit
+        invoices::credit,
+        payments::register,
+        payments::get_one
     ),
     components(schemas(Problem)),
     modifiers(&BearerKey),

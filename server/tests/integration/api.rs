@@ -436,3 +436,107 @@ async fn credit_and_cancel_need_an_idempotency_key_and_replay_the_first_answer()
     assert_eq!((status, replayed), (200, None));
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_payment_registered_through_the_api_is_booked_once_and_settles_the_invoice() {
+    use settle_core::entities::outgoing_event;
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let pay = |external: &'static str, amount: &'static str, target: Value| {
+        let mut body = json!({"external_id": external, "amount": amount, "received_on": "2026-11-22"});
+        for (k, v) in target.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // Bad input; nothing booked.
+    let (status, _, body) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-0"),
+        pay(" ", "-1", json!({"invoice_number": "nope"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["errors"]["external_id"].is_string() && body["errors"]["amount"].is_string());
+    let (status, _, body) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-1"),
+        pay("KAS-1", "10", json!({"invoice_number": "R-2026-502"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["errors"]["invoice_number"].clone()),
+        (422, json!("invoice_unknown")),
+        "another tenant's invoice"
+    );
+
+    // Paid in full by invoice number: the invoice is paid and the creditor told.
+    let (status, _, body) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-2"),
+        pay("KAS-2", "42.50", json!({"invoice_number": "2026-0003"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["match_state"], "matched");
+    assert_eq!(
+        body["invoices"],
+        json!([{"number": "2026-0003", "status": "paid", "open_amount": "0.00"}])
+    );
+    assert_eq!(invoice_no(&app, "2026-0003").await.status, "paid");
+    let told = outgoing_event::Entity::find()
+        .filter(outgoing_event::Column::Kind.eq("invoice.paid"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+    // The same external id under another Idempotency-Key books nothing.
+    let (status, _, again) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-3"),
+        pay("KAS-2", "42.50", json!({"invoice_number": "2026-0003"})),
+    )
+    .await;
+    assert_eq!((status, again["amount"].clone()), (200, json!("42.50")));
+    // By RF reference, part of an invoice; without a target, unmatched for staff.
+    let rf = invoice_no(&app, "2026-0002").await.rf_reference;
+    let (_, _, part) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-4"),
+        pay("KAS-3", "32.45", json!({"reference": rf})),
+    )
+    .await;
+    assert_eq!(
+        (part["match_state"].clone(), part["invoices"][0]["open_amount"].clone()),
+        (json!("partially_matched"), json!("100.00"))
+    );
+    let (_, _, loose) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-5"),
+        pay("KAS-4", "5", json!({})),
+    )
+    .await;
+    assert_eq!(
+        (loose["match_state"].clone(), loose["unallocated_amount"].clone()),
+        (json!("unmatched"), json!("5.00"))
+    );
+    let (status, _, got) = call(&app, "GET", "/api/v1/payments/KAS-3", Some(&write), None).await;
+    assert_eq!((status, got["external_id"].clone()), (200, json!("KAS-3")));
+    assert_eq!(
+        call(&app, "GET", "/api/v1/payments/KAS-9", Some(&write), None).await.0,
+        404
+    );
+    app.cleanup().await;
+}
