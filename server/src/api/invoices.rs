@@ -3,6 +3,7 @@
 use super::{actor, caller, failure, idempotent, json_body, Problem};
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_core::api::invoices::{self, CancelInput, Correction, CreditInput, Invoice, InvoiceInput};
+use settle_core::api::payment_links::{self, PaymentLink};
 use settle_core::api_keys::Scope;
 use settle_core::state::AppState;
 
@@ -17,7 +18,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(put)),
     )
     .route("/api/v1/invoices/{number}/cancel", web::post().to(cancel))
-    .route("/api/v1/invoices/{number}/credit", web::post().to(credit));
+    .route("/api/v1/invoices/{number}/credit", web::post().to(credit))
+    .route("/api/v1/invoices/{number}/payment-links", web::post().to(create_link))
+    .route(
+        "/api/v1/invoices/{number}/payment-links/{id}",
+        web::delete().to(revoke_link),
+    );
 }
 
 /// Create or update an invoice by its number. Once money came in or dunning started, only the
@@ -193,4 +199,65 @@ pub async fn credit(
         }
     })
     .await
+}
+
+/// Make a payment link for an open invoice, to use in the creditor's own channels. The link is
+/// in this answer only. Needs an `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoices/{number}/payment-links",
+    params(
+        ("number" = String, Path, description = "The invoice number"),
+        ("Idempotency-Key" = String, Header, description = "A unique value per operation"),
+    ),
+    responses(
+        (status = 201, description = "The link", body = PaymentLink),
+        (status = 404, description = "No such invoice of this tenant", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The invoice is not open", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "payment links"
+)]
+pub async fn create_link(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (tenant, key) = match caller(&req, &state, Scope::Write).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    idempotent(&req, &state, &key, &body, || async {
+        match payment_links::create(&state.db, &tenant, &number, state.clock.now()).await {
+            Ok(link) => HttpResponse::Created().json(link),
+            Err(e) => failure(e),
+        }
+    })
+    .await
+}
+
+/// Revoke a payment link: it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/invoices/{number}/payment-links/{id}",
+    params(
+        ("number" = String, Path, description = "The invoice number"),
+        ("id" = i64, Path, description = "The link's id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such live link of this invoice", body = Problem, content_type = "application/problem+json"),
+    ),
+    tag = "payment links"
+)]
+pub async fn revoke_link(req: HttpRequest, state: web::Data<AppState>, path: web::Path<(String, i64)>) -> HttpResponse {
+    let (tenant, _) = match caller(&req, &state, Scope::Write).await {
+        Ok(ok) => ok,
+        Err(res) => return res,
+    };
+    let (number, id) = path.into_inner();
+    match payment_links::revoke(&state.db, tenant.id, &number, id, state.clock.now()).await {
+        Ok(()) => HttpResponse::NoContent().finish(),
+        Err(e) => failure(e),
+    }
 }

@@ -40,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         invoices::get_one,
         invoices::cancel,
         invoices::credit,
+        invoices::create_link,
+        invoices::revoke_link,
         payments::register,
         payments::get_one
     ),
@@ -230,7 +232,7 @@ where
     };
     let print = idempotency::fingerprint(req.method().as_str(), req.path(), body);
     let now = state.clock.now();
-    let id = match idempotency::claim(&state.db, key.tenant_id, key.key_id, idem, &print, now).await {
+    let id = match idempotency::claim(&state.db, &state.keys, key.tenant_id, key.key_id, idem, &print, now).await {
         Ok(Claim::Run(id)) => id,
         Ok(Claim::Replay(status, content_type, body)) => {
             return HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
@@ -251,7 +253,7 @@ where
     let headers = res.headers().clone();
     let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    if let Err(e) = idempotency::store(&state.db, id, status.as_u16(), &content_type, &text).await {
+    if let Err(e) = idempotency::store(&state.db, &state.keys, id, status.as_u16(), &content_type, &text).await {
         tracing::error!(error = %e, "idempotency store failed");
     }
     let mut out = HttpResponse::build(status).body(bytes);

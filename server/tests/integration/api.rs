@@ -540,3 +540,58 @@ async fn a_payment_registered_through_the_api_is_booked_once_and_settles_the_inv
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_payment_link_made_through_the_api_opens_the_invoice_until_revoked() {
+    use settle_core::entities::idempotency_key;
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let links = "/api/v1/invoices/2026-0002/payment-links";
+    let (status, _, link) = post_idem(&app, links, &write, Some("l-1"), json!({})).await;
+    assert_eq!(status, 201, "{link}");
+    let url = link["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("http://localhost:3000/pay/"), "{url}");
+    let path = format!("/pay/{}", url.rsplit('/').next().unwrap());
+    let page = app.other_browser().html(&path).await;
+    assert!(page.contains("2026-0002"), "{page}");
+    // Replayed, the same link; kept sealed at rest.
+    let (_, replayed, again) = post_idem(&app, links, &write, Some("l-1"), json!({})).await;
+    assert_eq!(
+        (replayed.as_deref(), again["url"].as_str()),
+        (Some("true"), Some(url.as_str()))
+    );
+    let kept = idempotency_key::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(kept.iter().all(|k| !k.body.contains("/pay/")), "sealed");
+    // Not for a paid invoice, nor another tenant's.
+    assert_eq!(
+        post_idem(
+            &app,
+            "/api/v1/invoices/2026-0001/payment-links",
+            &write,
+            Some("l-2"),
+            json!({})
+        )
+        .await
+        .0,
+        409
+    );
+    assert_eq!(
+        post_idem(
+            &app,
+            "/api/v1/invoices/R-2026-502/payment-links",
+            &write,
+            Some("l-3"),
+            json!({})
+        )
+        .await
+        .0,
+        404
+    );
+    // Revoked: dead at once; twice is 404.
+    let id = link["id"].as_i64().unwrap();
+    let revoke = format!("{links}/{id}");
+    assert_eq!(call(&app, "DELETE", &revoke, Some(&write), None).await.0, 204);
+    assert!(!app.other_browser().html(&path).await.contains("2026-0002"));
+    assert_eq!(call(&app, "DELETE", &revoke, Some(&write), None).await.0, 404);
+    app.cleanup().await;
+}

@@ -1,8 +1,10 @@
 //! `Idempotency-Key` for API requests that create something: the first request's response is
 //! kept for 24 hours and replayed for the same key and the same request; the same key with
-//! another request is refused, and so is a repeat while the first still runs.
+//! another request is refused, and so is a repeat while the first still runs. Kept responses
+//! are sealed at rest (one may hold a payment link).
 use crate::entities::idempotency_key;
 use crate::error::{ServiceError, ServiceResult};
+use crate::keys::Keys;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
@@ -32,6 +34,7 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
 /// the first request runs; `Invalid` for the same key with another request.
 pub async fn claim(
     db: &DatabaseConnection,
+    keys: &Keys,
     tenant_id: i64,
     api_key_id: i64,
     key: &str,
@@ -53,7 +56,13 @@ pub async fn claim(
                 return Err(ServiceError::Conflict("idempotency_key_in_use"));
             }
             let status = u16::try_from(row.status).unwrap_or(500);
-            return Ok(Claim::Replay(status, row.content_type, row.body));
+            let body = row
+                .body
+                .split_once(':')
+                .and_then(|(kid, sealed)| crate::secrets::open(keys, kid, sealed).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("idempotent response unreadable")))?;
+            return Ok(Claim::Replay(status, row.content_type, body));
         }
         idempotency_key::Entity::delete_by_id(row.id).exec(db).await?;
     }
@@ -78,7 +87,14 @@ pub async fn claim(
 }
 
 /// Keeps the response of a claimed request; a server error frees the key for a retry instead.
-pub async fn store(db: &DatabaseConnection, id: i64, status: u16, content_type: &str, body: &str) -> ServiceResult<()> {
+pub async fn store(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    id: i64,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) -> ServiceResult<()> {
     if status >= 500 {
         idempotency_key::Entity::delete_by_id(id).exec(db).await?;
         return Ok(());
@@ -87,7 +103,10 @@ pub async fn store(db: &DatabaseConnection, id: i64, status: u16, content_type: 
         id: Set(id),
         status: Set(i32::from(status)),
         content_type: Set(content_type.to_string()),
-        body: Set(body.to_string()),
+        body: Set({
+            let (kid, sealed) = crate::secrets::seal(keys, body.as_bytes());
+            format!("{kid}:{sealed}")
+        }),
         ..Default::default()
     }
     .update(db)

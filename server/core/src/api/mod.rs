@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod idempotency;
 pub mod invoices;
+pub mod payment_links;
 pub mod payments;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
