@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer settle_...`), errors as RFC 9457 problem+json with field errors,
 //! rate-limited per key, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
 pub mod customers;
+pub mod events;
 pub mod invoices;
 pub mod payments;
 
@@ -22,7 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/openapi.json", web::get().to(openapi))
         .configure(customers::configure)
         .configure(invoices::configure)
-        .configure(payments::configure);
+        .configure(payments::configure)
+        .configure(events::configure);
 }
 
 #[derive(OpenApi)]
@@ -43,7 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         invoices::create_link,
         invoices::revoke_link,
         payments::register,
-        payments::get_one
+        payments::get_one,
+        events::list,
+        events::statement
     ),
     components(schemas(Problem)),
     modifiers(&BearerKey),

@@ -595,3 +595,100 @@ async fn a_payment_link_made_through_the_api_opens_the_invoice_until_revoked() {
     assert_eq!(call(&app, "DELETE", &revoke, Some(&write), None).await.0, 404);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn events_are_read_in_order_after_a_cursor_and_statements_import_through_the_api() {
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let (status, _, first) = call(&app, "GET", "/api/v1/events", Some(&write), None).await;
+    assert_eq!(status, 200, "{first}");
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    // A payment makes `invoice.paid`; asked after the cursor, only the new events come.
+    post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("e-1"),
+        json!({
+            "external_id": "E-1", "amount": "42.50", "received_on": "2026-11-22", "invoice_number": "2026-0003"
+        }),
+    )
+    .await;
+    let (_, _, next) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/events?cursor={cursor}"),
+        Some(&write),
+        None,
+    )
+    .await;
+    let kinds: Vec<&str> = next["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"invoice.paid"), "{next}");
+    assert_eq!(
+        next["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["type"] == "invoice.paid")
+            .unwrap()["data"]["invoice"],
+        "2026-0003"
+    );
+    let (_, _, after) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/events?cursor={}", next["next_cursor"].as_str().unwrap()),
+        Some(&write),
+        None,
+    )
+    .await;
+    assert_eq!(after["items"], json!([]));
+    assert_eq!(
+        call(&app, "GET", "/api/v1/events?cursor=bad", Some(&write), None)
+            .await
+            .0,
+        422
+    );
+
+    // A statement: booked once; a broken one books nothing and says where.
+    let camt = std::fs::read_to_string("tests/fixtures/camt053_unmatched.xml").unwrap();
+    let send = |body: String, idem: &'static str| {
+        let (app, write) = (&app, write.clone());
+        async move {
+            let res = app
+                .client
+                .post(app.url("/api/v1/statements"))
+                .bearer_auth(&write)
+                .header("idempotency-key", idem)
+                .header("content-type", "application/xml")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, summary) = send(camt.clone(), "s-1").await;
+    assert_eq!(
+        (status, summary["new"].clone(), summary["unmatched"].clone()),
+        (200, json!(1), json!(1)),
+        "{summary}"
+    );
+    let (_, again) = send(camt, "s-2").await;
+    assert_eq!(
+        (again["new"].clone(), again["duplicates"].clone()),
+        (json!(0), json!(1)),
+        "{again}"
+    );
+    let (status, problem) = send("<Document><BkToCstmrStmt>broken".into(), "s-3").await;
+    assert_eq!(
+        (status, problem["type"].as_str().unwrap().ends_with("statement-invalid")),
+        (422, true),
+        "{problem}"
+    );
+    app.cleanup().await;
+}

@@ -2,6 +2,7 @@
 //! and write, scoped to the API key's tenant. Types here are the API's own (documented in the
 //! OpenAPI document); entities never cross the wire.
 pub mod customers;
+pub mod events;
 pub mod idempotency;
 pub mod invoices;
 pub mod payment_links;

@@ -24,7 +24,7 @@ const CHUNK: usize = 5_000;
 
 /// What an import did, in transactions (a batch entry counts once per transaction), except
 /// `entries`, which counts the statement's entries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub entries: u64,
     pub new: u64,
