@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer settle_...`), errors as RFC 9457 problem+json with field errors,
 //! rate-limited per key, described by the OpenAPI 3.1 document at `/api/v1/openapi.json`.
 pub mod customers;
+pub mod docs;
 pub mod events;
 pub mod invoices;
 pub mod payments;
@@ -21,6 +22,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/openapi.json", web::get().to(openapi))
+        .route("/api/v1/docs", web::get().to(docs_page))
         .configure(customers::configure)
         .configure(invoices::configure)
         .configure(payments::configure)
@@ -76,6 +78,10 @@ impl Modify for BearerKey {
 
 async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+async fn docs_page() -> HttpResponse {
+    docs::page(&serde_json::to_value(ApiDoc::openapi()).unwrap_or_default())
 }
 
 /// An RFC 9457 problem: what went wrong, and for invalid input which field and why.

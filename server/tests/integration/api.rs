@@ -214,6 +214,25 @@ async fn the_openapi_document_describes_the_api() {
     assert!(doc["paths"]["/api/v1/customers/{number}"]["put"]["responses"]["422"].is_object());
     assert_eq!(doc["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
     assert!(doc["components"]["schemas"]["CustomerInput"].is_object());
+    // The reference page: every endpoint and schema, served by Settle, no script, nothing
+    // from elsewhere.
+    let res = app.get("/api/v1/docs").await;
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    for needle in [
+        "PUT /api/v1/customers/{number}",
+        "POST /api/v1/payments",
+        "id=\"schema-InvoiceInput\"",
+        "Idempotency-Key",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    assert!(!html.contains("<script") && !html.contains("https://cdn"));
+    assert!(
+        csp.contains("default-src 'self'") || csp.contains("script-src"),
+        "{csp}"
+    );
     app.cleanup().await;
 }
 
