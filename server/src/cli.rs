@@ -42,6 +42,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import customers or invoices from a CSV or JSON Lines file; prints every rejected row.
+    Import(crate::import_cli::ImportArgs),
     /// List the payments nobody could match to an invoice yet, newest first.
     Unmatched {
         #[arg(long)]
@@ -170,6 +172,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Import(args) => crate::import_cli::run(&conn, args).await,
         Command::Unmatched { tenant, json } => {
             let tenant_id = tenant_id(&conn, &tenant).await?;
             let payments = statement_import::unmatched(&conn, tenant_id).await?;

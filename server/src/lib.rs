@@ -12,6 +12,7 @@ pub mod deferral_form;
 pub mod dispute_form;
 pub mod email_webhooks;
 pub mod forms;
+pub mod import_cli;
 pub mod logo_upload;
 pub mod middleware;
 pub mod multipart;

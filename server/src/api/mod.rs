@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod docs;
 pub mod events;
+pub mod imports;
 pub mod invoices;
 pub mod payments;
 
@@ -26,7 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(customers::configure)
         .configure(invoices::configure)
         .configure(payments::configure)
-        .configure(events::configure);
+        .configure(events::configure)
+        .configure(imports::configure);
 }
 
 #[derive(OpenApi)]
@@ -49,7 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         payments::register,
         payments::get_one,
         events::list,
-        events::statement
+        events::statement,
+        imports::run
     ),
     components(schemas(Problem)),
     modifiers(&BearerKey),

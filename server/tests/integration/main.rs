@@ -15,6 +15,7 @@ mod crash;
 mod deferrals;
 mod disputes;
 mod dunning;
+mod import;
 mod letters;
 mod migrations;
 mod outbox;

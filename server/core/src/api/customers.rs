@@ -172,8 +172,8 @@ fn check(tenant: &TenantCtx, input: &CustomerInput) -> Result<Checked, BTreeMap<
 }
 
 /// Creates or updates the customer with this number; `true` when it was created.
-pub async fn upsert(
-    db: &DatabaseConnection,
+pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     tenant: &TenantCtx,
     actor: &str,
     number: &str,

@@ -162,8 +162,8 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput)
 }
 
 /// Creates or updates the invoice with this number; `true` when it was created.
-pub async fn upsert(
-    db: &DatabaseConnection,
+pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     tenant: &TenantCtx,
     actor: &str,
     number: &str,

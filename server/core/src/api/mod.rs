@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod events;
 pub mod idempotency;
+pub mod import;
 pub mod invoices;
 pub mod payment_links;
 pub mod payments;

@@ -1,0 +1,291 @@
+//! Bulk import of customers or invoices: CSV (UTF-8, `;` or `,`, a header row naming the
+//! columns, amounts as decimals with `.`, dates ISO 8601) or JSON Lines (one object a line, as
+//! the API's PUT bodies with the number added). Read as a stream, each row checked and upserted
+//! as the API does it; every rejected row is reported with its line number and why. With
+//! `all_or_nothing`, one rejected row writes nothing.
+use super::customers::{self, Address, CustomerInput};
+use super::invoices::{self, InvoiceInput, Line};
+use crate::error::{ServiceError, ServiceResult};
+use crate::tenant::TenantCtx;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use utoipa::ToSchema;
+
+/// Rejected rows listed in a report at most; the count goes on.
+pub const MAX_LISTED: usize = 1_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Customers,
+    Invoices,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "customers" => Some(Kind::Customers),
+            "invoices" => Some(Kind::Invoices),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Rejected {
+    /// The line of the file (the header is line 1).
+    pub line: u64,
+    /// Field -> code, as the API's field errors.
+    pub errors: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct Report {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub rejected_count: u64,
+    /// The first 1,000 rejected rows.
+    pub rejected: Vec<Rejected>,
+    /// With `all_or_nothing` and a rejected row: nothing was written.
+    pub written: bool,
+}
+
+impl Report {
+    fn reject(&mut self, line: u64, errors: BTreeMap<String, String>) {
+        self.rejected_count += 1;
+        if self.rejected.len() < MAX_LISTED {
+            self.rejected.push(Rejected { line, errors });
+        }
+    }
+}
+
+/// A customer row of a CSV file; `tags` separated by `|`.
+#[derive(Deserialize)]
+struct CustomerCsv {
+    customer_number: String,
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    street: String,
+    postcode: String,
+    city: String,
+    country: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    tags: String,
+}
+
+/// An invoice row of a CSV file: one line per invoice (its description is the line's).
+#[derive(Deserialize)]
+struct InvoiceCsv {
+    number: String,
+    customer_number: String,
+    issue_date: String,
+    due_date: String,
+    amount: String,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct CustomerJson {
+    customer_number: String,
+    #[serde(flatten)]
+    input: CustomerInput,
+}
+
+#[derive(Deserialize)]
+struct InvoiceJson {
+    number: String,
+    #[serde(flatten)]
+    input: InvoiceInput,
+}
+
+fn some(s: String) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn date(field: &str, s: &str, errors: &mut BTreeMap<String, String>) -> NaiveDate {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").unwrap_or_else(|_| {
+        errors.insert(field.into(), "date_invalid".into());
+        NaiveDate::MIN
+    })
+}
+
+/// One row, ready to upsert: (number, what the API's PUT would get).
+enum Row {
+    Customer(String, CustomerInput),
+    Invoice(String, InvoiceInput),
+}
+
+fn from_csv(kind: Kind, record: &csv::StringRecord, headers: &csv::StringRecord) -> Result<Row, BTreeMap<String, String>> {
+    let malformed = |e: csv::Error| BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]);
+    match kind {
+        Kind::Customers => {
+            let c: CustomerCsv = record.deserialize(Some(headers)).map_err(malformed)?;
+            let tags = c.tags.split('|').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
+            Ok(Row::Customer(
+                c.customer_number,
+                CustomerInput {
+                    name: c.name,
+                    email: some(c.email),
+                    phone: some(c.phone),
+                    address: Address {
+                        street: c.street,
+                        postcode: c.postcode,
+                        city: c.city,
+                        country: c.country,
+                    },
+                    language: some(c.language),
+                    tags,
+                },
+            ))
+        }
+        Kind::Invoices => {
+            let i: InvoiceCsv = record.deserialize(Some(headers)).map_err(malformed)?;
+            let mut errors = BTreeMap::new();
+            let issue_date = date("issue_date", &i.issue_date, &mut errors);
+            let due_date = date("due_date", &i.due_date, &mut errors);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            Ok(Row::Invoice(
+                i.number,
+                InvoiceInput {
+                    customer_number: i.customer_number,
+                    issue_date,
+                    due_date,
+                    currency: "EUR".into(),
+                    description: i.description.clone(),
+                    lines: vec![Line {
+                        description: i.description,
+                        amount: i.amount,
+                    }],
+                    pdf_base64: None,
+                },
+            ))
+        }
+    }
+}
+
+fn from_json(kind: Kind, line: &str) -> Result<Row, BTreeMap<String, String>> {
+    let malformed = |e: serde_json::Error| BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]);
+    match kind {
+        Kind::Customers => {
+            let c: CustomerJson = serde_json::from_str(line).map_err(malformed)?;
+            Ok(Row::Customer(c.customer_number, c.input))
+        }
+        Kind::Invoices => {
+            let i: InvoiceJson = serde_json::from_str(line).map_err(malformed)?;
+            Ok(Row::Invoice(i.number, i.input))
+        }
+    }
+}
+
+/// Reads `reader` (CSV, or JSON Lines when the first character is `{`) and upserts every good
+/// row; a blocking reader is fine (files are read in chunks between database calls).
+pub async fn run<R: BufRead>(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    actor: &str,
+    kind: Kind,
+    mut reader: R,
+    all_or_nothing: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<Report> {
+    let json = {
+        let head = reader.fill_buf().map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        head.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF) == Some(&b'{')
+    };
+    let tx = db.begin().await?;
+    let mut report = Report::default();
+    let mut upsert = |row: Row, line: u64, report: &mut Report| {
+        let tx = &tx;
+        async move {
+            let result = match &row {
+                Row::Customer(n, input) => customers::upsert(tx, tenant, actor, n, input, now).await.map(|(_, c)| c),
+                Row::Invoice(n, input) => invoices::upsert(tx, tenant, actor, n, input, now).await.map(|(_, c)| c),
+            };
+            match result {
+                Ok(true) => report.created += 1,
+                Ok(false) => report.updated += 1,
+                Err(ServiceError::Invalid(errors)) => report.reject(line, errors),
+                Err(ServiceError::Conflict(code)) => report.reject(line, BTreeMap::from([("row".into(), code.into())])),
+                Err(e) => return Err(e),
+            }
+            Ok(())
+        }
+    };
+    if json {
+        let mut buf = String::new();
+        let mut line = 0u64;
+        loop {
+            buf.clear();
+            let n = reader
+                .read_line(&mut buf)
+                .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            let text = buf.trim().trim_start_matches('\u{feff}');
+            if text.is_empty() {
+                continue;
+            }
+            report.rows += 1;
+            match from_json(kind, text) {
+                Ok(row) => upsert(row, line, &mut report).await?,
+                Err(errors) => report.reject(line, errors),
+            }
+        }
+    } else {
+        let first = reader.fill_buf().map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        let header_line = first.split(|b| *b == b'\n').next().unwrap_or_default();
+        let delimiter = if header_line.contains(&b';') { b';' } else { b',' };
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(reader);
+        let headers = csv
+            .headers()
+            .map_err(|e| ServiceError::invalid("file", &format!("no header row: {e}")))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_ascii_lowercase())
+            .collect::<csv::StringRecord>();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let more = csv.read_record(&mut record);
+            let line = record.position().map_or(0, |p| p.line());
+            match more {
+                Ok(false) => break,
+                Ok(true) => {
+                    report.rows += 1;
+                    match from_csv(kind, &record, &headers) {
+                        Ok(row) => upsert(row, line, &mut report).await?,
+                        Err(errors) => report.reject(line, errors),
+                    }
+                }
+                Err(e) => {
+                    report.rows += 1;
+                    report.reject(line, BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]));
+                }
+            }
+        }
+    }
+    if all_or_nothing && report.rejected_count > 0 {
+        tx.rollback().await?;
+        report.created = 0;
+        report.updated = 0;
+        report.written = false;
+    } else {
+        tx.commit().await?;
+        report.written = true;
+    }
+    Ok(report)
+}
