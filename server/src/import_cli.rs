@@ -26,9 +26,17 @@ pub async fn run(db: &DatabaseConnection, args: ImportArgs) -> anyhow::Result<()
     let reader = std::fs::File::open(&args.file)
         .map(|f| std::io::BufReader::with_capacity(256 * 1024, f))
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let report = import::run(db, &tenant, "cli", kind, reader, args.all_or_nothing, chrono::Utc::now())
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let report = import::run(
+        db,
+        &tenant,
+        "cli",
+        kind,
+        reader,
+        args.all_or_nothing,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -46,9 +54,16 @@ fn print_report(args: &ImportArgs, r: &Report) {
         println!("line {}: {}", row.line, why.join("; "));
     }
     if r.rejected_count > r.rejected.len() as u64 {
-        println!("... and {} more rejected rows", r.rejected_count - r.rejected.len() as u64);
+        println!(
+            "... and {} more rejected rows",
+            r.rejected_count - r.rejected.len() as u64
+        );
     }
-    let written = if r.written { "" } else { " Nothing was written (--all-or-nothing)." };
+    let written = if r.written {
+        ""
+    } else {
+        " Nothing was written (--all-or-nothing)."
+    };
     println!(
         "{}: {} rows; {} created, {} updated, {} rejected.{written}",
         args.file.display(),

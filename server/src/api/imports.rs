@@ -44,7 +44,12 @@ pub struct Options {
     ),
     tag = "imports"
 )]
-pub async fn run(req: HttpRequest, state: web::Data<AppState>, kind: web::Path<String>, body: web::Bytes) -> HttpResponse {
+pub async fn run(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    kind: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
     let (tenant, key) = match caller(&req, &state, Scope::Write).await {
         Ok(ok) => ok,
         Err(res) => return res,
@@ -59,7 +64,17 @@ pub async fn run(req: HttpRequest, state: web::Data<AppState>, kind: web::Path<S
     idempotent(&req, &state, &key, &body, || async {
         let reader = std::io::Cursor::new(&body[..]);
         let all = opts.all_or_nothing.unwrap_or(false);
-        match import::run(&state.db, &tenant, &super::actor(&key), kind, reader, all, state.clock.now()).await {
+        match import::run(
+            &state.db,
+            &tenant,
+            &super::actor(&key),
+            kind,
+            reader,
+            all,
+            state.clock.now(),
+        )
+        .await
+        {
             Ok(report) => HttpResponse::Ok().json(report),
             Err(e) => failure(e),
         }

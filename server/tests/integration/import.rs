@@ -3,7 +3,7 @@
 use crate::support::*;
 use serde_json::{json, Value};
 use settle_core::api_keys::{self, Scope};
-use settle_core::entities::{customer, invoice};
+use settle_core::entities::customer;
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 async fn count_customers(app: &TestApp, prefix: &str) -> u64 {
@@ -32,7 +32,10 @@ async fn settle_import_reads_csv_reports_every_rejected_row_and_can_write_nothin
     let out = run(&["--all-or-nothing"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!out.status.success());
-    assert!(text.contains("line 3: address.postcode: postcode_invalid") && text.contains("Nothing was written"), "{text}");
+    assert!(
+        text.contains("line 3: address.postcode: postcode_invalid") && text.contains("Nothing was written"),
+        "{text}"
+    );
     assert_eq!(count_customers(&app, "IMP-").await, 0);
     let out = run(&[]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -47,7 +50,10 @@ async fn settle_import_reads_csv_reports_every_rejected_row_and_can_write_nothin
     assert_eq!((anna.tags.as_str(), anna.postcode.as_str()), ("vip,zorg", "1234 AB"));
     let out = run(&["--json"]);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((report["updated"].clone(), report["rejected_count"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (report["updated"].clone(), report["rejected_count"].clone()),
+        (json!(2), json!(1))
+    );
     app.cleanup().await;
 }
 
@@ -80,13 +86,24 @@ async fn invoices_import_through_the_api_as_json_lines_or_csv() {
         })
         .to_string()
     };
-    let jsonl = format!("{}\n{}\n\n{}\n", line("IMP-F1", "100001"), line("IMP-F2", "nobody"), "{not json");
+    let jsonl = format!(
+        "{}\n{}\n\n{}\n",
+        line("IMP-F1", "100001"),
+        line("IMP-F2", "nobody"),
+        "{not json"
+    );
     let (status, report) = post("/api/v1/imports/invoices?all_or_nothing=true", "i-1", jsonl.clone()).await;
     assert_eq!((status, report["written"].clone()), (200, json!(false)), "{report}");
-    assert_eq!(report["rejected"][0], json!({"line": 2, "errors": {"customer_number": "customer_unknown"}}));
+    assert_eq!(
+        report["rejected"][0],
+        json!({"line": 2, "errors": {"customer_number": "customer_unknown"}})
+    );
     assert_eq!(report["rejected"][1]["line"], 4);
     let (_, report) = post("/api/v1/imports/invoices", "i-2", jsonl).await;
-    assert_eq!((report["created"].clone(), report["rejected_count"].clone()), (json!(1), json!(2)));
+    assert_eq!(
+        (report["created"].clone(), report["rejected_count"].clone()),
+        (json!(1), json!(2))
+    );
     let f1 = invoice_no(&app, "IMP-F1").await;
     assert_eq!((f1.amount_cents, f1.status.as_str()), (9_995, "open"));
     assert!(f1.rf_reference.starts_with("RF"));
@@ -96,7 +113,10 @@ async fn invoices_import_through_the_api_as_json_lines_or_csv() {
                IMP-F4,100002,2026-11-20,2026-11-01,10,Premie\n";
     let (_, report) = post("/api/v1/imports/invoices", "i-3", csv.to_string()).await;
     assert_eq!(report["created"], 1, "{report}");
-    assert_eq!(report["rejected"][0], json!({"line": 3, "errors": {"due_date": "due_before_issue"}}));
+    assert_eq!(
+        report["rejected"][0],
+        json!({"line": 3, "errors": {"due_date": "due_before_issue"}})
+    );
     assert_eq!(post("/api/v1/imports/payments", "i-4", String::new()).await.0, 404);
     app.cleanup().await;
 }

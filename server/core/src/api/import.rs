@@ -123,12 +123,22 @@ enum Row {
     Invoice(String, InvoiceInput),
 }
 
-fn from_csv(kind: Kind, record: &csv::StringRecord, headers: &csv::StringRecord) -> Result<Row, BTreeMap<String, String>> {
+fn from_csv(
+    kind: Kind,
+    record: &csv::StringRecord,
+    headers: &csv::StringRecord,
+) -> Result<Row, BTreeMap<String, String>> {
     let malformed = |e: csv::Error| BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]);
     match kind {
         Kind::Customers => {
             let c: CustomerCsv = record.deserialize(Some(headers)).map_err(malformed)?;
-            let tags = c.tags.split('|').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
+            let tags = c
+                .tags
+                .split('|')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect();
             Ok(Row::Customer(
                 c.customer_number,
                 CustomerInput {
@@ -187,6 +197,32 @@ fn from_json(kind: Kind, line: &str) -> Result<Row, BTreeMap<String, String>> {
     }
 }
 
+/// Upserts one row inside the import's transaction (a savepoint of its own), counting it.
+async fn upsert(
+    tx: &sea_orm::DatabaseTransaction,
+    tenant: &TenantCtx,
+    actor: &str,
+    now: DateTime<Utc>,
+    row: Row,
+    line: u64,
+    report: &mut Report,
+) -> ServiceResult<()> {
+    let result = match &row {
+        Row::Customer(n, input) => customers::upsert(tx, tenant, actor, n, input, now)
+            .await
+            .map(|(_, c)| c),
+        Row::Invoice(n, input) => invoices::upsert(tx, tenant, actor, n, input, now).await.map(|(_, c)| c),
+    };
+    match result {
+        Ok(true) => report.created += 1,
+        Ok(false) => report.updated += 1,
+        Err(ServiceError::Invalid(errors)) => report.reject(line, errors),
+        Err(ServiceError::Conflict(code)) => report.reject(line, BTreeMap::from([("row".into(), code.into())])),
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
 /// Reads `reader` (CSV, or JSON Lines when the first character is `{`) and upserts every good
 /// row; a blocking reader is fine (files are read in chunks between database calls).
 pub async fn run<R: BufRead>(
@@ -199,28 +235,15 @@ pub async fn run<R: BufRead>(
     now: DateTime<Utc>,
 ) -> ServiceResult<Report> {
     let json = {
-        let head = reader.fill_buf().map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
-        head.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF) == Some(&b'{')
+        let head = reader
+            .fill_buf()
+            .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        head.iter()
+            .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
+            == Some(&b'{')
     };
     let tx = db.begin().await?;
     let mut report = Report::default();
-    let mut upsert = |row: Row, line: u64, report: &mut Report| {
-        let tx = &tx;
-        async move {
-            let result = match &row {
-                Row::Customer(n, input) => customers::upsert(tx, tenant, actor, n, input, now).await.map(|(_, c)| c),
-                Row::Invoice(n, input) => invoices::upsert(tx, tenant, actor, n, input, now).await.map(|(_, c)| c),
-            };
-            match result {
-                Ok(true) => report.created += 1,
-                Ok(false) => report.updated += 1,
-                Err(ServiceError::Invalid(errors)) => report.reject(line, errors),
-                Err(ServiceError::Conflict(code)) => report.reject(line, BTreeMap::from([("row".into(), code.into())])),
-                Err(e) => return Err(e),
-            }
-            Ok(())
-        }
-    };
     if json {
         let mut buf = String::new();
         let mut line = 0u64;
@@ -239,12 +262,14 @@ pub async fn run<R: BufRead>(
             }
             report.rows += 1;
             match from_json(kind, text) {
-                Ok(row) => upsert(row, line, &mut report).await?,
+                Ok(row) => upsert(&tx, tenant, actor, now, row, line, &mut report).await?,
                 Err(errors) => report.reject(line, errors),
             }
         }
     } else {
-        let first = reader.fill_buf().map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        let first = reader
+            .fill_buf()
+            .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
         let header_line = first.split(|b| *b == b'\n').next().unwrap_or_default();
         let delimiter = if header_line.contains(&b';') { b';' } else { b',' };
         let mut csv = csv::ReaderBuilder::new()
@@ -267,7 +292,7 @@ pub async fn run<R: BufRead>(
                 Ok(true) => {
                     report.rows += 1;
                     match from_csv(kind, &record, &headers) {
-                        Ok(row) => upsert(row, line, &mut report).await?,
+                        Ok(row) => upsert(&tx, tenant, actor, now, row, line, &mut report).await?,
                         Err(errors) => report.reject(line, errors),
                     }
                 }
