@@ -19,6 +19,7 @@ use settle_core::tenant::TenantCtx;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -76,6 +77,37 @@ impl Modify for BearerKey {
                     .build(),
             ),
         );
+        // What every operation may answer, documented once: no key, a read-only key writing,
+        // over the rate.
+        let problem = |what: &str| {
+            let content = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build();
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content("application/problem+json", content)
+                    .build(),
+            )
+        };
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+            ];
+            for (op, writes) in ops {
+                let Some(op) = op else { continue };
+                let r = &mut op.responses.responses;
+                r.entry("401".into()).or_insert_with(|| problem("No valid API key"));
+                r.entry("429".into())
+                    .or_insert_with(|| problem("Too many requests (see Retry-After)"));
+                if writes {
+                    r.entry("403".into()).or_insert_with(|| problem("A read-only key"));
+                }
+            }
+        }
     }
 }
 

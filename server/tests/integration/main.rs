@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod api_contract;
 mod api_keys;
 mod auth;
 mod backoffice;
