@@ -227,9 +227,7 @@ async fn every_operation_answers_as_the_openapi_document_says() {
         .call(
             &app,
             &w,
-            "POST",
-            t,
-            "/api/v1/invoices/K-F1/payment-links",
+            ("POST", t, "/api/v1/invoices/K-F1/payment-links"),
             Some("pl"),
             None,
         )
