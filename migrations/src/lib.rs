@@ -20,6 +20,7 @@ mod m20261129_000013_message_templates;
 mod m20261206_000014_logo_and_returned_letters;
 mod m20261206_000015_api_keys;
 mod m20261206_000016_idempotency;
+mod m20261206_000017_webhooks;
 mod util;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_logo_and_returned_letters::Migration),
             Box::new(m20261206_000015_api_keys::Migration),
             Box::new(m20261206_000016_idempotency::Migration),
+            Box::new(m20261206_000017_webhooks::Migration),
         ]
     }
 }

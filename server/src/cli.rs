@@ -201,6 +201,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             state.email_webhook_token = settings.email_webhook_token.clone();
             state.upload_dir = settings.upload_dir.clone();
             state.dns = settings.dns;
+            state.webhook_allow_private = settings.webhook_allow_private;
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);

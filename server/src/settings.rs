@@ -39,6 +39,7 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     /// `SETTLE_DNS_SERVER`: unset, the system resolver; `off`; or `ip[:port]`.
     pub dns: settle_core::state::DnsLookup,
+    pub webhook_allow_private: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -165,7 +166,16 @@ impl Settings {
                     })?,
             ),
         };
+        let webhook_allow_private = match src.get("SETTLE_WEBHOOK_ALLOW_PRIVATE").map(str::trim) {
+            None | Some("") | Some("false") => false,
+            Some("true") if mode == RunMode::Production => {
+                return Err(bad("SETTLE_WEBHOOK_ALLOW_PRIVATE", "is for development only"))
+            }
+            Some("true") => true,
+            Some(_) => return Err(bad("SETTLE_WEBHOOK_ALLOW_PRIVATE", "is true or false")),
+        };
         Ok(Settings {
+            webhook_allow_private,
             dns,
             mode,
             database_url,

@@ -26,6 +26,13 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = state.tracker.flush(&state.db).await {
                         tracing::error!(error = %e, "writing link clicks failed");
                     }
+                    if let Err(e) = settle_core::webhooks::fan_out(&state.db, now).await {
+                        tracing::error!(error = %e, "webhook fan-out failed");
+                    }
+                    let policy = state.webhook_policy();
+                    if let Err(e) = settle_core::webhooks::deliver_due(&state.db, &state.keys, policy, now).await {
+                        tracing::error!(error = %e, "webhook delivery failed");
+                    }
                 }
                 _ = planning.tick() => plan_all(&state).await,
                 _ = housekeeping.tick() => {

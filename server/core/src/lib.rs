@@ -36,5 +36,6 @@ pub mod tenant;
 pub mod throttle;
 pub mod tokens;
 pub mod tracking;
+pub mod webhooks;
 
 pub use sea_orm;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub upload_dir: std::path::PathBuf,
     /// `SETTLE_DNS_SERVER`: where the branding page checks the tenant's mail DNS records.
     pub dns: DnsLookup,
+    /// `SETTLE_WEBHOOK_ALLOW_PRIVATE=true` (dev only): webhooks may go to private addresses.
+    pub webhook_allow_private: bool,
 }
 
 /// How the branding page checks published DNS records live.
@@ -45,6 +47,14 @@ pub enum DnsLookup {
 }
 
 impl AppState {
+    /// Where webhooks may go.
+    pub fn webhook_policy(&self) -> crate::webhooks::Policy {
+        crate::webhooks::Policy {
+            production: self.mode == RunMode::Production,
+            allow_private: self.webhook_allow_private && self.mode != RunMode::Production,
+        }
+    }
+
     pub fn new(db: DatabaseConnection, keys: Keys, clock: Clock, mode: RunMode) -> anyhow::Result<Self> {
         Ok(Self {
             db,
@@ -62,6 +72,7 @@ impl AppState {
                 .build()?,
             upload_dir: std::path::PathBuf::from("data/uploads"),
             dns: DnsLookup::Off,
+            webhook_allow_private: false,
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod events;
 pub mod imports;
 pub mod invoices;
 pub mod payments;
+pub mod webhooks;
 
 use crate::forms::tenant_of;
 use actix_web::http::{header, StatusCode};
@@ -29,7 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(invoices::configure)
         .configure(payments::configure)
         .configure(events::configure)
-        .configure(imports::configure);
+        .configure(imports::configure)
+        .configure(webhooks::configure);
 }
 
 #[derive(OpenApi)]
@@ -53,7 +55,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         payments::get_one,
         events::list,
         events::statement,
-        imports::run
+        imports::run,
+        webhooks::create,
+        webhooks::list,
+        webhooks::remove,
+        webhooks::rotate,
+        webhooks::deliveries,
+        webhooks::redeliver
     ),
     components(schemas(Problem)),
     modifiers(&BearerKey),

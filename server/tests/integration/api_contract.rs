@@ -382,6 +382,50 @@ async fn every_operation_answers_as_the_openapi_document_says() {
         404
     );
 
+    let t = "/api/v1/webhooks";
+    let hook = Some(json!({"url": "https://hooks.example.com/settle", "events": ["invoice.paid"]}).to_string());
+    let (status, ep) = c.call(&app, &w, ("POST", t, t), Some("w1"), hook).await;
+    assert_eq!(status, 201);
+    let bad = Some(json!({"url": "http://127.0.0.1/x", "events": ["*"]}).to_string());
+    assert_eq!(c.call(&app, &w, ("POST", t, t), Some("w2"), bad).await.0, 422);
+    assert_eq!(c.call(&app, &r, ("GET", t, t), None, None).await.0, 200);
+    let id = ep["id"].as_i64().unwrap();
+    let (rot, dels) = (format!("{t}/{id}/rotate"), format!("{t}/{id}/deliveries"));
+    assert_eq!(
+        c.call(
+            &app,
+            &w,
+            ("POST", "/api/v1/webhooks/{id}/rotate", &rot),
+            Some("w3"),
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        c.call(&app, &r, ("GET", "/api/v1/webhooks/{id}/deliveries", &dels), None, None)
+            .await
+            .0,
+        200
+    );
+    let redo = format!("{t}/{id}/deliveries/999/redeliver");
+    let tpl = "/api/v1/webhooks/{id}/deliveries/{delivery}/redeliver";
+    assert_eq!(c.call(&app, &w, ("POST", tpl, &redo), Some("w4"), None).await.0, 404);
+    let del = format!("{t}/{id}");
+    assert_eq!(
+        c.call(&app, &w, ("DELETE", "/api/v1/webhooks/{id}", &del), None, None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        c.call(&app, &w, ("DELETE", "/api/v1/webhooks/{id}", &del), None, None)
+            .await
+            .0,
+        404
+    );
+
     // Every documented operation was called.
     let mut documented = BTreeSet::new();
     for (path, ops) in c.doc["paths"].as_object().unwrap() {

@@ -32,3 +32,4 @@ mod security;
 mod statements;
 mod templates;
 mod tenants;
+mod webhooks;

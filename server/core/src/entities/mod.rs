@@ -45,3 +45,5 @@ pub mod staff_user;
 pub mod statement_import;
 pub mod tenant;
 pub mod tenant_host;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
