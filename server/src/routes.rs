@@ -59,7 +59,9 @@ async fn logo(req: HttpRequest) -> HttpResponse {
     let Some(t) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
-    let Some(png) = settle_core::backoffice::logo::served(&t.row) else {
+    // Rasterising a tenant's SVG (before its first upload) is CPU work: off the executor.
+    let row = t.row.clone();
+    let Ok(Some(png)) = web::block(move || settle_core::backoffice::logo::served(&row)).await else {
         return HttpResponse::NotFound().finish();
     };
     let etag = format!("\"{}\"", settle_core::backoffice::logo::fingerprint(&png));

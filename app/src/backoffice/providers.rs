@@ -38,7 +38,7 @@ pub fn ProvidersPage() -> impl IntoView {
 }
 
 /// A select with its label and error, the options as (value, label).
-fn choice(
+pub(super) fn choice(
     l: Locale,
     id: &'static str,
     name: &'static str,

@@ -2,9 +2,10 @@
 //! and a form for a new one with its first admin, whose second factor is shown once.
 use super::api::get_tenants;
 use super::frame::{loaded, StaffField, StaffFlash, StaffFrame};
+use super::providers::choice;
 use super::staff::SecondFactorOnceCard;
 use leptos::prelude::*;
-use settle_domain::i18n::staff::{st, staff_code_text, StaffKey as S};
+use settle_domain::i18n::staff::{st, StaffKey as S};
 use settle_domain::locale::Locale;
 use settle_domain::views::Flash;
 
@@ -60,22 +61,6 @@ fn NewTenantForm(locale: Locale, csrf: String, flash: Flash) -> impl IntoView {
         }
     };
     let e = |field: &str| flash.error_for("tenant", field);
-    let select = |id: &'static str, name: &'static str, label: S, options: [(&'static str, &'static str); 3]| {
-        let chosen = v(name);
-        let error = e(name);
-        let err_id = format!("{id}-error");
-        view! {
-            <div class="field" class:has-error=error.is_some()>
-                <label for=id>{st(l, label)}</label>
-                {error.clone().map(|c| view! { <p class="error" id=err_id.clone()>{staff_code_text(l, &c)}</p> })}
-                <select id=id name=name aria-describedby=error.is_some().then_some(err_id.clone())>
-                    {options.into_iter().filter(|(v, _)| !v.is_empty()).map(|(val, text)| view! {
-                        <option value=val selected=chosen == val>{text}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-        }
-    };
     view! {
         <details class="card" open=failed>
             <summary>{st(l, S::NewTenant)}</summary>
@@ -86,8 +71,10 @@ fn NewTenantForm(locale: Locale, csrf: String, flash: Flash) -> impl IntoView {
                 <StaffField locale=l id="f-t-name".into() name="name" label=S::DisplayName value=v("name") error=e("name") required=true/>
                 <StaffField locale=l id="f-t-url".into() name="base_url" label=S::BaseUrl kind="url" value=v("base_url") error=e("base_url") required=true/>
                 <StaffField locale=l id="f-t-hosts".into() name="hosts" label=S::Hosts value=v("hosts") error=e("hosts")/>
-                {select("f-t-country", "country", S::CountryOfLaw, [("NL", "Nederland"), ("DE", "Deutschland"), ("", "")])}
-                {select("f-t-locale", "locale", S::Language, [("nl", "Nederlands"), ("de", "Deutsch"), ("en", "English")])}
+                {choice(l, "f-t-country", "country", S::CountryOfLaw,
+                    vec![("NL", "Nederland".into()), ("DE", "Deutschland".into())], v("country"), e("country"))}
+                {choice(l, "f-t-locale", "locale", S::Language,
+                    vec![("nl", "Nederlands".into()), ("de", "Deutsch".into()), ("en", "English".into())], v("locale"), e("locale"))}
                 <StaffField locale=l id="f-t-legal".into() name="legal_name" label=S::LegalName value=v("legal_name") error=e("legal_name") required=true/>
                 <StaffField locale=l id="f-t-iban".into() name="iban" label=S::Iban value=v("iban") error=e("iban") required=true/>
                 <StaffField locale=l id="f-t-bic".into() name="bic" label=S::Bic value=v("bic") error=e("bic")/>

@@ -295,13 +295,20 @@ pub async fn fan_out(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResu
         .limit(500)
         .all(db)
         .await?;
+    // The live endpoints of the batch's tenants, read once.
+    let tenants: Vec<i64> = events.iter().map(|e| e.tenant_id).collect();
+    let mut endpoints_of: std::collections::HashMap<i64, Vec<webhook_endpoint::Model>> = Default::default();
+    for ep in webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::TenantId.is_in(tenants))
+        .filter(webhook_endpoint::Column::DisabledAt.is_null())
+        .all(db)
+        .await?
+    {
+        endpoints_of.entry(ep.tenant_id).or_default().push(ep);
+    }
     let mut made = 0;
     for e in events {
-        let endpoints = webhook_endpoint::Entity::find()
-            .filter(webhook_endpoint::Column::TenantId.eq(e.tenant_id))
-            .filter(webhook_endpoint::Column::DisabledAt.is_null())
-            .all(db)
-            .await?;
+        let endpoints = endpoints_of.get(&e.tenant_id).map(Vec::as_slice).unwrap_or_default();
         let data: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
         let order_key = ["invoice", "invoice_number"]
             .iter()
@@ -343,7 +350,7 @@ pub async fn fan_out(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResu
 
 /// The wait before attempt `n + 1`: 1 minute, doubling, at most 6 hours.
 fn backoff(attempts: i32) -> Duration {
-    Duration::minutes(1i64 << attempts.clamp(0, 9).min(9)).min(Duration::hours(6))
+    Duration::minutes(1i64 << attempts.clamp(0, 9)).min(Duration::hours(6))
 }
 
 /// Sends the deliveries that are due; returns how many were delivered.

@@ -1,5 +1,6 @@
 //! `/api/v1/customers`: upsert by customer number, get one, list with a cursor.
-use super::{actor, caller, failure, json_body, Problem};
+use super::{actor, caller, json_body, respond, upserted, Problem};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use settle_core::api::customers::{self, Customer, CustomerInput, CustomerPage};
@@ -44,11 +45,7 @@ pub async fn put(
         Ok(i) => i,
         Err(res) => return *res,
     };
-    match customers::upsert(&state.db, &tenant, &actor(&key), &number, &input, state.clock.now()).await {
-        Ok((c, true)) => HttpResponse::Created().json(c),
-        Ok((c, false)) => HttpResponse::Ok().json(c),
-        Err(e) => failure(e),
-    }
+    upserted(customers::upsert(&state.db, &tenant, &actor(&key), &number, &input, state.clock.now()).await)
 }
 
 /// One customer by number.
@@ -68,10 +65,7 @@ pub async fn get_one(req: HttpRequest, state: web::Data<AppState>, number: web::
         Ok(ok) => ok,
         Err(res) => return res,
     };
-    match customers::get(&state.db, tenant.id, &number).await {
-        Ok(c) => HttpResponse::Ok().json(c),
-        Err(e) => failure(e),
-    }
+    respond(StatusCode::OK, customers::get(&state.db, tenant.id, &number).await)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -103,8 +97,8 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         Ok(q) => q,
         Err(e) => return super::malformed(e.to_string()),
     };
-    match customers::list(&state.db, tenant.id, q.cursor.as_deref(), q.limit).await {
-        Ok(page) => HttpResponse::Ok().json(page),
-        Err(e) => failure(e),
-    }
+    respond(
+        StatusCode::OK,
+        customers::list(&state.db, tenant.id, q.cursor.as_deref(), q.limit).await,
+    )
 }

@@ -1,6 +1,6 @@
 //! `/api/v1/events`: what happened, oldest first, after a cursor; and `/api/v1/statements`: a
 //! bank statement imported as the back office and `settle import-statement` do.
-use super::{caller, failure, idempotent, malformed, problem, Problem};
+use super::{caller, failure, idempotent, malformed, problem, respond, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -49,10 +49,10 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         Ok(q) => q,
         Err(e) => return malformed(e.to_string()),
     };
-    match events::list(&state.db, tenant.id, q.cursor.as_deref(), q.limit).await {
-        Ok(page) => HttpResponse::Ok().json(page),
-        Err(e) => failure(e),
-    }
+    respond(
+        StatusCode::OK,
+        events::list(&state.db, tenant.id, q.cursor.as_deref(), q.limit).await,
+    )
 }
 
 /// Import a bank statement (camt.053, camt.054 or MT940, recognised from its content; the file

@@ -1,6 +1,7 @@
 //! `/api/v1/invoices`: upsert by number (lines, optional PDF), get one with status, open
 //! amount and dunning stage.
-use super::{actor, caller, failure, idempotent, json_body, Problem};
+use super::{actor, caller, failure, idempotent, json_body, respond, upserted, Problem};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_core::api::invoices::{self, CancelInput, Correction, CreditInput, Invoice, InvoiceInput};
 use settle_core::api::payment_links::{self, PaymentLink};
@@ -58,11 +59,7 @@ pub async fn put(
         Ok(i) => i,
         Err(res) => return *res,
     };
-    match invoices::upsert(&state.db, &tenant, &actor(&key), &number, &input, state.clock.now()).await {
-        Ok((i, true)) => HttpResponse::Created().json(i),
-        Ok((i, false)) => HttpResponse::Ok().json(i),
-        Err(e) => failure(e),
-    }
+    upserted(invoices::upsert(&state.db, &tenant, &actor(&key), &number, &input, state.clock.now()).await)
 }
 
 /// One invoice by number.
@@ -82,10 +79,7 @@ pub async fn get_one(req: HttpRequest, state: web::Data<AppState>, number: web::
         Ok(ok) => ok,
         Err(res) => return res,
     };
-    match invoices::get(&state.db, tenant.id, &number).await {
-        Ok(i) => HttpResponse::Ok().json(i),
-        Err(e) => failure(e),
-    }
+    respond(StatusCode::OK, invoices::get(&state.db, tenant.id, &number).await)
 }
 
 /// Cancel an open invoice: nothing is owed any more, dunning stops, queued reminders are not
@@ -228,10 +222,10 @@ pub async fn create_link(
         Err(res) => return res,
     };
     idempotent(&req, &state, &key, &body, || async {
-        match payment_links::create(&state.db, &tenant, &number, state.clock.now()).await {
-            Ok(link) => HttpResponse::Created().json(link),
-            Err(e) => failure(e),
-        }
+        respond(
+            StatusCode::CREATED,
+            payment_links::create(&state.db, &tenant, &number, state.clock.now()).await,
+        )
     })
     .await
 }

@@ -201,6 +201,23 @@ fn unauthorized() -> HttpResponse {
     res
 }
 
+/// A service's result as the API answers it: `status` with the JSON, or the problem.
+pub fn respond<T: Serialize>(status: StatusCode, r: Result<T, ServiceError>) -> HttpResponse {
+    match r {
+        Ok(v) => HttpResponse::build(status).json(v),
+        Err(e) => failure(e),
+    }
+}
+
+/// An upsert's result: 201 when it made something, 200 when it found it.
+pub fn upserted<T: Serialize>(r: Result<(T, bool), ServiceError>) -> HttpResponse {
+    match r {
+        Ok((v, true)) => HttpResponse::Created().json(v),
+        Ok((v, false)) => HttpResponse::Ok().json(v),
+        Err(e) => failure(e),
+    }
+}
+
 /// The tenant and the key of a request, if the key is live, may do `need`, and is within its
 /// rate; else the answer to give (401, 403, 429).
 pub async fn caller(

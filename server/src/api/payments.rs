@@ -1,5 +1,6 @@
 //! `/api/v1/payments`: a payment the creditor received elsewhere, booked once per external id.
-use super::{caller, failure, idempotent, json_body, Problem};
+use super::{caller, idempotent, json_body, respond, upserted, Problem};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use settle_core::api::payments::{self, Payment, PaymentInput};
 use settle_core::api_keys::Scope;
@@ -36,11 +37,7 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, body: web::B
             Ok(i) => i,
             Err(res) => return *res,
         };
-        match payments::register(&state.db, &tenant, &input, state.clock.now()).await {
-            Ok((p, true)) => HttpResponse::Created().json(p),
-            Ok((p, false)) => HttpResponse::Ok().json(p),
-            Err(e) => failure(e),
-        }
+        upserted(payments::register(&state.db, &tenant, &input, state.clock.now()).await)
     })
     .await
 }
@@ -61,8 +58,5 @@ pub async fn get_one(req: HttpRequest, state: web::Data<AppState>, id: web::Path
         Ok(ok) => ok,
         Err(res) => return res,
     };
-    match payments::get(&state.db, tenant.id, &id).await {
-        Ok(p) => HttpResponse::Ok().json(p),
-        Err(e) => failure(e),
-    }
+    respond(StatusCode::OK, payments::get(&state.db, tenant.id, &id).await)
 }

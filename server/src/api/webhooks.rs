@@ -1,6 +1,7 @@
 //! `/api/v1/webhooks`: the tenant's endpoints (made with their signing secret shown once;
 //! rotated; removed), each endpoint's delivery log, and redelivery.
-use super::{caller, failure, idempotent, json_body, Problem};
+use super::{caller, failure, idempotent, json_body, respond, Problem};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use settle_core::api_keys::Scope;
@@ -87,10 +88,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         Ok(ok) => ok,
         Err(res) => return res,
     };
-    match webhooks::list(&state.db, tenant.id).await {
-        Ok(list) => HttpResponse::Ok().json(list),
-        Err(e) => failure(e),
-    }
+    respond(StatusCode::OK, webhooks::list(&state.db, tenant.id).await)
 }
 
 /// Remove an endpoint: nothing more goes to it.
@@ -141,10 +139,10 @@ pub async fn rotate(
         Err(res) => return res,
     };
     idempotent(&req, &state, &key, &body, || async {
-        match webhooks::rotate(&state.db, &state.keys, tenant.id, *id).await {
-            Ok(e) => HttpResponse::Ok().json(e),
-            Err(e) => failure(e),
-        }
+        respond(
+            StatusCode::OK,
+            webhooks::rotate(&state.db, &state.keys, tenant.id, *id).await,
+        )
     })
     .await
 }
@@ -165,10 +163,7 @@ pub async fn deliveries(req: HttpRequest, state: web::Data<AppState>, id: web::P
         Ok(ok) => ok,
         Err(res) => return res,
     };
-    match webhooks::deliveries(&state.db, tenant.id, *id).await {
-        Ok(list) => HttpResponse::Ok().json(list),
-        Err(e) => failure(e),
-    }
+    respond(StatusCode::OK, webhooks::deliveries(&state.db, tenant.id, *id).await)
 }
 
 /// Send a delivery again now (a failed one gets another 3 days).

@@ -254,7 +254,7 @@ catalog! {
     LegalFooter => "Juridische voettekst", "Rechtlicher Fußtext", "Legal footer";
     DnsRecords => "DNS-records voor uw e-mail", "DNS-Einträge für Ihre E-Mail", "DNS records for your mail";
     DnsIntro => "Publiceer deze records bij uw domein, zodat e-mail van Settle aankomt en niet te vervalsen is.", "Veröffentlichen Sie diese Einträge in Ihrer Domain, damit E-Mails von Settle ankommen und nicht gefälscht werden können.", "Publish these records for your domain so mail from Settle arrives and cannot be spoofed.";
-    NoMailIdentity => "Nog geen eigen afzender ingesteld (settle email-identity).", "Noch kein eigener Absender eingerichtet (settle email-identity).", "No sender of your own yet (settle email-identity).";
+    NoMailIdentity => "Nog geen eigen afzender ingesteld; dat kan onder Koppelingen.", "Noch kein eigener Absender eingerichtet; das geht unter Anbieter.", "No sender of your own yet; set one under Providers.";
     SetRepresentative => "Vertegenwoordiger instellen", "Vertretung festlegen", "Set a representative";
     RepKind => "Soort", "Art", "Kind";
     RepInstead => "Berichten alleen aan de vertegenwoordiger (anders aan beiden)", "Nachrichten nur an die Vertretung (sonst an beide)", "Messages to the representative only (else to both)";
