@@ -62,7 +62,7 @@ pub async fn run(
         Err(e) => return malformed(e.to_string()),
     };
     idempotent(&req, &state, &key, &body, || async {
-        let reader = std::io::Cursor::new(&body[..]);
+        let reader = std::io::Cursor::new(body.clone());
         let all = opts.all_or_nothing.unwrap_or(false);
         match import::run(
             &state.db,

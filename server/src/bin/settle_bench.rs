@@ -24,6 +24,9 @@ use settle_domain::rf::RfReference;
 use settle_server::{start, ServeOptions};
 use std::time::Instant;
 
+#[path = "settle_bench/import.rs"]
+mod import_bench;
+
 const CUSTOMERS: i64 = 100_000;
 const INVOICES_PER_CUSTOMER: i64 = 10;
 const PASSWORD: &str = "bench-password-1";
@@ -39,12 +42,17 @@ async fn main() {
         statement_child(&args[i + 1], &args[i + 2]).await;
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == import_bench::CHILD) {
+        import_bench::child(&args[i + 1], &args[i + 2]).await;
+        return;
+    }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 4] = [
+    let benches: [(&str, &str); 5] = [
         ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
         ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
         ("planner", "dunning planner pass, SQLite, 1M open invoices"),
         ("dispatch", "reminder emails over SMTP to a loopback sink, SQLite"),
+        ("import", "invoices from CSV, SQLite, 100k debtors"),
     ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
@@ -61,6 +69,12 @@ async fn main() {
                 println!("| bench | what | emails | s | emails/s |");
                 println!("|---|---|---|---|---|");
                 let row = dispatch().await;
+                println!("| {name} | {what} | {row}");
+            }
+            "import" => {
+                println!("| bench | what | rows | file MB | import s (median of 3) | rows/s | peak RSS MiB |");
+                println!("|---|---|---|---|---|---|---|");
+                let row = import_bench::bench().await;
                 println!("| {name} | {what} | {row}");
             }
             "planner" => {
@@ -108,36 +122,7 @@ async fn seed(conn: &DatabaseConnection) {
     settle_core::demo::seed(conn, now).await.expect("demo tenants");
     let hash = settle_core::passwords::hash_blocking(PASSWORD).expect("hash");
     let tenant_id = 1;
-    for chunk in (0..CUSTOMERS).collect::<Vec<_>>().chunks(1000) {
-        let tx = conn.begin().await.expect("tx");
-        let rows = chunk.iter().map(|i| customer::ActiveModel {
-            tenant_id: Set(tenant_id),
-            customer_number: Set(format!("B{i:07}")),
-            name: Set(format!("Bench Debtor {i}")),
-            email: Set(Some(format!("bench{i}@settle.test"))),
-            phone_e164: Set(None),
-            street: Set("Benchstraat 1".into()),
-            postcode: Set("1000 AA".into()),
-            city: Set("Amsterdam".into()),
-            country: Set("NL".into()),
-            language: Set(Some("nl".into())),
-            pref_email: Set(true),
-            pref_sms: Set(false),
-            pref_letter: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-        customer::Entity::insert_many(rows).exec(&tx).await.expect("customers");
-        tx.commit().await.expect("commit");
-    }
-    let first = customer::Entity::find()
-        .filter(customer::Column::CustomerNumber.eq("B0000000"))
-        .one(conn)
-        .await
-        .expect("query")
-        .expect("first bench customer")
-        .id;
+    let first = seed_customers(conn, now).await;
     for chunk in (0..CUSTOMERS).collect::<Vec<_>>().chunks(1000) {
         let tx = conn.begin().await.expect("tx");
         let accounts = chunk.iter().map(|i| portal_account::ActiveModel {
@@ -192,6 +177,41 @@ async fn seed(conn: &DatabaseConnection) {
         }
         tx.commit().await.expect("commit");
     }
+}
+
+/// 100,000 debtors `B0000000`...`B0099999` of the demo tenant; the first one's id.
+pub(crate) async fn seed_customers(conn: &DatabaseConnection, now: chrono::DateTime<Utc>) -> i64 {
+    let tenant_id = 1;
+    for chunk in (0..CUSTOMERS).collect::<Vec<_>>().chunks(1000) {
+        let tx = conn.begin().await.expect("tx");
+        let rows = chunk.iter().map(|i| customer::ActiveModel {
+            tenant_id: Set(tenant_id),
+            customer_number: Set(format!("B{i:07}")),
+            name: Set(format!("Bench Debtor {i}")),
+            email: Set(Some(format!("bench{i}@settle.test"))),
+            phone_e164: Set(None),
+            street: Set("Benchstraat 1".into()),
+            postcode: Set("1000 AA".into()),
+            city: Set("Amsterdam".into()),
+            country: Set("NL".into()),
+            language: Set(Some("nl".into())),
+            pref_email: Set(true),
+            pref_sms: Set(false),
+            pref_letter: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        customer::Entity::insert_many(rows).exec(&tx).await.expect("customers");
+        tx.commit().await.expect("commit");
+    }
+    customer::Entity::find()
+        .filter(customer::Column::CustomerNumber.eq("B0000000"))
+        .one(conn)
+        .await
+        .expect("query")
+        .expect("first bench customer")
+        .id
 }
 
 fn status_mib(field: &str) -> f64 {

@@ -120,3 +120,79 @@ async fn invoices_import_through_the_api_as_json_lines_or_csv() {
     assert_eq!(post("/api/v1/imports/payments", "i-4", String::new()).await.0, 404);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_large_invoice_file_is_written_in_batches_with_repeats_updated_and_references_unique() {
+    use settle_core::entities::{invoice, invoice_line, payment_reference};
+    let app = spawn_app().await;
+    let dir = std::env::temp_dir().join(format!("settle-import-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("number;customer_number;issue_date;due_date;amount;description\n");
+    for i in 0..2_500 {
+        csv.push_str(&format!("IMP-B{i};100001;2026-11-01;2026-11-30;1.00;Premie\n"));
+    }
+    // Line 2502 repeats an earlier number: the later row wins. Line 2503's number makes the
+    // same RF reference as IMP-B7's. Line 2504 names nobody.
+    csv.push_str("IMP-B5;100001;2026-11-01;2026-11-30;2.50;Premie gecorrigeerd\n");
+    csv.push_str("IMP-B-7;100001;2026-11-01;2026-11-30;3.00;Premie\n");
+    csv.push_str("IMP-B9999;nobody;2026-11-01;2026-11-30;3.00;Premie\n");
+    std::fs::write(dir.join("i.csv"), csv).unwrap();
+    let out = settle_cli(
+        &dir,
+        &app.db_url,
+        &["import", "invoices", "--tenant", "demo", "i.csv", "--json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            &report["rows"],
+            &report["created"],
+            &report["updated"],
+            &report["rejected_count"]
+        ),
+        (&json!(2_503), &json!(2_501), &json!(1), &json!(1)),
+        "{report}"
+    );
+    assert_eq!(
+        report["rejected"][0],
+        json!({"line": 2504, "errors": {"customer_number": "customer_unknown"}})
+    );
+    let db = &app.state.db;
+    let imported = invoice::Entity::find()
+        .filter(invoice::Column::Number.starts_with("IMP-B"))
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(imported.len(), 2_501);
+    let five = imported.iter().find(|i| i.number == "IMP-B5").unwrap();
+    assert_eq!(
+        (five.amount_cents, five.description.as_str()),
+        (250, "Premie gecorrigeerd")
+    );
+    let seven = imported.iter().find(|i| i.number == "IMP-B7").unwrap();
+    let other = imported.iter().find(|i| i.number == "IMP-B-7").unwrap();
+    assert_ne!(seven.rf_reference, other.rf_reference);
+    // Every invoice can be paid by its reference and shows its line.
+    for inv in [five, seven, other, imported.last().unwrap()] {
+        let reference = payment_reference::Entity::find()
+            .filter(payment_reference::Column::Reference.eq(inv.rf_reference.as_str()))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reference.invoice_id, Some(inv.id));
+        let lines = invoice_line::Entity::find()
+            .filter(invoice_line::Column::InvoiceId.eq(inv.id))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(lines.iter().map(|l| l.amount_cents).sum::<i64>(), inv.amount_cents);
+    }
+    let references = payment_reference::Entity::find()
+        .filter(payment_reference::Column::InvoiceId.is_in(imported.iter().map(|i| i.id)))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(references, 2_501);
+    app.cleanup().await;
+}

@@ -2,13 +2,16 @@
 //! columns, amounts as decimals with `.`, dates ISO 8601) or JSON Lines (one object a line, as
 //! the API's PUT bodies with the number added). Read as a stream, each row checked and upserted
 //! as the API does it; every rejected row is reported with its line number and why. With
-//! `all_or_nothing`, one rejected row writes nothing.
+//! `all_or_nothing`, one rejected row writes nothing, and the whole file is one transaction;
+//! without it, rows are committed every 20,000 rows (running a file again is safe: rows are
+//! upserted by number).
 use super::customers::{self, Address, CustomerInput};
+use super::invoice_batch::{self, Pending};
 use super::invoices::{self, InvoiceInput, Line};
 use crate::error::{ServiceError, ServiceResult};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -197,9 +200,15 @@ fn from_json(kind: Kind, line: &str) -> Result<Row, BTreeMap<String, String>> {
     }
 }
 
+/// Rows read before they are written together.
+const BATCH: usize = 2_000;
+/// Without `all_or_nothing`, written rows are committed every this many rows, so a long import
+/// holds neither one huge transaction nor the database's write lock for minutes.
+const COMMIT_EVERY: u64 = 20_000;
+
 /// Upserts one row inside the import's transaction (a savepoint of its own), counting it.
 async fn upsert(
-    tx: &sea_orm::DatabaseTransaction,
+    tx: &DatabaseTransaction,
     tenant: &TenantCtx,
     actor: &str,
     now: DateTime<Utc>,
@@ -223,36 +232,121 @@ async fn upsert(
     Ok(())
 }
 
-/// Reads `reader` (CSV, or JSON Lines when the first character is `{`) and upserts every good
-/// row; a blocking reader is fine (files are read in chunks between database calls).
-pub async fn run<R: BufRead>(
-    db: &DatabaseConnection,
+/// Writes a batch of rows: new invoices together, the rest one by one.
+async fn flush(
+    tx: &DatabaseTransaction,
     tenant: &TenantCtx,
     actor: &str,
+    now: DateTime<Utc>,
+    batch: &mut Vec<(u64, Row)>,
+    report: &mut Report,
+) -> ServiceResult<()> {
+    let mut single = Vec::new();
+    let mut invoices = Vec::new();
+    for (line, row) in batch.drain(..) {
+        match row {
+            Row::Invoice(number, input) => invoices.push(Pending { line, number, input }),
+            row => single.push((line, row)),
+        }
+    }
+    if !invoices.is_empty() {
+        let outcome = invoice_batch::create_new(tx, tenant, actor, invoices, now).await?;
+        report.created += outcome.created;
+        for (line, errors) in outcome.rejected {
+            report.reject(line, errors);
+        }
+        single.extend(
+            outcome
+                .rest
+                .into_iter()
+                .map(|p| (p.line, Row::Invoice(p.number, p.input))),
+        );
+    }
+    for (line, row) in single {
+        upsert(tx, tenant, actor, now, row, line, report).await?;
+    }
+    Ok(())
+}
+
+/// The import's transaction and what it has written since its last commit.
+struct Writer<'a> {
+    db: &'a DatabaseConnection,
+    tx: DatabaseTransaction,
+    uncommitted: u64,
+    all_or_nothing: bool,
+}
+
+impl Writer<'_> {
+    async fn begin(db: &DatabaseConnection) -> ServiceResult<DatabaseTransaction> {
+        let tx = db.begin().await?;
+        if tx.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            // 64 MB of pages instead of 2: the invoices' indexes stay in memory instead of
+            // being read back from the file for every batch.
+            tx.execute_unprepared("PRAGMA cache_size = -65536").await?;
+        }
+        crate::sql::defer_foreign_keys(&tx).await?;
+        Ok(tx)
+    }
+
+    async fn write(
+        &mut self,
+        tenant: &TenantCtx,
+        actor: &str,
+        now: DateTime<Utc>,
+        mut batch: Vec<(u64, Row)>,
+        report: &mut Report,
+    ) -> ServiceResult<()> {
+        self.uncommitted += batch.len() as u64;
+        flush(&self.tx, tenant, actor, now, &mut batch, report).await?;
+        if !self.all_or_nothing && self.uncommitted >= COMMIT_EVERY {
+            let next = Self::begin(self.db).await?;
+            std::mem::replace(&mut self.tx, next).commit().await?;
+            self.uncommitted = 0;
+        }
+        Ok(())
+    }
+}
+
+fn unreadable(e: std::io::Error) -> ServiceError {
+    ServiceError::invalid("file", &format!("unreadable: {e}"))
+}
+
+/// What the parser hands over: rows to write and rows it already refused, in file order.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<(u64, Row)>,
+    refused: Vec<(u64, BTreeMap<String, String>)>,
+    read: u64,
+}
+
+/// Sends a chunk once it holds a batch; `Err` when the import stopped listening.
+fn hand_over(chunk: &mut Chunk, sender: &tokio::sync::mpsc::Sender<ServiceResult<Chunk>>, all: bool) -> Result<(), ()> {
+    if all || chunk.rows.len() >= BATCH || chunk.refused.len() >= BATCH {
+        sender.blocking_send(Ok(std::mem::take(chunk))).map_err(|_| ())?;
+    }
+    Ok(())
+}
+
+/// Reads the file and turns its lines into rows, a batch at a time.
+fn parse<R: BufRead>(
     kind: Kind,
     mut reader: R,
-    all_or_nothing: bool,
-    now: DateTime<Utc>,
-) -> ServiceResult<Report> {
+    sender: &tokio::sync::mpsc::Sender<ServiceResult<Chunk>>,
+) -> ServiceResult<()> {
+    let stopped = |()| ServiceError::Conflict("import_stopped");
     let json = {
-        let head = reader
-            .fill_buf()
-            .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        let head = reader.fill_buf().map_err(unreadable)?;
         head.iter()
             .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
             == Some(&b'{')
     };
-    let tx = db.begin().await?;
-    let mut report = Report::default();
+    let mut chunk = Chunk::default();
     if json {
         let mut buf = String::new();
         let mut line = 0u64;
         loop {
             buf.clear();
-            let n = reader
-                .read_line(&mut buf)
-                .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
-            if n == 0 {
+            if reader.read_line(&mut buf).map_err(unreadable)? == 0 {
                 break;
             }
             line += 1;
@@ -260,16 +354,15 @@ pub async fn run<R: BufRead>(
             if text.is_empty() {
                 continue;
             }
-            report.rows += 1;
+            chunk.read += 1;
             match from_json(kind, text) {
-                Ok(row) => upsert(&tx, tenant, actor, now, row, line, &mut report).await?,
-                Err(errors) => report.reject(line, errors),
+                Ok(row) => chunk.rows.push((line, row)),
+                Err(errors) => chunk.refused.push((line, errors)),
             }
+            hand_over(&mut chunk, sender, false).map_err(stopped)?;
         }
     } else {
-        let first = reader
-            .fill_buf()
-            .map_err(|e| ServiceError::invalid("file", &format!("unreadable: {e}")))?;
+        let first = reader.fill_buf().map_err(unreadable)?;
         let header_line = first.split(|b| *b == b'\n').next().unwrap_or_default();
         let delimiter = if header_line.contains(&b';') { b';' } else { b',' };
         let mut csv = csv::ReaderBuilder::new()
@@ -289,20 +382,61 @@ pub async fn run<R: BufRead>(
             let line = record.position().map_or(0, |p| p.line());
             match more {
                 Ok(false) => break,
-                Ok(true) => {
-                    report.rows += 1;
-                    match from_csv(kind, &record, &headers) {
-                        Ok(row) => upsert(&tx, tenant, actor, now, row, line, &mut report).await?,
-                        Err(errors) => report.reject(line, errors),
-                    }
-                }
-                Err(e) => {
-                    report.rows += 1;
-                    report.reject(line, BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]));
-                }
+                Ok(true) => match from_csv(kind, &record, &headers) {
+                    Ok(row) => chunk.rows.push((line, row)),
+                    Err(errors) => chunk.refused.push((line, errors)),
+                },
+                Err(e) => chunk
+                    .refused
+                    .push((line, BTreeMap::from([("row".to_string(), format!("malformed: {e}"))]))),
             }
+            chunk.read += 1;
+            hand_over(&mut chunk, sender, false).map_err(stopped)?;
         }
     }
+    hand_over(&mut chunk, sender, true).map_err(stopped)
+}
+
+/// Reads `reader` (CSV, or JSON Lines when the first character is `{`) and upserts every good
+/// row. The file is parsed on a thread of its own beside the database work, two batches ahead
+/// at most (so memory stays bounded whatever the file's size). New invoices are written a
+/// batch at a time; everything else row by row, as the API would.
+pub async fn run<R: BufRead + Send + 'static>(
+    db: &DatabaseConnection,
+    tenant: &TenantCtx,
+    actor: &str,
+    kind: Kind,
+    reader: R,
+    all_or_nothing: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<Report> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<ServiceResult<Chunk>>(2);
+    let parser = tokio::task::spawn_blocking(move || {
+        if let Err(e) = parse(kind, reader, &sender) {
+            // Nobody listens any more when the database side failed first.
+            let _ = sender.blocking_send(Err(e));
+        }
+    });
+    let mut w = Writer {
+        db,
+        tx: Writer::begin(db).await?,
+        uncommitted: 0,
+        all_or_nothing,
+    };
+    let mut report = Report::default();
+    // On an error the receiver drops, which stops the parser at its next hand-over; the
+    // transaction rolls back when dropped.
+    while let Some(chunk) = receiver.recv().await {
+        let chunk = chunk?;
+        report.rows += chunk.read;
+        for (line, errors) in chunk.refused {
+            report.reject(line, errors);
+        }
+        w.write(tenant, actor, now, chunk.rows, &mut report).await?;
+    }
+    parser.await.map_err(|e| ServiceError::Internal(e.into()))?;
+    let tx = w.tx;
+    report.rejected.sort_by_key(|r| r.line);
     if all_or_nothing && report.rejected_count > 0 {
         tx.rollback().await?;
         report.created = 0;

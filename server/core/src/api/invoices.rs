@@ -89,14 +89,19 @@ pub struct Invoice {
 
 struct Checked {
     customer_id: i64,
-    lines: Vec<(String, i64)>,
-    total: i64,
-    pdf: Option<Vec<u8>>,
-    description: String,
+    fields: Fields,
 }
 
-async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput) -> ServiceResult<Checked> {
-    let mut errors = BTreeMap::new();
+/// An invoice's own fields, checked without the database.
+pub(super) struct Fields {
+    pub lines: Vec<(String, i64)>,
+    pub total: i64,
+    pub pdf: Option<Vec<u8>>,
+    pub description: String,
+}
+
+/// Checks what needs no database; every problem goes into `errors`.
+pub(super) fn check_fields(input: &InvoiceInput, errors: &mut BTreeMap<String, String>) -> Fields {
     if input.currency != "EUR" {
         errors.insert("currency".into(), "currency_unsupported".into());
     }
@@ -110,7 +115,7 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput)
     if input.lines.is_empty() || input.lines.len() > MAX_LINES {
         errors.insert("lines".into(), "lines_invalid".into());
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(input.lines.len());
     for (i, l) in input.lines.iter().enumerate() {
         let text = l.description.trim();
         if text.is_empty() || text.chars().count() > 200 || text.chars().any(char::is_control) {
@@ -141,6 +146,17 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput)
             }
         },
     };
+    Fields {
+        lines,
+        total,
+        pdf,
+        description,
+    }
+}
+
+async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput) -> ServiceResult<Checked> {
+    let mut errors = BTreeMap::new();
+    let fields = check_fields(input, &mut errors);
     let customer = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(tenant_id))
         .filter(customer::Column::CustomerNumber.eq(input.customer_number.trim()))
@@ -152,13 +168,26 @@ async fn check<C: ConnectionTrait>(db: &C, tenant_id: i64, input: &InvoiceInput)
     match customer {
         Some(c) if errors.is_empty() => Ok(Checked {
             customer_id: c.id,
-            lines,
-            total,
-            pdf,
-            description,
+            fields,
         }),
         _ => Err(ServiceError::Invalid(errors)),
     }
+}
+
+/// An invoice number as the creditor's system may use it: 1 to 40 of `A-Z a-z 0-9 - / . _`.
+pub(super) fn number_ok(number: &str) -> bool {
+    !number.is_empty()
+        && number.len() <= 40
+        && number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-/._".contains(&b))
+}
+
+/// The RF reference a new invoice gets first: its number's letters and digits behind the
+/// tenant's id, when that makes one (else one from the row's id, see `create`).
+pub(super) fn rf_of_number(tenant_id: i64, number: &str) -> Option<RfReference> {
+    let base: String = number.chars().filter(char::is_ascii_alphanumeric).collect();
+    RfReference::create(&format!("{tenant_id}{base}")).ok()
 }
 
 /// Creates or updates the invoice with this number; `true` when it was created.
@@ -171,12 +200,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> ServiceResult<(Invoice, bool)> {
     let number = number.trim();
-    if number.is_empty()
-        || number.len() > 40
-        || !number
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-/._".contains(&b))
-    {
+    if !number_ok(number) {
         return Err(ServiceError::invalid("number", "invoice_number_invalid"));
     }
     let tx = db.begin().await?;
@@ -193,10 +217,10 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
             let untouched =
                 old.status == "open" && old.open_cents == old.amount_cents && old.dunning_position.is_none();
             let same_money = old.customer_id == c.customer_id
-                && old.amount_cents == c.total
+                && old.amount_cents == c.fields.total
                 && old.due_date == input.due_date
                 && old.issue_date == input.issue_date
-                && lines_of(&tx, old.id).await? == c.lines;
+                && lines_of(&tx, old.id).await? == c.fields.lines;
             if !untouched && !same_money {
                 return Err(ServiceError::Conflict("invoice_in_progress"));
             }
@@ -205,12 +229,12 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
             row.customer_id = Set(c.customer_id);
             row.issue_date = Set(input.issue_date);
             row.due_date = Set(input.due_date);
-            row.amount_cents = Set(c.total);
+            row.amount_cents = Set(c.fields.total);
             if untouched {
-                row.open_cents = Set(c.total);
+                row.open_cents = Set(c.fields.total);
             }
-            row.description = Set(c.description.clone());
-            if let Some(pdf) = c.pdf.clone() {
+            row.description = Set(c.fields.description.clone());
+            if let Some(pdf) = c.fields.pdf.clone() {
                 row.pdf = Set(Some(pdf));
                 row.pdf_filename = Set(Some(format!("{number}.pdf")));
             }
@@ -220,7 +244,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
                 .filter(invoice_line::Column::InvoiceId.eq(id))
                 .exec(&tx)
                 .await?;
-            insert_lines(&tx, tenant.id, id, &c.lines).await?;
+            insert_lines(&tx, tenant.id, id, &c.fields.lines).await?;
             (row, false)
         }
     };
@@ -246,15 +270,15 @@ async fn create<C: ConnectionTrait>(
         number: Set(number.to_string()),
         issue_date: Set(input.issue_date),
         due_date: Set(input.due_date),
-        amount_cents: Set(c.total),
-        open_cents: Set(c.total),
+        amount_cents: Set(c.fields.total),
+        open_cents: Set(c.fields.total),
         currency: Set("EUR".into()),
         status: Set("open".into()),
-        description: Set(c.description.clone()),
+        description: Set(c.fields.description.clone()),
         // Set below, once the id is known.
         rf_reference: Set(String::new()),
-        pdf: Set(c.pdf.clone()),
-        pdf_filename: Set(c.pdf.as_ref().map(|_| format!("{number}.pdf"))),
+        pdf: Set(c.fields.pdf.clone()),
+        pdf_filename: Set(c.fields.pdf.as_ref().map(|_| format!("{number}.pdf"))),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -263,12 +287,9 @@ async fn create<C: ConnectionTrait>(
     .await?;
     // The number itself when it makes an RF reference nobody of this tenant uses, else one
     // from the row's id (prefix 6, apart from plan instalments' 8).
-    let base: String = number.chars().filter(char::is_ascii_alphanumeric).collect();
     let mut rf = None;
-    for candidate in [format!("{}{base}", tenant.id), format!("{}6{}", tenant.id, row.id)] {
-        let Ok(r) = RfReference::create(&candidate) else {
-            continue;
-        };
+    let by_id = RfReference::create(&format!("{}6{}", tenant.id, row.id)).ok();
+    for r in [rf_of_number(tenant.id, number), by_id].into_iter().flatten() {
         let taken = payment_reference::Entity::find()
             .filter(payment_reference::Column::TenantId.eq(tenant.id))
             .filter(payment_reference::Column::Reference.eq(r.as_str()))
@@ -294,7 +315,7 @@ async fn create<C: ConnectionTrait>(
     let mut active: invoice::ActiveModel = row.into();
     active.rf_reference = Set(rf.as_str().to_string());
     let row = active.update(db).await?;
-    insert_lines(db, tenant.id, row.id, &c.lines).await?;
+    insert_lines(db, tenant.id, row.id, &c.fields.lines).await?;
     Ok(row)
 }
 

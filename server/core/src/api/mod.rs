@@ -5,6 +5,7 @@ pub mod customers;
 pub mod events;
 pub mod idempotency;
 pub mod import;
+pub mod invoice_batch;
 pub mod invoices;
 pub mod payment_links;
 pub mod payments;
