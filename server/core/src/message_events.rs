@@ -25,3 +25,54 @@ pub async fn record<C: ConnectionTrait>(
     .await
     .map(|_| ())
 }
+
+/// A message that did not reach the debtor (a hard bounce, a failed SMS, a returned letter): its
+/// event on the timeline, and `message.bounced` for the creditor's systems.
+pub async fn undeliverable<C: ConnectionTrait>(
+    db: &C,
+    msg: &crate::entities::outbox::Model,
+    kind: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::entities::{customer, invoice};
+    use sea_orm::{EntityTrait, QuerySelect};
+    record(db, msg.tenant_id, msg.id, kind, detail, now).await?;
+    let customer_number: Option<String> = match msg.customer_id {
+        Some(id) => {
+            customer::Entity::find_by_id(id)
+                .select_only()
+                .column(customer::Column::CustomerNumber)
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let invoice_number: Option<String> = match msg.invoice_id {
+        Some(id) => {
+            invoice::Entity::find_by_id(id)
+                .select_only()
+                .column(invoice::Column::Number)
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    crate::outgoing::emit(
+        db,
+        now,
+        msg.tenant_id,
+        "message.bounced",
+        serde_json::json!({
+            "message_id": msg.id,
+            "channel": msg.channel,
+            "kind": kind,
+            "reason": detail.chars().take(200).collect::<String>(),
+            "customer_number": customer_number,
+            "invoice_number": invoice_number,
+        }),
+    )
+    .await
+}

@@ -122,7 +122,7 @@ fn view(e: webhook_endpoint::Model, secret: Option<String>) -> Endpoint {
 }
 
 /// Event types an endpoint may subscribe to (the ones Settle sends), or `*`.
-pub const EVENT_TYPES: [&str; 19] = [
+pub const EVENT_TYPES: [&str; 22] = [
     "invoice.paid",
     "invoice.partially_paid",
     "invoice.reopened",
@@ -142,6 +142,9 @@ pub const EVENT_TYPES: [&str; 19] = [
     "customer.updated",
     "message.bounced",
     "invoice.handed_over",
+    "dunning.cak_report",
+    "dunning.early_signal",
+    "dunning.unreachable",
 ];
 
 pub async fn create(

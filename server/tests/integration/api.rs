@@ -515,6 +515,20 @@ async fn a_payment_registered_through_the_api_is_booked_once_and_settles_the_inv
         .await
         .unwrap();
     assert_eq!(told, 1);
+    // The payment is told first, then what it did to the invoice.
+    let kinds: Vec<(String, Value)> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(_, d)| d["invoice_number"] == "2026-0003")
+        .map(|(k, d)| (k, d["amount_cents"].clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("payment.received".to_string(), json!(4_250)),
+            ("invoice.paid".to_string(), Value::Null)
+        ]
+    );
     // The same external id under another Idempotency-Key books nothing.
     let (status, _, again) = post_idem(
         &app,
@@ -550,6 +564,30 @@ async fn a_payment_registered_through_the_api_is_booked_once_and_settles_the_inv
     assert_eq!(
         (loose["match_state"].clone(), loose["unallocated_amount"].clone()),
         (json!("unmatched"), json!("5.00"))
+    );
+    // More than is open: the rest waits to be paid back, and the creditor hears of it.
+    let (_, _, over) = post_idem(
+        &app,
+        "/api/v1/payments",
+        &write,
+        Some("p-6"),
+        pay("KAS-5", "200.00", json!({"invoice_number": "2026-0002"})),
+    )
+    .await;
+    assert_eq!(over["match_state"], "overpaid", "{over}");
+    let overpaid: Vec<Value> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "payment.overpaid")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(
+        (
+            overpaid.len(),
+            &overpaid[0]["overpaid_cents"],
+            &overpaid[0]["invoice_number"]
+        ),
+        (1, &json!(10_000), &json!("2026-0002"))
     );
     let (status, _, got) = call(&app, "GET", "/api/v1/payments/KAS-3", Some(&write), None).await;
     assert_eq!((status, got["external_id"].clone()), (200, json!("KAS-3")));
@@ -654,7 +692,7 @@ async fn events_are_read_in_order_after_a_cursor_and_statements_import_through_t
             .unwrap()
             .iter()
             .find(|e| e["type"] == "invoice.paid")
-            .unwrap()["data"]["invoice"],
+            .unwrap()["data"]["invoice_number"],
         "2026-0003"
     );
     let (_, _, after) = call(

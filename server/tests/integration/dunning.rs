@@ -83,6 +83,16 @@ async fn a_reminder_arrives_over_smtp_with_its_own_payment_link_and_proof() {
         .unwrap()
         .unwrap();
     assert!(!cust.pref_email, "no more reminder emails");
+    let told: Vec<serde_json::Value> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "customer.updated")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(
+        told,
+        [serde_json::json!({"customer_number": cust.customer_number, "changes": {"email_reminders": false}})]
+    );
     assert_eq!(
         app.client
             .post(app.url("/u/not-a-token"))
@@ -222,6 +232,17 @@ async fn catch_up_plans_the_fourteen_day_letter_first_and_costs_only_after_its_t
         .await
         .unwrap();
     assert_eq!(tasks, 1, "staff get a hand-over task");
+    let told: Vec<serde_json::Value> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "invoice.handed_over")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(
+        (&told[0]["invoice_number"], &told[0]["open_cents"]),
+        (&serde_json::json!(inv.number), &serde_json::json!(29_000))
+    );
     let hand_over = reminders_of(&app, &inv).await[1].id;
     let notice = messages_of(&app, &inv)
         .await
@@ -652,6 +673,29 @@ async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_repo
         .unwrap();
     assert_eq!(real.status(), 200);
     assert_eq!(events("delivered").await, 1);
+    // A failed SMS is told to the creditor's systems as a bounce.
+    let failed: Vec<(String, String)> = vec![
+        ("MessageSid".into(), "SM0001".into()),
+        ("MessageStatus".into(), "undelivered".into()),
+    ];
+    let signature = twilio_signature("tw-secret", &tenant.link("/webhooks/sms/twilio"), &failed).unwrap();
+    let res = app
+        .client
+        .post(app.url("/webhooks/sms/twilio"))
+        .header("X-Twilio-Signature", signature)
+        .form(&failed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(events("failed").await, 1);
+    let told: Vec<serde_json::Value> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "message.bounced")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!((told.len(), &told[0]["channel"]), (1, &serde_json::json!("sms")));
     app.cleanup().await;
 }
 
@@ -732,6 +776,25 @@ async fn a_hard_bounce_marks_the_address_falls_back_to_a_letter_and_asks_for_a_n
         .map(|e| e.kind)
         .collect();
     assert_eq!(kinds, ["sent", "deferred", "bounced"]);
+    let bounced: Vec<serde_json::Value> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "message.bounced")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(bounced.len(), 1, "only the hard bounce is told");
+    assert_eq!(
+        (
+            &bounced[0]["channel"],
+            &bounced[0]["reason"],
+            &bounced[0]["invoice_number"]
+        ),
+        (
+            &serde_json::json!("email"),
+            &serde_json::json!("5.1.1"),
+            &serde_json::json!(inv.number)
+        )
+    );
     let channels: Vec<(String, String)> = messages_of(&app, &inv)
         .await
         .into_iter()

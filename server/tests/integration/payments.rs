@@ -446,6 +446,33 @@ async fn mollie_webhooks_are_fetched_and_booked_once_with_refunds_and_chargeback
     assert_eq!(hook.status(), 200);
     let row = invoice_row(&app, "2026-0003").await;
     assert_eq!((row.status.as_str(), row.open_cents), ("open", 4_250));
+    // The creditor hears of each take-back, then of the invoice reopening.
+    let told: Vec<(String, serde_json::Value)> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("payment.") || k.starts_with("invoice."))
+        .map(|(k, d)| (k, d["amount_cents"].clone()))
+        .collect();
+    let kinds: Vec<&str> = told.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "payment.received",
+            "invoice.paid",
+            "payment.reversed",
+            "invoice.reopened",
+            "payment.reversed",
+            "invoice.reopened"
+        ],
+        "{told:?}"
+    );
+    assert_eq!(
+        told.iter()
+            .filter(|(k, _)| k == "payment.reversed")
+            .map(|(_, a)| a.as_i64().unwrap())
+            .sum::<i64>(),
+        4_250
+    );
     // Unknown ids and junk get the same answers and change nothing.
     let unknown = client()
         .post(app.url("/webhooks/mollie"))

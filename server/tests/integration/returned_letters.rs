@@ -96,6 +96,15 @@ async fn a_returned_letter_stops_letters_to_the_address_until_it_is_corrected() 
         .await
         .unwrap();
     assert!(events.iter().any(|e| e.kind == "returned" && e.detail == "moved"));
+    let told: Vec<(String, serde_json::Value)> = events_of(&app)
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "message.bounced")
+        .collect();
+    assert_eq!(
+        (told.len(), &told[0].1["channel"], &told[0].1["kind"]),
+        (1, &serde_json::json!("letter"), &serde_json::json!("returned"))
+    );
     assert!(app.html("/backoffice/delivery").await.contains("Brief retour"));
     register(letter.id.to_string(), "moved").await;
     assert!(app.html(&here).await.contains("al als retour vastgelegd"));

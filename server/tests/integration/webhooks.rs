@@ -103,7 +103,7 @@ async fn events_reach_the_endpoint_signed_and_a_failing_endpoint_is_retried() {
     let body = String::from_utf8(last.body.clone()).unwrap();
     let event: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
-        (event["type"].clone(), event["data"]["invoice"].clone()),
+        (event["type"].clone(), event["data"]["invoice_number"].clone()),
         (json!("invoice.paid"), json!("2026-0003"))
     );
     let header = last

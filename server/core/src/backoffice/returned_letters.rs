@@ -70,11 +70,11 @@ pub async fn register(
         "returned" => return Err(ServiceError::invalid("letter", "letter_already_returned")),
         _ => return Err(ServiceError::invalid("letter", "letter_not_sent")),
     }
+    message_events::undeliverable(&tx, &letter, "returned", reason, now).await?;
     let mut row: outbox::ActiveModel = letter.into();
     row.status = Set("returned".into());
     row.last_error = Set(Some(format!("returned: {reason}")));
     row.update(&tx).await?;
-    message_events::record(&tx, scope.tenant_id(), outbox_id, "returned", reason, now).await?;
     let first = c.address_invalid_at.is_none();
     let mut cust: customer::ActiveModel = c.into();
     if first {

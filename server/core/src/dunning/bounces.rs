@@ -125,7 +125,7 @@ pub async fn apply(db: &DatabaseConnection, bounce: &Bounce, now: DateTime<Utc>)
         txn.commit().await?;
         return Ok(Applied::Deferred);
     }
-    message_events::record(&txn, msg.tenant_id, msg.id, "bounced", &bounce.status, now).await?;
+    message_events::undeliverable(&txn, &msg, "bounced", &bounce.status, now).await?;
     let mut fallbacks = 0;
     if let Some(customer_id) = msg.customer_id {
         // Only the address that bounced is marked: the debtor may have changed it since.

@@ -416,11 +416,16 @@ async fn task<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    // A handed-over invoice is the creditor's to pursue now; other tasks name their step.
+    let event = match step {
+        StepKind::HandOver if kind == "hand_over" => "invoice.handed_over".to_string(),
+        _ => format!("dunning.{kind}"),
+    };
     crate::outgoing::emit(
         db,
         now,
         tenant_id,
-        &format!("dunning.{kind}"),
+        &event,
         serde_json::json!({
             "invoice_id": inv.id,
             "invoice_number": inv.number,

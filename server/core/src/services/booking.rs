@@ -239,6 +239,8 @@ pub struct Planned {
     allocations: Vec<(String, i64, Allocation)>,
     // Refund tasks wait for the id of the payment they belong to.
     refunds: Vec<(String, refund_task::ActiveModel)>,
+    // Outgoing events (`payment.received`, `payment.overpaid`), completed with the payment's id.
+    events: Vec<(String, &'static str, serde_json::Value)>,
     invoices: HashMap<i64, InvoiceState>,
 }
 
@@ -271,6 +273,7 @@ pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Kno
     let mut payments: Vec<Vec<Value>> = Vec::with_capacity(batch.len());
     let mut allocations: Vec<(String, i64, Allocation)> = Vec::new();
     let mut refunds: Vec<(String, refund_task::ActiveModel)> = Vec::new();
+    let mut events = Vec::with_capacity(batch.len());
     for p in batch {
         if !seen.insert(p.dedup_key.clone()) {
             outcomes.push(Outcome::Duplicate);
@@ -304,6 +307,31 @@ pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Kno
         } else {
             Outcome::Matched
         };
+        let paid: Vec<&str> = targets
+            .iter()
+            .zip(&allocs)
+            .filter(|(_, a)| a.total() > 0)
+            .filter_map(|(id, _)| invoices.get(id).map(|s| s.row.number.as_str()))
+            .collect();
+        let unallocated = if targets.is_empty() { p.amount_cents } else { rest };
+        let event = serde_json::json!({
+            "source": p.source.as_str(),
+            "amount_cents": p.amount_cents,
+            "currency": p.currency,
+            "received_on": p.received_on,
+            "match_state": outcome.as_str(),
+            "invoice_number": paid.first(),
+            "invoice_numbers": paid,
+            "unallocated_cents": unallocated,
+        });
+        if outcome == Outcome::Overpaid {
+            let mut over = event.clone();
+            over["overpaid_cents"] = rest.into();
+            events.push((p.dedup_key.clone(), "payment.received", event));
+            events.push((p.dedup_key.clone(), "payment.overpaid", over));
+        } else {
+            events.push((p.dedup_key.clone(), "payment.received", event));
+        }
         for (id, a) in targets.iter().zip(&allocs) {
             if a.total() == 0 {
                 continue;
@@ -314,7 +342,6 @@ pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Kno
             }
             allocations.push((p.dedup_key.clone(), *id, *a));
         }
-        let unallocated = if targets.is_empty() { p.amount_cents } else { rest };
         if outcome == Outcome::Overpaid {
             refunds.push((
                 p.dedup_key.clone(),
@@ -356,6 +383,7 @@ pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Kno
         payments,
         allocations,
         refunds,
+        events,
         invoices,
     }
 }
@@ -433,6 +461,24 @@ pub async fn write<C: ConnectionTrait>(
     for part in chunk_owned(tasks, 2_000) {
         refund_task::Entity::insert_many(part).exec(db).await?;
     }
+    // Before the invoices' events, so an endpoint hears of the payment before what it did.
+    let events: Vec<Vec<Value>> = planned
+        .events
+        .into_iter()
+        .filter_map(|(key, kind, mut data)| {
+            data["payment_id"] = (*ids.get(&key)?).into();
+            Some(vec![kind.into(), data.to_string().into()])
+        })
+        .collect();
+    insert_rows(
+        db,
+        "outgoing_events",
+        &["kind", "payload"],
+        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
+        events,
+        None,
+    )
+    .await?;
     settle_invoices(db, tenant_id, now, &planned.invoices, "payment").await?;
     Ok(())
 }
@@ -566,6 +612,26 @@ pub async fn take_back<C: ConnectionTrait>(
         if !negatives.is_empty() {
             payment_allocation::Entity::insert_many(negatives).exec(db).await?;
         }
+        let reopened: Vec<&str> = back_rows
+            .iter()
+            .filter_map(|(id, _)| touched.get(id).map(|s| s.row.number.as_str()))
+            .collect();
+        crate::outgoing::emit(
+            db,
+            now,
+            tenant_id,
+            "payment.reversed",
+            serde_json::json!({
+                "payment_id": original.id,
+                "source": t.source.as_str(),
+                "amount_cents": t.amount_cents,
+                "currency": original.currency,
+                "reason": t.reason,
+                "invoice_number": reopened.first(),
+                "invoice_numbers": reopened,
+            }),
+        )
+        .await?;
         let mut upd = payment::ActiveModel {
             id: Set(original.id),
             unallocated_cents: Set(original.unallocated_cents - from_rest),
@@ -701,7 +767,7 @@ pub(crate) async fn settle_invoices<C: ConnectionTrait>(
             _ => continue,
         };
         let payload = serde_json::json!({
-            "invoice": s.row.number,
+            "invoice_number": s.row.number,
             "status": s.status(),
             "open_cents": s.open.total(),
             "currency": s.row.currency,

@@ -24,11 +24,12 @@ pub async fn sms_report<C: ConnectionTrait>(
     else {
         return Ok(false);
     };
-    let kind = match status {
-        DeliveryStatus::Sent => return Ok(true),
-        DeliveryStatus::Delivered => "delivered",
-        DeliveryStatus::Failed | DeliveryStatus::Undelivered => "failed",
-    };
-    message_events::record(db, tenant_id, msg.id, kind, "", now).await?;
+    match status {
+        DeliveryStatus::Sent => {}
+        DeliveryStatus::Delivered => message_events::record(db, tenant_id, msg.id, "delivered", "", now).await?,
+        DeliveryStatus::Failed | DeliveryStatus::Undelivered => {
+            message_events::undeliverable(db, &msg, "failed", "", now).await?
+        }
+    }
     Ok(true)
 }

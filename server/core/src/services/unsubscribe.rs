@@ -9,7 +9,7 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 pub const PURPOSE: &str = "unsubscribe";
 const VALID_DAYS: i64 = 365;
@@ -54,14 +54,15 @@ pub async fn debtor(state: &AppState, tenant: &TenantCtx, raw: &str, ip: &str) -
 /// Stops reminder emails for the token's debtor. Repeating it changes nothing.
 pub async fn apply(state: &AppState, tenant: &TenantCtx, raw: &str, ip: &str) -> ServiceResult<()> {
     let who = debtor(state, tenant, raw, ip).await?;
+    let txn = state.db.begin().await?;
     customer::Entity::update_many()
         .col_expr(customer::Column::PrefEmail, Expr::value(false))
         .filter(customer::Column::Id.eq(who.id))
         .filter(customer::Column::TenantId.eq(tenant.id))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     audit::record(
-        &state.db,
+        &txn,
         state.clock.now(),
         tenant.id,
         Some(who.id),
@@ -70,5 +71,14 @@ pub async fn apply(state: &AppState, tenant: &TenantCtx, raw: &str, ip: &str) ->
         serde_json::json!({ "via": "list-unsubscribe" }),
     )
     .await?;
+    crate::outgoing::emit(
+        &txn,
+        state.clock.now(),
+        tenant.id,
+        "customer.updated",
+        serde_json::json!({ "customer_number": who.customer_number, "changes": { "email_reminders": false } }),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }

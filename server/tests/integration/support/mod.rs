@@ -354,3 +354,17 @@ pub async fn invoice_no(app: &TestApp, number: &str) -> settle_core::entities::i
         .unwrap()
         .unwrap()
 }
+
+/// The outgoing events so far, oldest first: (type, data).
+pub async fn events_of(app: &TestApp) -> Vec<(String, serde_json::Value)> {
+    use settle_core::entities::outgoing_event;
+    use settle_core::sea_orm::{EntityTrait, QueryOrder};
+    outgoing_event::Entity::find()
+        .order_by_asc(outgoing_event::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.kind, serde_json::from_str(&e.payload).unwrap()))
+        .collect()
+}
