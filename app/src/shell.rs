@@ -17,6 +17,7 @@ use crate::backoffice::{
     statements::StatementsPage,
     templates::{TemplateEditPage, TemplatesPage},
     tenants::TenantsPage,
+    webhooks::WebhooksPage,
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
@@ -95,6 +96,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/backoffice/branding") view=BrandingPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/providers") view=ProvidersPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                <Route path=path!("/backoffice/webhooks/:id") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/tenants") view=TenantsPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans") view=PlansPage ssr=SsrMode::Async/>
                 <Route path=path!("/backoffice/plans/:id") view=PlanEditPage ssr=SsrMode::Async/>

@@ -315,9 +315,17 @@ pub const API_KEY_ONCE: &str = "staff_api_key_once";
 
 /// Takes the API key made a moment ago out of the session: it is shown this once.
 pub fn take_api_key_once(req: &HttpRequest) -> Option<String> {
+    take_once(req, API_KEY_ONCE)
+}
+
+/// The session key under which a webhook's new signing secret waits to be shown, once.
+pub const WEBHOOK_SECRET_ONCE: &str = "staff_webhook_secret_once";
+
+/// Takes what waits under `key` out of the session: it is shown this once.
+pub fn take_once<T: serde::de::DeserializeOwned>(req: &HttpRequest, key: &str) -> Option<T> {
     let session = req.get_session();
-    let once = session.get(API_KEY_ONCE).ok().flatten();
-    session.remove(API_KEY_ONCE);
+    let once = session.get(key).ok().flatten();
+    session.remove(key);
     once
 }
 
@@ -326,8 +334,5 @@ pub const SECOND_FACTOR_ONCE: &str = "staff_second_factor_once";
 
 /// Takes the second factor set up a moment ago out of the session: it is shown this once.
 pub fn take_second_factor_once(req: &HttpRequest) -> Option<settle_domain::backoffice::SecondFactorOnce> {
-    let session = req.get_session();
-    let once = session.get(SECOND_FACTOR_ONCE).ok().flatten();
-    session.remove(SECOND_FACTOR_ONCE);
-    once
+    take_once(req, SECOND_FACTOR_ONCE)
 }

@@ -32,6 +32,7 @@ pub mod statement_upload;
 pub mod template_forms;
 pub mod tenant_forms;
 pub mod unsubscribe_page;
+pub mod webhook_forms;
 pub mod workers;
 
 use actix_files::Files;
@@ -118,6 +119,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(provider_forms::configure)
             .configure(tenant_forms::configure)
             .configure(api_key_forms::configure)
+            .configure(webhook_forms::configure)
             .configure(template_forms::configure)
             .configure(payments::configure)
             .configure(sms_webhooks::configure)

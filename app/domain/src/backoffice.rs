@@ -354,6 +354,45 @@ pub struct ApiKeysPageView {
     pub new_key: Option<String>,
 }
 
+/// A webhook endpoint as admins see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    /// Event types, or `*` for all.
+    pub events: Vec<String>,
+    pub created: NaiveDateTime,
+    pub pending: u64,
+    pub failed: u64,
+    pub last_delivered: Option<NaiveDateTime>,
+}
+
+/// One delivery of an event to an endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookDeliveryRow {
+    pub id: i64,
+    pub event_type: String,
+    /// pending, delivered or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub created: NaiveDateTime,
+    pub next_attempt: Option<NaiveDateTime>,
+    pub delivered: Option<NaiveDateTime>,
+    /// The HTTP status and the start of the body, or why there was no answer.
+    pub answer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhooksPageView {
+    pub endpoints: Vec<WebhookRow>,
+    /// The types an endpoint may subscribe to.
+    pub event_types: Vec<String>,
+    /// A secret made a moment ago, shown this once.
+    pub secret_once: Option<String>,
+    /// The endpoint whose deliveries are shown, and those deliveries (newest first).
+    pub log: Option<(WebhookRow, Vec<WebhookDeliveryRow>)>,
+}
+
 /// A tenant as operators see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TenantRow {

@@ -5,7 +5,7 @@ use server_fn::codec::GetUrl;
 use settle_domain::backoffice::{
     ApiKeysPageView, AuditPage, BrandingView, CallbackRow, DashboardView, DebtorHit, DebtorPageView, DeliveryRow,
     DisputeQueueRow, PlanEditView, PlansPageView, ProvidersView, QueueCounts, RequestRow, StaffPageView,
-    TemplatePageView, TemplateRow, TenantsPageView, UnmatchedRow,
+    TemplatePageView, TemplateRow, TenantsPageView, UnmatchedRow, WebhooksPageView,
 };
 
 #[server(prefix = "/api", endpoint = "bo_home", input = GetUrl)]
@@ -146,6 +146,15 @@ pub async fn get_branding() -> Result<BrandingView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
     ctx.map(settle_core::backoffice::branding::view(&ctx.state.db, &ctx.state, &ctx.tenant, &me).await)
+}
+
+#[server(prefix = "/api", endpoint = "bo_webhooks", input = GetUrl)]
+pub async fn get_webhooks(endpoint: Option<i64>) -> Result<WebhooksPageView, ServerFnError> {
+    let ctx = crate::ssr::ctx().await?;
+    let me = ctx.staff().await?;
+    let mut page = ctx.map(settle_core::backoffice::webhooks::page(&ctx.state.db, &ctx.tenant, &me, endpoint).await)?;
+    page.secret_once = crate::ssr::take_once(&ctx.req, crate::ssr::WEBHOOK_SECRET_ONCE);
+    Ok(page)
 }
 
 #[server(prefix = "/api", endpoint = "bo_api_keys", input = GetUrl)]

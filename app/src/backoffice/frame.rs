@@ -50,6 +50,7 @@ pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl I
                     <a href="/backoffice/branding">{st(l, S::NavBranding)}</a>
                     <a href="/backoffice/providers">{st(l, S::NavProviders)}</a>
                     <a href="/backoffice/api-keys">{st(l, S::NavApiKeys)}</a>
+                    <a href="/backoffice/webhooks">{st(l, S::NavWebhooks)}</a>
                     <a href="/backoffice/audit">{st(l, S::NavAudit)}</a>
                 })}
                 {(s.role == "operator").then(|| view! {

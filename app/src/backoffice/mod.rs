@@ -20,3 +20,4 @@ pub mod staff;
 pub mod statements;
 pub mod templates;
 pub mod tenants;
+pub mod webhooks;

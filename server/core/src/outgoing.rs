@@ -23,3 +23,26 @@ pub async fn emit<C: ConnectionTrait>(
     .await
     .map(|_| ())
 }
+
+/// Many events of one tenant at once (a booking batch): one multi-row statement per chunk.
+pub async fn emit_many<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    events: Vec<(&str, serde_json::Value)>,
+) -> Result<(), DbErr> {
+    let rows = events
+        .into_iter()
+        .map(|(kind, payload)| vec![kind.into(), payload.to_string().into()])
+        .collect();
+    crate::sql::insert_rows(
+        db,
+        "outgoing_events",
+        &["kind", "payload"],
+        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
+        rows,
+        None,
+    )
+    .await
+    .map(|_| ())
+}

@@ -231,6 +231,9 @@ pub async fn rotate(db: &DatabaseConnection, keys: &Keys, tenant_id: i64, id: i6
 pub struct Delivery {
     pub id: i64,
     pub event_id: i64,
+    #[schema(example = "invoice.paid")]
+    pub event_type: String,
+    pub created_at: DateTime<Utc>,
     /// pending, delivered or failed.
     pub status: String,
     pub attempts: i32,
@@ -244,17 +247,30 @@ pub struct Delivery {
 /// The endpoint's deliveries, newest first (the last 100).
 pub async fn deliveries(db: &DatabaseConnection, tenant_id: i64, id: i64) -> ServiceResult<Vec<Delivery>> {
     endpoint(db, tenant_id, id).await?;
-    Ok(webhook_delivery::Entity::find()
+    let rows = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::TenantId.eq(tenant_id))
         .filter(webhook_delivery::Column::EndpointId.eq(id))
         .order_by_desc(webhook_delivery::Column::Id)
         .limit(100)
         .all(db)
+        .await?;
+    let kinds: std::collections::HashMap<i64, String> = outgoing_event::Entity::find()
+        .select_only()
+        .columns([outgoing_event::Column::Id, outgoing_event::Column::Kind])
+        .filter(outgoing_event::Column::TenantId.eq(tenant_id))
+        .filter(outgoing_event::Column::Id.is_in(rows.iter().map(|d| d.event_id)))
+        .into_tuple::<(i64, String)>()
+        .all(db)
         .await?
+        .into_iter()
+        .collect();
+    Ok(rows
         .into_iter()
         .map(|d| Delivery {
             id: d.id,
             event_id: d.event_id,
+            event_type: kinds.get(&d.event_id).cloned().unwrap_or_default(),
+            created_at: d.created_at,
             status: d.status,
             attempts: d.attempts,
             next_attempt_at: d.next_attempt_at,

@@ -428,17 +428,7 @@ async fn statement() -> String {
             }
             std::fs::copy(&base, &run).expect("copy");
         }
-        std::fs::File::open(&run).and_then(|f| f.sync_all()).expect("sync");
-        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .args([STATEMENT_CHILD, &run.display().to_string(), &file.display().to_string()])
-            .output()
-            .expect("child");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let line = String::from_utf8_lossy(&out.stdout).to_string();
-        let mut parts = line.trim().splitn(3, ' ');
-        let secs: f64 = parts.next().and_then(|s| s.parse().ok()).expect("seconds");
-        let peak: f64 = parts.next().and_then(|s| s.parse().ok()).expect("peak");
-        let summary: serde_json::Value = serde_json::from_str(parts.next().expect("summary")).expect("json");
+        let (secs, peak, summary) = run_child(STATEMENT_CHILD, &run, &file);
         eprintln!("statement import: {secs:.2} s, summary {summary}");
         assert_eq!(summary["new"], STATEMENT_ENTRIES, "{summary}");
         assert_eq!(summary["unmatched"], 0, "{summary}");
@@ -452,6 +442,23 @@ async fn statement() -> String {
         mb / parse_secs,
         STATEMENT_ENTRIES as f64 / secs
     )
+}
+
+/// Runs this binary as `flag DB FILE` on a database written to disk first; the child prints
+/// `seconds peak-MiB json`.
+pub(crate) fn run_child(flag: &str, db: &std::path::Path, file: &std::path::Path) -> (f64, f64, serde_json::Value) {
+    std::fs::File::open(db).and_then(|f| f.sync_all()).expect("sync");
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .args([flag, &db.display().to_string(), &file.display().to_string()])
+        .output()
+        .expect("child");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut parts = line.trim().splitn(3, ' ');
+    let secs: f64 = parts.next().and_then(|s| s.parse().ok()).expect("seconds");
+    let peak: f64 = parts.next().and_then(|s| s.parse().ok()).expect("peak");
+    let json = serde_json::from_str(parts.next().expect("json")).expect("json");
+    (secs, peak, json)
 }
 
 async fn statement_child(db_path: &str, file: &str) {

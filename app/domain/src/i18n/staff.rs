@@ -173,6 +173,28 @@ catalog! {
     LastUsed => "Laatst gebruikt", "Zuletzt benutzt", "Last used";
     CreatedBy => "Gemaakt door", "Erstellt von", "Created by";
     Revoke => "Intrekken", "Widerrufen", "Revoke";
+    NavWebhooks => "Webhooks", "Webhooks", "Webhooks";
+    WebhooksIntro => "Adressen van uw systemen die Settle direct vertelt wat er gebeurt (betaald, bezwaar, contactgegevens ...). Elk bericht is ondertekend met HMAC-SHA256 in de header Settle-Signature; mislukte berichten worden tot 3 dagen opnieuw verstuurd.", "Adressen Ihrer Systeme, denen Settle sofort mitteilt, was geschieht (bezahlt, Einwand, Kontaktdaten ...). Jede Nachricht ist mit HMAC-SHA256 im Header Settle-Signature signiert; fehlgeschlagene Nachrichten werden bis zu 3 Tage erneut gesendet.", "Addresses of your systems that Settle tells at once what happens (paid, dispute, contact data ...). Each message is signed with HMAC-SHA256 in the Settle-Signature header; failed messages are sent again for up to 3 days.";
+    NoWebhooks => "Nog geen webhooks.", "Noch keine Webhooks.", "No webhooks yet.";
+    NewWebhook => "Nieuwe webhook", "Neuer Webhook", "New webhook";
+    WebhookUrl => "Adres (https)", "Adresse (https)", "Address (https)";
+    WebhookEvents => "Gebeurtenissen", "Ereignisse", "Events";
+    AllEvents => "Alle gebeurtenissen, ook toekomstige", "Alle Ereignisse, auch künftige", "All events, future ones too";
+    SecretOnceTitle => "Uw ondertekeningsgeheim", "Ihr Signaturgeheimnis", "Your signing secret";
+    SecretOnceIntro => "Kopieer het nu naar uw systeem: het wordt niet nog eens getoond. Na een nieuw geheim ondertekent het vorige nog mee tot de volgende wissel.", "Kopieren Sie es jetzt in Ihr System: es wird nicht noch einmal angezeigt. Nach einem neuen Geheimnis signiert das vorige noch mit bis zum nächsten Wechsel.", "Copy it into your system now: it is not shown again. After a new secret, the previous one keeps signing beside it until the next change.";
+    RotateSecret => "Nieuw geheim", "Neues Geheimnis", "New secret";
+    RemoveWebhook => "Verwijderen", "Entfernen", "Remove";
+    DeliveryLog => "Verzonden berichten", "Gesendete Nachrichten", "Deliveries";
+    EventType => "Gebeurtenis", "Ereignis", "Event";
+    Attempts => "Pogingen", "Versuche", "Attempts";
+    LastAnswer => "Laatste antwoord", "Letzte Antwort", "Last answer";
+    NextAttempt => "Volgende poging", "Nächster Versuch", "Next attempt";
+    Redeliver => "Opnieuw versturen", "Erneut senden", "Send again";
+    DeliveryPending => "Wacht", "Wartet", "Waiting";
+    DeliveryDelivered => "Afgeleverd", "Zugestellt", "Delivered";
+    DeliveryFailed => "Opgegeven", "Aufgegeben", "Given up";
+    NoDeliveries => "Nog niets verstuurd.", "Noch nichts gesendet.", "Nothing sent yet.";
+    AllWebhooks => "Alle webhooks", "Alle Webhooks", "All webhooks";
     Revoked => "Ingetrokken", "Widerrufen", "Revoked";
     NoApiKeys => "Nog geen sleutels.", "Noch keine Schlüssel.", "No keys yet.";
     NavTenants => "Klanten van het platform", "Mandanten", "Tenants";
@@ -604,6 +626,41 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Sleutel gemaakt. Kopieer hem nu; hij wordt niet nog eens getoond.",
             "Schlüssel erstellt. Kopieren Sie ihn jetzt; er wird nicht noch einmal angezeigt.",
             "Key created. Copy it now; it is not shown again.",
+        ),
+        "url_invalid" => text(
+            "Een volledig https-adres, zonder gebruikersnaam of wachtwoord.",
+            "Eine vollständige https-Adresse, ohne Benutzername oder Passwort.",
+            "A full https address, without a user name or password.",
+        ),
+        "url_private" => text(
+            "Alleen openbare adressen: geen localhost, interne of privé-IP-adressen.",
+            "Nur öffentliche Adressen: kein localhost, keine internen oder privaten IP-Adressen.",
+            "Public addresses only: no localhost, internal or private IP addresses.",
+        ),
+        "events_invalid" => text(
+            "Kies minstens één gebeurtenis.",
+            "Wählen Sie mindestens ein Ereignis.",
+            "Choose at least one event.",
+        ),
+        "webhook_created" => text(
+            "Webhook toegevoegd. Kopieer het geheim nu; het wordt niet nog eens getoond.",
+            "Webhook hinzugefügt. Kopieren Sie das Geheimnis jetzt; es wird nicht noch einmal angezeigt.",
+            "Webhook added. Copy the secret now; it is not shown again.",
+        ),
+        "webhook_rotated" => text(
+            "Nieuw geheim gemaakt. Het vorige ondertekent nog mee tot de volgende wissel.",
+            "Neues Geheimnis erstellt. Das vorige signiert noch mit bis zum nächsten Wechsel.",
+            "New secret made. The previous one keeps signing until the next change.",
+        ),
+        "webhook_removed" => text(
+            "Webhook verwijderd; er wordt niets meer naartoe gestuurd.",
+            "Webhook entfernt; es wird nichts mehr dorthin gesendet.",
+            "Webhook removed; nothing more is sent to it.",
+        ),
+        "webhook_redelivered" => text(
+            "Het bericht gaat binnen een minuut opnieuw weg.",
+            "Die Nachricht geht innerhalb einer Minute erneut hinaus.",
+            "The message goes out again within a minute.",
         ),
         "api_key_revoked" => text(
             "Sleutel ingetrokken; hij werkt niet meer.",

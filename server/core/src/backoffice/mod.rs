@@ -16,6 +16,7 @@ pub mod queues;
 pub mod requests;
 pub mod returned_letters;
 pub mod tenants;
+pub mod webhooks;
 
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -462,23 +462,15 @@ pub async fn write<C: ConnectionTrait>(
         refund_task::Entity::insert_many(part).exec(db).await?;
     }
     // Before the invoices' events, so an endpoint hears of the payment before what it did.
-    let events: Vec<Vec<Value>> = planned
+    let events = planned
         .events
         .into_iter()
         .filter_map(|(key, kind, mut data)| {
             data["payment_id"] = (*ids.get(&key)?).into();
-            Some(vec![kind.into(), data.to_string().into()])
+            Some((kind, data))
         })
         .collect();
-    insert_rows(
-        db,
-        "outgoing_events",
-        &["kind", "payload"],
-        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
-        events,
-        None,
-    )
-    .await?;
+    crate::outgoing::emit_many(db, now, tenant_id, events).await?;
     settle_invoices(db, tenant_id, now, &planned.invoices, "payment").await?;
     Ok(())
 }
@@ -757,7 +749,7 @@ pub(crate) async fn settle_invoices<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
-    let mut events: Vec<Vec<Value>> = Vec::with_capacity(changed.len());
+    let mut events = Vec::with_capacity(changed.len());
     for s in &changed {
         let was_open = s.row.open_cents;
         let kind = match (s.open.total(), was_open) {
@@ -773,17 +765,9 @@ pub(crate) async fn settle_invoices<C: ConnectionTrait>(
             "currency": s.row.currency,
             "cause": cause,
         });
-        events.push(vec![kind.into(), payload.to_string().into()]);
+        events.push((kind, payload));
     }
-    insert_rows(
-        db,
-        "outgoing_events",
-        &["kind", "payload"],
-        &[("tenant_id", tenant_id.into()), ("created_at", now.into())],
-        events,
-        None,
-    )
-    .await?;
+    crate::outgoing::emit_many(db, now, tenant_id, events).await?;
     // One audit event per booking batch: the per-invoice history is the allocation ledger.
     if !changed.is_empty() {
         let ids: Vec<i64> = changed.iter().map(|s| s.row.id).collect();

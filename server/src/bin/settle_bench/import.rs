@@ -87,17 +87,7 @@ pub async fn bench() -> String {
     for _ in 0..RUNS {
         remove_db(&run);
         std::fs::copy(&base, &run).expect("copy");
-        std::fs::File::open(&run).and_then(|f| f.sync_all()).expect("sync");
-        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .args([CHILD, &run.display().to_string(), &file.display().to_string()])
-            .output()
-            .expect("child");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let line = String::from_utf8_lossy(&out.stdout).to_string();
-        let mut parts = line.trim().splitn(3, ' ');
-        let secs: f64 = parts.next().and_then(|s| s.parse().ok()).expect("seconds");
-        let peak: f64 = parts.next().and_then(|s| s.parse().ok()).expect("peak");
-        let report: serde_json::Value = serde_json::from_str(parts.next().expect("report")).expect("json");
+        let (secs, peak, report) = super::run_child(CHILD, &run, &file);
         eprintln!("invoice import: {secs:.2} s, peak {peak:.0} MiB");
         assert_eq!(report["created"], ROWS, "{report}");
         assert_eq!(report["rejected_count"], 0, "{report}");
