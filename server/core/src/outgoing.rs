@@ -24,16 +24,17 @@ pub async fn emit<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-/// Many events of one tenant at once (a booking batch): one multi-row statement per chunk.
+/// Many events of one tenant at once (a booking batch), their payloads serialized: one
+/// multi-row statement per chunk.
 pub async fn emit_many<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     tenant_id: i64,
-    events: Vec<(&str, serde_json::Value)>,
+    events: Vec<(&str, String)>,
 ) -> Result<(), DbErr> {
     let rows = events
         .into_iter()
-        .map(|(kind, payload)| vec![kind.into(), payload.to_string().into()])
+        .map(|(kind, payload)| vec![kind.into(), payload.into()])
         .collect();
     crate::sql::insert_rows(
         db,

@@ -239,8 +239,8 @@ pub struct Planned {
     allocations: Vec<(String, i64, Allocation)>,
     // Refund tasks wait for the id of the payment they belong to.
     refunds: Vec<(String, refund_task::ActiveModel)>,
-    // Outgoing events (`payment.received`, `payment.overpaid`), completed with the payment's id.
-    events: Vec<(String, &'static str, serde_json::Value)>,
+    // What `payment.received` (and `payment.overpaid`) will say, once the payment has its id.
+    events: Vec<PaymentEvent>,
     invoices: HashMap<i64, InvoiceState>,
 }
 
@@ -307,31 +307,24 @@ pub fn plan(tenant_id: i64, now: DateTime<Utc>, batch: Vec<Incoming>, known: Kno
         } else {
             Outcome::Matched
         };
-        let paid: Vec<&str> = targets
-            .iter()
-            .zip(&allocs)
-            .filter(|(_, a)| a.total() > 0)
-            .filter_map(|(id, _)| invoices.get(id).map(|s| s.row.number.as_str()))
-            .collect();
         let unallocated = if targets.is_empty() { p.amount_cents } else { rest };
-        let event = serde_json::json!({
-            "source": p.source.as_str(),
-            "amount_cents": p.amount_cents,
-            "currency": p.currency,
-            "received_on": p.received_on,
-            "match_state": outcome.as_str(),
-            "invoice_number": paid.first(),
-            "invoice_numbers": paid,
-            "unallocated_cents": unallocated,
+        events.push(PaymentEvent {
+            key: p.dedup_key.clone(),
+            payment_id: 0,
+            source: p.source.as_str(),
+            amount_cents: p.amount_cents,
+            currency: p.currency.clone(),
+            received_on: p.received_on,
+            match_state: outcome.as_str(),
+            invoice_numbers: targets
+                .iter()
+                .zip(&allocs)
+                .filter(|(_, a)| a.total() > 0)
+                .filter_map(|(id, _)| invoices.get(id).map(|s| s.row.number.clone()))
+                .collect(),
+            unallocated_cents: unallocated,
+            overpaid_cents: (outcome == Outcome::Overpaid).then_some(rest),
         });
-        if outcome == Outcome::Overpaid {
-            let mut over = event.clone();
-            over["overpaid_cents"] = rest.into();
-            events.push((p.dedup_key.clone(), "payment.received", event));
-            events.push((p.dedup_key.clone(), "payment.overpaid", over));
-        } else {
-            events.push((p.dedup_key.clone(), "payment.received", event));
-        }
         for (id, a) in targets.iter().zip(&allocs) {
             if a.total() == 0 {
                 continue;
@@ -462,14 +455,17 @@ pub async fn write<C: ConnectionTrait>(
         refund_task::Entity::insert_many(part).exec(db).await?;
     }
     // Before the invoices' events, so an endpoint hears of the payment before what it did.
-    let events = planned
-        .events
-        .into_iter()
-        .filter_map(|(key, kind, mut data)| {
-            data["payment_id"] = (*ids.get(&key)?).into();
-            Some((kind, data))
-        })
-        .collect();
+    let mut events = Vec::with_capacity(planned.events.len());
+    for mut e in planned.events {
+        let Some(id) = ids.get(&e.key) else { continue };
+        e.payment_id = *id;
+        let overpaid = e.overpaid_cents.take();
+        events.push(("payment.received", e.json()));
+        if overpaid.is_some() {
+            e.overpaid_cents = overpaid;
+            events.push(("payment.overpaid", e.json()));
+        }
+    }
     crate::outgoing::emit_many(db, now, tenant_id, events).await?;
     settle_invoices(db, tenant_id, now, &planned.invoices, "payment").await?;
     Ok(())
@@ -702,6 +698,50 @@ pub(crate) fn allocation_row(
     }
 }
 
+/// The data of `invoice.paid`, `invoice.partially_paid` and `invoice.reopened`.
+#[derive(serde::Serialize)]
+struct InvoiceEvent<'a> {
+    invoice_number: &'a str,
+    status: &'a str,
+    open_cents: i64,
+    currency: &'a str,
+    cause: &'a str,
+}
+
+/// The data of `payment.received` and `payment.overpaid` (serialized directly: a booking batch
+/// writes one per payment).
+#[derive(serde::Serialize)]
+struct PaymentEvent {
+    #[serde(skip)]
+    key: String,
+    payment_id: i64,
+    source: &'static str,
+    amount_cents: i64,
+    currency: String,
+    received_on: NaiveDate,
+    match_state: &'static str,
+    invoice_numbers: Vec<String>,
+    unallocated_cents: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    overpaid_cents: Option<i64>,
+}
+
+impl PaymentEvent {
+    /// The JSON, with `invoice_number`: the first invoice it paid (what webhooks order by).
+    fn json(&self) -> String {
+        let mut out = serde_json::to_string(self).unwrap_or_default();
+        let first = self
+            .invoice_numbers
+            .first()
+            .map(|n| serde_json::to_string(n).unwrap_or_default());
+        out.pop();
+        out.push_str(",\"invoice_number\":");
+        out.push_str(first.as_deref().unwrap_or("null"));
+        out.push('}');
+        out
+    }
+}
+
 /// Writes the new open amounts and statuses, cancels queued reminders of settled invoices, and
 /// records audit and outgoing events per invoice whose status changed.
 pub(crate) async fn settle_invoices<C: ConnectionTrait>(
@@ -758,14 +798,14 @@ pub(crate) async fn settle_invoices<C: ConnectionTrait>(
             (o, w) if o > w => "invoice.reopened",
             _ => continue,
         };
-        let payload = serde_json::json!({
-            "invoice_number": s.row.number,
-            "status": s.status(),
-            "open_cents": s.open.total(),
-            "currency": s.row.currency,
-            "cause": cause,
-        });
-        events.push((kind, payload));
+        let payload = InvoiceEvent {
+            invoice_number: &s.row.number,
+            status: s.status(),
+            open_cents: s.open.total(),
+            currency: &s.row.currency,
+            cause,
+        };
+        events.push((kind, serde_json::to_string(&payload).unwrap_or_default()));
     }
     crate::outgoing::emit_many(db, now, tenant_id, events).await?;
     // One audit event per booking batch: the per-invoice history is the allocation ledger.
