@@ -27,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the portal (applies pending migrations first).
     Serve,
+    /// An online backup of a SQLite database into FILE (a consistent snapshot while Settle
+    /// runs; FILE must not exist). Postgres: use pg_dump (see the README).
+    Backup { file: std::path::PathBuf },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Migrate, seed the demo tenants (idempotent) and print the demo logins.
@@ -102,8 +105,15 @@ pub async fn run(cli: Cli) -> i32 {
 
 async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
     let conn = db::connect(&settings.database_url).await?;
+    if let Command::Backup { file } = &command {
+        // As the database is: a backup never migrates it first.
+        db::backup(&conn, file).await?;
+        println!("Backed up {} to {}", settings.database_url, file.display());
+        return Ok(());
+    }
     db::migrate(&conn).await?;
     match command {
+        Command::Backup { .. } => Ok(()),
         Command::Migrate => {
             println!("Migrations applied to {}", settings.database_url);
             Ok(())
@@ -207,7 +217,10 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("Settle is serving on http://{}", settings.addr);
             let server = start(
                 state.clone(),
-                ServeOptions::from_env(settings.trusted_proxies.clone()),
+                ServeOptions {
+                    metrics_token: settings.metrics_token.clone(),
+                    ..ServeOptions::from_env(settings.trusted_proxies.clone())
+                },
                 listener,
             )?;
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -16,6 +16,7 @@ pub mod import_cli;
 pub mod logo_upload;
 pub mod middleware;
 pub mod multipart;
+pub mod ops;
 pub mod payment_cli;
 pub mod payments;
 pub mod plan_form;
@@ -66,6 +67,8 @@ pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 pub struct ServeOptions {
     pub trusted_proxies: Vec<IpAddr>,
     pub site_root: String,
+    /// `SETTLE_METRICS_TOKEN`; without it `/metrics` answers loopback only.
+    pub metrics_token: Option<String>,
 }
 
 impl ServeOptions {
@@ -73,6 +76,7 @@ impl ServeOptions {
         Self {
             trusted_proxies,
             site_root: std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+            metrics_token: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let routes = route_list();
     let cookie_key = Key::from(&state.keys.cookie);
     let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
+    let metrics_access = web::Data::new(ops::MetricsAccess(opts.metrics_token));
+    settle_core::metrics::init();
     let data = web::Data::new(state.clone());
     let store = session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
     let server = HttpServer::new(move || {
@@ -102,8 +108,10 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
         App::new()
             .app_data(data.clone())
             .app_data(proxies.clone())
+            .app_data(metrics_access.clone())
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
+            .configure(ops::configure)
             .configure(routes::configure)
             .configure(api::configure)
             .configure(forms::configure)
@@ -165,6 +173,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::tenant))
             .wrap(Compress::default())
+            .wrap(from_fn(ops::observe))
     })
     .listen(listener)?
     .shutdown_timeout(20)

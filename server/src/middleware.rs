@@ -17,9 +17,9 @@ use std::sync::Arc;
 pub const SESSION_COOKIE: &str = "settle";
 const HOST_PREFIXED: &str = "__Host-settle";
 
-/// Paths served the same for every host: health checks and build assets.
+/// Paths served the same for every host: health checks, metrics and build assets.
 fn tenantless(path: &str) -> bool {
-    path == "/health" || path.starts_with("/pkg/")
+    crate::ops::tenantless(path) || path.starts_with("/pkg/")
 }
 
 #[derive(Clone)]

@@ -1,4 +1,4 @@
-//! Plain HTTP routes beside the pages: health, web app manifest and icon, invoice PDFs, and the
+//! Plain HTTP routes beside the pages: web app manifest and icon, invoice PDFs, and the
 //! dev outbox (dev mode only).
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -11,8 +11,7 @@ use settle_core::tenant::TenantCtx;
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/manifest.webmanifest", web::get().to(manifest))
+    cfg.route("/manifest.webmanifest", web::get().to(manifest))
         .route("/logo.png", web::get().to(logo))
         .route("/invoices/{number}/pdf", web::get().to(pdf))
         .route("/dev/outbox", web::get().to(dev_outbox));
@@ -20,15 +19,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
     req.extensions().get::<Arc<TenantCtx>>().cloned()
-}
-
-async fn health(state: web::Data<AppState>) -> HttpResponse {
-    match state.db.ping().await {
-        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
-        Err(_) => HttpResponse::ServiceUnavailable()
-            .content_type("text/plain")
-            .body("database unavailable"),
-    }
 }
 
 /// Makes the portal installable on a phone's home screen under the tenant's name and colours.

@@ -40,6 +40,8 @@ pub struct Settings {
     /// `SETTLE_DNS_SERVER`: unset, the system resolver; `off`; or `ip[:port]`.
     pub dns: settle_core::state::DnsLookup,
     pub webhook_allow_private: bool,
+    /// `SETTLE_METRICS_TOKEN`: the bearer token `/metrics` asks for (without it, loopback only).
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -174,8 +176,17 @@ impl Settings {
             Some("true") => true,
             Some(_) => return Err(bad("SETTLE_WEBHOOK_ALLOW_PRIVATE", "is true or false")),
         };
+        let metrics_token = src
+            .get("SETTLE_METRICS_TOKEN")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(bad("SETTLE_METRICS_TOKEN", "needs at least 16 characters"));
+        }
         Ok(Settings {
             webhook_allow_private,
+            metrics_token,
             dns,
             mode,
             database_url,

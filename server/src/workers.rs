@@ -33,6 +33,7 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = settle_core::webhooks::deliver_due(&state.db, &state.keys, policy, now).await {
                         tracing::error!(error = %e, "webhook delivery failed");
                     }
+                    crate::ops::scheduler_ticked(state.clock.now());
                 }
                 _ = planning.tick() => plan_all(&state).await,
                 _ = housekeeping.tick() => {

@@ -84,6 +84,27 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// An online backup of a SQLite database: `VACUUM INTO` writes a consistent, compacted copy
+/// while others keep reading and writing. `file` must not exist. Postgres has pg_dump.
+pub async fn backup(db: &DatabaseConnection, file: &std::path::Path) -> anyhow::Result<()> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        anyhow::bail!("settle backup is for SQLite; back up Postgres with pg_dump (see the README)");
+    }
+    if file.exists() {
+        anyhow::bail!("{} exists already; choose a new file", file.display());
+    }
+    let path = file
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("{} is not a UTF-8 path", file.display()))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "VACUUM INTO ?",
+        [path.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Applies pending migrations. On Postgres, under a transaction-scoped advisory lock, so that
 /// several instances starting at once migrate exactly once (Postgres DDL is transactional).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod keys;
 pub mod message_events;
+pub mod metrics;
 pub mod outbox;
 pub mod outgoing;
 pub mod passwords;

@@ -184,6 +184,9 @@ async fn send_one(
             active.last_error = Set(None);
             active.provider_message_id = Set(delivered.provider_id);
             events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
+            crate::metrics::MESSAGES_SENT
+                .with_label_values(&[row.channel.as_str()])
+                .inc();
             SendResult::Delivered
         }
         Err(err) => {
@@ -194,9 +197,15 @@ async fn send_one(
             if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
                 active.status = Set("failed".into());
                 events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
+                crate::metrics::MESSAGES_FAILED
+                    .with_label_values(&[row.channel.as_str(), "failed"])
+                    .inc();
                 SendResult::Failed
             } else {
                 active.status = Set("pending".into());
+                crate::metrics::MESSAGES_FAILED
+                    .with_label_values(&[row.channel.as_str(), "retry"])
+                    .inc();
                 active.next_attempt_at = Set(retry_at(db, tenant, &row, now + backoff(attempts)).await?);
                 events::record(db, row.tenant_id, row.id, "deferred", &err.to_string(), now).await?;
                 SendResult::Retry

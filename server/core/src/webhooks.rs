@@ -433,6 +433,7 @@ pub async fn deliver_due(
                 a.last_error = Set(None);
                 a.delivered_at = Set(Some(now));
                 delivered += 1;
+                crate::metrics::WEBHOOK_ATTEMPTS.with_label_values(&["delivered"]).inc();
             }
             other => {
                 match other {
@@ -445,8 +446,10 @@ pub async fn deliver_due(
                 }
                 if now - d.created_at >= Duration::days(GIVE_UP_AFTER_DAYS) {
                     a.status = Set("failed".into());
+                    crate::metrics::WEBHOOK_ATTEMPTS.with_label_values(&["given_up"]).inc();
                 } else {
                     a.next_attempt_at = Set(now + backoff(attempts - 1));
+                    crate::metrics::WEBHOOK_ATTEMPTS.with_label_values(&["retry"]).inc();
                 }
             }
         }

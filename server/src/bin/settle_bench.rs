@@ -242,6 +242,7 @@ async fn invoice_list() -> String {
         ServeOptions {
             trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
             site_root: "target/site".into(),
+            metrics_token: None,
         },
         listener,
     )

@@ -88,6 +88,17 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
         .expect("staff");
     state.upload_dir = std::env::temp_dir().join(format!("settle-uploads-{}", unique()));
     adjust(&mut state);
+    TestApp {
+        addr: serve(&state),
+        db_url: url,
+        state,
+        client: client(),
+        pg_cleanup,
+    }
+}
+
+/// Serves `state` on a new loopback port; the address.
+fn serve(state: &AppState) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
     let server = start(
@@ -95,18 +106,13 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
         ServeOptions {
             trusted_proxies: vec![],
             site_root: "target/site".into(),
+            metrics_token: None,
         },
         listener,
     )
     .expect("start");
     tokio::spawn(server);
-    TestApp {
-        addr,
-        db_url: url,
-        state,
-        client: client(),
-        pg_cleanup,
-    }
+    addr
 }
 
 pub fn client() -> reqwest::Client {
@@ -126,6 +132,25 @@ impl TestApp {
             addr: self.addr.clone(),
             db_url: self.db_url.clone(),
             state: self.state.clone(),
+            client: client(),
+            pg_cleanup: None,
+        }
+    }
+
+    /// Another instance on the same database, as a second `settle serve` behind a load balancer:
+    /// its own connection pool, caches and address, the same secret key. It does not own the
+    /// database.
+    pub async fn second_instance(&self) -> TestApp {
+        let conn = db::connect(&DatabaseUrl::parse(&self.db_url).expect("url"))
+            .await
+            .expect("connect");
+        let mut state =
+            AppState::new(conn, self.state.keys.clone(), self.state.clock.clone(), self.state.mode).expect("state");
+        state.upload_dir = self.state.upload_dir.clone();
+        TestApp {
+            addr: serve(&state),
+            db_url: self.db_url.clone(),
+            state,
             client: client(),
             pg_cleanup: None,
         }

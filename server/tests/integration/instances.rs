@@ -1,0 +1,108 @@
+//! Several `settle serve` instances on one database: a session made on one is valid on the
+//! other; both run the scheduler at once and every message goes out exactly once; a payment
+//! booked through one stops a message the other was about to send.
+use crate::support::dunning::*;
+use crate::support::smtp::smtp_sink;
+use crate::support::*;
+use serde_json::json;
+use settle_core::api_keys::{self, Scope};
+use settle_core::dunning::{issue, run};
+use settle_core::entities::outbox;
+use settle_core::outbox::{dispatch, Mailer, Senders};
+use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+#[tokio::test]
+async fn two_instances_share_sessions_send_each_message_once_and_heed_each_others_payments() {
+    let a = spawn_app().await;
+    let b = a.second_instance().await;
+
+    // A debtor logs in through A; the load balancer sends the next request to B.
+    let login = a.login("demo@settle.test", "demo-password-1").await;
+    assert_eq!(login.status(), 303);
+    let on_b = a.client.get(b.url("/invoices")).send().await.unwrap();
+    assert_eq!(on_b.status(), 200, "the session made on A is valid on B");
+    assert!(on_b.text().await.unwrap().contains("2026-0003"));
+    let stranger = client().get(b.url("/invoices")).send().await.unwrap();
+    assert_ne!(stranger.status(), 200, "and nobody else's");
+
+    // Twelve debtors are due a reminder; both instances run their scheduler at the same moment,
+    // twice. Each reminder goes out once.
+    one_step_plan(
+        &a,
+        &OneStep {
+            tag: "twins",
+            offset_days: 7,
+            kind: "reminder",
+            channels: "email",
+            fee: "none",
+            interest: "none",
+        },
+    )
+    .await;
+    let mut invoices = Vec::new();
+    for _ in 0..12 {
+        let inv = invoice_due(&a, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+        tag_debtor(&a, &inv, "twins").await;
+        invoices.push(inv);
+    }
+    let sink = smtp_sink().await;
+    let senders = Senders::from(Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap());
+    for _ in 0..2 {
+        let (ra, rb) = tokio::join!(
+            run::once(&a.state.db, &senders, monday(), Some("demo"), false),
+            run::once(&b.state.db, &senders, monday(), Some("demo"), false),
+        );
+        ra.unwrap();
+        rb.unwrap();
+    }
+    for inv in &invoices {
+        let sent: Vec<outbox::Model> = messages_of(&a, inv).await;
+        assert_eq!(sent.len(), 1, "one reminder for {}", inv.number);
+        let copies = sink
+            .messages()
+            .iter()
+            .filter(|m| m.contains(sent[0].message_id.as_deref().unwrap()))
+            .count();
+        assert_eq!(copies, 1, "sent once: {}", inv.number);
+    }
+    // Nothing twice at all (the demo tenant's own debtors were due too).
+    let sent = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("sent"))
+        .count(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(sink.messages().len() as u64, sent);
+
+    // One more debtor: A queues the reminder; before A sends it, the debtor pays through B.
+    let late = invoice_due(&a, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    tag_debtor(&a, &late, "twins").await;
+    plan(&a, monday()).await;
+    issue::issue_due(&a.state.db, monday(), None, 500).await.unwrap();
+    let queued = messages_of(&a, &late).await;
+    assert_eq!((queued.len(), queued[0].status.as_str()), (1, "pending"));
+    let tenant = b.tenant().await.id;
+    let (_, key) = api_keys::create(&b.state.db, tenant, "erp", Scope::Write, "cli", monday())
+        .await
+        .unwrap();
+    let paid = b
+        .client
+        .post(b.url("/api/v1/payments"))
+        .bearer_auth(&key)
+        .header("idempotency-key", "twin-pay")
+        .json(&json!({"external_id": "TWIN-1", "amount": "50.00", "received_on": "2026-11-23", "invoice_number": late.number}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), 201);
+    let before = sink.messages().len();
+    dispatch(&a.state.db, &senders, monday(), 50).await.unwrap();
+    assert_eq!(sink.messages().len(), before, "nothing goes out for a paid invoice");
+    let cancelled = outbox::Entity::find()
+        .filter(outbox::Column::Id.eq(queued[0].id))
+        .filter(outbox::Column::Status.eq("cancelled"))
+        .count(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(cancelled, 1);
+    a.cleanup().await;
+}
