@@ -8,6 +8,7 @@ pub mod channels;
 pub mod clock;
 pub mod csrf;
 pub mod db;
+pub mod db_copy;
 pub mod demo;
 pub mod demo_plans;
 pub mod demo_staff;

@@ -12,6 +12,7 @@ mod branding;
 mod callbacks;
 mod channels;
 mod config;
+mod copy_db;
 mod crash;
 mod deferrals;
 mod disputes;

@@ -74,6 +74,27 @@ pub async fn spawn_app_in(mode: RunMode) -> TestApp {
     spawn_app_with(mode, |_| {}).await
 }
 
+/// A new, empty database (created on the Postgres server in Postgres runs; a new file else),
+/// and an app serving it once something has filled it: see [`serve_database`].
+pub async fn empty_database() -> (String, Option<(String, String)>) {
+    database_url().await
+}
+
+/// Serves a database some test filled, as it is (no migration, no seeding); the app owns it.
+pub async fn serve_database(url: String, pg_cleanup: Option<(String, String)>) -> TestApp {
+    let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
+        .await
+        .expect("connect");
+    let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), RunMode::Dev).expect("state");
+    TestApp {
+        addr: serve(&state),
+        db_url: url,
+        state,
+        client: client(),
+        pg_cleanup,
+    }
+}
+
 /// The app with its state adjusted before it starts serving.
 pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let (url, pg_cleanup) = database_url().await;
