@@ -21,6 +21,7 @@ mod m20261206_000014_logo_and_returned_letters;
 mod m20261206_000015_api_keys;
 mod m20261206_000016_idempotency;
 mod m20261206_000017_webhooks;
+mod m20261206_000018_outgoing_event_indexes;
 mod util;
 
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_api_keys::Migration),
             Box::new(m20261206_000016_idempotency::Migration),
             Box::new(m20261206_000017_webhooks::Migration),
+            Box::new(m20261206_000018_outgoing_event_indexes::Migration),
         ]
     }
 }

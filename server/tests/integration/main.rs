@@ -18,6 +18,7 @@ mod deferrals;
 mod disputes;
 mod dunning;
 mod import;
+mod indexes;
 mod instances;
 mod letters;
 mod migrations;
