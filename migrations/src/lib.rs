@@ -22,6 +22,7 @@ mod m20261206_000015_api_keys;
 mod m20261206_000016_idempotency;
 mod m20261206_000017_webhooks;
 mod m20261206_000018_outgoing_event_indexes;
+mod m20261206_000019_throttle_windows;
 mod util;
 
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_idempotency::Migration),
             Box::new(m20261206_000017_webhooks::Migration),
             Box::new(m20261206_000018_outgoing_event_indexes::Migration),
+            Box::new(m20261206_000019_throttle_windows::Migration),
         ]
     }
 }

@@ -44,6 +44,9 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = settle_core::api::idempotency::forget_old(&state.db, state.clock.now()).await {
                         tracing::error!(error = %e, "idempotency purge failed");
                     }
+                    if let Err(e) = settle_core::throttle::purge_windows(&state.db, state.clock.now()).await {
+                        tracing::error!(error = %e, "throttle purge failed");
+                    }
                 }
                 _ = stop.changed() => break,
             }

@@ -48,6 +48,27 @@ pub enum DnsLookup {
 
 impl AppState {
     /// Where webhooks may go.
+    /// Whether an attempt may go ahead: the in-memory limits per IP and account, then (for an
+    /// account) the count every instance shares in the database.
+    pub async fn attempt(
+        &self,
+        action: crate::throttle::Action,
+        tenant_id: i64,
+        ip: &str,
+        account: Option<&str>,
+    ) -> crate::error::ServiceResult<()> {
+        if !self.throttle.check(action, tenant_id, ip, account) {
+            return Err(crate::error::ServiceError::RateLimited);
+        }
+        if let Some(a) = account {
+            let now = self.clock.now();
+            if !crate::throttle::shared_attempt(&self.db, action, tenant_id, a, now).await? {
+                return Err(crate::error::ServiceError::RateLimited);
+            }
+        }
+        Ok(())
+    }
+
     pub fn webhook_policy(&self) -> crate::webhooks::Policy {
         crate::webhooks::Policy {
             production: self.mode == RunMode::Production,

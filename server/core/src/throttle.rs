@@ -1,5 +1,10 @@
-//! Rate limits per (tenant, IP) and per (tenant, account) for logins, activations and links.
+//! Rate limits per (tenant, IP) and per (tenant, account) for logins, activations and links:
+//! in memory per instance (the first line, no database work), and per account also in the
+//! database, so that several instances behind a load balancer share one count of guesses.
+use chrono::{DateTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
+use sha2::{Digest, Sha256};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -75,6 +80,50 @@ impl Throttle {
         self.per_account.retain_recent();
         self.per_api_key.retain_recent();
     }
+}
+
+/// Attempts one account may have in a window, counted across every instance.
+pub const SHARED_ATTEMPTS: i64 = 10;
+/// The shared count's window (fixed, 30 minutes).
+pub const SHARED_WINDOW_SECS: i64 = 1_800;
+
+/// Counts an attempt on an account in the database; `false` when the account has used up its
+/// attempts in this window on all instances together. The key is stored hashed.
+pub async fn shared_attempt<C: ConnectionTrait>(
+    db: &C,
+    action: Action,
+    tenant_id: i64,
+    account: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let bucket = hex::encode(Sha256::digest(format!("{action:?}|{tenant_id}|{account}").as_bytes()));
+    let window = now.timestamp().div_euclid(SHARED_WINDOW_SECS) * SHARED_WINDOW_SECS;
+    let backend = db.get_database_backend();
+    let sql = "INSERT INTO throttle_windows (bucket, window_start, hits) VALUES (?, ?, 1) \
+               ON CONFLICT (bucket, window_start) DO UPDATE SET hits = throttle_windows.hits + 1 RETURNING hits";
+    let sql = match backend {
+        DatabaseBackend::Postgres => crate::sql::numbered(sql),
+        _ => sql.to_string(),
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [bucket.into(), window.into()]))
+        .await?;
+    let hits: i64 = row.map(|r| r.try_get("", "hits")).transpose()?.unwrap_or(0);
+    Ok(hits <= SHARED_ATTEMPTS)
+}
+
+/// Forgets windows that ended before the last one.
+pub async fn purge_windows<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let before = now.timestamp() - 2 * SHARED_WINDOW_SECS;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "DELETE FROM throttle_windows WHERE window_start < $1",
+        _ => "DELETE FROM throttle_windows WHERE window_start < ?",
+    };
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, [before.into()]))
+        .await?
+        .rows_affected())
 }
 
 #[cfg(test)]

@@ -106,3 +106,22 @@ async fn two_instances_share_sessions_send_each_message_once_and_heed_each_other
     assert_eq!(cancelled, 1);
     a.cleanup().await;
 }
+
+#[tokio::test]
+async fn guesses_at_one_account_count_on_every_instance() {
+    let a = spawn_app().await;
+    let b = a.second_instance().await;
+    // Five wrong passwords through each instance: each instance alone would allow ten.
+    for _ in 0..5 {
+        a.login("demo@settle.test", "wrong-password").await;
+        b.login("demo@settle.test", "wrong-password").await;
+    }
+    // Ten guesses in all: the right password is refused on either instance for now.
+    b.login("demo@settle.test", "demo-password-1").await;
+    assert!(b.html("/login").await.contains("Te veel pogingen"));
+    assert_eq!(b.get("/invoices").await.status(), 302);
+    // Another account is not affected.
+    let other = a.other_browser();
+    assert_eq!(other.login("other@settle.test", "demo-password-1").await.status(), 303);
+    a.cleanup().await;
+}

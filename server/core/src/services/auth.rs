@@ -30,12 +30,8 @@ pub struct Caller<'a> {
     pub locale: Locale,
 }
 
-fn throttle(state: &AppState, c: &Caller<'_>, action: Action, account: Option<&str>) -> ServiceResult<()> {
-    if state.throttle.check(action, c.tenant.id, c.ip, account) {
-        Ok(())
-    } else {
-        Err(ServiceError::RateLimited)
-    }
+async fn throttle(state: &AppState, c: &Caller<'_>, action: Action, account: Option<&str>) -> ServiceResult<()> {
+    state.attempt(action, c.tenant.id, c.ip, account).await
 }
 
 /// The string kept in the identity cookie's server-side session.
@@ -87,7 +83,7 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
     if password.is_empty() {
         return Err(ServiceError::invalid("password", "required"));
     }
-    throttle(state, c, Action::Login, Some(email.as_str()))?;
+    throttle(state, c, Action::Login, Some(email.as_str())).await?;
     let now = state.clock.now();
     let found = account_by_email(&state.db, c.tenant.id, email.as_str()).await?;
     let stored = found.as_ref().and_then(|(a, _)| a.password_hash.clone());
@@ -136,7 +132,7 @@ pub async fn request_activation(
     if postcode.is_empty() {
         return Err(ServiceError::invalid("postcode", "required"));
     }
-    throttle(state, c, Action::Activate, Some(number.as_str()))?;
+    throttle(state, c, Action::Activate, Some(number.as_str())).await?;
     let now = state.clock.now();
     let found = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(c.tenant.id))
@@ -214,7 +210,7 @@ pub enum EmailedLink {
 /// Mails a login or reset link when the address belongs to an account; silent otherwise.
 pub async fn request_link(state: &AppState, c: &Caller<'_>, email: &str, which: EmailedLink) -> ServiceResult<()> {
     let email = EmailAddress::parse(email).map_err(|_| ServiceError::invalid("email", "email_invalid"))?;
-    throttle(state, c, Action::LinkRequest, Some(email.as_str()))?;
+    throttle(state, c, Action::LinkRequest, Some(email.as_str())).await?;
     let now = state.clock.now();
     let Some((account, customer)) = account_by_email(&state.db, c.tenant.id, email.as_str()).await? else {
         return Ok(());
@@ -411,7 +407,7 @@ pub async fn set_password(
     if password != confirm {
         return Err(ServiceError::invalid("confirm", "password_mismatch"));
     }
-    throttle(state, c, Action::CodeEntry, None)?;
+    throttle(state, c, Action::CodeEntry, None).await?;
     let now = state.clock.now();
     let token = find_live_token(&state.db, now, c.tenant.id, raw, &["set_password", "password_reset"])
         .await?
@@ -462,7 +458,7 @@ pub async fn login_link_is_live(state: &AppState, tenant: &TenantCtx, raw: &str)
 }
 
 pub async fn consume_login_link(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<DebtorScope> {
-    throttle(state, c, Action::CodeEntry, None)?;
+    throttle(state, c, Action::CodeEntry, None).await?;
     let now = state.clock.now();
     let invalid = || ServiceError::invalid("form", "link_invalid");
     let token = find_live_token(&state.db, now, c.tenant.id, raw, &["magic_link"])

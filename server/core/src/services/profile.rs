@@ -239,9 +239,7 @@ pub async fn request_email_change(
         .await?
         .ok_or(ServiceError::Unauthenticated)?;
     let key = format!("profile:{}", customer.id);
-    if !state.throttle.check(Action::Login, c.tenant.id, c.ip, Some(&key)) {
-        return Err(ServiceError::RateLimited);
-    }
+    state.attempt(Action::Login, c.tenant.id, c.ip, Some(&key)).await?;
     let fresh = account
         .last_login_at
         .is_some_and(|t| now - t < Duration::minutes(FRESH_LOGIN_MINUTES));
@@ -387,9 +385,7 @@ pub async fn request_phone_code(
         return Err(ServiceError::invalid("phone", "phone_unchanged"));
     }
     let key = format!("phone:{}", customer.id);
-    if !state.throttle.check(Action::LinkRequest, c.tenant.id, c.ip, Some(&key)) {
-        return Err(ServiceError::RateLimited);
-    }
+    state.attempt(Action::LinkRequest, c.tenant.id, c.ip, Some(&key)).await?;
     let now = state.clock.now();
     let code = tokens::new_code();
     let tx = state.db.begin().await?;

@@ -31,12 +31,8 @@ pub fn identity_string(scope: &StaffScope) -> String {
     format!("{PREFIX}{}", scope.staff_id())
 }
 
-fn throttle(state: &AppState, c: &Caller<'_>, action: Action, account: &str) -> ServiceResult<()> {
-    if state.throttle.check(action, c.tenant.id, c.ip, Some(account)) {
-        Ok(())
-    } else {
-        Err(ServiceError::RateLimited)
-    }
+async fn throttle(state: &AppState, c: &Caller<'_>, action: Action, account: &str) -> ServiceResult<()> {
+    state.attempt(action, c.tenant.id, c.ip, Some(account)).await
 }
 
 /// The staff member who may work on this tenant: its own staff, or an operator.
@@ -69,7 +65,7 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
     if password.is_empty() {
         return Err(ServiceError::invalid("password", "required"));
     }
-    throttle(state, c, Action::StaffLogin, email.as_str())?;
+    throttle(state, c, Action::StaffLogin, email.as_str()).await?;
     let now = state.clock.now();
     let found = usable(
         &state.db,
@@ -141,7 +137,7 @@ pub async fn second_factor(state: &AppState, c: &Caller<'_>, staff_id: i64, code
     if code.is_empty() {
         return Err(ServiceError::invalid("code", "required"));
     }
-    throttle(state, c, Action::StaffCode, &staff_id.to_string())?;
+    throttle(state, c, Action::StaffCode, &staff_id.to_string()).await?;
     let now = state.clock.now();
     let wrong = || ServiceError::invalid("code", "code_invalid");
     let (staff, role) = usable(
