@@ -106,7 +106,11 @@ pub async fn shared_attempt<C: ConnectionTrait>(
         _ => sql.to_string(),
     };
     let row = db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [bucket.into(), window.into()]))
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [bucket.into(), window.into()],
+        ))
         .await?;
     let hits: i64 = row.map(|r| r.try_get("", "hits")).transpose()?.unwrap_or(0);
     Ok(hits <= SHARED_ATTEMPTS)

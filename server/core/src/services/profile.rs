@@ -385,7 +385,9 @@ pub async fn request_phone_code(
         return Err(ServiceError::invalid("phone", "phone_unchanged"));
     }
     let key = format!("phone:{}", customer.id);
-    state.attempt(Action::LinkRequest, c.tenant.id, c.ip, Some(&key)).await?;
+    state
+        .attempt(Action::LinkRequest, c.tenant.id, c.ip, Some(&key))
+        .await?;
     let now = state.clock.now();
     let code = tokens::new_code();
     let tx = state.db.begin().await?;
