@@ -26,6 +26,8 @@ use std::time::Instant;
 
 #[path = "settle_bench/import.rs"]
 mod import_bench;
+#[path = "settle_bench/startup.rs"]
+mod startup_bench;
 
 const CUSTOMERS: i64 = 100_000;
 const INVOICES_PER_CUSTOMER: i64 = 10;
@@ -42,17 +44,22 @@ async fn main() {
         statement_child(&args[i + 1], &args[i + 2]).await;
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == startup_bench::CHILD) {
+        startup_bench::child(&args[i + 1]).await;
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == import_bench::CHILD) {
         import_bench::child(&args[i + 1], &args[i + 2]).await;
         return;
     }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 5] = [
+    let benches: [(&str, &str); 6] = [
         ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
         ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
         ("planner", "dunning planner pass, SQLite, 1M open invoices"),
         ("dispatch", "reminder emails over SMTP to a loopback sink, SQLite"),
         ("import", "invoices from CSV, SQLite, 100k debtors"),
+        ("startup", "cold start to ready, SQLite, 1M invoices"),
     ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
@@ -69,6 +76,12 @@ async fn main() {
                 println!("| bench | what | emails | s | emails/s |");
                 println!("|---|---|---|---|---|");
                 let row = dispatch().await;
+                println!("| {name} | {what} | {row}");
+            }
+            "startup" => {
+                println!("| bench | what | start ms (median of 3) | idle RSS MiB |");
+                println!("|---|---|---|---|");
+                let row = startup_bench::bench().await;
                 println!("| {name} | {what} | {row}");
             }
             "import" => {
@@ -94,7 +107,7 @@ async fn main() {
     }
 }
 
-async fn seeded_db() -> DatabaseConnection {
+pub(crate) async fn seeded_db() -> DatabaseConnection {
     let dir = std::path::Path::new("target/bench");
     std::fs::create_dir_all(dir).expect("target/bench");
     let path = dir.join("invoices-1m.db");
@@ -114,7 +127,10 @@ async fn seeded_db() -> DatabaseConnection {
         eprintln!("seeded {} in {:.0?}", path.display(), started.elapsed());
     }
     let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", path.display())).expect("url");
-    db::connect(&url).await.expect("connect")
+    let conn = db::connect(&url).await.expect("connect");
+    // A database cached by an older build gets the migrations added since.
+    db::migrate(&conn).await.expect("migrate");
+    conn
 }
 
 async fn seed(conn: &DatabaseConnection) {
