@@ -8,6 +8,8 @@ export SETTLE_DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
 export SETTLE_ADDR="127.0.0.1:$port"
 export SETTLE_SECRET_KEY=$(head -c 64 /dev/urandom | base64 -w0)
 export LEPTOS_SITE_ROOT=target/site
+# One log line per request would bury the journeys' output; warnings and errors still show.
+export SETTLE_LOG="${SETTLE_LOG:-warn}"
 target/debug/settle demo >/dev/null
 # For journeys that run the engine as of another day with `settle remind` on this database.
 umask 077

@@ -236,8 +236,24 @@ fn resident_bytes() -> i64 {
 /// it holds 4,096 paths (payment-link tokens make every such path new).
 static ROUTES: LazyLock<std::sync::Mutex<std::collections::HashMap<String, String>>> = LazyLock::new(Default::default);
 
+/// Routes whose one dynamic segment is a token or a tracking id: every such path is new, so
+/// their pattern is named here instead of being looked up (or remembered).
+const TOKEN_ROUTES: [(&str, &str); 4] = [
+    ("/pay/", "/pay/{token}"),
+    ("/u/", "/u/{token}"),
+    ("/t/c/", "/t/c/{id}"),
+    ("/t/o/", "/t/o/{id}"),
+];
+
 fn route_of(req: &HttpRequest) -> String {
     let path = req.path();
+    for (prefix, pattern) in TOKEN_ROUTES {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            if !rest.is_empty() && !rest.contains('/') {
+                return pattern.to_string();
+            }
+        }
+    }
     if let Some(r) = ROUTES.lock().ok().and_then(|m| m.get(path).cloned()) {
         return r;
     }

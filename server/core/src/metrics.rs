@@ -48,9 +48,16 @@ pub static WEBHOOK_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
     )
 });
 
-/// Makes every counter exist (at zero) before anything happened, so a scrape shows them all.
+/// Makes every counter exist (at zero) before anything happened, so a scrape shows them all
+/// and a dashboard's rate starts from zero instead of from nothing.
 pub fn init() {
-    for c in [&MESSAGES_SENT, &MESSAGES_FAILED, &WEBHOOK_ATTEMPTS] {
-        LazyLock::force(c);
+    for channel in ["email", "sms", "letter"] {
+        MESSAGES_SENT.with_label_values(&[channel]);
+        for outcome in ["retry", "failed"] {
+            MESSAGES_FAILED.with_label_values(&[channel, outcome]);
+        }
+    }
+    for result in ["delivered", "retry", "given_up"] {
+        WEBHOOK_ATTEMPTS.with_label_values(&[result]);
     }
 }
