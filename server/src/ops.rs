@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use prometheus::{Encoder, Gauge, HistogramOpts, HistogramVec, IntGauge, Registry, TextEncoder};
 use settle_core::entities::{outbox, webhook_delivery};
 use settle_core::sea_orm::sea_query::{Expr, ExprTrait};
-use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use settle_core::sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
+};
 use settle_core::state::AppState;
 use settle_migrations::MigratorTrait;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -99,10 +101,27 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
     if state.db.ping().await.is_err() {
         return text(HttpResponse::ServiceUnavailable(), "database unavailable");
     }
-    match settle_migrations::Migrator::get_pending_migrations(&state.db).await {
-        Ok(pending) if pending.is_empty() => text(HttpResponse::Ok(), "ok"),
-        Ok(_) => text(HttpResponse::ServiceUnavailable(), "migrations pending"),
-        Err(_) => text(HttpResponse::ServiceUnavailable(), "database unavailable"),
+    // Read-only, and content with migrations a newer instance applied already (a rolling
+    // deploy): ready when every migration this binary knows is in place.
+    let applied = state
+        .db
+        .query_all_raw(Statement::from_string(
+            state.db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await;
+    let Ok(applied) = applied else {
+        return text(HttpResponse::ServiceUnavailable(), "migrations pending");
+    };
+    let applied: std::collections::HashSet<String> = applied
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "version").ok())
+        .collect();
+    let known = settle_migrations::Migrator::migrations();
+    if known.iter().all(|m| applied.contains(m.name())) {
+        text(HttpResponse::Ok(), "ok")
+    } else {
+        text(HttpResponse::ServiceUnavailable(), "migrations pending")
     }
 }
 
@@ -114,7 +133,14 @@ fn allowed(req: &HttpRequest, access: &MetricsAccess) -> bool {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| settle_core::tokens::constant_time_eq(given.trim(), token)),
-        None => req.peer_addr().is_some_and(|a| a.ip().is_loopback()),
+        // Loopback, and not relayed: a reverse proxy on the same host connects from loopback
+        // too, but says whom it relays for.
+        None => {
+            let relayed = ["x-forwarded-for", "forwarded", "x-real-ip"]
+                .iter()
+                .any(|h| req.headers().contains_key(*h));
+            !relayed && req.peer_addr().is_some_and(|a| a.ip().is_loopback())
+        }
     }
 }
 
@@ -287,7 +313,12 @@ pub async fn observe(
     let id = request_id(&req);
     let quiet = tenantless(req.path());
     let started = Instant::now();
-    let method = req.method().as_str().to_string();
+    // Any token is a method to Actix: only the standard ones become labels.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_string();
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", id = %id);
     let mut res = next.call(req).instrument(span.clone()).await?;

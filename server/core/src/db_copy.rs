@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Rows read from the source, and read back from the target, at a time.
 const PAGE: u64 = 5_000;
+/// Rows at a time of a table with binary columns (files).
+const BYTES_PAGE: u64 = 20;
 /// Bound values per INSERT (Postgres allows 65,535).
 const PARAMS: usize = 30_000;
 
@@ -208,15 +210,21 @@ async fn insert(pg: &DatabaseTransaction, t: &Table, batch: Vec<Vec<Value>>) -> 
     Ok(())
 }
 
-async fn copy_table(sqlite: &DatabaseConnection, pg: &DatabaseTransaction, t: &Table) -> anyhow::Result<Copied> {
+async fn copy_table(sqlite: &DatabaseTransaction, pg: &DatabaseTransaction, t: &Table) -> anyhow::Result<Copied> {
     let cols: Vec<String> = t.columns.iter().map(|(c, _)| format!("\"{c}\"")).collect();
     let list = cols.join(", ");
+    // Tables with files (invoice PDFs, letters: up to a few MB a row) go a few rows at a time.
+    let page = if t.columns.iter().any(|(_, k)| *k == Kind::Bytes) {
+        BYTES_PAGE
+    } else {
+        PAGE
+    };
     let (mut last, mut count, mut sum) = (i64::MIN, 0u64, 0u128);
     loop {
         let page = rows(
             sqlite,
             &format!(
-                "SELECT rowid AS settle_rowid, {list} FROM \"{}\" WHERE rowid > ? ORDER BY rowid LIMIT {PAGE}",
+                "SELECT rowid AS settle_rowid, {list} FROM \"{}\" WHERE rowid > ? ORDER BY rowid LIMIT {page}",
                 t.name
             ),
             vec![last.into()],
@@ -260,7 +268,7 @@ async fn copy_table(sqlite: &DatabaseConnection, pg: &DatabaseTransaction, t: &T
                 rows(
                     pg,
                     &format!(
-                        "SELECT {list} FROM \"{}\" {filter} ORDER BY \"{key}\" LIMIT {PAGE}",
+                        "SELECT {list} FROM \"{}\" {filter} ORDER BY \"{key}\" LIMIT {page}",
                         t.name
                     ),
                     values,
@@ -273,7 +281,7 @@ async fn copy_table(sqlite: &DatabaseConnection, pg: &DatabaseTransaction, t: &T
                 rows(
                     pg,
                     &format!(
-                        "SELECT {list} FROM \"{}\" ORDER BY {} LIMIT {PAGE} OFFSET {offset}",
+                        "SELECT {list} FROM \"{}\" ORDER BY {} LIMIT {page} OFFSET {offset}",
                         t.name,
                         all.join(", ")
                     ),
@@ -330,10 +338,14 @@ pub async fn copy(from: &DatabaseConnection, to: &DatabaseConnection) -> anyhow:
     if n > 0 {
         bail!("the Postgres database is not empty (it has tenants); copy into a new database");
     }
+    // One read transaction on one connection: a consistent snapshot even if the SQLite
+    // database is in use.
+    let source = from.begin().await?;
     let mut out = Vec::new();
     for t in tables(&tx).await? {
-        out.push(copy_table(from, &tx, &t).await?);
+        out.push(copy_table(&source, &tx, &t).await?);
     }
+    source.rollback().await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -62,7 +62,7 @@ impl AppState {
         }
         if let Some(a) = account {
             let now = self.clock.now();
-            if !crate::throttle::shared_attempt(&self.db, action, tenant_id, a, now).await? {
+            if !crate::throttle::shared_attempt(&self.db, &self.keys.tokens, action, tenant_id, a, now).await? {
                 return Err(crate::error::ServiceError::RateLimited);
             }
         }

@@ -3,6 +3,7 @@
 //! database, so that several instances behind a load balancer share one count of guesses.
 use chrono::{DateTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 use sha2::{Digest, Sha256};
 use std::num::NonZeroU32;
@@ -88,15 +89,23 @@ pub const SHARED_ATTEMPTS: i64 = 10;
 pub const SHARED_WINDOW_SECS: i64 = 1_800;
 
 /// Counts an attempt on an account in the database; `false` when the account has used up its
-/// attempts in this window on all instances together. The key is stored hashed.
+/// attempts in this window on all instances together. The account is stored as an HMAC.
 pub async fn shared_attempt<C: ConnectionTrait>(
     db: &C,
+    key: &[u8],
     action: Action,
     tenant_id: i64,
     account: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let bucket = hex::encode(Sha256::digest(format!("{action:?}|{tenant_id}|{account}").as_bytes()));
+    // Keyed, so a list of email addresses cannot be matched against the table.
+    let bucket = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(format!("{action:?}|{tenant_id}|{account}").as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        }
+        Err(_) => hex::encode(Sha256::digest(format!("{action:?}|{tenant_id}|{account}").as_bytes())),
+    };
     let window = now.timestamp().div_euclid(SHARED_WINDOW_SECS) * SHARED_WINDOW_SECS;
     let backend = db.get_database_backend();
     let sql = "INSERT INTO throttle_windows (bucket, window_start, hits) VALUES (?, ?, 1) \

@@ -57,11 +57,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// Rows are refused out of order (a batch is checked when it is written), so the earliest
+    /// lines are kept: the list is cut back to the first 1,000 whenever it doubles.
     fn reject(&mut self, line: u64, errors: BTreeMap<String, String>) {
         self.rejected_count += 1;
-        if self.rejected.len() < MAX_LISTED {
-            self.rejected.push(Rejected { line, errors });
+        self.rejected.push(Rejected { line, errors });
+        if self.rejected.len() >= 2 * MAX_LISTED {
+            self.cut();
         }
+    }
+
+    fn cut(&mut self) {
+        self.rejected.sort_by_key(|r| r.line);
+        self.rejected.truncate(MAX_LISTED);
     }
 }
 
@@ -299,12 +307,22 @@ impl Writer<'_> {
         self.uncommitted += batch.len() as u64;
         flush(&self.tx, tenant, actor, now, &mut batch, report).await?;
         if !self.all_or_nothing && self.uncommitted >= COMMIT_EVERY {
+            release(&self.tx).await?;
             let next = Self::begin(self.db).await?;
             std::mem::replace(&mut self.tx, next).commit().await?;
             self.uncommitted = 0;
         }
         Ok(())
     }
+}
+
+/// Gives the pooled SQLite connection its usual page cache back (the setting outlives the
+/// transaction).
+async fn release(tx: &DatabaseTransaction) -> ServiceResult<()> {
+    if tx.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        tx.execute_unprepared("PRAGMA cache_size = -2000").await?;
+    }
+    Ok(())
 }
 
 fn unreadable(e: std::io::Error) -> ServiceError {
@@ -317,11 +335,25 @@ struct Chunk {
     rows: Vec<(u64, Row)>,
     refused: Vec<(u64, BTreeMap<String, String>)>,
     read: u64,
+    /// The rows' PDFs (base64), so that a file of big PDFs goes in smaller batches.
+    pdf_bytes: usize,
+}
+
+/// PDF bytes (base64) a batch holds at most; one invoice's PDF may be 5 MB.
+const BATCH_PDF_BYTES: usize = 64 * 1024 * 1024;
+
+impl Chunk {
+    fn push(&mut self, line: u64, row: Row) {
+        if let Row::Invoice(_, input) = &row {
+            self.pdf_bytes += input.pdf_base64.as_ref().map_or(0, String::len);
+        }
+        self.rows.push((line, row));
+    }
 }
 
 /// Sends a chunk once it holds a batch; `Err` when the import stopped listening.
 fn hand_over(chunk: &mut Chunk, sender: &tokio::sync::mpsc::Sender<ServiceResult<Chunk>>, all: bool) -> Result<(), ()> {
-    if all || chunk.rows.len() >= BATCH || chunk.refused.len() >= BATCH {
+    if all || chunk.rows.len() >= BATCH || chunk.refused.len() >= BATCH || chunk.pdf_bytes >= BATCH_PDF_BYTES {
         sender.blocking_send(Ok(std::mem::take(chunk))).map_err(|_| ())?;
     }
     Ok(())
@@ -356,7 +388,7 @@ fn parse<R: BufRead>(
             }
             chunk.read += 1;
             match from_json(kind, text) {
-                Ok(row) => chunk.rows.push((line, row)),
+                Ok(row) => chunk.push(line, row),
                 Err(errors) => chunk.refused.push((line, errors)),
             }
             hand_over(&mut chunk, sender, false).map_err(stopped)?;
@@ -383,7 +415,7 @@ fn parse<R: BufRead>(
             match more {
                 Ok(false) => break,
                 Ok(true) => match from_csv(kind, &record, &headers) {
-                    Ok(row) => chunk.rows.push((line, row)),
+                    Ok(row) => chunk.push(line, row),
                     Err(errors) => chunk.refused.push((line, errors)),
                 },
                 Err(e) => chunk
@@ -436,7 +468,8 @@ pub async fn run<R: BufRead + Send + 'static>(
     }
     parser.await.map_err(|e| ServiceError::Internal(e.into()))?;
     let tx = w.tx;
-    report.rejected.sort_by_key(|r| r.line);
+    report.cut();
+    release(&tx).await?;
     if all_or_nothing && report.rejected_count > 0 {
         tx.rollback().await?;
         report.created = 0;
