@@ -77,7 +77,7 @@ pub async fn statement(req: HttpRequest, state: web::Data<AppState>, body: web::
         Err(res) => return res,
     };
     idempotent(&req, &state, &key, &body, || async {
-        let reader = std::io::Cursor::new(body.to_vec());
+        let reader = std::io::Cursor::new(body.clone());
         match statement_import::import(&state.db, tenant.id, state.clock.now(), reader).await {
             Ok(summary) => HttpResponse::Ok().json(summary),
             Err(e @ ImportError::Statement { .. }) => problem(

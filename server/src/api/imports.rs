@@ -1,6 +1,7 @@
 //! `POST /api/v1/imports/{customers|invoices}`: a CSV or JSON Lines file as the body, upserted
 //! row by row; the report lists every rejected row with its line and why.
-use super::{caller, failure, idempotent, malformed, Problem};
+use super::{caller, failure, idempotent, malformed, respond, Problem};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use settle_core::api::import::{self, Kind, Report};
@@ -64,7 +65,7 @@ pub async fn run(
     idempotent(&req, &state, &key, &body, || async {
         let reader = std::io::Cursor::new(body.clone());
         let all = opts.all_or_nothing.unwrap_or(false);
-        match import::run(
+        let r = import::run(
             &state.db,
             &tenant,
             &super::actor(&key),
@@ -73,11 +74,8 @@ pub async fn run(
             all,
             state.clock.now(),
         )
-        .await
-        {
-            Ok(report) => HttpResponse::Ok().json(report),
-            Err(e) => failure(e),
-        }
+        .await;
+        respond(StatusCode::OK, r)
     })
     .await
 }

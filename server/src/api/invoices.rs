@@ -120,21 +120,17 @@ pub async fn cancel(
                 Err(res) => return *res,
             }
         };
-        let now = state.clock.now();
-        match invoices::correct(
+        let (who, now) = (actor(&key), state.clock.now());
+        let r = invoices::correct(
             &state.db,
             &tenant,
-            &actor(&key),
+            &who,
             &number,
             Correction::Cancel,
             input.reason.as_deref(),
             now,
-        )
-        .await
-        {
-            Ok(i) => HttpResponse::Ok().json(i),
-            Err(e) => failure(e),
-        }
+        );
+        respond(StatusCode::OK, r.await)
     })
     .await
 }
@@ -176,21 +172,10 @@ pub async fn credit(
         let Some(cents) = settle_core::api::cents(&input.amount) else {
             return failure(settle_core::error::ServiceError::invalid("amount", "amount_invalid"));
         };
-        let now = state.clock.now();
-        let r = invoices::correct(
-            &state.db,
-            &tenant,
-            &actor(&key),
-            &number,
-            Correction::Credit(cents),
-            input.reason.as_deref(),
-            now,
-        )
-        .await;
-        match r {
-            Ok(i) => HttpResponse::Ok().json(i),
-            Err(e) => failure(e),
-        }
+        let (who, now) = (actor(&key), state.clock.now());
+        let credit = Correction::Credit(cents);
+        let r = invoices::correct(&state.db, &tenant, &who, &number, credit, input.reason.as_deref(), now);
+        respond(StatusCode::OK, r.await)
     })
     .await
 }

@@ -58,7 +58,7 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Byt
         };
         let policy = state.webhook_policy();
         let now = state.clock.now();
-        match webhooks::create(
+        let r = webhooks::create(
             &state.db,
             &state.keys,
             policy,
@@ -67,11 +67,8 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Byt
             &input.events,
             now,
         )
-        .await
-        {
-            Ok(e) => HttpResponse::Created().json(e),
-            Err(e) => failure(e),
-        }
+        .await;
+        respond(StatusCode::CREATED, r)
     })
     .await
 }
