@@ -27,6 +27,8 @@ pub struct Ctx {
     pub state: web::Data<AppState>,
     pub tenant: Arc<TenantCtx>,
     pub req: HttpRequest,
+    /// The client address (behind trusted proxies, the forwarded one), for throttling.
+    pub ip: String,
 }
 
 pub async fn ctx() -> Result<Ctx, ServerFnError> {
@@ -37,7 +39,8 @@ pub async fn ctx() -> Result<Ctx, ServerFnError> {
         .get::<Arc<TenantCtx>>()
         .cloned()
         .ok_or_else(|| ServerFnError::new("not_found"))?;
-    Ok(Ctx { state, tenant, req })
+    let ip = client_ip(&req);
+    Ok(Ctx { state, tenant, req, ip })
 }
 
 /// The client address for throttling, as resolved by the server's proxy-aware middleware.
@@ -95,7 +98,7 @@ impl Ctx {
     pub fn caller(&self) -> Caller<'_> {
         Caller {
             tenant: &self.tenant,
-            ip: "",
+            ip: &self.ip,
             locale: locale_for(&self.req, &self.tenant, None),
         }
     }

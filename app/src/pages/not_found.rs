@@ -37,8 +37,24 @@ pub fn NotFoundBody(shell: ShellView) -> impl IntoView {
     }
 }
 
+/// Too many attempts from this address: 429, and when to try again.
+#[component]
+pub fn RateLimitedBody(shell: ShellView) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_actix::ResponseOptions>() {
+        opts.set_status(actix_web::http::StatusCode::TOO_MANY_REQUESTS);
+    }
+    let l = shell.locale;
+    view! {
+        <Frame shell=shell.clone() title=t(l, Key::RateLimitedTitle).to_string()>
+            <h1 data-testid="rate-limited">{t(l, Key::RateLimitedTitle)}</h1>
+            <p role="alert">{t(l, Key::ErrRateLimited)}</p>
+        </Frame>
+    }
+}
+
 /// What a data page shows when its data did not come: nothing while a login redirect is on its
-/// way, else the not-found page (forbidden looks the same).
+/// way, a wait-and-retry page when throttled, else the not-found page (forbidden looks the same).
 pub fn failure(shell: ShellView, err: &ServerFnError) -> AnyView {
     if err.to_string().contains("unauthenticated") {
         // In the browser (session ended during client-side navigation): go to the login page.
@@ -49,6 +65,8 @@ pub fn failure(shell: ShellView, err: &ServerFnError) -> AnyView {
             let _ = loc.set_href(&format!("/login?next={back}"));
         }
         ().into_any()
+    } else if err.to_string().contains("rate_limited") {
+        view! { <RateLimitedBody shell=shell/> }.into_any()
     } else {
         view! { <NotFoundBody shell=shell/> }.into_any()
     }

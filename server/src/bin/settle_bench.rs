@@ -1,4 +1,5 @@
 //! `make bench` (`make bench ONLY=invoice_list`): load benchmarks printed as a table.
+//! `invoice_list` and `pay` put the product beside a minimal actix-web ceiling (settle_bench/http.rs).
 //! `planner` times a dunning planner pass; `dispatch` sends queued emails to a local SMTP sink.
 //! The database (1,000,000 invoices over 100,000 debtors, one shared precomputed password
 //! hash) is seeded once by bulk inserts and cached under target/bench. The `statement` bench
@@ -11,19 +12,17 @@ use chrono::{Duration, Utc};
 // halves the allocation cost (measured with perf).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use settle_core::clock::Clock;
 use settle_core::db::{self, DatabaseUrl};
 use settle_core::entities::{customer, invoice, portal_account};
-use settle_core::keys::Keys;
 use settle_core::sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
-use settle_core::state::{AppState, RunMode};
 use settle_domain::rf::RfReference;
-use settle_server::{start, ServeOptions};
 use std::time::Instant;
 
+#[path = "settle_bench/http.rs"]
+mod http_bench;
 #[path = "settle_bench/import.rs"]
 mod import_bench;
 #[path = "settle_bench/startup.rs"]
@@ -48,13 +47,21 @@ async fn main() {
         startup_bench::child(&args[i + 1]).await;
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == http_bench::CHILD) {
+        http_bench::child(&args[i + 1], &args[i + 2]).await;
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == import_bench::CHILD) {
         import_bench::child(&args[i + 1], &args[i + 2]).await;
         return;
     }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 6] = [
-        ("invoice_list", "authenticated GET /invoices, SQLite, 1M invoices"),
+    let benches: [(&str, &str); 7] = [
+        ("invoice_list", "authenticated GET /invoices, 1M invoices"),
+        (
+            "pay",
+            "payment-link landing GET /pay/{token}, 10,000 tokens, 1M invoices",
+        ),
         ("statement", "camt.053 import, 100k entries, SQLite, 1M invoices"),
         ("planner", "dunning planner pass, SQLite, 1M open invoices"),
         ("dispatch", "reminder emails over SMTP to a loopback sink, SQLite"),
@@ -66,11 +73,12 @@ async fn main() {
             continue;
         }
         match name {
-            "invoice_list" => {
-                println!("| bench | what | clients | requests | req/s | p50 ms | p99 ms | RSS MiB |");
-                println!("|---|---|---|---|---|---|---|---|");
-                let row = invoice_list().await;
-                println!("| {name} | {what} | {row}");
+            "invoice_list" | "pay" => {
+                eprintln!("{name}: {what}");
+                println!("{}", http_bench::HEADER);
+                for row in http_bench::bench(name).await {
+                    println!("{row}");
+                }
             }
             "dispatch" => {
                 println!("| bench | what | emails | s | emails/s |");
@@ -240,111 +248,6 @@ fn status_mib(field: &str) -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
-}
-
-fn rss_mib() -> f64 {
-    status_mib("VmRSS:")
-}
-
-async fn invoice_list() -> String {
-    let conn = seeded_db().await;
-    let state = AppState::new(conn, Keys::random(), Clock::System, RunMode::Production).expect("state");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
-    // Loopback is a trusted proxy here, so each simulated debtor has its own forwarded address
-    // (a header value only) and the per-IP login limit does not throttle the benchmark's logins.
-    let server = start(
-        state,
-        ServeOptions {
-            trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
-            site_root: "target/site".into(),
-            metrics_token: None,
-        },
-        listener,
-    )
-    .expect("start");
-    let handle = server.handle();
-    actix_web::rt::spawn(server);
-
-    let clients = env_or("BENCH_CLIENTS", 16) as usize;
-    let seconds = env_or("BENCH_SECONDS", 15);
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let base = base.clone();
-        tasks.push(actix_web::rt::spawn(async move {
-            let http = reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client");
-            let xff = format!("10.77.{}.{}", c / 250, c % 250 + 1);
-            let page = http
-                .get(format!("{base}/login"))
-                .header("x-forwarded-for", &xff)
-                .send()
-                .await
-                .expect("login page");
-            let html = page.text().await.expect("body");
-            let i = html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
-            let csrf = html[i..i + html[i..].find('"').expect("end")].to_string();
-            let user = format!("bench{}@settle.test", (c as i64 * 6_151) % CUSTOMERS);
-            let res = http
-                .post(format!("{base}/login"))
-                .header("x-forwarded-for", &xff)
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("email", user.as_str()),
-                    ("password", PASSWORD),
-                ])
-                .send()
-                .await
-                .expect("login");
-            assert_eq!(
-                res.headers().get("location").map(|v| v.to_str().unwrap_or("")),
-                Some("/"),
-                "login of {user}"
-            );
-            let until = Instant::now() + std::time::Duration::from_secs(seconds);
-            let mut latencies = Vec::new();
-            while Instant::now() < until {
-                let t = Instant::now();
-                let res = http
-                    .get(format!("{base}/invoices"))
-                    .header("x-forwarded-for", &xff)
-                    .send()
-                    .await
-                    .expect("get");
-                assert_eq!(res.status(), 200);
-                let body = res.bytes().await.expect("body");
-                assert!(body.len() > 1000);
-                latencies.push(t.elapsed().as_micros() as u64);
-            }
-            latencies
-        }));
-    }
-    let started = Instant::now();
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.expect("client task"));
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let rss = rss_mib();
-    handle.stop(true).await;
-    all.sort_unstable();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0) as f64
-            / 1000.0
-    };
-    format!(
-        "{clients} | {} | {:.0} | {:.1} | {:.1} | {:.0} |",
-        all.len(),
-        all.len() as f64 / elapsed,
-        pct(0.50),
-        pct(0.99),
-        rss
-    )
 }
 
 /// Hidden flag: `settle-bench --statement-child DB FILE` imports FILE into DB and prints

@@ -155,3 +155,42 @@ async fn every_data_endpoint_needs_a_login_and_stays_inside_the_debtors_scope() 
     assert_eq!(app.get("/api/pay?token=guess").await.status(), 404);
     app.cleanup().await;
 }
+
+/// Tens of thousands of debtors open their payment links in one morning: each is limited on
+/// its own address, never by the others' (the limit was once one bucket per tenant: after 20
+/// views every debtor got an error). Behind a trusted proxy the address is the forwarded one;
+/// from anyone else, X-Forwarded-For is ignored.
+#[tokio::test]
+async fn payment_link_views_are_limited_per_visitor_behind_a_trusted_proxy() {
+    let app = spawn_app().await;
+    let proxied = app.behind_proxy();
+    let link = "/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7";
+    let view = |app: &TestApp, ip: String| app.client.get(app.url(link)).header("x-forwarded-for", ip).send();
+    for i in 0..40 {
+        let res = view(&proxied, format!("203.0.113.{i}")).await.unwrap();
+        assert_eq!(res.status(), 200, "visitor {i}");
+    }
+    let mut one_visitor = Vec::new();
+    for _ in 0..30 {
+        one_visitor.push(view(&proxied, "198.51.100.7".into()).await.unwrap().status().as_u16());
+    }
+    assert_eq!(one_visitor[0], 200);
+    assert_eq!(*one_visitor.last().unwrap(), 429, "{one_visitor:?}");
+    let waiting = view(&proxied, "198.51.100.7".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        waiting.contains("Te veel pogingen"),
+        "the debtor is told to wait, in Dutch"
+    );
+    // Straight to the server (no trusted proxy): a made-up X-Forwarded-For does not help.
+    let mut direct = Vec::new();
+    for i in 0..30 {
+        direct.push(view(&app, format!("192.0.2.{i}")).await.unwrap().status().as_u16());
+    }
+    assert_eq!(*direct.last().unwrap(), 429, "{direct:?}");
+    app.cleanup().await;
+}

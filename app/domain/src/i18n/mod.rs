@@ -158,6 +158,7 @@ catalog! {
     VerifyCode => "Bevestigen", "Bestätigen", "Confirm";
 
     NotFoundTitle => "Pagina niet gevonden", "Seite nicht gefunden", "Page not found";
+    RateLimitedTitle => "Even geduld", "Einen Moment bitte", "Please wait";
     NotFoundText => "Deze pagina bestaat niet of is niet meer beschikbaar. Een betaallink vervalt zodra de factuur is betaald.", "Diese Seite gibt es nicht oder nicht mehr. Ein Zahlungslink erlischt, sobald die Rechnung bezahlt ist.", "This page does not exist or is no longer available. A payment link ends once the invoice is paid.";
     ToHome => "Naar de startpagina", "Zur Startseite", "Go to the start page";
     ErrorSummary => "Controleer het formulier", "Bitte prüfen Sie das Formular", "Please check the form";

@@ -120,12 +120,17 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
 
 /// Serves `state` on a new loopback port; the address.
 fn serve(state: &AppState) -> String {
+    serve_trusting(state, vec![])
+}
+
+/// Serves `state` trusting X-Forwarded-For from these proxies.
+fn serve_trusting(state: &AppState, trusted_proxies: Vec<std::net::IpAddr>) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
     let server = start(
         state.clone(),
         ServeOptions {
-            trusted_proxies: vec![],
+            trusted_proxies,
             site_root: "target/site".into(),
             metrics_token: None,
         },
@@ -151,6 +156,18 @@ impl TestApp {
     pub fn other_browser(&self) -> TestApp {
         TestApp {
             addr: self.addr.clone(),
+            db_url: self.db_url.clone(),
+            state: self.state.clone(),
+            client: client(),
+            pg_cleanup: None,
+        }
+    }
+
+    /// The same app behind a load balancer on loopback (`SETTLE_TRUSTED_PROXIES=127.0.0.1`):
+    /// the client address is the one in X-Forwarded-For.
+    pub fn behind_proxy(&self) -> TestApp {
+        TestApp {
+            addr: serve_trusting(&self.state, vec![std::net::IpAddr::from([127, 0, 0, 1])]),
             db_url: self.db_url.clone(),
             state: self.state.clone(),
             client: client(),

@@ -1,0 +1,631 @@
+//! The HTTP load benches: the authenticated invoice list (64 connections) and the payment-link
+//! landing page (10,000 distinct tokens; 64 and 1,024 connections), each against the product
+//! and against the ceiling: a minimal actix-web server in this file that performs the same
+//! session lookup (actix-session on the same store) or token lookup and renders the same table
+//! straight from SQL. Every server runs in a child process, so its memory is its own; the load
+//! comes from this process. On SQLite, and on Postgres when one is given
+//! (`SETTLE_BENCH_POSTGRES_URL`; the Makefile passes a local server's).
+use super::{CUSTOMERS, PASSWORD};
+use actix_session::{Session, SessionMiddleware};
+use actix_web::cookie::Key;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use chrono::{NaiveDate, Utc};
+use settle_core::clock::Clock;
+use settle_core::db::{self, DatabaseUrl};
+use settle_core::entities::invoice;
+use settle_core::keys::Keys;
+use settle_core::sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait,
+};
+use settle_core::state::{AppState, RunMode};
+use settle_domain::locale::Locale;
+use settle_domain::money::Money;
+use settle_server::session_store::DbSessionStore;
+use settle_server::{start, ServeOptions};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const CHILD: &str = "--serve-child";
+const TOKENS: usize = 10_000;
+
+/// Both children share these keys, so a session cookie made on one is read by the other.
+fn bench_keys() -> Keys {
+    Keys::derive(&[7u8; 64]).expect("keys")
+}
+
+pub const HEADER: &str = "| bench | database | server | connections | requests | errors | req/s | % of ceiling | p50 ms | p99 ms | server RSS MiB (peak) |\n|---|---|---|---|---|---|---|---|---|---|---|";
+
+/// `settle-bench --serve-child product|ceiling URL`: serves on a free port, printed first.
+pub async fn child(which: &str, url: &str) {
+    let conn = db::connect(&DatabaseUrl::parse(url).expect("url"))
+        .await
+        .expect("connect");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    println!("{}", listener.local_addr().expect("addr").port());
+    if which == "product" {
+        let state = AppState::new(conn, bench_keys(), Clock::System, RunMode::Production).expect("state");
+        // Loopback is a trusted proxy: each simulated debtor has its own forwarded address.
+        let opts = ServeOptions {
+            trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
+            site_root: "target/site".into(),
+            metrics_token: None,
+        };
+        start(state, opts, listener).expect("start").await.expect("serve");
+    } else {
+        ceiling(conn, listener).await;
+    }
+}
+
+async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
+    let store = DbSessionStore::new(conn.clone(), Clock::System);
+    let key = Key::from(&bench_keys().cookie);
+    let data = web::Data::new(conn);
+    HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/invoices", web::get().to(ceiling_invoices))
+            .route("/pay/{token}", web::get().to(ceiling_pay))
+            .wrap(
+                SessionMiddleware::builder(store.clone(), key.clone())
+                    .cookie_name(settle_server::middleware::SESSION_COOKIE.into())
+                    .cookie_secure(false)
+                    .build(),
+            )
+    })
+    .listen(listener)
+    .expect("listen")
+    .run()
+    .await
+    .expect("serve");
+}
+
+fn page(title: &str, body: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(format!(
+            "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>"
+        ))
+}
+
+async fn ceiling_invoices(db: web::Data<DatabaseConnection>, session: Session) -> HttpResponse {
+    // actix-identity's entry: "tenant:customer:..." (the product checks the same).
+    let id: Option<String> = session.get("actix_identity.user_id").ok().flatten();
+    let mut parts = id.as_deref().unwrap_or_default().split(':');
+    let (Some(tenant), Some(customer)) = (
+        parts.next().and_then(|p| p.parse::<i64>().ok()),
+        parts.next().and_then(|p| p.parse::<i64>().ok()),
+    ) else {
+        return HttpResponse::SeeOther().insert_header(("location", "/login")).finish();
+    };
+    let rows: Vec<(String, NaiveDate, i64, String)> = match invoice::Entity::find()
+        .select_only()
+        .columns([
+            invoice::Column::Number,
+            invoice::Column::DueDate,
+            invoice::Column::OpenCents,
+            invoice::Column::Status,
+        ])
+        .filter(invoice::Column::TenantId.eq(tenant))
+        .filter(invoice::Column::CustomerId.eq(customer))
+        .order_by_asc(invoice::Column::DueDate)
+        .limit(500)
+        .into_tuple()
+        .all(db.get_ref())
+        .await
+    {
+        Ok(rows) => rows,
+        Err(_) => return HttpResponse::ServiceUnavailable().finish(),
+    };
+    let mut body = String::from(
+        "<table><thead><tr><th>Factuur</th><th>Vervaldatum</th><th>Open</th><th>Status</th></tr></thead><tbody>",
+    );
+    for (number, due, open, status) in rows {
+        body.push_str(&format!(
+            "<tr><td><a href=\"/invoices/{number}\">{number}</a></td><td>{}</td><td>{}</td><td>{status}</td></tr>",
+            due.format("%d-%m-%Y"),
+            Money::eur(open).format(Locale::Nl)
+        ));
+    }
+    body.push_str("</tbody></table>");
+    page("Facturen", &body)
+}
+
+/// The SQL with `?` placeholders, numbered for Postgres.
+fn sql(backend: DbBackend, text: &str, values: Vec<settle_core::sea_orm::Value>) -> Statement {
+    let text = if backend == DbBackend::Postgres {
+        let mut n = 0;
+        text.chars()
+            .map(|c| {
+                if c == '?' {
+                    n += 1;
+                    format!("${n}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        text.to_string()
+    };
+    Statement::from_sql_and_values(backend, text, values)
+}
+
+async fn ceiling_pay(db: web::Data<DatabaseConnection>, token: web::Path<String>) -> HttpResponse {
+    let hash = settle_core::tokens::hash_token(&token);
+    let stmt = sql(
+        db.get_database_backend(),
+        "SELECT i.number, i.due_date, i.open_cents, i.rf_reference, c.name FROM one_time_tokens t \
+         JOIN invoices i ON i.id = t.invoice_id AND i.tenant_id = t.tenant_id \
+         JOIN customers c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id \
+         WHERE t.tenant_id = ? AND t.token_hash = ? AND t.purpose = 'pay_link' AND t.used_at IS NULL \
+         AND t.expires_at > ? AND i.status = 'open'",
+        vec![1i64.into(), hash.into(), Utc::now().into()],
+    );
+    let row = match db.query_one_raw(stmt).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return HttpResponse::NotFound().finish(),
+        Err(_) => return HttpResponse::ServiceUnavailable().finish(),
+    };
+    let get = |c: &str| row.try_get::<String>("", c).unwrap_or_default();
+    let due: NaiveDate = row.try_get("", "due_date").unwrap_or_default();
+    let open: i64 = row.try_get("", "open_cents").unwrap_or_default();
+    page(
+        "Betalen",
+        &format!(
+            "<p>{}</p><dl><dt>Factuur</dt><dd>{}</dd><dt>Vervaldatum</dt><dd>{}</dd><dt>Bedrag</dt><dd>{}</dd><dt>Kenmerk</dt><dd>{}</dd></dl>",
+            settle_domain::contact::mask_name(&get("name")),
+            get("number"),
+            due.format("%d-%m-%Y"),
+            Money::eur(open).format(Locale::Nl),
+            get("rf_reference"),
+        ),
+    )
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn spawn(which: &str, url: &str) -> Self {
+        let mut child = Command::new(std::env::current_exe().expect("exe"))
+            .args([CHILD, which, url])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("server child");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("port");
+        let base = format!("http://127.0.0.1:{}", line.trim());
+        let server = Self { child, base };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let until = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < until {
+            let port = self.base.rsplit(':').next().expect("port");
+            if std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("server at {} did not come up", self.base);
+    }
+
+    fn mib(&self, field: &str) -> f64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with(field))
+                    .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            })
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(0.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One measured run: every connection requests in a loop for the given time.
+struct Run {
+    latencies_us: Vec<u64>,
+    errors: u64,
+    first_error: Option<String>,
+    secs: f64,
+}
+
+impl Run {
+    fn pct(&self, p: f64) -> f64 {
+        let n = self.latencies_us.len();
+        self.latencies_us
+            .get(((n as f64 * p) as usize).min(n.saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    }
+
+    fn rate(&self) -> f64 {
+        self.latencies_us.len() as f64 / self.secs
+    }
+}
+
+/// A connection's n-th request: (path, header name, header value).
+type Plan = Arc<dyn Fn(usize, u64) -> (String, &'static str, String) + Send + Sync>;
+
+/// A lean HTTP/1.1 keep-alive client, so that the load generator costs the two cores less than
+/// the servers it measures (reqwest costs several times more per request): status and body
+/// length, with Content-Length or chunked bodies.
+struct Conn {
+    addr: String,
+    io: Option<tokio::io::BufReader<tokio::net::TcpStream>>,
+    line: Vec<u8>,
+    body: Vec<u8>,
+}
+
+impl Conn {
+    fn new(base: &str) -> Self {
+        Self {
+            addr: base.trim_start_matches("http://").to_string(),
+            io: None,
+            line: Vec::with_capacity(256),
+            body: Vec::with_capacity(64 * 1024),
+        }
+    }
+
+    async fn get(&mut self, path: &str, header: &str, value: &str) -> std::io::Result<(u16, usize)> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        if self.io.is_none() {
+            let s = tokio::net::TcpStream::connect(&self.addr).await?;
+            s.set_nodelay(true)?;
+            self.io = Some(tokio::io::BufReader::with_capacity(64 * 1024, s));
+        }
+        let io = self.io.as_mut().ok_or(std::io::ErrorKind::NotConnected)?;
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{header}: {value}\r\n\r\n",
+            self.addr
+        );
+        io.get_mut().write_all(req.as_bytes()).await?;
+        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "bad response");
+        let (mut status, mut length, mut chunked, mut close) = (0u16, 0usize, false, false);
+        loop {
+            self.line.clear();
+            if io.read_until(b'\n', &mut self.line).await? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            let l = std::str::from_utf8(&self.line).map_err(|_| bad())?.trim_end();
+            if status == 0 {
+                status = l.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+                continue;
+            }
+            if l.is_empty() {
+                break;
+            }
+            let (name, v) = l.split_once(':').ok_or_else(bad)?;
+            let v = v.trim();
+            if name.eq_ignore_ascii_case("content-length") {
+                length = v.parse().map_err(|_| bad())?;
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                chunked = v.eq_ignore_ascii_case("chunked");
+            } else if name.eq_ignore_ascii_case("connection") {
+                close = v.eq_ignore_ascii_case("close");
+            }
+        }
+        let mut total = 0;
+        if chunked {
+            loop {
+                self.line.clear();
+                io.read_until(b'\n', &mut self.line).await?;
+                let size = std::str::from_utf8(&self.line).map_err(|_| bad())?.trim();
+                let size = usize::from_str_radix(size.split(';').next().unwrap_or(""), 16).map_err(|_| bad())?;
+                self.body.resize(size + 2, 0);
+                io.read_exact(&mut self.body).await?;
+                total += size;
+                if size == 0 {
+                    break;
+                }
+            }
+        } else {
+            self.body.resize(length, 0);
+            io.read_exact(&mut self.body).await?;
+            total = length;
+        }
+        if close {
+            self.io = None;
+        }
+        Ok((status, total))
+    }
+}
+
+async fn drive(base: &str, connections: usize, seconds: u64, plan: Plan, min_body: usize) -> Run {
+    let mut tasks = Vec::new();
+    let start_at = Instant::now() + Duration::from_millis(300);
+    let until = start_at + Duration::from_secs(seconds);
+    for c in 0..connections {
+        let mut conn = Conn::new(base);
+        let plan = plan.clone();
+        tasks.push(actix_web::rt::spawn(async move {
+            tokio::time::sleep_until(start_at.into()).await;
+            let (mut latencies, mut errors, mut first_error, mut n) = (Vec::new(), 0u64, None, 0u64);
+            while Instant::now() < until {
+                let (path, header, value) = plan(c, n);
+                n += 1;
+                let t = Instant::now();
+                match conn.get(&path, header, &value).await {
+                    Ok((200, len)) if len >= min_body => latencies.push(t.elapsed().as_micros() as u64),
+                    other => {
+                        if first_error.is_none() {
+                            first_error = Some(format!("{other:?}"));
+                        }
+                        if other.is_err() {
+                            conn.io = None;
+                        }
+                        errors += 1;
+                    }
+                }
+            }
+            (latencies, errors, first_error)
+        }));
+    }
+    let mut run = Run {
+        latencies_us: Vec::new(),
+        errors: 0,
+        first_error: None,
+        secs: 0.0,
+    };
+    for t in tasks {
+        let (l, e, f) = t.await.expect("connection task");
+        run.latencies_us.extend(l);
+        run.errors += e;
+        run.first_error = run.first_error.or(f);
+    }
+    run.secs = (Instant::now() - start_at).as_secs_f64();
+    run.latencies_us.sort_unstable();
+    if let Some(e) = &run.first_error {
+        eprintln!("{base}: {} errors, the first: {e}", run.errors);
+    }
+    run
+}
+
+/// Logs `n` bench debtors in on the product and returns their Cookie headers.
+async fn log_in(base: &str, n: usize) -> Vec<String> {
+    // A different set of debtors each run: the account guess limit counts every attempt.
+    let offset = (Utc::now().timestamp() as usize * 7_919) % CUSTOMERS as usize;
+    let mut cookies = Vec::new();
+    for c in 0..n {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let xff = format!("10.77.{}.{}", c / 250, c % 250 + 1);
+        let html = http
+            .get(format!("{base}/login"))
+            .header("x-forwarded-for", &xff)
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("body");
+        let i = html.find("name=\"csrf\" value=\"").expect("csrf") + 19;
+        let csrf = html[i..i + html[i..].find('"').expect("end")].to_string();
+        let user = format!("bench{}@settle.test", (offset + c * 6_151) % CUSTOMERS as usize);
+        let res = http
+            .post(format!("{base}/login"))
+            .header("x-forwarded-for", &xff)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", user.as_str()),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(
+            res.headers().get("location").map(|v| v.to_str().unwrap_or("")),
+            Some("/"),
+            "login of {user}"
+        );
+        let url: reqwest::Url = base.parse().expect("url");
+        let cookie = reqwest::cookie::CookieStore::cookies(jar.as_ref(), &url).expect("session cookie");
+        cookies.push(cookie.to_str().expect("ascii").to_string());
+    }
+    cookies
+}
+
+/// Fresh payment links for 10,000 open invoices spread over the table; their raw tokens.
+async fn pay_tokens(conn: &DatabaseConnection) -> Vec<String> {
+    conn.execute_unprepared("DELETE FROM one_time_tokens WHERE purpose = 'pay_link'")
+        .await
+        .expect("old links");
+    let open = invoice::Entity::find()
+        .filter(invoice::Column::TenantId.eq(1))
+        .filter(invoice::Column::Status.eq("open"))
+        .order_by_asc(invoice::Column::Id)
+        .all(conn)
+        .await
+        .expect("open invoices");
+    let step = (open.len() / TOKENS).max(1);
+    let tx = conn.begin().await.expect("tx");
+    let mut tokens = Vec::new();
+    for inv in open.iter().step_by(step).take(TOKENS) {
+        tokens.push(
+            settle_core::services::paylinks::create(&tx, Utc::now(), inv)
+                .await
+                .expect("link"),
+        );
+    }
+    tx.commit().await.expect("commit");
+    assert_eq!(tokens.len(), TOKENS);
+    tokens
+}
+
+/// The Postgres bench database, filled from the cached SQLite one by `settle copy-db` once.
+async fn postgres(admin: &str) -> String {
+    let admin_conn = settle_core::sea_orm::Database::connect(admin)
+        .await
+        .expect("postgres admin");
+    let name = "settle_bench_1m";
+    let exists = admin_conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("pg_database")
+        .is_some();
+    if !exists {
+        admin_conn
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+    }
+    admin_conn.close().await.ok();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    let url = format!("{base}/{name}");
+    let target = db::connect(&DatabaseUrl::parse(&url).expect("url"))
+        .await
+        .expect("connect");
+    let filled = target
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT to_regclass('public.invoices') IS NOT NULL AS filled",
+        ))
+        .await
+        .expect("probe")
+        .and_then(|r| r.try_get::<bool>("", "filled").ok())
+        .unwrap_or(false);
+    if !filled {
+        let source = super::seeded_db().await;
+        let started = Instant::now();
+        settle_core::db_copy::copy(&source, &target).await.expect("copy-db");
+        source.close().await.ok();
+        target.execute_unprepared("ANALYZE").await.expect("analyze");
+        eprintln!("copied the bench database to Postgres in {:.0?}", started.elapsed());
+    }
+    db::migrate(&target).await.expect("migrate");
+    target.close().await.ok();
+    url
+}
+
+fn row(
+    bench: &str,
+    database: &str,
+    server: &str,
+    connections: usize,
+    run: &Run,
+    ceiling: Option<&Run>,
+    rss: f64,
+) -> String {
+    let share = ceiling.map_or("100".to_string(), |c| format!("{:.0}", run.rate() / c.rate() * 100.0));
+    format!(
+        "| {bench} | {database} | {server} | {connections} | {} | {} | {:.0} | {share} | {:.1} | {:.1} | {rss:.0} |",
+        run.latencies_us.len(),
+        run.errors,
+        run.rate(),
+        run.pct(0.50),
+        run.pct(0.99),
+    )
+}
+
+/// `invoice_list` or `pay`; the rows of the table.
+pub async fn bench(which: &str) -> Vec<String> {
+    let seconds = super::env_or("BENCH_SECONDS", 15);
+    let sqlite = {
+        let conn = super::seeded_db().await;
+        conn.close().await.ok();
+        "sqlite://target/bench/invoices-1m.db?mode=rwc".to_string()
+    };
+    let mut databases = vec![("SQLite", sqlite)];
+    if let Ok(admin) = std::env::var("SETTLE_BENCH_POSTGRES_URL") {
+        if !admin.is_empty() {
+            databases.push(("Postgres", postgres(&admin).await));
+        }
+    } else {
+        eprintln!("no SETTLE_BENCH_POSTGRES_URL: SQLite only");
+    }
+    let mut rows = Vec::new();
+    for (label, url) in databases {
+        if which == "invoice_list" {
+            let connections = super::env_or("BENCH_CLIENTS", 64) as usize;
+            let product = Server::spawn("product", &url);
+            let cookies = Arc::new(log_in(&product.base, connections).await);
+            let plan: Plan = Arc::new(move |c, _| ("/invoices".to_string(), "cookie", cookies[c].clone()));
+            let run = drive(&product.base, connections, seconds, plan.clone(), 1000).await;
+            let rss = product.mib("VmHWM:");
+            drop(product);
+            let ceiling = Server::spawn("ceiling", &url);
+            let base = drive(&ceiling.base, connections, seconds, plan, 1000).await;
+            rows.push(row(
+                which,
+                label,
+                "ceiling",
+                connections,
+                &base,
+                None,
+                ceiling.mib("VmHWM:"),
+            ));
+            rows.push(row(which, label, "Settle", connections, &run, Some(&base), rss));
+        } else {
+            let tokens = {
+                let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
+                    .await
+                    .expect("connect");
+                let t = pay_tokens(&conn).await;
+                conn.close().await.ok();
+                Arc::new(t)
+            };
+            // Each request takes the next token; its forwarded address is the token's, so a
+            // debtor opening their link is one address (as behind a load balancer).
+            let plan: Plan = Arc::new(move |c, n| {
+                let i = (c * 7_919 + n as usize) % TOKENS;
+                (
+                    format!("/pay/{}", tokens[i]),
+                    "x-forwarded-for",
+                    format!("10.{}.{}.{}", i / 65_536, (i / 256) % 256, i % 256),
+                )
+            });
+            for connections in [64usize, 1024] {
+                let ceiling = Server::spawn("ceiling", &url);
+                let base = drive(&ceiling.base, connections, seconds, plan.clone(), 200).await;
+                rows.push(row(
+                    which,
+                    label,
+                    "ceiling",
+                    connections,
+                    &base,
+                    None,
+                    ceiling.mib("VmHWM:"),
+                ));
+                drop(ceiling);
+                let product = Server::spawn("product", &url);
+                let run = drive(&product.base, connections, seconds, plan.clone(), 1000).await;
+                rows.push(row(
+                    which,
+                    label,
+                    "Settle",
+                    connections,
+                    &run,
+                    Some(&base),
+                    product.mib("VmHWM:"),
+                ));
+            }
+        }
+    }
+    rows
+}
