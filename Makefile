@@ -63,4 +63,7 @@ e2e: site npm
 test: tools fmt-check clippy wasm-check test-sqlite test-postgres e2e
 
 bench: site
-	cargo run --release -p settle-server --features bench --bin settle-bench -- $(if $(ONLY),--only $(ONLY),)
+	@url="$${SETTLE_BENCH_POSTGRES_URL:-$${SETTLE_TEST_POSTGRES_URL:-}}"; \
+	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(LOCAL_PG)"; fi; \
+	if [ -z "$$url" ]; then echo "Postgres figures SKIPPED: no SETTLE_BENCH_POSTGRES_URL and no server on 127.0.0.1:5432"; fi; \
+	SETTLE_BENCH_POSTGRES_URL="$$url" cargo run --release -p settle-server --features bench --bin settle-bench -- $(if $(ONLY),--only $(ONLY),)

@@ -17,7 +17,12 @@ test("a debtor logs in, sees invoices, opens one with its QR code, switches lang
   await expect(page).toHaveURL(/\/invoices\/2026-0002$/);
   await expect(page.getByTestId("pay-iban")).toHaveText("NL91 ABNA 0417 1643 00");
   await expect(page.getByTestId("pay-reference")).toHaveText(/^RF\d\d( \w{1,4})+$/);
-  await expect(page.getByTestId("epc-qr").locator("svg")).toBeVisible();
+  await expect(page.getByTestId("epc-qr").locator("img")).toBeVisible();
+  // The code is an image drawn by the server; it loaded (a broken image has no natural width).
+  await page.getByTestId("epc-qr").locator("img").scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => page.getByTestId("epc-qr").locator("img").evaluate((i: HTMLImageElement) => i.naturalWidth))
+    .toBeGreaterThan(0);
   await expect(page.getByTestId("pay-amount")).toHaveText("€\u00a0132,45");
 
   await ready(page, info);
@@ -82,7 +87,12 @@ test("a payment link shows one invoice, and a code steps up to the portal", asyn
   await page.goto("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("2026-0002");
   await expect(page.getByText("J** d* V****")).toBeVisible();
-  await expect(page.getByTestId("epc-qr").locator("svg")).toBeVisible();
+  await expect(page.getByTestId("epc-qr").locator("img")).toBeVisible();
+  // The code is an image drawn by the server; it loaded (a broken image has no natural width).
+  await page.getByTestId("epc-qr").locator("img").scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => page.getByTestId("epc-qr").locator("img").evaluate((i: HTMLImageElement) => i.naturalWidth))
+    .toBeGreaterThan(0);
   await expect(page.getByRole("link", { name: "Facturen" })).toHaveCount(0);
 
   await ready(page, info);

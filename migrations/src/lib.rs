@@ -23,6 +23,7 @@ mod m20261206_000016_idempotency;
 mod m20261206_000017_webhooks;
 mod m20261206_000018_outgoing_event_indexes;
 mod m20261206_000019_throttle_windows;
+mod m20261206_000020_token_hash_index;
 mod util;
 
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_webhooks::Migration),
             Box::new(m20261206_000018_outgoing_event_indexes::Migration),
             Box::new(m20261206_000019_throttle_windows::Migration),
+            Box::new(m20261206_000020_token_hash_index::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub mod payments;
 pub mod plan_form;
 pub mod profile_forms;
 pub mod provider_forms;
+pub mod qr_image;
 pub mod remind_cli;
 pub mod routes;
 pub mod session_store;
@@ -133,6 +134,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(sms_webhooks::configure)
             .configure(email_webhooks::configure)
             .configure(unsubscribe_page::configure)
+            .configure(qr_image::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {

@@ -264,18 +264,20 @@ static ROUTES: LazyLock<std::sync::Mutex<std::collections::HashMap<String, Strin
 
 /// Routes whose one dynamic segment is a token or a tracking id: every such path is new, so
 /// their pattern is named here instead of being looked up (or remembered).
-const TOKEN_ROUTES: [(&str, &str); 4] = [
-    ("/pay/", "/pay/{token}"),
-    ("/u/", "/u/{token}"),
-    ("/t/c/", "/t/c/{id}"),
-    ("/t/o/", "/t/o/{id}"),
+/// (prefix, dynamic segments after it, pattern)
+const TOKEN_ROUTES: [(&str, usize, &str); 5] = [
+    ("/pay/", 1, "/pay/{token}"),
+    ("/u/", 1, "/u/{token}"),
+    ("/t/c/", 1, "/t/c/{id}"),
+    ("/t/o/", 1, "/t/o/{id}"),
+    ("/qr/epc/", 2, "/qr/epc/{reference}/{file}"),
 ];
 
 fn route_of(req: &HttpRequest) -> String {
     let path = req.path();
-    for (prefix, pattern) in TOKEN_ROUTES {
+    for (prefix, segments, pattern) in TOKEN_ROUTES {
         if let Some(rest) = path.strip_prefix(prefix) {
-            if !rest.is_empty() && !rest.contains('/') {
+            if rest.split('/').count() == segments && !rest.split('/').any(str::is_empty) {
                 return pattern.to_string();
             }
         }

@@ -127,7 +127,9 @@ pub struct PaymentInstructions {
     pub bic: Option<String>,
     pub reference: String,
     pub amount: Money,
-    pub qr_svg: String,
+    /// The EPC QR code as an image on this tenant's host (`/qr/epc/{reference}/{cents}.svg`),
+    /// fetched only when shown: most debtors pay on the phone that would have to scan it.
+    pub qr_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -238,7 +238,9 @@ pub fn PaymentBox(locale: Locale, payment: PaymentInstructions) -> impl IntoView
                 <dt>{t(l, Key::Reference)}</dt><dd class="mono" data-testid="pay-reference">{payment.reference.clone()}</dd>
             </dl>
             <p>{t(l, Key::QrIntro)}</p>
-            <figure class="qr" role="img" aria-label=t(l, Key::QrAlt) data-testid="epc-qr" inner_html=payment.qr_svg.clone()></figure>
+            <figure class="qr" data-testid="epc-qr">
+                <img src=payment.qr_url.clone() alt=t(l, Key::QrAlt) width="220" height="220" loading="lazy"/>
+            </figure>
         </section>
     }
 }

@@ -22,6 +22,13 @@ pub fn epc_svg(payload: &str) -> anyhow::Result<String> {
     Ok(render(&code))
 }
 
+/// Where the EPC QR code of a transfer to the tenant quoting `rf_reference` is served. The path
+/// holds only the reference and the amount: the image is drawn with the host's own IBAN and name,
+/// so nobody can have the creditor's domain show a code that pays someone else.
+pub fn epc_path(rf_reference: &str, amount: settle_domain::money::Money) -> String {
+    format!("/qr/epc/{}/{}.svg", rf_reference.replace(' ', ""), amount.cents)
+}
+
 pub fn svg(payload: &str) -> anyhow::Result<String> {
     Ok(render(&code(payload)?))
 }

@@ -66,7 +66,15 @@ async fn invoice_page_shows_transfer_details_and_an_epc_qr_code() {
     let html = app.html("/invoices/2026-0002").await;
     assert!(html.contains("NL91 ABNA 0417 1643 00"));
     assert!(html.contains("Zorgverzekeraar Demo N.V."));
-    assert!(html.contains("<svg"), "QR code inline");
+    // The QR code is an image of this host: drawn with the tenant's account, the invoice's
+    // reference and the open amount.
+    let at = html.find("src=\"/qr/epc/").expect("QR image") + 5;
+    let src = &html[at..at + html[at..].find('"').unwrap()];
+    assert!(src.ends_with("/13245.svg"), "{src}");
+    let qr = app.get(src).await;
+    assert_eq!(qr.status(), 200);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().contains("<svg"));
     assert!(html.contains("€\u{a0}132,45"));
     let paid = app.html("/invoices/2026-0001").await;
     assert!(paid.contains("Deze factuur is betaald"));
@@ -196,4 +204,26 @@ async fn the_dev_outbox_exists_only_in_dev_mode() {
     let prod = spawn_app_in(settle_core::state::RunMode::Production).await;
     assert_eq!(prod.get("/dev/outbox").await.status(), 404);
     prod.cleanup().await;
+}
+
+/// The QR image draws only transfers to the host's own tenant: a bad reference or amount is
+/// not found, and nothing in the path can change the beneficiary.
+#[tokio::test]
+async fn the_epc_qr_image_refuses_bad_references_and_amounts() {
+    let app = spawn_app().await;
+    let good = settle_domain::rf::RfReference::create("20260002").unwrap();
+    let good = good.as_str();
+    assert_eq!(app.get(&format!("/qr/epc/{good}/13245.svg")).await.status(), 200);
+    for bad in [
+        format!("/qr/epc/{good}/0.svg"),
+        format!("/qr/epc/{good}/-5.svg"),
+        format!("/qr/epc/{good}/100000000000.svg"),
+        format!("/qr/epc/{good}/12.png"),
+        format!("/qr/epc/{good}/abc.svg"),
+        "/qr/epc/RF00NOTAREFERENCE/100.svg".to_string(),
+        "/qr/epc/NL91ABNA0417164300/100.svg".to_string(),
+    ] {
+        assert_eq!(app.get(&bad).await.status(), 404, "{bad}");
+    }
+    app.cleanup().await;
 }

@@ -183,7 +183,7 @@ pub fn instructions_for(
         bic: parts.bic,
         reference: parts.reference,
         amount,
-        qr_svg: qr::epc_svg(&parts.payload)?,
+        qr_url: qr::epc_path(&row.rf_reference, amount),
     }))
 }
 
