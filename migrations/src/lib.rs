@@ -24,6 +24,7 @@ mod m20261206_000017_webhooks;
 mod m20261206_000018_outgoing_event_indexes;
 mod m20261206_000019_throttle_windows;
 mod m20261206_000020_token_hash_index;
+mod m20261206_000021_retention;
 mod util;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_outgoing_event_indexes::Migration),
             Box::new(m20261206_000019_throttle_windows::Migration),
             Box::new(m20261206_000020_token_hash_index::Migration),
+            Box::new(m20261206_000021_retention::Migration),
         ]
     }
 }

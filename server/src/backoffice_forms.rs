@@ -573,6 +573,8 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
         send_time_optimisation: field(&pairs, "send_time_optimisation") == "yes",
         click_tracking: field(&pairs, "click_tracking") == "yes",
         open_tracking: field(&pairs, "open_tracking") == "yes",
+        tracking_retention_days: text("tracking_retention_days"),
+        closed_debtor_retention_days: text("closed_debtor_retention_days"),
     };
     let r = settle_core::backoffice::contact_policy::save(&state, &scope, &f).await;
     let fields = [
@@ -586,6 +588,8 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
         "email_per_day",
         "sms_per_day",
         "letters_per_day",
+        "tracking_retention_days",
+        "closed_debtor_retention_days",
     ];
     answer_keeping(&state, r, here, ("policy", "policy"), "policy_saved", &pairs, &fields)
 }

@@ -40,6 +40,10 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Apply the retention rules now (the server does so once a day): delete opens and clicks
+    /// past each tenant's period, erase closed debtors' contact data, and their name and address
+    /// once the legal retention of the bookkeeping has ended.
+    Retention,
     /// Migrate, seed the demo tenants (idempotent) and print the demo logins.
     Demo,
     /// Import a bank statement (camt.053, camt.054 or MT940) and book its incoming payments.
@@ -127,6 +131,14 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Backup { .. } | Command::CopyDb { .. } => Ok(()),
         Command::Migrate => {
             println!("Migrations applied to {}", settings.database_url);
+            Ok(())
+        }
+        Command::Retention => {
+            let r = settle_core::retention::run(&conn, chrono::Utc::now()).await?;
+            println!(
+                "Retention: {} opens and clicks deleted, {} debtors' contact data erased, {} debtors' name and address erased",
+                r.tracking_events, r.contacts_erased, r.people_erased
+            );
             Ok(())
         }
         Command::PaymentProvider(args) => {

@@ -13,6 +13,7 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         let mut planning = tokio::time::interval(Duration::from_secs(60));
         let mut housekeeping = tokio::time::interval(Duration::from_secs(600));
+        let mut retention_day = None;
         loop {
             tokio::select! {
                 _ = tick.tick() => {
@@ -47,11 +48,32 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = settle_core::throttle::purge_windows(&state.db, state.clock.now()).await {
                         tracing::error!(error = %e, "throttle purge failed");
                     }
+                    retention_once_a_day(&state, &mut retention_day).await;
                 }
                 _ = stop.changed() => break,
             }
         }
     })
+}
+
+/// Retention runs on the first housekeeping round of each day (on every instance; a second run
+/// finds nothing left to do).
+async fn retention_once_a_day(state: &AppState, last: &mut Option<chrono::NaiveDate>) {
+    let now = state.clock.now();
+    if *last == Some(now.date_naive()) {
+        return;
+    }
+    *last = Some(now.date_naive());
+    match settle_core::retention::run(&state.db, now).await {
+        Ok(r) if r == settle_core::retention::Report::default() => {}
+        Ok(r) => tracing::info!(
+            tracking_events = r.tracking_events,
+            contacts_erased = r.contacts_erased,
+            people_erased = r.people_erased,
+            "retention applied"
+        ),
+        Err(e) => tracing::error!(error = %e, "retention failed"),
+    }
 }
 
 async fn plan_all(state: &AppState) {

@@ -530,6 +530,10 @@ pub struct PolicyForm {
     pub send_time_optimisation: bool,
     pub click_tracking: bool,
     pub open_tracking: bool,
+    /// Days opens and clicks are kept.
+    pub tracking_retention_days: String,
+    /// Days a debtor with nothing open keeps contact data after the last activity.
+    pub closed_debtor_retention_days: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -62,6 +62,16 @@ pub fn PlansPage() -> impl IntoView {
                 S::LetterCap,
                 val("letters_per_day", &p.letters_per_day),
             ),
+            (
+                "tracking_retention_days",
+                S::TrackingRetention,
+                val("tracking_retention_days", &p.tracking_retention_days),
+            ),
+            (
+                "closed_debtor_retention_days",
+                S::ClosedRetention,
+                val("closed_debtor_retention_days", &p.closed_debtor_retention_days),
+            ),
         ]
         .map(|(name, label, value)| (name, label, value, f.error_for("policy", name)));
         let checks = [

@@ -116,6 +116,8 @@ pub async fn starter<C: ConnectionTrait>(
             click_tracking: Set(tracking),
             open_tracking: Set(tracking),
             updated_at: Set(now),
+            tracking_retention_days: Set(crate::retention::TRACKING_DAYS),
+            closed_debtor_retention_days: Set(crate::retention::CLOSED_DEBTOR_DAYS),
         }
         .insert(db)
         .await?;

@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod phone;
 pub mod providers;
 pub mod qr;
+pub mod retention;
 pub mod scope;
 pub mod secrets;
 pub mod services;

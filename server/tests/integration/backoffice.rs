@@ -1301,6 +1301,8 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
                         ("sms_per_day", sms),
                         ("letters_per_day", "1"),
                         ("send_time_optimisation", "yes"),
+                        ("tracking_retention_days", "180"),
+                        ("closed_debtor_retention_days", "365"),
                     ],
                 )
                 .await

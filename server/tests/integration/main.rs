@@ -31,6 +31,7 @@ mod profile;
 mod providers;
 mod providers_http;
 mod representatives;
+mod retention;
 mod returned_letters;
 mod security;
 mod statements;

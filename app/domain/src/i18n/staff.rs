@@ -138,6 +138,8 @@ catalog! {
     LetterCap => "Hoogstens brieven per dag", "Höchstens Briefe pro Tag", "At most letters a day";
     SendTime => "Verzendtijd afstemmen op de klant", "Versandzeit auf die Kundschaft abstimmen", "Optimise the send time per debtor";
     ClickTracking => "Kliks tellen (met toestemming)", "Klicks zählen (mit Einwilligung)", "Count clicks (with consent)";
+    TrackingRetention => "Openen en klikken bewaren (dagen, 30 tot 730)", "Öffnungen und Klicks aufbewahren (Tage, 30 bis 730)", "Keep opens and clicks (days, 30 to 730)";
+    ClosedRetention => "Contactgegevens van afgesloten debiteuren bewaren (dagen, 30 tot 3650; facturen blijven de wettelijke termijn)", "Kontaktdaten abgeschlossener Schuldner aufbewahren (Tage, 30 bis 3650; Rechnungen bleiben die gesetzliche Frist)", "Keep contact data of closed debtors (days, 30 to 3650; invoices stay for the legal period)";
     OpenTracking => "Openen tellen (met toestemming)", "Öffnungen zählen (mit Einwilligung)", "Count opens (with consent)";
     PlansIntro => "Elke stap: dagen na de vervaldatum (negatief: ervoor), soort, kanalen (email, sms, letter; + voor erbij, > voor anders), kosten (none, bik, fixed:750) en wettelijke rente (none, nl, de).", "Jede Stufe: Tage nach Fälligkeit (negativ: davor), Art, Kanäle (email, sms, letter; + für zusätzlich, > für ersatzweise), Gebühr (none, bik, fixed:750) und Verzugszinsen (none, nl, de).", "Each step: days after the due date (negative: before), kind, channels (email, sms, letter; + for as well, > for else), fee (none, bik, fixed:750) and statutory interest (none, nl, de).";
     Segment => "Segment", "Segment", "Segment";

@@ -1,6 +1,7 @@
 //! The contact policy editor (admins): when dunning messages may go out (the window, closed
 //! weekdays, public holidays of a region, extra closed dates), how long delivery takes, at most
-//! how many messages a debtor gets per channel and day, send-time optimisation and tracking.
+//! how many messages a debtor gets per channel and day, send-time optimisation and tracking, and
+//! how long tracking and closed debtors' contact data are kept (see `retention`).
 //! Checked with the same parsers the planner reads it with.
 use crate::audit;
 use crate::entities::dunning_setting;
@@ -34,6 +35,8 @@ pub async fn view<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, scope: &StaffS
                 send_time_optimisation: r.send_time_optimisation,
                 click_tracking: r.click_tracking,
                 open_tracking: r.open_tracking,
+                tracking_retention_days: r.tracking_retention_days.to_string(),
+                closed_debtor_retention_days: r.closed_debtor_retention_days.to_string(),
             },
             None => {
                 let p = crate::dunning::policy::Policy::standard(tenant);
@@ -48,6 +51,8 @@ pub async fn view<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, scope: &StaffS
                     sms_per_day: "1".into(),
                     letters_per_day: "1".into(),
                     send_time_optimisation: true,
+                    tracking_retention_days: crate::retention::TRACKING_DAYS.to_string(),
+                    closed_debtor_retention_days: crate::retention::CLOSED_DEBTOR_DAYS.to_string(),
                     ..Default::default()
                 }
             }
@@ -95,6 +100,21 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
     let email_cap = number("email_per_day", &f.email_per_day, 5);
     let sms_cap = number("sms_per_day", &f.sms_per_day, 5);
     let letter_cap = number("letters_per_day", &f.letters_per_day, 5);
+    let mut days = |field: &str, v: &str, range: std::ops::RangeInclusive<i32>| -> i32 {
+        match v.trim().parse::<i32>().ok().filter(|n| range.contains(n)) {
+            Some(n) => n,
+            None => {
+                errors.insert(field.to_string(), "number_invalid".to_string());
+                0
+            }
+        }
+    };
+    let tracking_days = days("tracking_retention_days", &f.tracking_retention_days, 30..=730);
+    let closed_days = days(
+        "closed_debtor_retention_days",
+        &f.closed_debtor_retention_days,
+        30..=3650,
+    );
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
@@ -117,6 +137,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
         click_tracking: Set(f.click_tracking),
         open_tracking: Set(f.open_tracking),
         updated_at: Set(now),
+        tracking_retention_days: Set(tracking_days),
+        closed_debtor_retention_days: Set(closed_days),
     };
     dunning_setting::Entity::insert(row)
         .on_conflict(
@@ -136,6 +158,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
                     dunning_setting::Column::ClickTracking,
                     dunning_setting::Column::OpenTracking,
                     dunning_setting::Column::UpdatedAt,
+                    dunning_setting::Column::TrackingRetentionDays,
+                    dunning_setting::Column::ClosedDebtorRetentionDays,
                 ])
                 .to_owned(),
         )
@@ -151,9 +175,11 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
         json!({ "before": before.map(|b| json!({
             "window": [b.window_opens, b.window_closes], "closed": b.closed_weekdays, "region": b.holiday_region,
             "caps": [b.email_per_day, b.sms_per_day, b.letters_per_day],
+            "retention_days": [b.tracking_retention_days, b.closed_debtor_retention_days],
         })), "after": {
             "window": [f.window_opens, f.window_closes], "closed": f.closed_weekdays, "region": f.holiday_region,
             "caps": [email_cap, sms_cap, letter_cap],
+            "retention_days": [tracking_days, closed_days],
         }}),
     )
     .await?;

@@ -34,6 +34,10 @@ pub struct Model {
     pub sms_consent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Contact data erased by retention (nothing was left open for the tenant's period).
+    pub contact_erased_at: Option<DateTimeUtc>,
+    /// Name and address erased too, once the legal retention of the bookkeeping ended.
+    pub personal_erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

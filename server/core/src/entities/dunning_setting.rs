@@ -22,6 +22,10 @@ pub struct Model {
     /// Count opens with a pixel (consent); an open never proves receipt.
     pub open_tracking: bool,
     pub updated_at: DateTimeUtc,
+    /// Opens and clicks are deleted this many days after they happened.
+    pub tracking_retention_days: i32,
+    /// A debtor with nothing left open loses contact data this many days after the last change.
+    pub closed_debtor_retention_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
