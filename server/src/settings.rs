@@ -115,6 +115,17 @@ impl Settings {
                 .unwrap_or("sqlite://data/settle.db?mode=rwc"),
         )
         .map_err(|e| bad("SETTLE_DATABASE_URL", e))?;
+        let pool = match src.get("SETTLE_DB_POOL") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| bad("SETTLE_DB_POOL", "must be a number of connections from 1 to 1000"))?,
+            ),
+        };
+        let database_url = database_url.with_pool(pool);
         let addr: SocketAddr = src
             .get("SETTLE_ADDR")
             .unwrap_or("127.0.0.1:3000")
@@ -273,6 +284,8 @@ mod tests {
             ("SETTLE_SECRET_KEY", "c2hvcnQ="),
             ("SETTLE_SMTP_URL", "http://mail"),
             ("SETTLE_TRUSTED_PROXIES", "10.0.0.1,nope"),
+            ("SETTLE_DB_POOL", "0"),
+            ("SETTLE_DB_POOL", "lots"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).err().unwrap();

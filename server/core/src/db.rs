@@ -6,16 +6,26 @@ use std::time::Duration;
 
 /// A database URL whose Debug and Display never show the password.
 #[derive(Clone)]
-pub struct DatabaseUrl(String);
+pub struct DatabaseUrl(String, Option<u32>);
+
+/// Connections per instance unless `SETTLE_DB_POOL` says otherwise: SQLite has one writer at a
+/// time, and readers beside it; a Postgres server has to fit every instance's pool.
+pub const SQLITE_POOL: u32 = 8;
+pub const POSTGRES_POOL: u32 = 20;
 
 impl DatabaseUrl {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let raw = raw.trim();
         if raw.starts_with("sqlite:") || raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            Ok(Self(raw.to_string()))
+            Ok(Self(raw.to_string(), None))
         } else {
             Err("must start with sqlite:, postgres:// or postgresql://".into())
         }
+    }
+    /// At most `n` pooled connections (`SETTLE_DB_POOL`).
+    pub fn with_pool(mut self, n: Option<u32>) -> Self {
+        self.1 = n;
+        self
     }
     pub fn expose(&self) -> &str {
         &self.0
@@ -67,17 +77,18 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
     if url.is_sqlite() {
         // WAL lets readers run beside the one writer; the busy timeout makes a second writer
         // wait instead of failing with "database is locked".
-        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
-            // 16 KiB pages for new databases: bulk booking writes a quarter of the WAL frames
-            // and B-tree levels of 4 KiB pages (the statement benchmark: about 15 % faster).
-            o.page_size(16_384)
-                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                // Rows reach the caller in bulk instead of 50 at a time (each batch a thread wake-up).
-                .row_buffer_size(4096)
-        });
+        opts.max_connections(url.1.unwrap_or(SQLITE_POOL))
+            .map_sqlx_sqlite_opts(|o| {
+                // 16 KiB pages for new databases: bulk booking writes a quarter of the WAL frames
+                // and B-tree levels of 4 KiB pages (the statement benchmark: about 15 % faster).
+                o.page_size(16_384)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    // Rows reach the caller in bulk instead of 50 at a time (each batch a thread wake-up).
+                    .row_buffer_size(4096)
+            });
         opts.map_sqlx_sqlite_pool_opts(|pool| {
             pool.after_connect(|conn, _| {
                 Box::pin(async move {
@@ -88,7 +99,7 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
             })
         });
     } else {
-        opts.max_connections(20);
+        opts.max_connections(url.1.unwrap_or(POSTGRES_POOL));
     }
     Database::connect(opts).await
 }
