@@ -1,5 +1,6 @@
 //! The `settle` server: settings, actix wiring and middleware, form handlers, plain routes,
 //! background workers and the CLI. `start` is what both `settle serve` and the tests run.
+pub mod admission;
 pub mod api;
 pub mod api_key_cli;
 pub mod api_key_forms;
@@ -100,6 +101,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let cookie_key = Key::from(&state.keys.cookie);
     let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
     let metrics_access = web::Data::new(ops::MetricsAccess(opts.metrics_token));
+    let admission = web::Data::new(admission::Admission::default());
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
     let store = session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
@@ -110,6 +112,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(data.clone())
             .app_data(proxies.clone())
             .app_data(metrics_access.clone())
+            .app_data(admission.clone())
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(ops::configure)
@@ -175,6 +178,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::tenant))
             .wrap(Compress::default())
+            .wrap(from_fn(admission::admit))
             .wrap(from_fn(ops::observe))
     })
     .listen(listener)?

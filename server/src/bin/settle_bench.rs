@@ -21,6 +21,8 @@ use settle_core::sea_orm::{
 use settle_domain::rf::RfReference;
 use std::time::Instant;
 
+#[path = "settle_bench/bundle.rs"]
+mod bundle_bench;
 #[path = "settle_bench/http.rs"]
 mod http_bench;
 #[path = "settle_bench/import.rs"]
@@ -56,7 +58,7 @@ async fn main() {
         return;
     }
     let only = args.iter().skip_while(|a| *a != "--only").nth(1).cloned();
-    let benches: [(&str, &str); 7] = [
+    let benches: [(&str, &str); 8] = [
         ("invoice_list", "authenticated GET /invoices, 1M invoices"),
         (
             "pay",
@@ -67,6 +69,7 @@ async fn main() {
         ("dispatch", "reminder emails over SMTP to a loopback sink, SQLite"),
         ("import", "invoices from CSV, SQLite, 100k debtors"),
         ("startup", "cold start to ready, SQLite, 1M invoices"),
+        ("bundle", "browser bundle: wasm after wasm-opt -Oz, and its JS"),
     ];
     for (name, what) in benches {
         if only.as_deref().is_some_and(|o| o != name) {
@@ -84,6 +87,12 @@ async fn main() {
                 println!("| bench | what | emails | s | emails/s |");
                 println!("|---|---|---|---|---|");
                 let row = dispatch().await;
+                println!("| {name} | {what} | {row}");
+            }
+            "bundle" => {
+                println!("| bench | what | wasm KiB | wasm gzip KiB | JS KiB | JS gzip KiB | total gzip KiB |");
+                println!("|---|---|---|---|---|---|---|");
+                let row = bundle_bench::bench().await;
                 println!("| {name} | {what} | {row}");
             }
             "startup" => {

@@ -143,3 +143,30 @@ async fn settle_backup_writes_a_consistent_copy_of_a_sqlite_database() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     app.cleanup().await;
 }
+
+/// More requests at once than an instance works on (admission keeps 128 in progress): the rest
+/// wait their turn and every one is answered; nobody gets an error.
+#[tokio::test]
+async fn a_crowd_of_payment_link_visitors_is_served_in_turn() {
+    let app = spawn_app().await;
+    let proxied = app.behind_proxy();
+    let link = proxied.url("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
+    let crowd = (0..300).map(|i| {
+        let (client, link) = (proxied.client.clone(), link.clone());
+        tokio::spawn(async move {
+            client
+                .get(link)
+                .header("x-forwarded-for", format!("198.18.{}.{}", i / 200, i % 200 + 1))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(crowd)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().unwrap_or(0))
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    app.cleanup().await;
+}
