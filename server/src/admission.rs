@@ -1,11 +1,14 @@
-//! Admission: at most so many requests are worked on at once per instance; the rest wait in
-//! line before any of their work starts. A page render holds its reactive runtime, queries and
-//! HTML until it is done; with 1,024 connections all rendering at once an instance took 188
-//! MiB, the waiting ones now hold only their request. Health checks and metrics never wait.
+//! Admission: at most so many page requests (GET, HEAD) are worked on at once per instance;
+//! the rest wait in line before any of their work starts. A page render holds its reactive
+//! runtime, queries and HTML until it is done; with 1,024 connections all rendering at once an
+//! instance took 188 MiB, the waiting ones now hold only their request. Posts (forms, uploads,
+//! webhooks) do not take part: a slow body must not hold a place in line. Health checks and
+//! metrics never wait; a request that waited 10 s is answered 503 with Retry-After.
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
-use actix_web::{web, Error};
+use actix_web::{web, Error, HttpResponse};
 use tokio::sync::Semaphore;
 
 /// Requests in progress per instance: far more than two cores can advance at once (they wait
@@ -21,18 +24,28 @@ impl Default for Admission {
     }
 }
 
+const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub async fn admit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
     let path = req.path();
-    if path.starts_with("/health") || path == "/metrics" {
-        return next.call(req).await;
-    }
-    let Some(admission) = req.app_data::<web::Data<Admission>>().cloned() else {
-        return next.call(req).await;
+    let page =
+        matches!(*req.method(), Method::GET | Method::HEAD) && !path.starts_with("/health") && path != "/metrics";
+    let admission = req.app_data::<web::Data<Admission>>().cloned();
+    let (Some(admission), true) = (admission, page) else {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
     };
-    // The semaphore is never closed, so acquiring cannot fail; were it closed, serve anyway.
-    let _permit = admission.0.acquire().await.ok();
-    next.call(req).await
+    let waited = tokio::time::timeout(WAIT, admission.0.acquire()).await;
+    match waited {
+        // The semaphore is never closed, so acquiring cannot fail; were it closed, serve anyway.
+        Ok(_permit) => next.call(req).await.map(ServiceResponse::map_into_left_body),
+        Err(_) => Ok(req.into_response(
+            HttpResponse::ServiceUnavailable()
+                .insert_header((header::RETRY_AFTER, "5"))
+                .finish()
+                .map_into_right_body(),
+        )),
+    }
 }

@@ -149,7 +149,7 @@ pub async fn security_headers(
         .get::<Arc<TenantCtx>>()
         .map(|t| t.https())
         .unwrap_or(false);
-    let cacheable = req.path().starts_with("/pkg/") || req.path() == "/logo.png";
+    let cacheable = req.path().starts_with("/pkg/") || req.path() == "/logo.png" || req.path().starts_with("/qr/epc/");
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
     // cargo-leptos' live reload talks over a websocket in dev only.

@@ -57,21 +57,24 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
 }
 
 /// Retention runs on the first housekeeping round of each day (on every instance; a second run
-/// finds nothing left to do).
+/// finds nothing left to do), again every round until it succeeded that day.
 async fn retention_once_a_day(state: &AppState, last: &mut Option<chrono::NaiveDate>) {
     let now = state.clock.now();
     if *last == Some(now.date_naive()) {
         return;
     }
-    *last = Some(now.date_naive());
     match settle_core::retention::run(&state.db, now).await {
-        Ok(r) if r == settle_core::retention::Report::default() => {}
-        Ok(r) => tracing::info!(
-            tracking_events = r.tracking_events,
-            contacts_erased = r.contacts_erased,
-            people_erased = r.people_erased,
-            "retention applied"
-        ),
+        Ok(r) if r == settle_core::retention::Report::default() => *last = Some(now.date_naive()),
+        Ok(r) => {
+            *last = Some(now.date_naive());
+            tracing::info!(
+                tracking_events = r.tracking_events,
+                contacts_erased = r.contacts_erased,
+                people_erased = r.people_erased,
+                "retention applied"
+            )
+        }
+        // Tried again at the next housekeeping round.
         Err(e) => tracing::error!(error = %e, "retention failed"),
     }
 }

@@ -124,6 +124,19 @@ fn stable_query_plans(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>) {
     }
 }
 
+/// A transaction that reads and then writes. On SQLite it takes the write lock at its start
+/// (`BEGIN IMMEDIATE`) and so waits its turn (the busy timeout) instead of failing with
+/// "database is locked" when another connection wrote between its first read and its first
+/// write. On Postgres an ordinary transaction.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
 /// An online backup of a SQLite database: `VACUUM INTO` writes a consistent, compacted copy
 /// while others keep reading and writing. `file` must not exist. Postgres has pg_dump.
 pub async fn backup(db: &DatabaseConnection, file: &std::path::Path) -> anyhow::Result<()> {

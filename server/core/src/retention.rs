@@ -11,22 +11,22 @@
 use crate::audit;
 use crate::entities::{
     callback, customer, customer_change, dispute, dunning_setting, invoice, message_event, one_time_token, outbox,
-    payment_plan, portal_account, session, tenant,
+    payment, payment_plan, portal_account, refund_task, representative, session, staff_note, tenant,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
-use std::collections::HashSet;
 
 /// Defaults of a tenant without its own contact policy.
 pub const TRACKING_DAYS: i32 = 180;
 pub const CLOSED_DEBTOR_DAYS: i32 = 365;
-/// Debtors looked at per run and tenant, and erased per transaction.
-const SCAN: u64 = 20_000;
-const BATCH: usize = 500;
+/// Debtors erased per transaction, and at most per run and tenant (the rest the next day).
+const BATCH: u64 = 500;
+const PER_RUN: u64 = 50_000;
 /// What an erased name reads.
 pub const ERASED_NAME: &str = "—";
 
@@ -36,6 +36,21 @@ pub fn legal_years(country: &str) -> i32 {
         "DE" => 8,
         _ => 7,
     }
+}
+
+/// The tenant's country for the books: German if its language or its account is German (the
+/// longer period when in doubt).
+fn books_country(t: &crate::tenant::TenantCtx) -> &'static str {
+    if t.country() == "DE" || t.row.creditor_iban.trim().to_ascii_uppercase().starts_with("DE") {
+        "DE"
+    } else {
+        "NL"
+    }
+}
+
+/// The last year whose records may go now: kept for `legal_years` after the end of the year.
+pub fn last_erasable_year(this_year: i32, country: &str) -> i32 {
+    this_year - legal_years(country) - 1
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -60,108 +75,140 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Report, 
             .exec(db)
             .await?
             .rows_affected;
-        let closed_ids = closed_debtors(db, ctx.id, now - Duration::days(i64::from(closed))).await?;
-        for chunk in closed_ids.chunks(BATCH) {
-            erase_contact(db, ctx.id, chunk, now).await?;
-            report.contacts_erased += chunk.len() as u64;
+        let cutoff = now - Duration::days(i64::from(closed));
+        while report.contacts_erased < PER_RUN {
+            let n = erase_contact(db, ctx.id, cutoff, now).await?;
+            report.contacts_erased += n;
+            if n < BATCH {
+                break;
+            }
         }
-        let legal_end = ctx.today(now).year() - legal_years(ctx.country());
-        let past = past_legal_retention(db, ctx.id, legal_end).await?;
-        for chunk in past.chunks(BATCH) {
-            erase_person(db, ctx.id, chunk, now).await?;
-            report.people_erased += chunk.len() as u64;
+        let last_year = last_erasable_year(ctx.today(now).year(), books_country(&ctx));
+        while report.people_erased < PER_RUN {
+            let n = erase_person(db, ctx.id, last_year, now).await?;
+            report.people_erased += n;
+            if n < BATCH {
+                break;
+            }
         }
     }
     Ok(report)
 }
 
-/// Debtors with contact data, no activity since `cutoff` and nothing left open.
-async fn closed_debtors(db: &DatabaseConnection, tenant_id: i64, cutoff: DateTime<Utc>) -> Result<Vec<i64>, DbErr> {
-    let quiet: Vec<i64> = customer::Entity::find()
-        .select_only()
-        .column(customer::Column::Id)
-        .filter(customer::Column::TenantId.eq(tenant_id))
-        .filter(customer::Column::ContactErasedAt.is_null())
-        .filter(customer::Column::UpdatedAt.lt(cutoff))
-        .order_by_asc(customer::Column::Id)
-        .limit(SCAN)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut busy: HashSet<i64> = HashSet::new();
-    for part in quiet.chunks(BATCH) {
-        let ids = part.to_vec();
-        let of = |rows: Vec<i64>, busy: &mut HashSet<i64>| busy.extend(rows);
-        of(
-            invoice::Entity::find()
-                .select_only()
-                .column(invoice::Column::CustomerId)
-                .filter(invoice::Column::TenantId.eq(tenant_id))
-                .filter(invoice::Column::CustomerId.is_in(ids.clone()))
-                .filter(
-                    invoice::Column::Status
-                        .is_in(["open", "pending"])
-                        .or(invoice::Column::OpenCents.gt(0))
-                        .or(invoice::Column::UpdatedAt.gte(cutoff)),
-                )
-                .into_tuple()
-                .all(db)
-                .await?,
-            &mut busy,
-        );
-        of(
-            payment_plan::Entity::find()
-                .select_only()
-                .column(payment_plan::Column::CustomerId)
-                .filter(payment_plan::Column::TenantId.eq(tenant_id))
-                .filter(payment_plan::Column::CustomerId.is_in(ids.clone()))
-                .filter(payment_plan::Column::Status.is_in(["active", "requested"]))
-                .into_tuple()
-                .all(db)
-                .await?,
-            &mut busy,
-        );
-        of(
-            dispute::Entity::find()
-                .select_only()
-                .column(dispute::Column::CustomerId)
-                .filter(dispute::Column::TenantId.eq(tenant_id))
-                .filter(dispute::Column::CustomerId.is_in(ids.clone()))
-                .filter(dispute::Column::Status.eq("open"))
-                .into_tuple()
-                .all(db)
-                .await?,
-            &mut busy,
-        );
-        of(
-            callback::Entity::find()
-                .select_only()
-                .column(callback::Column::CustomerId)
-                .filter(callback::Column::TenantId.eq(tenant_id))
-                .filter(callback::Column::CustomerId.is_in(ids.clone()))
-                .filter(callback::Column::Status.eq("booked"))
-                .into_tuple()
-                .all(db)
-                .await?,
-            &mut busy,
-        );
-        let messaged: Vec<Option<i64>> = outbox::Entity::find()
-            .select_only()
-            .column(outbox::Column::CustomerId)
-            .filter(outbox::Column::TenantId.eq(tenant_id))
-            .filter(outbox::Column::CustomerId.is_in(ids))
-            .filter(outbox::Column::CreatedAt.gte(cutoff))
-            .into_tuple()
-            .all(db)
-            .await?;
-        busy.extend(messaged.into_iter().flatten());
-    }
-    Ok(quiet.into_iter().filter(|id| !busy.contains(id)).collect())
+/// `customer_id IN (SELECT customer_id FROM table WHERE tenant and condition)`.
+fn any_of<E: EntityTrait>(
+    tenant_col: E::Column,
+    customer_col: E::Column,
+    tenant_id: i64,
+    cond: Condition,
+) -> SelectStatement
+where
+    E::Column: ColumnTrait,
+{
+    Query::select()
+        .column(customer_col)
+        .from(E::default())
+        .and_where(tenant_col.eq(tenant_id))
+        .cond_where(cond)
+        .to_owned()
 }
 
-async fn erase_contact(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbErr> {
-    let ids = ids.to_vec();
-    let tx = db.begin().await?;
+/// Debtors with contact data, no activity since `cutoff` and nothing left open: no open or
+/// pending invoice (nor one touched since), no active or requested plan, no open dispute (nor
+/// one resolved since), no booked callback (nor one changed since), no refund owed to them, no
+/// message since. The condition is part of the query, so the batch holds only such debtors.
+fn closed_since(tenant_id: i64, cutoff: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(customer::Column::TenantId.eq(tenant_id))
+        .add(customer::Column::ContactErasedAt.is_null())
+        .add(customer::Column::UpdatedAt.lt(cutoff))
+        .add(
+            customer::Column::Id.not_in_subquery(any_of::<invoice::Entity>(
+                invoice::Column::TenantId,
+                invoice::Column::CustomerId,
+                tenant_id,
+                Condition::any()
+                    .add(invoice::Column::Status.is_in(["open", "pending"]))
+                    .add(invoice::Column::OpenCents.gt(0))
+                    .add(invoice::Column::UpdatedAt.gte(cutoff)),
+            )),
+        )
+        .add(
+            customer::Column::Id.not_in_subquery(any_of::<payment_plan::Entity>(
+                payment_plan::Column::TenantId,
+                payment_plan::Column::CustomerId,
+                tenant_id,
+                Condition::any()
+                    .add(payment_plan::Column::Status.is_in(["active", "requested"]))
+                    .add(payment_plan::Column::CreatedAt.gte(cutoff)),
+            )),
+        )
+        .add(
+            customer::Column::Id.not_in_subquery(any_of::<dispute::Entity>(
+                dispute::Column::TenantId,
+                dispute::Column::CustomerId,
+                tenant_id,
+                Condition::any()
+                    .add(dispute::Column::Status.eq("open"))
+                    .add(dispute::Column::CreatedAt.gte(cutoff))
+                    .add(dispute::Column::ResolvedAt.gte(cutoff)),
+            )),
+        )
+        .add(
+            customer::Column::Id.not_in_subquery(any_of::<callback::Entity>(
+                callback::Column::TenantId,
+                callback::Column::CustomerId,
+                tenant_id,
+                Condition::any()
+                    .add(callback::Column::Status.eq("booked"))
+                    .add(callback::Column::UpdatedAt.gte(cutoff)),
+            )),
+        )
+        .add(customer::Column::Id.not_in_subquery(any_of::<refund_task::Entity>(
+            refund_task::Column::TenantId,
+            refund_task::Column::CustomerId,
+            tenant_id,
+            Condition::all().add(refund_task::Column::Status.eq("open")),
+        )))
+        .add(
+            customer::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(outbox::Column::CustomerId)
+                    .from(outbox::Entity)
+                    .and_where(outbox::Column::TenantId.eq(tenant_id))
+                    .and_where(outbox::Column::CustomerId.is_not_null())
+                    .and_where(outbox::Column::CreatedAt.gte(cutoff))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// Up to `BATCH` debtors matching `cond`, chosen inside `tx`.
+async fn pick<C: ConnectionTrait>(tx: &C, cond: Condition) -> Result<Vec<i64>, DbErr> {
+    customer::Entity::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .filter(cond)
+        .order_by_asc(customer::Column::Id)
+        .limit(BATCH)
+        .into_tuple()
+        .all(tx)
+        .await
+}
+
+/// Erases the contact data of up to `BATCH` closed debtors, chosen and erased in one
+/// transaction (a debtor who becomes active meanwhile is not chosen); how many.
+async fn erase_contact(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let tx = crate::db::begin_write(db).await?;
+    let ids = pick(&tx, closed_since(tenant_id, cutoff)).await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
     let none: Option<String> = None;
     let never: Option<DateTime<Utc>> = None;
     customer::Entity::update_many()
@@ -229,6 +276,11 @@ async fn erase_contact(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now
         .filter(callback::Column::CustomerId.is_in(ids.clone()))
         .exec(&tx)
         .await?;
+    representative::Entity::delete_many()
+        .filter(representative::Column::TenantId.eq(tenant_id))
+        .filter(representative::Column::CustomerId.is_in(ids.clone()))
+        .exec(&tx)
+        .await?;
     audit::record(
         &tx,
         now,
@@ -239,48 +291,50 @@ async fn erase_contact(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now
         json!({ "debtors": ids.len() }),
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(ids.len() as u64)
 }
 
 /// Debtors whose contact data is gone and whose last invoice activity lies in `last_year` or
 /// before: the legal retention of their bookkeeping has ended.
-async fn past_legal_retention(db: &DatabaseConnection, tenant_id: i64, last_year: i32) -> Result<Vec<i64>, DbErr> {
-    let Some(first_day_after) = NaiveDate::from_ymd_opt(last_year + 1, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
-    else {
-        return Ok(Vec::new());
-    };
-    let end = first_day_after.and_utc();
-    let erased: Vec<i64> = customer::Entity::find()
-        .select_only()
-        .column(customer::Column::Id)
-        .filter(customer::Column::TenantId.eq(tenant_id))
-        .filter(customer::Column::ContactErasedAt.is_not_null())
-        .filter(customer::Column::PersonalErasedAt.is_null())
-        .filter(customer::Column::UpdatedAt.lt(end))
-        .order_by_asc(customer::Column::Id)
-        .limit(SCAN)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut recent: HashSet<i64> = HashSet::new();
-    for part in erased.chunks(BATCH) {
-        let rows: Vec<i64> = invoice::Entity::find()
-            .select_only()
-            .column(invoice::Column::CustomerId)
-            .filter(invoice::Column::TenantId.eq(tenant_id))
-            .filter(invoice::Column::CustomerId.is_in(part.to_vec()))
-            .filter(invoice::Column::UpdatedAt.gte(end))
-            .into_tuple()
-            .all(db)
-            .await?;
-        recent.extend(rows);
-    }
-    Ok(erased.into_iter().filter(|id| !recent.contains(id)).collect())
+fn past_legal_retention(tenant_id: i64, last_year: i32) -> Option<Condition> {
+    let end = NaiveDate::from_ymd_opt(last_year + 1, 1, 1)?
+        .and_hms_opt(0, 0, 0)?
+        .and_utc();
+    Some(
+        Condition::all()
+            .add(customer::Column::TenantId.eq(tenant_id))
+            .add(customer::Column::ContactErasedAt.is_not_null())
+            .add(customer::Column::PersonalErasedAt.is_null())
+            .add(customer::Column::UpdatedAt.lt(end))
+            .add(
+                customer::Column::Id.not_in_subquery(any_of::<invoice::Entity>(
+                    invoice::Column::TenantId,
+                    invoice::Column::CustomerId,
+                    tenant_id,
+                    Condition::any()
+                        .add(invoice::Column::UpdatedAt.gte(end))
+                        .add(invoice::Column::Status.is_in(["open", "pending"])),
+                )),
+            ),
+    )
 }
 
-async fn erase_person(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbErr> {
-    let ids = ids.to_vec();
-    let tx = db.begin().await?;
+/// Erases name, address and documents of up to `BATCH` debtors past the legal retention.
+async fn erase_person(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    last_year: i32,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let Some(cond) = past_legal_retention(tenant_id, last_year) else {
+        return Ok(0);
+    };
+    let tx = crate::db::begin_write(db).await?;
+    let ids = pick(&tx, cond).await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
     customer::Entity::update_many()
         .col_expr(customer::Column::Name, Expr::value(ERASED_NAME))
         .col_expr(customer::Column::Street, Expr::value(""))
@@ -304,6 +358,34 @@ async fn erase_person(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now:
         .filter(outbox::Column::CustomerId.is_in(ids.clone()))
         .exec(&tx)
         .await?;
+    // The debtor's bank details on their payments and refunds, notes and dispute texts.
+    let none: Option<String> = None;
+    payment::Entity::update_many()
+        .col_expr(payment::Column::DebtorName, Expr::value(none.clone()))
+        .col_expr(payment::Column::DebtorIban, Expr::value(none.clone()))
+        .filter(payment::Column::TenantId.eq(tenant_id))
+        .filter(payment::Column::CustomerId.is_in(ids.clone()))
+        .exec(&tx)
+        .await?;
+    refund_task::Entity::update_many()
+        .col_expr(refund_task::Column::PayeeName, Expr::value(none.clone()))
+        .col_expr(refund_task::Column::PayeeIban, Expr::value(none))
+        .filter(refund_task::Column::TenantId.eq(tenant_id))
+        .filter(refund_task::Column::CustomerId.is_in(ids.clone()))
+        .exec(&tx)
+        .await?;
+    staff_note::Entity::delete_many()
+        .filter(staff_note::Column::TenantId.eq(tenant_id))
+        .filter(staff_note::Column::CustomerId.is_in(ids.clone()))
+        .exec(&tx)
+        .await?;
+    dispute::Entity::update_many()
+        .col_expr(dispute::Column::Text, Expr::value(""))
+        .col_expr(dispute::Column::Explanation, Expr::value(Option::<String>::None))
+        .filter(dispute::Column::TenantId.eq(tenant_id))
+        .filter(dispute::Column::CustomerId.is_in(ids.clone()))
+        .exec(&tx)
+        .await?;
     audit::record(
         &tx,
         now,
@@ -314,7 +396,8 @@ async fn erase_person(db: &DatabaseConnection, tenant_id: i64, ids: &[i64], now:
         json!({ "debtors": ids.len() }),
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(ids.len() as u64)
 }
 
 #[cfg(test)]
@@ -323,5 +406,9 @@ mod tests {
     fn bookkeeping_is_kept_seven_years_in_the_netherlands_and_eight_in_germany() {
         assert_eq!(super::legal_years("NL"), 7);
         assert_eq!(super::legal_years("DE"), 8);
+        // Records of 2019 are kept to the end of 2026 in the Netherlands: erasable in 2027.
+        assert_eq!(super::last_erasable_year(2026, "NL"), 2018);
+        assert_eq!(super::last_erasable_year(2027, "NL"), 2019);
+        assert_eq!(super::last_erasable_year(2027, "DE"), 2018);
     }
 }

@@ -16,6 +16,8 @@ pub enum Action {
     LinkRequest,
     CodeEntry,
     PayLookup,
+    /// Drawing an EPC QR code image (CPU-heavy, anonymous).
+    QrImage,
     StaffLogin,
     StaffCode,
 }

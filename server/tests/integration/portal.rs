@@ -213,7 +213,13 @@ async fn the_epc_qr_image_refuses_bad_references_and_amounts() {
     let app = spawn_app().await;
     let good = settle_domain::rf::RfReference::create("20260002").unwrap();
     let good = good.as_str();
-    assert_eq!(app.get(&format!("/qr/epc/{good}/13245.svg")).await.status(), 200);
+    let ok = app.get(&format!("/qr/epc/{good}/13245.svg")).await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(
+        ok.headers()["cache-control"],
+        "private, max-age=86400",
+        "the browser keeps it"
+    );
     for bad in [
         format!("/qr/epc/{good}/0.svg"),
         format!("/qr/epc/{good}/-5.svg"),

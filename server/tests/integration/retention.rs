@@ -163,10 +163,20 @@ async fn closed_debtors_lose_contact_data_and_later_their_name_but_open_ones_kee
         Utc.with_ymd_and_hms(2018, 6, 1, 9, 0, 0).unwrap(),
     )
     .await;
+    // Paid in 2019: the books keep it to the end of 2026, so only the contact data goes.
+    let y2019 = debtor(
+        &app,
+        "D7000005",
+        "paid",
+        Utc.with_ymd_and_hms(2019, 12, 30, 9, 0, 0).unwrap(),
+    )
+    .await;
 
     let report = settle_core::retention::run(db, now).await.unwrap();
-    assert_eq!((report.contacts_erased, report.people_erased), (2, 1), "{report:?}");
+    assert_eq!((report.contacts_erased, report.people_erased), (3, 1), "{report:?}");
 
+    let kept = customer_row(&app, y2019.id).await;
+    assert_eq!((kept.name.as_str(), kept.email.clone()), ("Debiteur D7000005", None));
     let c = customer_row(&app, closed.id).await;
     assert_eq!((c.email, c.phone_e164), (None, None));
     assert!(c.contact_erased_at.is_some());

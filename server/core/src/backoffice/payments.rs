@@ -94,7 +94,7 @@ pub async fn allocate(
     if parts.len() > MAX_SPLIT {
         return Err(ServiceError::invalid("invoice", "too_many_invoices"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let p = open_payment(&tx, scope, payment_id).await?;
     let mut ids = Vec::with_capacity(parts.len());
     for (number, _) in &parts {
