@@ -10,10 +10,7 @@ use crate::staff::accounts::{create as create_staff, NewStaff};
 use crate::staff::{Role, StaffScope};
 use crate::state::{AppState, RunMode};
 use crate::tenant::{normalize_host, TenantCtx};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use settle_domain::backoffice::{SecondFactorOnce, TenantRow};
 use settle_domain::contact::EmailAddress;
@@ -188,7 +185,7 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
     }
     let hash = state.hasher.hash(t.admin_password).await?;
     let now = state.clock.now();
-    let tx = state.db.begin().await?;
+    let tx = crate::db::begin_write(&state.db).await?;
     if tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(&slug))
         .count(&tx)

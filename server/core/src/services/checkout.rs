@@ -12,9 +12,7 @@ use crate::state::{AppState, RunMode};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -91,7 +89,7 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         Amount::Part(p) | Amount::Instalment(p) => p,
     };
     let public_id = crate::tokens::random_b64(24);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let co = checkout::ActiveModel {
         tenant_id: Set(order.tenant_id),
         customer_id: Set(order.customer_id),
@@ -197,7 +195,7 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         }
         Err(e) => {
             tracing::warn!(error = %e, tenant = tenant.id, "payment provider refused a checkout");
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin_write(&state.db).await?;
             set_status(&txn, co.id, "failed", state.clock.now()).await?;
             release_locks(&txn, co.id).await?;
             txn.commit().await?;
@@ -349,7 +347,7 @@ pub async fn apply_event(
         snap.refunded_cents,
         snap.charged_back_cents
     );
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if let Some(id) = event_id {
         if !first_time(&txn, tenant.id, &format!("{provider}:event:{id}"), now).await? {
             txn.rollback().await?;

@@ -10,7 +10,6 @@ use crate::tokens;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 use settle_domain::rf::RfReference;
@@ -130,7 +129,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         })
     });
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     }
