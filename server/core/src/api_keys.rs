@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rand::{rngs::OsRng, RngCore};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 
@@ -66,7 +67,7 @@ pub async fn create(
     let mut bytes = [0u8; 24];
     OsRng.fill_bytes(&mut bytes);
     let key = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let row = api_key::ActiveModel {
         tenant_id: Set(tenant_id),
         name: Set(name.to_string()),
@@ -102,7 +103,7 @@ pub async fn revoke(
     actor: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let row = api_key::Entity::find_by_id(id)
         .filter(api_key::Column::TenantId.eq(tenant_id))
         .one(&tx)

@@ -163,7 +163,7 @@ pub async fn backup(db: &DatabaseConnection, file: &std::path::Path) -> anyhow::
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
-            let tx = crate::db::begin_write(db).await?;
+            let tx = db.begin().await?;
             tx.execute_raw(Statement::from_string(
                 DbBackend::Postgres,
                 "SELECT pg_advisory_xact_lock(7365747474)".to_string(),

@@ -5,6 +5,7 @@ use crate::tokens::hash_token;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use settle_domain::rf::RfReference;
 
@@ -274,7 +275,7 @@ pub fn logins() -> Vec<DemoLogin> {
 
 pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), DbErr> {
     let password_hash = hash_blocking(DEMO_PASSWORD).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     for t in &TENANTS {
         seed_tenant(&tx, now, t).await?;
     }

@@ -11,7 +11,7 @@ use super::invoices::{self, InvoiceInput, Line};
 use crate::error::{ServiceError, ServiceResult};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -286,7 +286,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     async fn begin(db: &DatabaseConnection) -> ServiceResult<DatabaseTransaction> {
-        let tx = crate::db::begin_write(db).await?;
+        let tx = db.begin().await?;
         if tx.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
             // 64 MB of pages instead of 2: the invoices' indexes stay in memory instead of
             // being read back from the file for every batch.

@@ -7,7 +7,7 @@ use crate::services::paylinks::{self, PAY_LINK_DAYS, PURPOSE};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -28,7 +28,7 @@ pub async fn create(
     number: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<PaymentLink> {
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let inv = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
         .filter(invoice::Column::Number.eq(number.trim()))

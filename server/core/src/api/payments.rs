@@ -7,7 +7,7 @@ use crate::services::booking::{self, Incoming, Outcome, Source};
 use crate::services::references;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -74,7 +74,7 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let invoices: Vec<i64> = match (&input.invoice_number, &input.reference) {
         (Some(number), _) => vec![
             invoice::Entity::find()

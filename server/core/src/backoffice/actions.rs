@@ -11,7 +11,9 @@ use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -50,7 +52,7 @@ pub async fn add_note(
 ) -> ServiceResult<()> {
     let body = text("note", body, NOTE_MAX)?;
     let c = find(db, scope, customer_id).await?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let note = staff_note::ActiveModel {
         tenant_id: Set(scope.tenant_id()),
         customer_id: Set(c.id),
@@ -100,7 +102,7 @@ pub async fn pause(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let reason = text("reason", reason, REASON_MAX)?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let inv = invoice_of(&tx, scope, customer_id, number).await?;
     if inv.status != "open" {
         return Err(ServiceError::invalid("form", "invoice_not_open"));
@@ -143,7 +145,7 @@ pub async fn resume(
     number: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let inv = invoice_of(&tx, scope, customer_id, number).await?;
     let done = invoice::Entity::update_many()
         .col_expr(invoice::Column::DunningHold, Expr::value(Option::<String>::None))
@@ -210,7 +212,7 @@ pub async fn resend_link(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let c = find(db, scope, customer_id).await?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let inv = invoice_of(&tx, scope, c.id, number).await?;
     if inv.status != "open" || inv.open_cents <= 0 {
         return Err(ServiceError::invalid("form", "invoice_not_open"));
@@ -330,7 +332,7 @@ pub async fn correct_contact(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let c = find(&tx, scope, customer_id).await?;
     if let Some(e) = &email {
         let taken = crate::entities::customer::Entity::find()

@@ -9,7 +9,7 @@ use crate::staff::{Role, StaffScope};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use lettre::message::Mailbox;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::{BrandingView, DnsRow};
 use settle_domain::colour::{contrast, AA};
@@ -207,7 +207,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
         return Err(ServiceError::Invalid(errors));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let row = tenant::Entity::find_by_id(scope.tenant_id())
         .one(&tx)
         .await?

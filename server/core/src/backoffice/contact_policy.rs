@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use chrono::NaiveTime;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::PolicyForm;
 use settle_domain::dunning::calendar::{parse_dates, parse_weekdays, HolidayRegion};
@@ -119,7 +119,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
         return Err(ServiceError::Invalid(errors));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let before = dunning_setting::Entity::find_by_id(scope.tenant_id()).one(&tx).await?;
     let row = dunning_setting::ActiveModel {
         tenant_id: Set(scope.tenant_id()),

@@ -8,7 +8,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::staff::{Role, StaffScope};
 use crate::state::AppState;
 use resvg::tiny_skia::{Pixmap, Transform};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -110,7 +110,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, bytes: Vec<u8>) -> Servi
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("logo task: {e}")))?
         .map_err(|code| ServiceError::Invalid([("logo".to_string(), code.to_string())].into()))?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let row = tenant::Entity::find_by_id(scope.tenant_id())
         .one(&tx)
         .await?

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use settle_domain::allocation::allocate_one;
@@ -170,7 +170,7 @@ pub async fn mark_for_refund(
     payment_id: i64,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let p = open_payment(&tx, scope, payment_id).await?;
     let taken = payment::Entity::update_many()
         .col_expr(payment::Column::UnallocatedCents, Expr::value(0i64))

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    Set, TransactionTrait,
 };
 use serde_json::json;
 use settle_domain::backoffice::{PlanEditView, PlanRow, SegmentForm, SimRow, StepRow};
@@ -242,7 +242,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, id: i64, rows: &[StepRow
         return Err(ServiceError::invalid("form", code));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let p = plan(&tx, scope, id).await?;
     let before = steps_of(&tx, scope, id).await?;
     let used = used(&tx, scope, id).await?;
@@ -372,7 +372,7 @@ pub async fn save_segment(state: &AppState, scope: &StaffScope, id: i64, f: &Seg
         max_open_cents: max_open,
         min_reminded_invoices: min_reminded,
     };
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let p = plan(&tx, scope, id).await?;
     if !p.is_default && segment == Segment::default() && errors.is_empty() {
         errors.insert("tags".to_string(), "segment_empty".to_string());

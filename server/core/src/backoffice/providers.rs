@@ -11,7 +11,7 @@ use crate::staff::{Role, StaffScope};
 use crate::state::{AppState, RunMode};
 use crate::{audit, secrets};
 use lettre::message::Mailbox;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::{MailIdentityView, PaymentProviderView, ProvidersView};
 use settle_domain::money::{Currency, Money};
@@ -88,7 +88,7 @@ pub async fn save_mail(state: &AppState, scope: &StaffScope, f: &MailForm<'_>) -
         dkim: key.as_ref().map(|k| (domain.as_str(), selector.as_str(), k)),
     };
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     email_settings::save(&tx, &state.keys, now, tid, &identity)
         .await
         .map_err(|e| match e {
@@ -146,7 +146,7 @@ pub async fn save_sms(
         creds.insert((*name).to_string(), json!(v));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if provider == "none" {
         sms_setting::Entity::delete_by_id(tid).exec(&tx).await?;
     } else {
@@ -226,7 +226,7 @@ pub async fn save_payment(state: &AppState, scope: &StaffScope, f: &PaymentForm<
         min_partial_cents,
     };
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     payment_settings::save(&tx, &state.keys, now, tid, &settings).await?;
     let detail = json!({
         "channel": "payment", "provider": provider.as_str(),
@@ -258,7 +258,7 @@ pub async fn save_print(state: &AppState, scope: &StaffScope, url: &str, token: 
         (None, None) => None,
     };
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     print_settings::save(&tx, &state.keys, now, tid, url, token.as_deref()).await?;
     let detail = json!({ "channel": "letter", "url": url });
     audit::record(&tx, now, tid, None, &scope.actor(), "provider_saved", detail).await?;

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::{CallbackRow, DisputeQueueRow, QueueCounts};
 use settle_domain::money::Money;
@@ -164,7 +164,7 @@ pub async fn outcome(
     if note.chars().count() > 2_000 {
         return Err(ServiceError::invalid("note", "too_long"));
     }
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let row = booked(&tx, scope, id).await?;
     if row.claimed_by.is_some_and(|s| s != scope.staff_id()) {
         return Err(ServiceError::invalid("form", "claimed_by_other"));

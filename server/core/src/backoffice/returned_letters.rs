@@ -13,7 +13,7 @@ use crate::{audit, message_events};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -56,7 +56,7 @@ pub async fn register(
     if !REASONS.contains(&reason) {
         return Err(ServiceError::invalid("reason", "required"));
     }
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let c = find(&tx, scope, customer_id).await?;
     let letter = outbox::Entity::find_by_id(outbox_id)
         .filter(outbox::Column::TenantId.eq(scope.tenant_id()))

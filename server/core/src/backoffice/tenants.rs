@@ -10,7 +10,10 @@ use crate::staff::accounts::{create as create_staff, NewStaff};
 use crate::staff::{Role, StaffScope};
 use crate::state::{AppState, RunMode};
 use crate::tenant::{normalize_host, TenantCtx};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::backoffice::{SecondFactorOnce, TenantRow};
 use settle_domain::contact::EmailAddress;
@@ -185,7 +188,7 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
     }
     let hash = state.hasher.hash(t.admin_password).await?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(&slug))
         .count(&tx)

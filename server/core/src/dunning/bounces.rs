@@ -12,7 +12,7 @@ use crate::message_events;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use settle_domain::dunning::steps::{hold_of, Channel};
 use settle_domain::dunning::texts;
 use settle_domain::locale::Locale;
@@ -119,7 +119,7 @@ pub async fn apply(db: &DatabaseConnection, bounce: &Bounce, now: DateTime<Utc>)
     let Some(msg) = msg.filter(|m| m.channel == "email") else {
         return Ok(Applied::Unknown);
     };
-    let txn = crate::db::begin_write(db).await?;
+    let txn = db.begin().await?;
     if !bounce.permanent() {
         message_events::record(&txn, msg.tenant_id, msg.id, "deferred", &bounce.status, now).await?;
         txn.commit().await?;

@@ -6,7 +6,7 @@ use crate::entities::{customer, invoice, staff_task, tenant};
 use crate::error::ServiceResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use settle_domain::dunning::steps::StepKind;
 use settle_domain::money::Money;
 
@@ -45,7 +45,7 @@ pub async fn export(
     now: DateTime<Utc>,
     again: bool,
 ) -> ServiceResult<(usize, String)> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = db.begin().await?;
     let mut q = staff_task::Entity::find()
         .filter(staff_task::Column::TenantId.eq(tenant.id))
         .filter(staff_task::Column::Kind.eq(StepKind::EarlySignal.as_str()))

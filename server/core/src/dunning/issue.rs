@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use settle_domain::contact::mask_email;
 use settle_domain::dunning::calendar::term_end;
@@ -98,7 +98,7 @@ async fn issue_one(
     id: i64,
     now: DateTime<Utc>,
 ) -> ServiceResult<(String, Outcome)> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = db.begin().await?;
     // The claim: whoever flips the status owns the reminder; on Postgres a second instance
     // waits on the row lock and then finds it no longer planned.
     let claimed = reminder::Entity::update_many()

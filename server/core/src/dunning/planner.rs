@@ -11,7 +11,7 @@ use crate::error::ServiceResult;
 use crate::sql::{chunked_in, update_from_values};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult, Statement, TransactionTrait, Value};
 use settle_domain::dunning::segments::{choose_plan, parse_tags, CustomerFacts};
 use settle_domain::dunning::steps::{day_number, decide, Progress, StepKind};
 use std::collections::{HashMap, HashSet};
@@ -60,7 +60,7 @@ pub async fn plan_tenant(
         return Ok(report);
     }
     let send_after = policy.next_opening(tenant, now).unwrap_or(now);
-    let txn = crate::db::begin_write(db).await?;
+    let txn = db.begin().await?;
     report.costs_due = charge_costs_after_term(&txn, tenant.id, today).await?;
     let mut after = 0i64;
     loop {

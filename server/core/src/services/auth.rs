@@ -11,7 +11,9 @@ use crate::throttle::Action;
 use crate::tokens;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::contact::{normalize_postcode, CustomerNumber, EmailAddress};
 use settle_domain::locale::Locale;
@@ -89,7 +91,7 @@ pub async fn login(state: &AppState, c: &Caller<'_>, email: &str, password: &str
     let ok = state.hasher.verify(password, stored.as_deref()).await?;
     match found {
         Some((account, customer)) if ok => {
-            let tx = crate::db::begin_write(&state.db).await?;
+            let tx = state.db.begin().await?;
             portal_account::Entity::update_many()
                 .col_expr(portal_account::Column::LastLoginAt, Expr::value(Some(now)))
                 .filter(portal_account::Column::Id.eq(account.id))
@@ -147,7 +149,7 @@ pub async fn request_activation(
         audit::debtor(&state.db, now, c.tenant.id, customer.id, "activation_no_email").await?;
         return Ok(());
     };
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let account = portal_account::Entity::find()
         .filter(portal_account::Column::TenantId.eq(c.tenant.id))
         .filter(portal_account::Column::CustomerId.eq(customer.id))
@@ -221,7 +223,7 @@ pub async fn request_link(state: &AppState, c: &Caller<'_>, email: &str, which: 
         EmailedLink::Login => ("magic_link", LOGIN_LINK_TTL, "/login/link"),
         EmailedLink::Reset => ("password_reset", RESET_TTL, "/password/reset"),
     };
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let token = issue_token(
         &tx,
         now,
@@ -411,7 +413,7 @@ pub async fn set_password(
         .await?
         .ok_or_else(|| ServiceError::invalid("form", "link_invalid"))?;
     let hash = state.hasher.hash(password).await?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if !consume_token(&tx, now, token.id).await? {
         return Err(ServiceError::invalid("form", "link_invalid"));
     }
@@ -462,7 +464,7 @@ pub async fn consume_login_link(state: &AppState, c: &Caller<'_>, raw: &str) -> 
     let token = find_live_token(&state.db, now, c.tenant.id, raw, &["magic_link"])
         .await?
         .ok_or_else(invalid)?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if !consume_token(&tx, now, token.id).await? {
         return Err(invalid());
     }

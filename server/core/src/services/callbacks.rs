@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use settle_domain::callbacks::{free_slots, is_offered, SlotRules, TOPICS};
@@ -255,7 +256,7 @@ pub async fn book(state: &AppState, c: &Caller<'_>, scope: &DebtorScope, b: &Boo
     let (Some(phone), Some(start), true) = (phone, start, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
     };
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     // One pending callback at a time: a second booking is a double submit or needs a change.
     if !booked(&tx, scope, now).await?.is_empty() {
         return Err(ServiceError::invalid("form", "callback_already_booked"));
@@ -383,7 +384,7 @@ async fn mine(
 pub async fn cancel(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope, id: i64) -> ServiceResult<()> {
     scope.require_full()?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let row = mine(&tx, scope, id, now).await?;
     release(&tx, tenant.id, row.slot_start).await?;
     let mut active: callback::ActiveModel = row.into();
@@ -413,7 +414,7 @@ pub async fn reschedule(
         .filter(|s| is_offered(&rules, local(tenant, now), *s))
         .and_then(|s| utc(tenant, s))
         .ok_or_else(|| ServiceError::invalid("slot", "slot_required"))?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let row = mine(&tx, scope, id, now).await?;
     if row.slot_start == start {
         return Ok(());
@@ -438,7 +439,7 @@ pub async fn lapse(db: &sea_orm::DatabaseConnection, now: DateTime<Utc>) -> Serv
         .all(db)
         .await?;
     for c in &late {
-        let tx = crate::db::begin_write(db).await?;
+        let tx = db.begin().await?;
         let done = callback::Entity::update_many()
             .col_expr(callback::Column::Status, Expr::value("lapsed"))
             .col_expr(callback::Column::UpdatedAt, Expr::value(now))

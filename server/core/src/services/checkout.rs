@@ -12,7 +12,9 @@ use crate::state::{AppState, RunMode};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use settle_domain::i18n::{t, Key};
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -89,7 +91,7 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         Amount::Part(p) | Amount::Instalment(p) => p,
     };
     let public_id = crate::tokens::random_b64(24);
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = state.db.begin().await?;
     let co = checkout::ActiveModel {
         tenant_id: Set(order.tenant_id),
         customer_id: Set(order.customer_id),
@@ -195,7 +197,7 @@ pub async fn start(state: &AppState, tenant: &TenantCtx, order: Order) -> Servic
         }
         Err(e) => {
             tracing::warn!(error = %e, tenant = tenant.id, "payment provider refused a checkout");
-            let txn = crate::db::begin_write(&state.db).await?;
+            let txn = state.db.begin().await?;
             set_status(&txn, co.id, "failed", state.clock.now()).await?;
             release_locks(&txn, co.id).await?;
             txn.commit().await?;
@@ -347,7 +349,7 @@ pub async fn apply_event(
         snap.refunded_cents,
         snap.charged_back_cents
     );
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = state.db.begin().await?;
     if let Some(id) = event_id {
         if !first_time(&txn, tenant.id, &format!("{provider}:event:{id}"), now).await? {
             txn.rollback().await?;

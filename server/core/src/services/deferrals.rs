@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::{audit, outgoing};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 use settle_domain::dunning::steps::day_number;
 
@@ -102,7 +102,7 @@ pub async fn decide(
         return Err(ServiceError::invalid("explanation", "required"));
     }
     let today = tenant.today(now);
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let task = staff_task::Entity::find_by_id(task_id)
         .filter(staff_task::Column::TenantId.eq(tenant.id))
         .filter(staff_task::Column::Kind.eq("deferral_request"))
@@ -164,7 +164,7 @@ pub async fn defer(
         .map_err(|_| ServiceError::invalid("until", "date_invalid"))?;
     let now = state.clock.now();
     let today = c.tenant.today(now);
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let inv = crate::services::invoices::find_scoped(&tx, scope, number).await?;
     if !movable(&inv) {
         return Err(ServiceError::invalid("form", "deferral_not_possible"));

@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use settle_domain::disputes::{display_name, sniff, MAX_ATTACHMENT_BYTES, MAX_TEXT, REASONS};
@@ -165,7 +166,7 @@ async fn record(
     attachment: Option<(&str, &'static str, &Upload)>,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let sla = sla_days(&tx, scope.tenant_id()).await?;
     let row = dispute::ActiveModel {
         tenant_id: Set(scope.tenant_id()),
@@ -244,7 +245,7 @@ pub async fn resolve(
     if explanation.chars().count() > 2_000 {
         return Err(ServiceError::invalid("explanation", "too_long"));
     }
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let d = dispute::Entity::find_by_id(dispute_id)
         .filter(dispute::Column::TenantId.eq(tenant.id))
         .filter(dispute::Column::Status.eq("open"))
@@ -350,7 +351,7 @@ pub async fn flag_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> Servic
         .all(db)
         .await?;
     for d in &late {
-        let tx = crate::db::begin_write(db).await?;
+        let tx = db.begin().await?;
         let claimed = dispute::Entity::update_many()
             .col_expr(dispute::Column::FlaggedAt, Expr::value(Some(now)))
             .filter(dispute::Column::Id.eq(d.id))

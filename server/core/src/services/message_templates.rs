@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use settle_domain::backoffice::{DiffLine, TemplatePageView, TemplateRow, VersionRow};
@@ -192,7 +193,7 @@ pub async fn save(
 ) -> ServiceResult<i32> {
     scope.require(Role::Admin)?;
     templates::check(k.channel, k.locale, subject, body).map_err(ServiceError::Invalid)?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let versions = by_key(scope.tenant_id(), k).all(&tx).await?;
     let before = versions
         .iter()
@@ -266,7 +267,7 @@ pub async fn rollback(
 /// Back to the shipped wording: no version is active.
 pub async fn reset(db: &DatabaseConnection, scope: &StaffScope, k: Key, now: DateTime<Utc>) -> ServiceResult<()> {
     scope.require(Role::Admin)?;
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     deactivate(&tx, scope.tenant_id(), k).await?;
     audit::record(
         &tx,

@@ -14,7 +14,7 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
 use settle_domain::locale::Locale;
@@ -164,7 +164,7 @@ pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> S
         return Err(ServiceError::invalid("form", "no_contact_on_file"));
     };
     let code = tokens::new_code();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     // A new code replaces any earlier one.
     revoke_pending(&tx, now, c.tenant.id, customer.id, "step_up").await?;
     insert_token(
@@ -205,7 +205,7 @@ pub async fn verify_step_up(state: &AppState, c: &Caller<'_>, raw: &str, code: &
         STEP_UP_MAX_ATTEMPTS,
     )
     .await?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if !consume_token(&tx, now, pending.id).await? {
         return Err(ServiceError::invalid("code", "code_expired"));
     }

@@ -16,7 +16,9 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::address;
 use settle_domain::contact::{mask_email, EmailAddress};
@@ -131,7 +133,7 @@ pub async fn update_address(
     scope.require_full()?;
     let a = address::parse(street, postcode, city, country).map_err(ServiceError::Invalid)?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let c = customer_of(&tx, scope).await?;
     changed(
         &tx,
@@ -180,7 +182,7 @@ pub async fn update_preferences(state: &AppState, scope: &DebtorScope, p: &Prefe
         return Err(ServiceError::invalid("sms_consent", "sms_consent_needed"));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let c = customer_of(&tx, scope).await?;
     if p.sms && c.phone_e164.is_none() {
         return Err(ServiceError::invalid("channels", "sms_needs_phone"));
@@ -254,7 +256,7 @@ pub async fn request_email_change(
         };
         return Err(ServiceError::invalid("password", code));
     }
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     // One pending change at a time: an earlier link stops working.
     revoke_pending(&tx, now, c.tenant.id, customer.id, EMAIL_PURPOSE).await?;
     let token = tokens::new_link_token();
@@ -328,7 +330,7 @@ pub async fn confirm_email_change(state: &AppState, tenant: &TenantCtx, raw: &st
     let token = find_live_token(&state.db, now, tenant.id, raw, &[EMAIL_PURPOSE])
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if !consume_token(&tx, now, token.id).await? {
         return Err(ServiceError::NotFound);
     }
@@ -388,7 +390,7 @@ pub async fn request_phone_code(
         .await?;
     let now = state.clock.now();
     let code = tokens::new_code();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     revoke_pending(&tx, now, c.tenant.id, customer.id, PHONE_PURPOSE).await?;
     insert_token(
         &tx,
@@ -444,7 +446,7 @@ pub async fn verify_phone_code(state: &AppState, c: &Caller<'_>, scope: &DebtorS
         PHONE_CODE_ATTEMPTS,
     )
     .await?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     if !consume_token(&tx, now, pending.id).await? {
         return Err(ServiceError::invalid("code", "code_expired"));
     }

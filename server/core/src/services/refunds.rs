@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::statements::pain001;
 use crate::tenant::TenantCtx;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use settle_domain::i18n::{t, Key};
 
 pub async fn open_tasks(state: &AppState, tenant_id: i64) -> ServiceResult<Vec<refund_task::Model>> {
@@ -82,7 +82,7 @@ pub async fn via_provider(state: &AppState, tenant: &TenantCtx, task_id: i64) ->
 /// transaction, so a second export does not pay them twice. Returns the XML and the task count.
 pub async fn export_sepa(state: &AppState, tenant: &TenantCtx) -> ServiceResult<Option<(String, usize)>> {
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = state.db.begin().await?;
     let tasks: Vec<refund_task::Model> = refund_task::Entity::find()
         .filter(refund_task::Column::TenantId.eq(tenant.id))
         .filter(refund_task::Column::Status.eq("open"))

@@ -10,6 +10,7 @@ use crate::tokens;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 use settle_domain::rf::RfReference;
@@ -129,7 +130,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         })
     });
 
-    let txn = crate::db::begin_write(db).await?;
+    let txn = db.begin().await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
         txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     }

@@ -9,7 +9,7 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 pub const PURPOSE: &str = "unsubscribe";
 const VALID_DAYS: i64 = 365;
@@ -54,7 +54,7 @@ pub async fn debtor(state: &AppState, tenant: &TenantCtx, raw: &str, ip: &str) -
 /// Stops reminder emails for the token's debtor. Repeating it changes nothing.
 pub async fn apply(state: &AppState, tenant: &TenantCtx, raw: &str, ip: &str) -> ServiceResult<()> {
     let who = debtor(state, tenant, raw, ip).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = state.db.begin().await?;
     customer::Entity::update_many()
         .col_expr(customer::Column::PrefEmail, Expr::value(false))
         .filter(customer::Column::Id.eq(who.id))

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::throttle::Action;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::EmailAddress;
 
@@ -148,7 +148,7 @@ pub async fn second_factor(state: &AppState, c: &Caller<'_>, staff_id: i64, code
     .await?
     .ok_or(ServiceError::Unauthenticated)?;
     let secret = totp_secret(&state.keys, &staff)?.ok_or(ServiceError::Unauthenticated)?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let digits: String = code.chars().filter(|ch| !ch.is_whitespace()).collect();
     let method = if let Some(step) = totp::verify(&secret, &digits, unix, staff.totp_last_step) {

@@ -11,7 +11,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 use settle_domain::backoffice::{SecondFactorOnce, StaffRow};
 
@@ -76,7 +76,7 @@ pub async fn add(
     settle_domain::password::check_new_password(m.password).map_err(|p| ServiceError::invalid("password", p.code()))?;
     let hash = state.hasher.hash(m.password).await?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let created = create(
         &tx,
         &state.keys,
@@ -129,7 +129,7 @@ pub async fn set_disabled(state: &AppState, scope: &StaffScope, id: i64, disable
         return Err(ServiceError::invalid("form", "not_yourself"));
     }
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let s = member(&tx, scope, id).await?;
     staff_user::Entity::update_many()
         .col_expr(staff_user::Column::DisabledAt, Expr::value(disabled.then_some(now)))
@@ -159,7 +159,7 @@ pub async fn new_second_factor(
 ) -> ServiceResult<SecondFactorOnce> {
     scope.require(Role::Admin)?;
     let now = state.clock.now();
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let s = member(&tx, scope, id).await?;
     let secret = totp::new_secret();
     let (key_id, sealed) = crate::secrets::seal(&state.keys, &secret);

@@ -26,7 +26,9 @@ use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::locale::Locale;
 use settle_domain::money::Money;
@@ -182,7 +184,7 @@ pub async fn accept(
         return Err(ServiceError::invalid("form", "too_many_invoices"));
     }
     let (p, _) = policy(&state.db, c.tenant.id).await?;
-    let tx = crate::db::begin_write(&state.db).await?;
+    let tx = state.db.begin().await?;
     let mut invoices = Vec::with_capacity(wanted.len());
     for number in &wanted {
         // Another debtor's invoice, or none at all: not found, whichever it was.

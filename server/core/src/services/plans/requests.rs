@@ -10,7 +10,7 @@ use crate::tenant::TenantCtx;
 use crate::{audit, outgoing};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub async fn decide(
             return Err(ServiceError::invalid("first", "date_invalid"));
         }
     }
-    let tx = crate::db::begin_write(db).await?;
+    let tx = db.begin().await?;
     let plan = payment_plan::Entity::find_by_id(plan_id)
         .filter(payment_plan::Column::TenantId.eq(tenant.id))
         .filter(payment_plan::Column::Status.eq("requested"))

@@ -10,7 +10,9 @@ use crate::tenant::TenantCtx;
 use crate::{audit, outgoing, tokens};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use serde_json::json;
 use settle_domain::money::Money;
 
@@ -33,7 +35,7 @@ async fn tenant_of<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<Option<
 pub async fn check(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult<usize> {
     let mut broke = 0;
     for plan in active(db).await? {
-        let tx = crate::db::begin_write(db).await?;
+        let tx = db.begin().await?;
         let Some(tenant) = tenant_of(&tx, plan.tenant_id).await? else {
             continue;
         };
@@ -123,7 +125,7 @@ async fn end<C: ConnectionTrait>(
 pub async fn remind(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult<usize> {
     let mut sent = 0;
     for plan in active(db).await? {
-        let tx = crate::db::begin_write(db).await?;
+        let tx = db.begin().await?;
         let Some(tenant) = tenant_of(&tx, plan.tenant_id).await? else {
             continue;
         };
