@@ -248,7 +248,12 @@ pub(crate) async fn seed_customers(conn: &DatabaseConnection, now: chrono::DateT
 }
 
 fn status_mib(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    proc_status_mib("/proc/self/status", field)
+}
+
+/// A `/proc/.../status` memory field (VmRSS:, VmHWM:) in MiB; 0 when unreadable.
+pub(crate) fn proc_status_mib(path: &str, field: &str) -> f64 {
+    std::fs::read_to_string(path)
         .ok()
         .and_then(|s| {
             s.lines()

@@ -135,20 +135,9 @@ async fn ceiling_invoices(db: web::Data<DatabaseConnection>, session: Session) -
 
 /// The SQL with `?` placeholders, numbered for Postgres.
 fn sql(backend: DbBackend, text: &str, values: Vec<settle_core::sea_orm::Value>) -> Statement {
-    let text = if backend == DbBackend::Postgres {
-        let mut n = 0;
-        text.chars()
-            .map(|c| {
-                if c == '?' {
-                    n += 1;
-                    format!("${n}")
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        text.to_string()
+    let text = match backend {
+        DbBackend::Postgres => settle_core::sql::numbered(text),
+        _ => text.to_string(),
     };
     Statement::from_sql_and_values(backend, text, values)
 }
@@ -221,15 +210,7 @@ impl Server {
     }
 
     fn mib(&self, field: &str) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with(field))
-                    .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-            })
-            .map(|kb| kb / 1024.0)
-            .unwrap_or(0.0)
+        super::proc_status_mib(&format!("/proc/{}/status", self.child.id()), field)
     }
 }
 
