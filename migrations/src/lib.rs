@@ -25,6 +25,7 @@ mod m20261206_000018_outgoing_event_indexes;
 mod m20261206_000019_throttle_windows;
 mod m20261206_000020_token_hash_index;
 mod m20261206_000021_retention;
+pub mod m20261207_000022_row_security;
 mod util;
 
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_throttle_windows::Migration),
             Box::new(m20261206_000020_token_hash_index::Migration),
             Box::new(m20261206_000021_retention::Migration),
+            Box::new(m20261207_000022_row_security::Migration),
         ]
     }
 }

@@ -238,8 +238,12 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let listener = std::net::TcpListener::bind(settings.addr)?;
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);
+            let requests = match &settings.database_app_url {
+                Some(url) => state.with_request_db(app_connection(&state, url).await?),
+                None => state.clone(),
+            };
             let server = start(
-                state.clone(),
+                requests,
                 ServeOptions {
                     metrics_token: settings.metrics_token.clone(),
                     ..ServeOptions::from_env(settings.trusted_proxies.clone())
@@ -255,6 +259,16 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The application role's pool: checked to be confined by row security, and granted access
+/// to the tables the owner just migrated.
+async fn app_connection(state: &AppState, url: &db::DatabaseUrl) -> anyhow::Result<DatabaseConnection> {
+    let app = db::connect(url).await?;
+    let role = settle_core::row_security::check_app_role(&app).await?;
+    settle_core::row_security::grant(&state.system_db, &role).await?;
+    tracing::info!(role = %role, "requests connect as the application role, under row-level security");
+    Ok(app)
 }
 
 async fn copy_db(from: &str, to: &str) -> anyhow::Result<()> {

@@ -49,15 +49,15 @@ async fn email_event(req: HttpRequest, state: web::Data<AppState>, body: web::By
                 message_id: Some(event.message_id.clone()),
                 status: event.status.clone().unwrap_or_else(|| default.to_string()),
             };
-            bounces::apply(&state.db, &bounce, now).await.map(|_| ())
+            bounces::apply(&state.system_db, &bounce, now).await.map(|_| ())
         }
         "delivered" | "opened" | "clicked" | "complained" => {
             match outbox::Entity::find()
                 .filter(outbox::Column::MessageId.eq(event.message_id.as_str()))
-                .one(&state.db)
+                .one(&state.system_db)
                 .await
             {
-                Ok(Some(m)) => message_events::record(&state.db, m.tenant_id, m.id, &event.event, "", now)
+                Ok(Some(m)) => message_events::record(&state.system_db, m.tenant_id, m.id, &event.event, "", now)
                     .await
                     .map_err(Into::into),
                 Ok(None) => Ok(()),

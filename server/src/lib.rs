@@ -59,8 +59,33 @@ use std::sync::Arc;
 /// suspends resource loading (leptos issue #4773): a page rendering at that moment in another
 /// server of the same process (the test suite starts many) would wait forever.
 fn route_list() -> Vec<leptos_actix::ActixRouteListing> {
+    // Before Leptos installs plain tokio spawning (the first route listing does).
+    let _ = any_spawner::Executor::init_custom_executor(TenantCarryingExecutor);
     static ROUTES: std::sync::OnceLock<Vec<leptos_actix::ActixRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(PortalApp)).clone()
+}
+
+/// Leptos renders a page's resources in spawned tasks. Tokio's spawn does not carry task-locals,
+/// so this spawner hands the request's tenant on: a resource's queries stay confined to it under
+/// Postgres row-level security.
+struct TenantCarryingExecutor;
+
+impl any_spawner::CustomExecutor for TenantCarryingExecutor {
+    fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
+        match settle_core::row_security::current_tenant() {
+            Some(t) => tokio::spawn(settle_core::row_security::as_tenant(t, fut)),
+            None => tokio::spawn(fut),
+        };
+    }
+
+    fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
+        match settle_core::row_security::current_tenant() {
+            Some(t) => tokio::task::spawn_local(settle_core::row_security::as_tenant(t, fut)),
+            None => tokio::task::spawn_local(fut),
+        };
+    }
+
+    fn poll_local(&self) {}
 }
 
 /// Debtor sessions end after 30 idle minutes (and 12 hours in all, see the session store).

@@ -42,8 +42,12 @@ pub async fn tenant(
     let host = req.connection_info().host().to_string();
     match state.tenants.resolve(&state.db, &host).await {
         Ok(Some(t)) => {
+            let id = t.id;
             req.extensions_mut().insert(t);
-            next.call(req).await.map(ServiceResponse::map_into_left_body)
+            // Everything the request does runs for its tenant (row-level security on Postgres).
+            settle_core::row_security::as_tenant(id, next.call(req))
+                .await
+                .map(ServiceResponse::map_into_left_body)
         }
         Ok(None) => Ok(req
             .into_response(HttpResponse::NotFound().content_type("text/plain").body("Not found"))

@@ -179,7 +179,7 @@ async fn database_gauges(state: &AppState, now: DateTime<Utc>) -> Result<Registr
     let r = Registry::new();
     let pending = outbox::Entity::find()
         .filter(outbox::Column::Status.eq("pending"))
-        .count(&state.db)
+        .count(&state.system_db)
         .await?;
     gauge(
         &r,
@@ -194,7 +194,7 @@ async fn database_gauges(state: &AppState, now: DateTime<Utc>) -> Result<Registr
         .filter(outbox::Column::Status.eq("pending"))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .into_tuple()
-        .one(&state.db)
+        .one(&state.system_db)
         .await?
         .unwrap_or((0, None));
     gauge(&r, "settle_outbox_due", "Messages due to be sent now", due as f64);
@@ -208,7 +208,7 @@ async fn database_gauges(state: &AppState, now: DateTime<Utc>) -> Result<Registr
     let count = |status: &'static str| {
         webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::Status.eq(status))
-            .count(&state.db)
+            .count(&state.system_db)
     };
     gauge(
         &r,

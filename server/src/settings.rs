@@ -26,6 +26,9 @@ fn bad(setting: &'static str, problem: impl Into<String>) -> SettingError {
 pub struct Settings {
     pub mode: RunMode,
     pub database_url: DatabaseUrl,
+    /// `SETTLE_DATABASE_APP_URL` (Postgres): requests connect as this role, which does not own
+    /// the tables and is confined to the request's tenant by row-level security.
+    pub database_app_url: Option<DatabaseUrl>,
     pub addr: SocketAddr,
     pub keys: Keys,
     pub smtp_url: Option<String>,
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("mode", &self.mode)
             .field("database_url", &self.database_url)
+            .field("database_app_url", &self.database_app_url)
             .field("addr", &self.addr)
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("trusted_proxies", &self.trusted_proxies)
@@ -126,6 +130,19 @@ impl Settings {
             ),
         };
         let database_url = database_url.with_pool(pool);
+        let database_app_url = match src.get("SETTLE_DATABASE_APP_URL").map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                let url = DatabaseUrl::parse(raw).map_err(|e| bad("SETTLE_DATABASE_APP_URL", e))?;
+                if url.is_sqlite() || database_url.is_sqlite() {
+                    return Err(bad(
+                        "SETTLE_DATABASE_APP_URL",
+                        "is for Postgres (row-level security), with SETTLE_DATABASE_URL on Postgres too",
+                    ));
+                }
+                Some(url.with_pool(pool))
+            }
+        };
         let addr: SocketAddr = src
             .get("SETTLE_ADDR")
             .unwrap_or("127.0.0.1:3000")
@@ -201,6 +218,7 @@ impl Settings {
             dns,
             mode,
             database_url,
+            database_app_url,
             addr,
             keys,
             smtp_url,
@@ -286,11 +304,33 @@ mod tests {
             ("SETTLE_TRUSTED_PROXIES", "10.0.0.1,nope"),
             ("SETTLE_DB_POOL", "0"),
             ("SETTLE_DB_POOL", "lots"),
+            // Row security is Postgres': not with the SQLite default, nor to a SQLite file.
+            ("SETTLE_DATABASE_APP_URL", "postgres://app@db/settle"),
+            ("SETTLE_DATABASE_APP_URL", "https://db"),
         ];
         for (name, value) in cases {
             let err = settings(&[(name, value)]).err().unwrap();
             assert_eq!(err.setting, name);
         }
+    }
+
+    #[test]
+    fn an_application_role_goes_with_postgres() {
+        let s = settings(&[
+            ("SETTLE_DATABASE_URL", "postgres://owner:pw@db/settle"),
+            ("SETTLE_DATABASE_APP_URL", "postgres://app:secret@db/settle"),
+        ])
+        .unwrap();
+        let app = s.database_app_url.unwrap();
+        assert_eq!(app.expose(), "postgres://app:secret@db/settle");
+        assert!(!format!("{app}").contains("secret"));
+        let err = settings(&[
+            ("SETTLE_DATABASE_URL", "postgres://owner:pw@db/settle"),
+            ("SETTLE_DATABASE_APP_URL", "sqlite://x.db"),
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(err.setting, "SETTLE_DATABASE_APP_URL");
     }
 
     #[test]

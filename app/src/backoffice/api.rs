@@ -172,7 +172,7 @@ pub async fn get_api_keys() -> Result<ApiKeysPageView, ServerFnError> {
 pub async fn get_tenants() -> Result<TenantsPageView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
-    let tenants = ctx.map(settle_core::backoffice::tenants::list(&ctx.state.db, &me).await)?;
+    let tenants = ctx.map(settle_core::backoffice::tenants::list(&ctx.state.system_db, &me).await)?;
     Ok(TenantsPageView {
         tenants,
         once: crate::ssr::take_second_factor_once(&ctx.req),

@@ -71,9 +71,12 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
         }
     }
     let mut opts = ConnectOptions::new(url.expose().to_string());
+    // No liveness ping at each checkout: a SQLite file cannot hang up (the ping cost a thread
+    // hand-off per query), and on Postgres the tenant setting at checkout proves the connection.
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire(false);
     if url.is_sqlite() {
         // WAL lets readers run beside the one writer; the busy timeout makes a second writer
         // wait instead of failing with "database is locked".
@@ -99,7 +102,8 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, DbErr> {
             })
         });
     } else {
-        opts.max_connections(url.1.unwrap_or(POSTGRES_POOL));
+        opts.max_connections(url.1.unwrap_or(POSTGRES_POOL))
+            .map_sqlx_postgres_pool_opts(crate::row_security::install);
     }
     Database::connect(opts).await
 }

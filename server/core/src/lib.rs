@@ -26,6 +26,7 @@ pub mod phone;
 pub mod providers;
 pub mod qr;
 pub mod retention;
+pub mod row_security;
 pub mod scope;
 pub mod secrets;
 pub mod services;

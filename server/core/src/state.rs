@@ -14,7 +14,13 @@ pub enum RunMode {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Requests' connection: on Postgres with `SETTLE_DATABASE_APP_URL`, the application role,
+    /// confined by row-level security to the tenant the request works for.
     pub db: DatabaseConnection,
+    /// The owner's connection, for work that spans tenants: resolving a request's host, the
+    /// operator's tenant list and creation, provider callbacks that name no tenant, metrics and
+    /// the workers. The same connection as `db` unless an application role is configured.
+    pub system_db: DatabaseConnection,
     pub keys: Keys,
     pub clock: Clock,
     pub mode: RunMode,
@@ -76,8 +82,18 @@ impl AppState {
         }
     }
 
+    /// The state for serving requests through the application role's connection; workers keep
+    /// the owner's.
+    pub fn with_request_db(&self, app: DatabaseConnection) -> Self {
+        Self {
+            db: app,
+            ..self.clone()
+        }
+    }
+
     pub fn new(db: DatabaseConnection, keys: Keys, clock: Clock, mode: RunMode) -> anyhow::Result<Self> {
         Ok(Self {
+            system_db: db.clone(),
             db,
             keys,
             clock,

@@ -33,6 +33,7 @@ mod providers_http;
 mod representatives;
 mod retention;
 mod returned_letters;
+mod row_security;
 mod security;
 mod statements;
 mod templates;

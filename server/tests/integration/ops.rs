@@ -149,7 +149,7 @@ async fn settle_backup_writes_a_consistent_copy_of_a_sqlite_database() {
 #[tokio::test]
 async fn a_crowd_of_payment_link_visitors_is_served_in_turn() {
     let app = spawn_app().await;
-    let proxied = app.behind_proxy();
+    let proxied = app.behind_proxy().await;
     let link = proxied.url("/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7");
     let crowd = (0..300).map(|i| {
         let (client, link) = (proxied.client.clone(), link.clone());

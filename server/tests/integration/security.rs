@@ -163,7 +163,7 @@ async fn every_data_endpoint_needs_a_login_and_stays_inside_the_debtors_scope() 
 #[tokio::test]
 async fn payment_link_views_are_limited_per_visitor_behind_a_trusted_proxy() {
     let app = spawn_app().await;
-    let proxied = app.behind_proxy();
+    let proxied = app.behind_proxy().await;
     let link = "/pay/demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7";
     let view = |app: &TestApp, ip: String| app.client.get(app.url(link)).header("x-forwarded-for", ip).send();
     for i in 0..40 {

@@ -188,7 +188,8 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
     }
     let hash = state.hasher.hash(t.admin_password).await?;
     let now = state.clock.now();
-    let tx = state.db.begin().await?;
+    // The new tenant's rows are not the operator's tenant's: written through the owner's connection.
+    let tx = state.system_db.begin().await?;
     if tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(&slug))
         .count(&tx)

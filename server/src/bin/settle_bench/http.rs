@@ -38,15 +38,37 @@ fn bench_keys() -> Keys {
 
 pub const HEADER: &str = "| bench | database | server | connections | requests | errors | req/s | % of ceiling | p50 ms | p99 ms | server RSS MiB (peak) |\n|---|---|---|---|---|---|---|---|---|---|---|";
 
-/// `settle-bench --serve-child product|ceiling URL`: serves on a free port, printed first.
+const APP_ROLE: &str = "settle_bench_app";
+
+fn app_role_url(url: &str) -> String {
+    let mut u = url::Url::parse(url).expect("postgres url");
+    u.set_username(APP_ROLE).expect("user");
+    u.set_password(Some(APP_ROLE)).expect("password");
+    u.to_string()
+}
+
+/// `settle-bench --serve-child product|product-rls|ceiling URL`: serves on a free port, printed first.
 pub async fn child(which: &str, url: &str) {
     let conn = db::connect(&DatabaseUrl::parse(url).expect("url"))
         .await
         .expect("connect");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     println!("{}", listener.local_addr().expect("addr").port());
-    if which == "product" {
-        let state = AppState::new(conn, bench_keys(), Clock::System, RunMode::Production).expect("state");
+    if which.starts_with("product") {
+        let mut state = AppState::new(conn, bench_keys(), Clock::System, RunMode::Production).expect("state");
+        if which == "product-rls" {
+            // Requests as a role confined by row-level security, as SETTLE_DATABASE_APP_URL does.
+            let app = db::connect(&DatabaseUrl::parse(&app_role_url(url)).expect("url"))
+                .await
+                .expect("connect as the application role");
+            let role = settle_core::row_security::check_app_role(&app)
+                .await
+                .expect("confined role");
+            settle_core::row_security::grant(&state.system_db, &role)
+                .await
+                .expect("grant");
+            state = state.with_request_db(app);
+        }
         // Loopback is a trusted proxy: each simulated debtor has its own forwarded address.
         let opts = ServeOptions {
             trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
@@ -513,6 +535,13 @@ async fn postgres(admin: &str) -> String {
         eprintln!("copied the bench database to Postgres in {:.0?}", started.elapsed());
     }
     db::migrate(&target).await.expect("migrate");
+    target
+        .execute_unprepared(&format!(
+            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE}' NOSUPERUSER NOBYPASSRLS; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))
+        .await
+        .expect("application role");
     target.close().await.ok();
     url
 }
@@ -545,19 +574,22 @@ pub async fn bench(which: &str) -> Vec<String> {
         conn.close().await.ok();
         "sqlite://target/bench/invoices-1m.db?mode=rwc".to_string()
     };
-    let mut databases = vec![("SQLite", sqlite)];
+    // (label, URL, how the product serves): Postgres also as the row-level-security role.
+    let mut databases = vec![("SQLite", sqlite, "product")];
     if let Ok(admin) = std::env::var("SETTLE_BENCH_POSTGRES_URL") {
         if !admin.is_empty() {
-            databases.push(("Postgres", postgres(&admin).await));
+            let url = postgres(&admin).await;
+            databases.push(("Postgres", url.clone(), "product"));
+            databases.push(("Postgres RLS", url, "product-rls"));
         }
     } else {
         eprintln!("no SETTLE_BENCH_POSTGRES_URL: SQLite only");
     }
     let mut rows = Vec::new();
-    for (label, url) in databases {
+    for (label, url, product_kind) in databases {
         if which == "invoice_list" {
             let connections = super::env_or("BENCH_CLIENTS", 64) as usize;
-            let product = Server::spawn("product", &url);
+            let product = Server::spawn(product_kind, &url);
             let cookies = Arc::new(log_in(&product.base, connections).await);
             let plan: Plan = Arc::new(move |c, _| ("/invoices".to_string(), "cookie", cookies[c].clone()));
             let run = drive(&product.base, connections, seconds, plan.clone(), 1000).await;
@@ -607,7 +639,7 @@ pub async fn bench(which: &str) -> Vec<String> {
                     ceiling.mib("VmHWM:"),
                 ));
                 drop(ceiling);
-                let product = Server::spawn("product", &url);
+                let product = Server::spawn(product_kind, &url);
                 let run = drive(&product.base, connections, seconds, plan.clone(), 1000).await;
                 rows.push(row(
                     which,

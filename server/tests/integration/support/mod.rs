@@ -87,7 +87,7 @@ pub async fn serve_database(url: String, pg_cleanup: Option<(String, String)>) -
         .expect("connect");
     let state = AppState::new(conn, Keys::random(), Clock::fixed(start_time()), RunMode::Dev).expect("state");
     TestApp {
-        addr: serve(&state),
+        addr: serve(&state, &url).await,
         db_url: url,
         state,
         client: client(),
@@ -110,7 +110,7 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
     state.upload_dir = std::env::temp_dir().join(format!("settle-uploads-{}", unique()));
     adjust(&mut state);
     TestApp {
-        addr: serve(&state),
+        addr: serve(&state, &url).await,
         db_url: url,
         state,
         client: client(),
@@ -118,9 +118,47 @@ pub async fn spawn_app_with(mode: RunMode, adjust: impl FnOnce(&mut AppState)) -
     }
 }
 
-/// Serves `state` on a new loopback port; the address.
-fn serve(state: &AppState) -> String {
-    serve_trusting(state, vec![])
+/// Serves `state` on a new loopback port; the address. On Postgres, requests connect as a role
+/// that does not own the tables, under row-level security, as `SETTLE_DATABASE_APP_URL` makes
+/// them in production: every test then also shows that no request strays from its tenant.
+async fn serve(state: &AppState, url: &str) -> String {
+    serve_trusting(&request_state(state, url).await, vec![])
+}
+
+pub const APP_ROLE: &str = "settle_test_app";
+
+/// The application role's URL for the test database at `url`.
+pub fn app_role_url(url: &str) -> String {
+    let mut u = url::Url::parse(url).expect("database url");
+    u.set_username(APP_ROLE).expect("user");
+    u.set_password(Some(APP_ROLE)).expect("password");
+    u.to_string()
+}
+
+/// `state` with requests through the application role (Postgres), or `state` itself (SQLite).
+pub async fn request_state(state: &AppState, url: &str) -> AppState {
+    if !postgres() {
+        return state.clone();
+    }
+    // Created once per server, by whichever test comes first (a race is harmless).
+    state
+        .system_db
+        .execute_unprepared(&format!(
+            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE}' NOSUPERUSER NOBYPASSRLS; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ))
+        .await
+        .expect("application role");
+    let app = db::connect(&DatabaseUrl::parse(&app_role_url(url)).expect("url"))
+        .await
+        .expect("connect as the application role");
+    let role = settle_core::row_security::check_app_role(&app)
+        .await
+        .expect("confined role");
+    settle_core::row_security::grant(&state.system_db, &role)
+        .await
+        .expect("grant");
+    state.with_request_db(app)
 }
 
 /// Serves `state` trusting X-Forwarded-For from these proxies.
@@ -165,9 +203,10 @@ impl TestApp {
 
     /// The same app behind a load balancer on loopback (`SETTLE_TRUSTED_PROXIES=127.0.0.1`):
     /// the client address is the one in X-Forwarded-For.
-    pub fn behind_proxy(&self) -> TestApp {
+    pub async fn behind_proxy(&self) -> TestApp {
+        let served = request_state(&self.state, &self.db_url).await;
         TestApp {
-            addr: serve_trusting(&self.state, vec![std::net::IpAddr::from([127, 0, 0, 1])]),
+            addr: serve_trusting(&served, vec![std::net::IpAddr::from([127, 0, 0, 1])]),
             db_url: self.db_url.clone(),
             state: self.state.clone(),
             client: client(),
@@ -186,7 +225,7 @@ impl TestApp {
             AppState::new(conn, self.state.keys.clone(), self.state.clock.clone(), self.state.mode).expect("state");
         state.upload_dir = self.state.upload_dir.clone();
         TestApp {
-            addr: serve(&state),
+            addr: serve(&state, &self.db_url).await,
             db_url: self.db_url.clone(),
             state,
             client: client(),

@@ -1,0 +1,185 @@
+//! Postgres row-level security: the application role sees and writes only the tenant its work
+//! runs for, and every tenant table is covered. (On SQLite there is no row security; the rest of
+//! the suite runs every request through the application role on Postgres.)
+use crate::support::{postgres, request_state, spawn_app};
+use chrono::Utc;
+use settle_core::entities::{customer, idempotency_key, tenant};
+use settle_core::row_security::{as_tenant, check_app_role};
+use settle_core::sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+};
+
+#[tokio::test]
+async fn the_application_role_sees_only_its_tenant() {
+    if !postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let owner = &app.state.system_db;
+    let tenants = tenant::Entity::find().all(owner).await.unwrap();
+    assert!(tenants.len() >= 2, "the demo has several tenants");
+    let (a, b) = (tenants[0].id, tenants[1].id);
+    let owned_by = |t: i64| {
+        customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(t))
+            .count(owner)
+    };
+    let (a_debtors, b_debtors) = (owned_by(a).await.unwrap(), owned_by(b).await.unwrap());
+    assert!(a_debtors > 0 && b_debtors > 0);
+
+    let served = request_state(&app.state, &app.db_url).await;
+    let db = &served.db;
+    // Outside any tenant: nothing.
+    assert_eq!(customer::Entity::find().count(db).await.unwrap(), 0);
+    as_tenant(a, async {
+        // All of its own, none of another's, even when asked for by tenant.
+        assert_eq!(customer::Entity::find().count(db).await.unwrap(), a_debtors);
+        let theirs = customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(b))
+            .count(db)
+            .await
+            .unwrap();
+        assert_eq!(theirs, 0);
+        // Another tenant's rows can be neither changed nor written.
+        let changed = db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE customers SET name = 'x' WHERE tenant_id = $1",
+                [b.into()],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(changed.rows_affected(), 0);
+        let foreign = idempotency_key::ActiveModel {
+            tenant_id: Set(b),
+            api_key_id: Set(1),
+            idem_key: Set("k".into()),
+            request_hash: Set("h".into()),
+            status: Set(0),
+            content_type: Set(String::new()),
+            body: Set(String::new()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap_err();
+        assert!(foreign.to_string().contains("row-level security"), "{foreign}");
+        // Inside a transaction too.
+        let tx = settle_core::sea_orm::TransactionTrait::begin(db).await.unwrap();
+        assert_eq!(customer::Entity::find().count(&tx).await.unwrap(), a_debtors);
+        tx.rollback().await.unwrap();
+    })
+    .await;
+    // A pooled connection does not keep the last tenant.
+    assert_eq!(customer::Entity::find().count(db).await.unwrap(), 0);
+    as_tenant(b, async {
+        assert_eq!(customer::Entity::find().count(db).await.unwrap(), b_debtors);
+    })
+    .await;
+    // B's names are untouched.
+    assert_eq!(
+        customer::Entity::find()
+            .filter(customer::Column::Name.eq("x"))
+            .count(owner)
+            .await
+            .unwrap(),
+        0
+    );
+    app.cleanup().await;
+}
+
+/// A new table with a tenant must come with the policies: every table with `tenant_id` is
+/// forced under row security, except the host-to-tenant map that is read before a tenant is known.
+#[tokio::test]
+async fn every_tenant_table_is_forced_under_row_security() {
+    if !postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let rows = app
+        .state
+        .system_db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT c.relname::text AS name, c.relrowsecurity AS on, c.relforcerowsecurity AS forced, \
+             (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind = 'r' \
+             AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')",
+        ))
+        .await
+        .unwrap();
+    assert!(rows.len() > 40, "{} tenant tables", rows.len());
+    for r in rows {
+        let name: String = r.try_get("", "name").unwrap();
+        let confined = r.try_get::<bool>("", "on").unwrap() && r.try_get::<bool>("", "forced").unwrap();
+        let policies: i64 = r.try_get("", "policies").unwrap();
+        if name == "tenant_hosts" {
+            assert!(!confined, "{name}");
+        } else {
+            assert!(confined && policies == 2, "{name} is not confined to its tenant");
+        }
+    }
+    // The owner (here a superuser) is refused as the application role.
+    assert!(check_app_role(&app.state.system_db).await.is_err());
+    app.cleanup().await;
+}
+
+fn settle_serve(db: &str, app_db: &str, addr: &str) -> std::process::Child {
+    let dir = std::env::temp_dir().join(format!("settle-rls-{}", crate::support::unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SETTLE_DATABASE_URL", db)
+        .env("SETTLE_DATABASE_APP_URL", app_db)
+        .env("SETTLE_ADDR", addr)
+        .env("SETTLE_DNS_SERVER", "off")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// `settle serve` with `SETTLE_DATABASE_APP_URL`: a role that would not be confined is refused;
+/// the application role serves the tenant's pages.
+#[tokio::test]
+async fn settle_serve_runs_requests_as_the_application_role() {
+    if !postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let _ = request_state(&app.state, &app.db_url).await; // creates the role
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+
+    let refused = settle_serve(&app.db_url, &app.db_url, &addr)
+        .wait_with_output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("SETTLE_DATABASE_APP_URL"), "{err}");
+
+    let mut child = settle_serve(&app.db_url, &crate::support::app_role_url(&app.db_url), &addr);
+    let client = crate::support::client();
+    let mut status = None;
+    for _ in 0..100 {
+        if let Ok(r) = client.get(format!("http://{addr}/login")).send().await {
+            status = Some(r.status().as_u16());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, Some(200));
+    app.cleanup().await;
+}
