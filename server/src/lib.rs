@@ -177,9 +177,11 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             )
             .service(Files::new("/pkg", format!("{site_root}/pkg")))
             .default_service(web::to(not_found))
+            // No visit deadline: it rewrote the session on every request to note the visit. The
+            // idle timeout is the session row's expiry instead (the store refreshes it at most
+            // once a minute), so a page view does no database write.
             .wrap(
                 IdentityMiddleware::builder()
-                    .visit_deadline(Some(std::time::Duration::from_secs(IDLE_TIMEOUT_MINUTES as u64 * 60)))
                     .login_deadline(Some(std::time::Duration::from_secs(
                         session_store::ABSOLUTE_TIMEOUT_HOURS as u64 * 3600,
                     )))

@@ -1,6 +1,8 @@
 //! actix-session's store on our own `sessions` table (SQLite and Postgres alike). Only the
 //! SHA-256 of a session key is stored; logout and password changes delete rows, which ends the
-//! session everywhere. Expiry is refreshed at most once a minute per session, not per request.
+//! session everywhere. Expiry is refreshed at most once a minute per session, not per request:
+//! this is the idle timeout (a session ends 29 to 30 idle minutes after its last refresh), so a
+//! page view writes nothing to the database.
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{DateTime, Duration, Utc};
@@ -11,17 +13,17 @@ use settle_core::entities::session;
 use settle_core::tokens::{hash_token, random_b64};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 /// Sessions end 12 hours after login, however active.
 pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
-const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+const REFRESH_EVERY_SECONDS: i64 = 60;
 
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
     clock: Clock,
-    refreshed: Arc<Mutex<HashMap<String, Instant>>>,
+    /// When this instance last wrote each session's expiry (on the server's clock).
+    refreshed: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
 }
 
 impl DbSessionStore {
@@ -61,7 +63,7 @@ impl DbSessionStore {
             if m.len() > 100_000 {
                 m.clear();
             }
-            m.insert(id.to_string(), Instant::now());
+            m.insert(id.to_string(), self.now());
         }
     }
 
@@ -131,7 +133,7 @@ impl SessionStore for DbSessionStore {
             .lock()
             .ok()
             .and_then(|m| m.get(&id).copied())
-            .is_some_and(|at| at.elapsed() < REFRESH_EVERY);
+            .is_some_and(|at| (self.now() - at).num_seconds() < REFRESH_EVERY_SECONDS);
         if fresh {
             return Ok(());
         }

@@ -254,6 +254,36 @@ async fn idle_sessions_expire_and_logout_ends_the_session_on_the_server() {
     app.cleanup().await;
 }
 
+/// A page view writes nothing to the database (the idle timeout is the session row's expiry,
+/// refreshed at most once a minute), yet an active debtor stays signed in past 30 minutes.
+#[tokio::test]
+async fn page_views_write_no_session_and_activity_keeps_the_session() {
+    use settle_core::entities::session;
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    app.login("demo@settle.test", "demo-password-1").await;
+    let rows = || async {
+        session::Entity::find()
+            .filter(session::Column::CustomerId.is_not_null())
+            .all(&app.state.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(app.get("/invoices").await.status(), 200);
+    let before = rows().await;
+    assert_eq!(before.len(), 1);
+    for _ in 0..3 {
+        assert_eq!(app.get("/invoices").await.status(), 200);
+    }
+    assert_eq!(rows().await, before, "viewing pages rewrote the session");
+    // Active every 20 minutes for an hour: still signed in.
+    for _ in 0..3 {
+        app.state.clock.advance(Duration::minutes(20));
+        assert_eq!(app.get("/invoices").await.status(), 200);
+    }
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn logout_by_get_does_nothing() {
     let app = spawn_app().await;

@@ -6,7 +6,7 @@ use crate::scope::DebtorScope;
 use crate::services::payment_settings;
 use crate::tenant::TenantCtx;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use settle_domain::epc::{EpcTransfer, Remittance};
 use settle_domain::iban::{Bic, Iban};
 use settle_domain::money::{Currency, Money};
@@ -23,13 +23,40 @@ fn money(cents: i64, currency: &str) -> Money {
 }
 
 pub fn summary(row: &invoice::Model, today: NaiveDate) -> InvoiceSummary {
-    InvoiceSummary {
+    SummaryRow {
         number: row.number.clone(),
         issue_date: row.issue_date,
         due_date: row.due_date,
-        amount: money(row.amount_cents, &row.currency),
-        open: money(row.open_cents, &row.currency),
-        status: DisplayStatus::of(&row.status, row.amount_cents, row.open_cents, row.due_date, today),
+        amount_cents: row.amount_cents,
+        open_cents: row.open_cents,
+        currency: row.currency.clone(),
+        status: row.status.clone(),
+    }
+    .into_summary(today)
+}
+
+/// The columns a summary needs: the list reads these, not whole invoices.
+#[derive(FromQueryResult)]
+struct SummaryRow {
+    number: String,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    amount_cents: i64,
+    open_cents: i64,
+    currency: String,
+    status: String,
+}
+
+impl SummaryRow {
+    fn into_summary(self, today: NaiveDate) -> InvoiceSummary {
+        InvoiceSummary {
+            status: DisplayStatus::of(&self.status, self.amount_cents, self.open_cents, self.due_date, today),
+            amount: money(self.amount_cents, &self.currency),
+            open: money(self.open_cents, &self.currency),
+            number: self.number,
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+        }
     }
 }
 
@@ -39,14 +66,18 @@ pub async fn list<C: ConnectionTrait>(
     scope: &DebtorScope,
     today: NaiveDate,
 ) -> ServiceResult<Vec<InvoiceSummary>> {
+    use invoice::Column as I;
     let rows = invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(scope.tenant_id()))
-        .filter(invoice::Column::CustomerId.eq(scope.customer_id()))
-        .order_by_asc(invoice::Column::DueDate)
+        .select_only()
+        .columns([I::Number, I::IssueDate, I::DueDate, I::AmountCents, I::OpenCents, I::Currency, I::Status])
+        .filter(I::TenantId.eq(scope.tenant_id()))
+        .filter(I::CustomerId.eq(scope.customer_id()))
+        .order_by_asc(I::DueDate)
         .limit(500)
+        .into_model::<SummaryRow>()
         .all(db)
         .await?;
-    let mut list: Vec<InvoiceSummary> = rows.iter().map(|r| summary(r, today)).collect();
+    let mut list: Vec<InvoiceSummary> = rows.into_iter().map(|r| r.into_summary(today)).collect();
     list.sort_by_key(|s| {
         let day = i64::from(chrono::Datelike::num_days_from_ce(&s.due_date));
         // Payable: soonest due first; settled: most recent first.
