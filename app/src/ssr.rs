@@ -327,8 +327,12 @@ pub const WEBHOOK_SECRET_ONCE: &str = "staff_webhook_secret_once";
 /// Takes what waits under `key` out of the session: it is shown this once.
 pub fn take_once<T: serde::de::DeserializeOwned>(req: &HttpRequest, key: &str) -> Option<T> {
     let session = req.get_session();
+    // Only when there is something to take: removing marks the session changed, and a
+    // changed session is written back to the database.
     let once = session.get(key).ok().flatten();
-    session.remove(key);
+    if once.is_some() {
+        session.remove(key);
+    }
     once
 }
 

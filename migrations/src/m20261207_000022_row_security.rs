@@ -4,8 +4,8 @@
 //! setting, which Settle sets at each checkout of a pooled connection. FORCE applies it to the
 //! table owner as well; the role that migrates (the owner, which also runs the cross-tenant
 //! workers) gets a policy of its own that lets it see everything, so only the application role
-//! (`SETTLE_DATABASE_APP_URL`, not the owner) is confined. SQLite has no row security: nothing
-//! happens there.
+//! (`SETTLE_DATABASE_APP_URL`, not the owner) is confined. `tenants` is readable by all and
+//! changeable only by its own requests. SQLite has no row security: nothing happens there.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
@@ -45,6 +45,63 @@ async fn tenant_tables(m: &SchemaManager<'_>) -> Result<Vec<(String, bool)>, DbE
     Ok(names)
 }
 
+/// Owner's policy: the role that migrates sees and writes everything (workers, operator).
+fn owner_policy(table: &str) -> String {
+    format!("CREATE POLICY settle_owner ON \"{table}\" TO CURRENT_USER USING (true) WITH CHECK (true);")
+}
+
+fn confine(table: &str, shared: bool) -> String {
+    let own = format!("tenant_id = {CURRENT_TENANT}");
+    let mut sql = format!(
+        "ALTER TABLE \"{table}\" ENABLE ROW LEVEL SECURITY;\n\
+         ALTER TABLE \"{table}\" FORCE ROW LEVEL SECURITY;\n"
+    );
+    if !shared {
+        sql.push_str(&format!(
+            "CREATE POLICY settle_tenant ON \"{table}\" USING ({own}) WITH CHECK ({own});\n"
+        ));
+    } else {
+        // Rows of no tenant are read by every tenant's requests (an operator signs in on every
+        // host, a session starts before anyone logs in) and updated by them (an operator's
+        // sign-in bookkeeping), but only sessions may be created or ended without a tenant: a
+        // request cannot make an operator.
+        let any = format!("tenant_id IS NULL OR {own}");
+        let create = if table == "sessions" { any.clone() } else { own.clone() };
+        sql.push_str(&format!(
+            "CREATE POLICY settle_tenant ON \"{table}\" FOR SELECT USING ({any});\n\
+             CREATE POLICY settle_tenant_update ON \"{table}\" FOR UPDATE USING ({any}) WITH CHECK ({any});\n\
+             CREATE POLICY settle_tenant_insert ON \"{table}\" FOR INSERT WITH CHECK ({create});\n\
+             CREATE POLICY settle_tenant_delete ON \"{table}\" FOR DELETE USING ({create});\n"
+        ));
+        if table != "sessions" {
+            // Nor can it turn a tenant's account into no tenant's (or the reverse).
+            sql.push_str(&format!(
+                "CREATE TRIGGER settle_tenant_fixed BEFORE UPDATE OF tenant_id ON \"{table}\" \
+                 FOR EACH ROW EXECUTE FUNCTION settle_tenant_fixed();\n"
+            ));
+        }
+    }
+    sql.push_str(&owner_policy(table));
+    sql
+}
+
+const TENANT_FIXED: &str = "CREATE FUNCTION settle_tenant_fixed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+    BEGIN IF NEW.tenant_id IS DISTINCT FROM OLD.tenant_id THEN \
+    RAISE EXCEPTION 'a row''s tenant cannot change'; END IF; RETURN NEW; END $$;";
+
+/// The tenants themselves: every request reads them (its host's tenant is found before it is
+/// known), but a request may change only its own tenant, and create or delete none.
+fn confine_tenants() -> String {
+    let own = format!("id = {CURRENT_TENANT}");
+    format!(
+        "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;\n\
+         ALTER TABLE tenants FORCE ROW LEVEL SECURITY;\n\
+         CREATE POLICY settle_tenant ON tenants FOR SELECT USING (true);\n\
+         CREATE POLICY settle_tenant_update ON tenants FOR UPDATE USING ({own}) WITH CHECK ({own});\n{}",
+        owner_policy("tenants")
+    )
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -52,21 +109,11 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let conn = m.get_connection();
+        conn.execute_unprepared(TENANT_FIXED).await?;
         for (table, shared) in tenant_tables(m).await? {
-            // Rows of no tenant are everyone's: an operator signs in on every tenant's host.
-            let rule = if shared {
-                format!("tenant_id IS NULL OR tenant_id = {CURRENT_TENANT}")
-            } else {
-                format!("tenant_id = {CURRENT_TENANT}")
-            };
-            conn.execute_unprepared(&format!(
-                "ALTER TABLE \"{table}\" ENABLE ROW LEVEL SECURITY;\n\
-                 ALTER TABLE \"{table}\" FORCE ROW LEVEL SECURITY;\n\
-                 CREATE POLICY settle_tenant ON \"{table}\" USING ({rule}) WITH CHECK ({rule});\n\
-                 CREATE POLICY settle_owner ON \"{table}\" TO CURRENT_USER USING (true) WITH CHECK (true);"
-            ))
-            .await?;
+            conn.execute_unprepared(&confine(&table, shared)).await?;
         }
+        conn.execute_unprepared(&confine_tenants()).await?;
         Ok(())
     }
 
@@ -75,15 +122,23 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let conn = m.get_connection();
-        for (table, _) in tenant_tables(m).await? {
+        let mut tables: Vec<String> = tenant_tables(m).await?.into_iter().map(|(t, _)| t).collect();
+        tables.push("tenants".into());
+        for table in tables {
             conn.execute_unprepared(&format!(
                 "DROP POLICY IF EXISTS settle_tenant ON \"{table}\";\n\
+                 DROP POLICY IF EXISTS settle_tenant_update ON \"{table}\";\n\
+                 DROP POLICY IF EXISTS settle_tenant_insert ON \"{table}\";\n\
+                 DROP POLICY IF EXISTS settle_tenant_delete ON \"{table}\";\n\
                  DROP POLICY IF EXISTS settle_owner ON \"{table}\";\n\
+                 DROP TRIGGER IF EXISTS settle_tenant_fixed ON \"{table}\";\n\
                  ALTER TABLE \"{table}\" NO FORCE ROW LEVEL SECURITY;\n\
                  ALTER TABLE \"{table}\" DISABLE ROW LEVEL SECURITY;"
             ))
             .await?;
         }
+        conn.execute_unprepared("DROP FUNCTION IF EXISTS settle_tenant_fixed()")
+            .await?;
         Ok(())
     }
 }

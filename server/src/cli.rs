@@ -264,6 +264,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
 /// The application role's pool: checked to be confined by row security, and granted access
 /// to the tables the owner just migrated.
 async fn app_connection(state: &AppState, url: &db::DatabaseUrl) -> anyhow::Result<DatabaseConnection> {
+    settle_core::row_security::check_owner_role(&state.system_db).await?;
     let app = db::connect(url).await?;
     let role = settle_core::row_security::check_app_role(&app).await?;
     settle_core::row_security::grant(&state.system_db, &role).await?;

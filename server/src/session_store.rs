@@ -42,8 +42,15 @@ fn ttl(d: &CookieDuration) -> Duration {
     Duration::seconds(d.whole_seconds())
 }
 
-/// The debtor a session belongs to, from actix-identity's entry, so sessions can be ended per debtor.
+/// The tenant and debtor a session belongs to: the debtor from actix-identity's entry, so
+/// sessions can be ended per debtor; the tenant also for staff and anonymous sessions, from the
+/// request (a session cookie belongs to one host), so other tenants' requests never see them.
 fn owner(state: &State) -> (Option<i64>, Option<i64>) {
+    let (tenant, customer) = debtor(state);
+    (tenant.or_else(settle_core::row_security::current_tenant), customer)
+}
+
+fn debtor(state: &State) -> (Option<i64>, Option<i64>) {
     let id = state
         .get("actix_identity.user_id")
         .and_then(|v| serde_json::from_str::<String>(v).ok());

@@ -38,15 +38,18 @@ pub fn install(pool: PgPoolOptions) -> PgPoolOptions {
         .before_acquire(|conn, _| Box::pin(async move { confine(conn, current_tenant()).await.map(|_| true) }))
 }
 
-/// The application role named by `SETTLE_DATABASE_APP_URL`: refused when it is a superuser or
-/// may bypass row security (the policies would not hold), or owns the tables.
+/// The application role named by `SETTLE_DATABASE_APP_URL`: refused when it is (or is a member
+/// of) a superuser or a role that bypasses row security, or owns the tables or is a member of
+/// their owner (the owner's policy would apply to it, and it could `SET ROLE`).
 pub async fn check_app_role(app: &DatabaseConnection) -> anyhow::Result<String> {
     let row = app
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT current_user::text AS name, r.rolsuper OR r.rolbypassrls AS unconfined, \
-             EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user) AS owner \
-             FROM pg_roles r WHERE r.rolname = current_user",
+            "SELECT current_user::text AS name, \
+             EXISTS (SELECT 1 FROM pg_roles r WHERE (r.rolsuper OR r.rolbypassrls) \
+                     AND pg_has_role(current_user, r.oid, 'MEMBER')) AS unconfined, \
+             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema() \
+                     AND pg_has_role(current_user, t.tableowner, 'MEMBER')) AS owner",
         ))
         .await?
         .ok_or_else(|| anyhow::anyhow!("the application role was not found"))?;
@@ -55,20 +58,58 @@ pub async fn check_app_role(app: &DatabaseConnection) -> anyhow::Result<String> 
         anyhow::bail!("SETTLE_DATABASE_APP_URL: role {name} is a superuser or bypasses row security");
     }
     if row.try_get::<bool>("", "owner")? {
-        anyhow::bail!("SETTLE_DATABASE_APP_URL: role {name} owns tables; use a role that does not");
+        anyhow::bail!("SETTLE_DATABASE_APP_URL: role {name} owns the tables or is a member of their owner");
     }
     Ok(name)
 }
 
-/// The owner grants the application role what it needs on every table and sequence (run after
-/// each migration, so new tables are covered).
+/// The owner (`SETTLE_DATABASE_URL`) must see every tenant: the role that ran the migrations
+/// (the owner's policy names it), a superuser or a role that bypasses row security. Otherwise
+/// the workers would silently find nothing to do.
+pub async fn check_owner_role(owner: &DatabaseConnection) -> anyhow::Result<()> {
+    let row = owner
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) \
+             OR EXISTS (SELECT 1 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
+                        JOIN pg_namespace n ON n.oid = c.relnamespace \
+                        WHERE n.nspname = current_schema() AND c.relname = 'invoices' AND p.polname = 'settle_owner' \
+                        AND EXISTS (SELECT 1 FROM unnest(p.polroles) AS role(oid) \
+                                    WHERE pg_has_role(current_user, role.oid, 'MEMBER'))) AS sees_all",
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the owner role was not found"))?;
+    if !row.try_get::<bool>("", "sees_all")? {
+        anyhow::bail!(
+            "SETTLE_DATABASE_URL: this role did not run the migrations and would see no tenant's rows; \
+             use the role that owns the tables"
+        );
+    }
+    Ok(())
+}
+
+/// The owner grants the application role what requests need (run after each migration, so new
+/// tables are covered): rows of every tenant table (the policies confine them), reading and
+/// changing tenants (policies: its own only), and only reading the host map and the migrations.
 pub async fn grant(owner: &DatabaseConnection, role: &str) -> Result<(), DbErr> {
-    let role = role.replace('"', "\"\"");
+    let schema: String = owner
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT current_schema()::text AS s",
+        ))
+        .await?
+        .map(|r| r.try_get::<String>("", "s"))
+        .transpose()?
+        .unwrap_or_else(|| "public".into());
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let (schema, role) = (quote(&schema), quote(role));
     owner
         .execute_unprepared(&format!(
-            "GRANT USAGE ON SCHEMA public TO \"{role}\";\n\
-             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{role}\";\n\
-             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \"{role}\";"
+            "GRANT USAGE ON SCHEMA {schema} TO {role};\n\
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};\n\
+             REVOKE INSERT, DELETE ON {schema}.tenants FROM {role};\n\
+             REVOKE INSERT, UPDATE, DELETE ON {schema}.tenant_hosts, {schema}.seaql_migrations FROM {role};\n\
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
         ))
         .await
         .map(|_| ())

@@ -65,6 +65,37 @@ async fn the_application_role_sees_only_its_tenant() {
         .await
         .unwrap_err();
         assert!(foreign.to_string().contains("row-level security"), "{foreign}");
+        // Nor can it make an operator (an account of no tenant), turn its own admin into one,
+        // change another tenant, or point a host at itself.
+        let raw = |sql: &str, values: Vec<settle_core::sea_orm::Value>| {
+            db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
+        };
+        let operator = raw(
+            "INSERT INTO staff_users (tenant_id, email, name, role, password_hash, created_at) \
+             VALUES (NULL, 'op@evil.test', 'x', 'operator', 'x', now())",
+            vec![],
+        )
+        .await
+        .unwrap_err();
+        assert!(operator.to_string().contains("row-level security"), "{operator}");
+        let unbound = raw(
+            "UPDATE staff_users SET tenant_id = NULL WHERE tenant_id = $1",
+            vec![a.into()],
+        )
+        .await
+        .unwrap_err();
+        assert!(unbound.to_string().contains("tenant cannot change"), "{unbound}");
+        let other = raw(
+            "UPDATE tenants SET base_url = 'https://evil.test' WHERE id = $1",
+            vec![b.into()],
+        )
+        .await
+        .unwrap();
+        assert_eq!(other.rows_affected(), 0);
+        let host = raw("UPDATE tenant_hosts SET tenant_id = $1", vec![a.into()])
+            .await
+            .unwrap_err();
+        assert!(host.to_string().contains("permission denied"), "{host}");
         // Inside a transaction too.
         let tx = settle_core::sea_orm::TransactionTrait::begin(db).await.unwrap();
         assert_eq!(customer::Entity::find().count(&tx).await.unwrap(), a_debtors);
@@ -77,7 +108,7 @@ async fn the_application_role_sees_only_its_tenant() {
         assert_eq!(customer::Entity::find().count(db).await.unwrap(), b_debtors);
     })
     .await;
-    // B's names are untouched.
+    // B's names and address are untouched.
     assert_eq!(
         customer::Entity::find()
             .filter(customer::Column::Name.eq("x"))
@@ -86,6 +117,8 @@ async fn the_application_role_sees_only_its_tenant() {
             .unwrap(),
         0
     );
+    let b_row = tenant::Entity::find_by_id(b).one(owner).await.unwrap().unwrap();
+    assert_ne!(b_row.base_url, "https://evil.test");
     app.cleanup().await;
 }
 
@@ -118,10 +151,13 @@ async fn every_tenant_table_is_forced_under_row_security() {
         if name == "tenant_hosts" {
             assert!(!confined, "{name}");
         } else {
-            assert!(confined && policies == 2, "{name} is not confined to its tenant");
+            assert!(confined && policies >= 2, "{name} is not confined to its tenant");
         }
     }
-    // The owner (here a superuser) is refused as the application role.
+    // The owner that migrated sees everything; it is refused as the application role.
+    settle_core::row_security::check_owner_role(&app.state.system_db)
+        .await
+        .unwrap();
     assert!(check_app_role(&app.state.system_db).await.is_err());
     app.cleanup().await;
 }

@@ -69,7 +69,15 @@ pub async fn list<C: ConnectionTrait>(
     use invoice::Column as I;
     let rows = invoice::Entity::find()
         .select_only()
-        .columns([I::Number, I::IssueDate, I::DueDate, I::AmountCents, I::OpenCents, I::Currency, I::Status])
+        .columns([
+            I::Number,
+            I::IssueDate,
+            I::DueDate,
+            I::AmountCents,
+            I::OpenCents,
+            I::Currency,
+            I::Status,
+        ])
         .filter(I::TenantId.eq(scope.tenant_id()))
         .filter(I::CustomerId.eq(scope.customer_id()))
         .order_by_asc(I::DueDate)
