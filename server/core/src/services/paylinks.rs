@@ -1,10 +1,10 @@
 //! Payment links: a pay-only capability for one invoice, or for one instalment of a payment plan
 //! (weeks long, revocable, dead once the invoice or instalment is settled), plus the step-up
 //! from a link to a debtor session by a one-time code.
-use crate::entities::{customer, invoice, one_time_token};
+use crate::entities::{customer, invoice, one_time_token, payment_setting};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
-use crate::services::auth::{check_code, consume_token, find_live_token, insert_token, revoke_pending, Caller};
+use crate::services::auth::{check_code, consume_token, insert_token, revoke_pending, Caller};
 use crate::services::invoices::{payment_instructions, summary};
 use crate::services::mails::{self, Kind};
 use crate::services::plans;
@@ -14,7 +14,8 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, QueryFilter, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
 use settle_domain::locale::Locale;
@@ -49,13 +50,108 @@ pub(crate) struct Link {
     pub(crate) invoice: invoice::Model,
     /// An instalment's link: its plan and the instalment's position in it.
     pub(crate) instalment: Option<(plans::Progress, usize)>,
+    /// The debtor's name, as the page shows it (masked).
+    pub(crate) debtor_name: String,
+    /// The tenant's online-payment policy (see `payment_settings::policy`).
+    pub(crate) online: Option<(bool, i64)>,
+}
+
+/// Every column of `E` as `{prefix}{column}`: several entities read from one joined row.
+fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
+    for c in E::Column::iter() {
+        q.expr_as(
+            Expr::col((E::default(), c)),
+            Alias::new(format!("{prefix}{}", sea_orm::IdenStatic::as_str(&c))),
+        );
+    }
+}
+
+/// A live link's token with, in the same query (each query is a round trip, and on SQLite two
+/// thread hand-offs), its invoice (none for an instalment's link), its debtor's name and the
+/// tenant's online-payment policy.
+async fn find_live_link(
+    state: &AppState,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    raw: &str,
+) -> ServiceResult<
+    Option<(
+        one_time_token::Model,
+        Option<invoice::Model>,
+        String,
+        Option<(bool, i64)>,
+    )>,
+> {
+    use customer::Column as C;
+    use invoice::Column as I;
+    use one_time_token::Column as T;
+    use payment_setting::Column as P;
+    if raw.trim().is_empty() || raw.len() > 200 {
+        return Ok(None);
+    }
+    let (t, i, c, p) = (
+        one_time_token::Entity,
+        invoice::Entity,
+        customer::Entity,
+        payment_setting::Entity,
+    );
+    let mut q = Query::select();
+    select_prefixed::<one_time_token::Entity>(&mut q, "t_");
+    select_prefixed::<invoice::Entity>(&mut q, "i_");
+    q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
+        .expr_as(Expr::col((p, P::AllowPartial)), Alias::new("p_allow_partial"))
+        .expr_as(Expr::col((p, P::MinPartialCents)), Alias::new("p_min_partial_cents"))
+        .from(t)
+        .join(
+            JoinType::InnerJoin,
+            c,
+            Expr::col((c, C::Id))
+                .equals((t, T::CustomerId))
+                .and(Expr::col((c, C::TenantId)).equals((t, T::TenantId))),
+        )
+        .join(
+            JoinType::LeftJoin,
+            i,
+            Expr::col((i, I::Id))
+                .equals((t, T::InvoiceId))
+                .and(Expr::col((i, I::TenantId)).equals((t, T::TenantId)))
+                .and(Expr::col((i, I::CustomerId)).equals((t, T::CustomerId))),
+        )
+        .join(
+            JoinType::LeftJoin,
+            p,
+            Expr::col((p, P::TenantId)).equals((t, T::TenantId)),
+        )
+        .and_where(Expr::col((t, T::TenantId)).eq(tenant_id))
+        .and_where(Expr::col((t, T::TokenHash)).eq(tokens::hash_token(raw)))
+        .and_where(Expr::col((t, T::Purpose)).is_in([PURPOSE, plans::LINK_PURPOSE]))
+        .and_where(Expr::col((t, T::UsedAt)).is_null())
+        .and_where(Expr::col((t, T::ExpiresAt)).gt(now))
+        .limit(1);
+    let Some(row) = state.db.query_one(&q).await? else {
+        return Ok(None);
+    };
+    let token = one_time_token::Model::from_query_result(&row, "t_")?;
+    let invoice = match row.try_get::<Option<i64>>("", "i_id")? {
+        Some(_) => Some(invoice::Model::from_query_result(&row, "i_")?),
+        None => None,
+    };
+    let name: String = row.try_get("", "c_name")?;
+    let online = match (
+        row.try_get::<Option<bool>>("", "p_allow_partial")?,
+        row.try_get::<Option<i64>>("", "p_min_partial_cents")?,
+    ) {
+        (Some(allow), Some(min)) => Some((allow, min)),
+        _ => None,
+    };
+    Ok(Some((token, invoice, name, online)))
 }
 
 /// A link is good while unexpired, unrevoked and its invoice still open; an instalment's link
 /// while its plan runs and the instalment still owes something.
 pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -> ServiceResult<Link> {
     let now = state.clock.now();
-    let token = find_live_token(&state.db, now, tenant.id, raw, &[PURPOSE, plans::LINK_PURPOSE])
+    let (token, invoice, debtor_name, online) = find_live_link(state, now, tenant.id, raw)
         .await?
         .ok_or(ServiceError::NotFound)?;
     if token.purpose == plans::LINK_PURPOSE {
@@ -73,15 +169,11 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
             token,
             invoice,
             instalment: Some((p, at)),
+            debtor_name,
+            online,
         });
     }
-    let invoice = invoice::Entity::find()
-        .filter(invoice::Column::TenantId.eq(tenant.id))
-        .filter(invoice::Column::CustomerId.eq(token.customer_id))
-        .filter(invoice::Column::Id.eq(token.invoice_id.unwrap_or_default()))
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let invoice = invoice.ok_or(ServiceError::NotFound)?;
     let today = tenant.today(now);
     if !summary(&invoice, today).status.is_payable() {
         return Err(ServiceError::NotFound);
@@ -90,6 +182,8 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
         token,
         invoice,
         instalment: None,
+        debtor_name,
+        online,
     })
 }
 
@@ -98,11 +192,6 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
         return Err(ServiceError::RateLimited);
     }
     let link = live_link(state, c.tenant, raw).await?;
-    let customer = customer::Entity::find_by_id(link.token.customer_id)
-        .filter(customer::Column::TenantId.eq(c.tenant.id))
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
     let today = c.tenant.today(state.clock.now());
     let s = summary(&link.invoice, today);
     let (due_date, amount, payment, instalment) = match &link.instalment {
@@ -129,15 +218,13 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
     Ok(PayView {
         creditor: c.tenant.name.clone(),
         invoice_number: s.number.clone(),
-        masked_name: mask_name(&customer.name),
+        masked_name: mask_name(&link.debtor_name),
         due_date,
         status: s.status,
         amount,
         instalment,
         payment,
-        online: crate::services::payment_settings::policy(&state.db, c.tenant.id)
-            .await?
-            .is_some(),
+        online: link.online.is_some(),
         code_sent_to: None,
         csrf: String::new(),
     })
