@@ -114,3 +114,22 @@ pub async fn grant(owner: &DatabaseConnection, role: &str) -> Result<(), DbErr> 
         .await
         .map(|_| ())
 }
+
+/// `url` as another role (name and password): the application role on the owner's database.
+pub fn as_role(url: &str, role: &str, password: &str) -> anyhow::Result<String> {
+    let mut u = url::Url::parse(url)?;
+    u.set_username(role)
+        .and_then(|_| u.set_password(Some(password)))
+        .map_err(|_| anyhow::anyhow!("{url} takes no user name"))?;
+    Ok(u.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_application_role_uses_the_owners_database() {
+        let app = super::as_role("postgres://owner:secret@db:5432/settle?sslmode=require", "app", "pw").unwrap();
+        assert_eq!(app, "postgres://app:pw@db:5432/settle?sslmode=require");
+        assert!(super::as_role("sqlite::memory:", "app", "pw").is_err());
+    }
+}

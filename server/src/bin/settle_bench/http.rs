@@ -41,10 +41,7 @@ pub const HEADER: &str = "| bench | database | server | connections | requests |
 const APP_ROLE: &str = "settle_bench_app";
 
 fn app_role_url(url: &str) -> String {
-    let mut u = url::Url::parse(url).expect("postgres url");
-    u.set_username(APP_ROLE).expect("user");
-    u.set_password(Some(APP_ROLE)).expect("password");
-    u.to_string()
+    settle_core::row_security::as_role(url, APP_ROLE, APP_ROLE).expect("postgres url")
 }
 
 /// `settle-bench --serve-child product|product-rls|ceiling URL`: serves on a free port, printed first.

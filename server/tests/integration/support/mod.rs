@@ -129,10 +129,7 @@ pub const APP_ROLE: &str = "settle_test_app";
 
 /// The application role's URL for the test database at `url`.
 pub fn app_role_url(url: &str) -> String {
-    let mut u = url::Url::parse(url).expect("database url");
-    u.set_username(APP_ROLE).expect("user");
-    u.set_password(Some(APP_ROLE)).expect("password");
-    u.to_string()
+    settle_core::row_security::as_role(url, APP_ROLE, APP_ROLE).expect("database url")
 }
 
 /// `state` with requests through the application role (Postgres), or `state` itself (SQLite).
