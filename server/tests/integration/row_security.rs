@@ -29,6 +29,9 @@ async fn the_application_role_sees_only_its_tenant() {
 
     let served = request_state(&app.state, &app.db_url).await;
     let db = &served.db;
+    // A role that did not migrate would see nothing as the owner: refused as one.
+    let refused = settle_core::row_security::check_owner_role(db).await.unwrap_err();
+    assert!(refused.to_string().contains("SETTLE_DATABASE_URL"), "{refused}");
     // Outside any tenant: nothing.
     assert_eq!(customer::Entity::find().count(db).await.unwrap(), 0);
     as_tenant(a, async {
