@@ -239,7 +239,9 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!(addr = %settings.addr, mode = ?settings.mode, "serving");
             println!("Settle is serving on http://{}", settings.addr);
             let requests = match &settings.database_app_url {
-                Some(url) => state.with_request_db(app_connection(&state, url).await?),
+                Some(url) => {
+                    state.with_request_db(settle_core::row_security::connect_app(&state.system_db, url).await?)
+                }
                 None => state.clone(),
             };
             let server = start(
@@ -259,17 +261,6 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// The application role's pool: checked to be confined by row security, and granted access
-/// to the tables the owner just migrated.
-async fn app_connection(state: &AppState, url: &db::DatabaseUrl) -> anyhow::Result<DatabaseConnection> {
-    settle_core::row_security::check_owner_role(&state.system_db).await?;
-    let app = db::connect(url).await?;
-    let role = settle_core::row_security::check_app_role(&app).await?;
-    settle_core::row_security::grant(&state.system_db, &role).await?;
-    tracing::info!(role = %role, "requests connect as the application role, under row-level security");
-    Ok(app)
 }
 
 async fn copy_db(from: &str, to: &str) -> anyhow::Result<()> {

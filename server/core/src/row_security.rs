@@ -115,6 +115,35 @@ pub async fn grant(owner: &DatabaseConnection, role: &str) -> Result<(), DbErr> 
         .map(|_| ())
 }
 
+/// The application role's pool for requests: the owner is checked to see every tenant, the
+/// role to be confined by row security, and the role is granted what it needs on the tables the
+/// owner just migrated (`settle serve` with `SETTLE_DATABASE_APP_URL`, the tests, the bench).
+pub async fn connect_app(
+    owner: &DatabaseConnection,
+    url: &crate::db::DatabaseUrl,
+) -> anyhow::Result<DatabaseConnection> {
+    check_owner_role(owner).await?;
+    let app = crate::db::connect(url).await?;
+    let role = check_app_role(&app).await?;
+    grant(owner, &role).await?;
+    tracing::info!(role = %role, "requests connect as the application role, under row-level security");
+    Ok(app)
+}
+
+/// Creates a confined login role if it does not exist (tests and the bench; in production an
+/// administrator does, see the README). Concurrent creation is harmless.
+pub async fn ensure_login_role(owner: &DatabaseConnection, role: &str, password: &str) -> Result<(), DbErr> {
+    let role = role.replace('"', "\"\"");
+    let password = password.replace('\'', "''");
+    owner
+        .execute_unprepared(&format!(
+            "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}' NOSUPERUSER NOBYPASSRLS; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ))
+        .await
+        .map(|_| ())
+}
+
 /// `url` as another role (name and password): the application role on the owner's database.
 pub fn as_role(url: &str, role: &str, password: &str) -> anyhow::Result<String> {
     let mut u = url::Url::parse(url)?;

@@ -55,15 +55,10 @@ pub async fn child(which: &str, url: &str) {
         let mut state = AppState::new(conn, bench_keys(), Clock::System, RunMode::Production).expect("state");
         if which == "product-rls" {
             // Requests as a role confined by row-level security, as SETTLE_DATABASE_APP_URL does.
-            let app = db::connect(&DatabaseUrl::parse(&app_role_url(url)).expect("url"))
+            let app_url = DatabaseUrl::parse(&app_role_url(url)).expect("url");
+            let app = settle_core::row_security::connect_app(&state.system_db, &app_url)
                 .await
-                .expect("connect as the application role");
-            let role = settle_core::row_security::check_app_role(&app)
-                .await
-                .expect("confined role");
-            settle_core::row_security::grant(&state.system_db, &role)
-                .await
-                .expect("grant");
+                .expect("application role");
             state = state.with_request_db(app);
         }
         // Loopback is a trusted proxy: each simulated debtor has its own forwarded address.
@@ -532,11 +527,7 @@ async fn postgres(admin: &str) -> String {
         eprintln!("copied the bench database to Postgres in {:.0?}", started.elapsed());
     }
     db::migrate(&target).await.expect("migrate");
-    target
-        .execute_unprepared(&format!(
-            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE}' NOSUPERUSER NOBYPASSRLS; \
-             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ))
+    settle_core::row_security::ensure_login_role(&target, APP_ROLE, APP_ROLE)
         .await
         .expect("application role");
     target.close().await.ok();

@@ -138,23 +138,13 @@ pub async fn request_state(state: &AppState, url: &str) -> AppState {
         return state.clone();
     }
     // Created once per server, by whichever test comes first (a race is harmless).
-    state
-        .system_db
-        .execute_unprepared(&format!(
-            "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE}' NOSUPERUSER NOBYPASSRLS; \
-             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-        ))
+    settle_core::row_security::ensure_login_role(&state.system_db, APP_ROLE, APP_ROLE)
         .await
         .expect("application role");
-    let app = db::connect(&DatabaseUrl::parse(&app_role_url(url)).expect("url"))
+    let app_url = DatabaseUrl::parse(&app_role_url(url)).expect("url");
+    let app = settle_core::row_security::connect_app(&state.system_db, &app_url)
         .await
-        .expect("connect as the application role");
-    let role = settle_core::row_security::check_app_role(&app)
-        .await
-        .expect("confined role");
-    settle_core::row_security::grant(&state.system_db, &role)
-        .await
-        .expect("grant");
+        .expect("confined application role");
     state.with_request_db(app)
 }
 
