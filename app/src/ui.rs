@@ -68,7 +68,7 @@ pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoVi
 }
 
 /// Sets `data-hydrated` on <body> once the page is interactive (end-to-end tests wait for it).
-#[component]
+#[island]
 pub fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]

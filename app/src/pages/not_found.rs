@@ -57,13 +57,6 @@ pub fn RateLimitedBody(shell: ShellView) -> impl IntoView {
 /// way, a wait-and-retry page when throttled, else the not-found page (forbidden looks the same).
 pub fn failure(shell: ShellView, err: &ServerFnError) -> AnyView {
     if err.to_string().contains("unauthenticated") {
-        // In the browser (session ended during client-side navigation): go to the login page.
-        #[cfg(feature = "hydrate")]
-        {
-            let loc = window().location();
-            let back = loc.pathname().unwrap_or_default();
-            let _ = loc.set_href(&format!("/login?next={back}"));
-        }
         ().into_any()
     } else if err.to_string().contains("rate_limited") {
         view! { <RateLimitedBody shell=shell/> }.into_any()
