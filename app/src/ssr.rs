@@ -211,7 +211,15 @@ pub async fn shell_view() -> Result<ShellView, ServerFnError> {
     let ctx = ctx().await?;
     let scope = identity_scope(&ctx.req, &ctx.tenant);
     let me = match &scope {
-        Some(s) => settle_core::services::auth::me(&ctx.state, s).await.ok(),
+        Some(s) => {
+            let loaded = ctx
+                .req
+                .get_session()
+                .get::<auth::SessionDebtor>(auth::SessionDebtor::KEY)
+                .ok()
+                .flatten();
+            auth::me(&ctx.state, s, loaded).await.ok()
+        }
         None => None,
     };
     let staff = identity_staff(&ctx.req, &ctx.state, &ctx.tenant).await;

@@ -2,14 +2,19 @@
 //! SHA-256 of a session key is stored; logout and password changes delete rows, which ends the
 //! session everywhere. Expiry is refreshed at most once a minute per session, not per request:
 //! this is the idle timeout (a session ends 29 to 30 idle minutes after its last refresh), so a
-//! page view writes nothing to the database.
+//! page view writes nothing to the database. Loading a debtor's session also reads the
+//! debtor's name and language (`SessionDebtor`), which are never written back.
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryFilter, Set,
+};
 use settle_core::clock::Clock;
-use settle_core::entities::session;
+use settle_core::entities::{customer, session};
+use settle_core::services::auth::SessionDebtor;
 use settle_core::tokens::{hash_token, random_b64};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -61,6 +66,50 @@ fn debtor(state: &State) -> (Option<i64>, Option<i64>) {
 }
 
 impl DbSessionStore {
+    /// The session row and, in the same query, its debtor's name and language (a debtor's
+    /// every page shows them; each query is a round trip, on SQLite two thread hand-offs).
+    async fn load_with_debtor(
+        &self,
+        key: &SessionKey,
+    ) -> Result<Option<(session::Model, Option<SessionDebtor>)>, DbErr> {
+        use customer::Column as C;
+        use session::Column as S;
+        let (s, c) = (session::Entity, customer::Entity);
+        let mut q = Query::select();
+        for col in S::iter() {
+            q.expr_as(Expr::col((s, col)), Alias::new(col.as_str()));
+        }
+        q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
+            .expr_as(Expr::col((c, C::Language)), Alias::new("c_language"))
+            .from(s)
+            .join(
+                JoinType::LeftJoin,
+                c,
+                Expr::col((c, C::Id))
+                    .equals((s, S::CustomerId))
+                    .and(Expr::col((c, C::TenantId)).equals((s, S::TenantId))),
+            )
+            .and_where(Expr::col((s, S::Id)).eq(hash_token(key.as_ref())));
+        let Some(row) = self.db.query_one(&q).await? else {
+            return Ok(None);
+        };
+        let session = session::Model::from_query_result(&row, "")?;
+        let debtor = match (
+            session.tenant_id,
+            session.customer_id,
+            row.try_get::<Option<String>>("", "c_name")?,
+        ) {
+            (Some(tenant_id), Some(customer_id), Some(name)) => Some(SessionDebtor {
+                tenant_id,
+                customer_id,
+                name,
+                language: row.try_get("", "c_language")?,
+            }),
+            _ => None,
+        };
+        Ok(Some((session, debtor)))
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
@@ -74,7 +123,8 @@ impl DbSessionStore {
         }
     }
 
-    async fn insert(&self, state: State, ttl: Duration) -> anyhow::Result<SessionKey> {
+    async fn insert(&self, mut state: State, ttl: Duration) -> anyhow::Result<SessionKey> {
+        state.remove(SessionDebtor::KEY);
         let key = random_b64(32);
         let now = self.now();
         let (tenant_id, customer_id) = owner(&state);
@@ -95,24 +145,36 @@ impl DbSessionStore {
 impl SessionStore for DbSessionStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<State>, LoadError> {
         let now = self.now();
-        let row = session::Entity::find_by_id(hash_token(key.as_ref()))
-            .one(&self.db)
+        let Some((row, debtor)) = self
+            .load_with_debtor(key)
             .await
-            .map_err(|e| LoadError::Other(e.into()))?;
-        let Some(row) = row else { return Ok(None) };
+            .map_err(|e| LoadError::Other(e.into()))?
+        else {
+            return Ok(None);
+        };
         if row.expires_at <= now || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now {
             return Ok(None);
         }
-        serde_json::from_str(&row.state)
-            .map(Some)
-            .map_err(|e| LoadError::Deserialization(e.into()))
+        let mut state: State = serde_json::from_str(&row.state).map_err(|e| LoadError::Deserialization(e.into()))?;
+        state.remove(SessionDebtor::KEY);
+        if let Some(d) = debtor {
+            let json = serde_json::to_string(&d).map_err(|e| LoadError::Deserialization(e.into()))?;
+            state.insert(SessionDebtor::KEY.to_string(), json);
+        }
+        Ok(Some(state))
     }
 
     async fn save(&self, state: State, ttl_: &CookieDuration) -> Result<SessionKey, SaveError> {
         self.insert(state, ttl(ttl_)).await.map_err(SaveError::Other)
     }
 
-    async fn update(&self, key: SessionKey, state: State, ttl_: &CookieDuration) -> Result<SessionKey, UpdateError> {
+    async fn update(
+        &self,
+        key: SessionKey,
+        mut state: State,
+        ttl_: &CookieDuration,
+    ) -> Result<SessionKey, UpdateError> {
+        state.remove(SessionDebtor::KEY);
         let id = hash_token(key.as_ref());
         let (tenant_id, customer_id) = owner(&state);
         let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;

@@ -284,6 +284,57 @@ async fn page_views_write_no_session_and_activity_keeps_the_session() {
     app.cleanup().await;
 }
 
+/// The header's name and the account's language come with the session (one query): fresh on
+/// every page (a creditor's rename shows at once) and never written into the session row.
+#[tokio::test]
+async fn the_debtors_name_and_language_come_with_the_session_and_are_never_stored_in_it() {
+    use actix_session::storage::SessionStore;
+    use settle_core::entities::{customer, session};
+    use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+    use settle_core::services::auth::SessionDebtor;
+    let app = spawn_app().await;
+    let me = customer::Entity::find()
+        .filter(customer::Column::Email.eq("demo@settle.test"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app.login("demo@settle.test", "demo-password-1").await;
+    let page = app.html("/").await;
+    assert!(page.contains(&me.name), "the dashboard greets the debtor by name");
+    assert!(page.contains("lang=\"nl\""));
+    let mut renamed = me.clone().into_active_model();
+    renamed.name = Set("Anna van Renamed".into());
+    renamed.language = Set(Some("en".into()));
+    renamed.update(&app.state.db).await.unwrap();
+    let page = app.html("/").await;
+    assert!(page.contains("Anna van Renamed"), "a rename shows on the next page");
+    assert!(page.contains("lang=\"en\""), "so does the account's language");
+
+    // The store: a loaded session carries the copy; writing it back leaves the copy out.
+    let store = settle_server::session_store::DbSessionStore::new(app.state.db.clone(), app.state.clock.clone());
+    let ttl = actix_web::cookie::time::Duration::minutes(30);
+    let identity = serde_json::to_string(&format!("{}:{}:full", me.tenant_id, me.id)).unwrap();
+    let state = std::collections::HashMap::from([("actix_identity.user_id".to_string(), identity)]);
+    let key = store.save(state, &ttl).await.unwrap();
+    let loaded = store.load(&key).await.unwrap().unwrap();
+    let copy: SessionDebtor = serde_json::from_str(&loaded[SessionDebtor::KEY]).unwrap();
+    assert_eq!(
+        (copy.name.as_str(), copy.language.as_deref()),
+        ("Anna van Renamed", Some("en"))
+    );
+    let key = store.update(key, loaded, &ttl).await.unwrap();
+    for row in session::Entity::find().all(&app.state.db).await.unwrap() {
+        assert!(
+            !row.state.contains(SessionDebtor::KEY) && !row.state.contains("Renamed"),
+            "{}",
+            row.state
+        );
+    }
+    assert!(store.load(&key).await.unwrap().is_some());
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn logout_by_get_does_nothing() {
     let app = spawn_app().await;

@@ -13,7 +13,7 @@ const T: &str = "'2026-11-23 09:00:00+00:00'";
 fn hot() -> Vec<(&'static str, String, &'static str)> {
     vec![
         ("tenant by host (tenant::resolve)", "SELECT tenant_id FROM tenant_hosts WHERE hostname = 'localhost'".into(), "hostname"),
-        ("session (session_store::load)", "SELECT * FROM sessions WHERE id = 'x'".into(), "id"),
+        ("session with its debtor's name (session_store::load)", "SELECT s.state, c.name, c.language FROM sessions s LEFT JOIN customers c ON c.id = s.customer_id AND c.tenant_id = s.tenant_id WHERE s.id = 'x'".into(), "id"),
         ("debtor's invoices (services::invoices)", "SELECT id FROM invoices WHERE tenant_id = 1 AND customer_id = 7".into(), "customer_id"),
         ("invoice by number (API, import)", "SELECT id FROM invoices WHERE tenant_id = 1 AND number = '2026-0003'".into(), "number"),
         ("payment link page (paylinks::find_live_link: token, invoice, debtor, policy)", format!("SELECT t.id, i.id, c.name, p.allow_partial FROM one_time_tokens t JOIN customers c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id LEFT JOIN invoices i ON i.id = t.invoice_id AND i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id LEFT JOIN payment_settings p ON p.tenant_id = t.tenant_id WHERE t.tenant_id = 1 AND t.token_hash = 'x' AND t.purpose IN ('pay_link', 'plan_link') AND t.used_at IS NULL AND t.expires_at > {T} LIMIT 1"), "token_hash"),

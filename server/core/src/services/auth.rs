@@ -513,9 +513,35 @@ pub async fn record_logout(state: &AppState, scope: &DebtorScope) -> ServiceResu
     Ok(())
 }
 
-/// The debtor's display name and preferred language, for the page header.
-pub async fn me(state: &AppState, scope: &DebtorScope) -> ServiceResult<customer::Model> {
-    customer_of(&state.db, scope).await
+/// The signed-in debtor's name and preferred language, for the page header and the language.
+/// The session store reads them with the session, in the same query (`SessionDebtor::KEY`),
+/// so a debtor's page costs no query of its own for them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionDebtor {
+    pub tenant_id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub language: Option<String>,
+}
+
+impl SessionDebtor {
+    /// The session entry the store adds on load and leaves out when it writes the session.
+    pub const KEY: &'static str = "settle.debtor";
+}
+
+/// The debtor's name and language: the session's copy when it is this debtor's (read with the
+/// session in this request), else from the database.
+pub async fn me(state: &AppState, scope: &DebtorScope, loaded: Option<SessionDebtor>) -> ServiceResult<SessionDebtor> {
+    if let Some(d) = loaded.filter(|d| d.tenant_id == scope.tenant_id() && d.customer_id == scope.customer_id()) {
+        return Ok(d);
+    }
+    let c = customer_of(&state.db, scope).await?;
+    Ok(SessionDebtor {
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        name: c.name,
+        language: c.language,
+    })
 }
 
 /// The signed-in debtor's customer row, in any transaction.
