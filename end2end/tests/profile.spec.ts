@@ -26,3 +26,20 @@ test("a debtor changes their mobile number: a landline is refused, a mobile numb
   await page.getByRole("button", { name: "Bevestigen" }).click();
   await expect(page.getByTestId("current-phone")).toHaveText("+31612345678");
 });
+
+test("a debtor downloads everything held about them from the profile page", async ({ page }, info) => {
+  await login(page, info);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/profile");
+  await ready(page, info);
+  await expect(page.getByRole("heading", { name: "Uw gegevens" })).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download als JSON" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^demo-data-\d{4}-\d{2}-\d{2}\.json$/);
+  const fs = await import("fs");
+  const data = JSON.parse(fs.readFileSync(await download.path(), "utf-8"));
+  expect(data.tables.customers[0].name).toBe("Jan de Vries");
+  expect(data.tables.invoices.length).toBeGreaterThan(0);
+});

@@ -9,6 +9,7 @@ pub mod callback_forms;
 pub mod channel_cli;
 pub mod cli;
 pub mod customer_cli;
+pub mod data_download;
 pub mod deferral_form;
 pub mod dispute_form;
 pub mod email_webhooks;
@@ -142,6 +143,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(web::FormConfig::default().limit(16 * 1024))
             .configure(ops::configure)
             .configure(routes::configure)
+            .configure(data_download::configure)
             .configure(api::configure)
             .configure(forms::configure)
             .configure(profile_forms::configure)

@@ -47,6 +47,7 @@ pub fn ProfilePage() -> impl IntoView {
                         <Phone l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>
                         <Address l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>
                         <Preferences l=l p=p.clone() flash=flash.clone() csrf=csrf.clone() shell_flash=s.flash.clone()/>
+                        <YourData l=l full_login=p.full_login/>
                     </Frame>
                 })
             })}
@@ -192,6 +193,23 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
                 </div>
                 <button type="submit" disabled=!p.full_login>{t(l, Key::SaveButton)}</button>
             </form>
+        </section>
+    }
+}
+
+/// Everything Settle holds about the debtor, to download (behind a full login).
+#[component]
+fn YourData(l: Locale, full_login: bool) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="data-h" data-testid="your-data">
+            <h2 id="data-h">{t(l, Key::DataHeading)}</h2>
+            <p>{t(l, Key::DataIntro)}</p>
+            {full_login.then(|| view! {
+                <p class="actions">
+                    <a class="button" href="/profile/data.json" download>{t(l, Key::DataJson)}</a>" "
+                    <a class="button" href="/profile/data.csv" download>{t(l, Key::DataCsv)}</a>
+                </p>
+            })}
         </section>
     }
 }

@@ -14,6 +14,7 @@ mod channels;
 mod config;
 mod copy_db;
 mod crash;
+mod data_export;
 mod deferrals;
 mod disputes;
 mod dunning;

@@ -118,6 +118,10 @@ catalog! {
     Reference => "Betalingskenmerk", "Verwendungszweck (Referenz)", "Payment reference";
     AmountToPay => "Te betalen", "Zu zahlen", "Amount to pay";
     QrIntro => "Of scan deze code met uw bank-app.", "Oder scannen Sie diesen Code mit Ihrer Banking-App.", "Or scan this code with your banking app.";
+    DataHeading => "Uw gegevens", "Ihre Daten", "Your data";
+    DataIntro => "Download alles wat wij over u bewaren: uw gegevens, facturen, betalingen, berichten en verzoeken.", "Laden Sie alles herunter, was wir über Sie speichern: Ihre Daten, Rechnungen, Zahlungen, Nachrichten und Anfragen.", "Download everything we hold about you: your details, invoices, payments, messages and requests.";
+    DataJson => "Download als JSON", "Als JSON herunterladen", "Download as JSON";
+    DataCsv => "Download als CSV", "Als CSV herunterladen", "Download as CSV";
     QrAlt => "QR-code voor een overboeking (EPC)", "QR-Code für eine Überweisung (GiroCode)", "QR code for a bank transfer (EPC)";
     DownloadPdf => "Download factuur (PDF)", "Rechnung herunterladen (PDF)", "Download invoice (PDF)";
     BackToInvoices => "Terug naar facturen", "Zurück zu den Rechnungen", "Back to invoices";
