@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(post("/backoffice/debtors/{id}/contact").to(contact))
         .service(post("/backoffice/debtors/{id}/representative").to(representative))
         .service(post("/backoffice/debtors/{id}/returned-letter").to(returned_letter))
+        .service(post("/backoffice/debtors/{id}/erase").to(erase))
         .service(post("/backoffice/debtors/{id}/invoices/{number}/{action}").to(invoice_action))
         .service(post("/backoffice/callbacks/{id}/{action}").to(callback_action))
         .service(post("/backoffice/disputes/{id}/decide").to(decide))
@@ -120,6 +121,18 @@ async fn note(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Byte
     };
     let r = actions::add_note(&state.db, &scope, *id, field(&pairs, "note"), state.clock.now()).await;
     answer(&state, r, &here, "note", "note_saved")
+}
+
+async fn erase(req: HttpRequest, state: Data, id: web::Path<i64>, body: web::Bytes) -> HttpResponse {
+    let pairs = form_pairs(&body);
+    let here = format!("/backoffice/debtors/{id}");
+    let (_, scope) = match staff_in(&req, &state, field(&pairs, "csrf"), &here, "erase").await {
+        Ok(ok) => ok,
+        Err(res) => return *res,
+    };
+    let confirmed = field(&pairs, "confirm") == "yes";
+    let r = actions::erase_contact(&state.db, &scope, *id, confirmed, state.clock.now()).await;
+    answer(&state, r, &here, "erase", "contact_erased")
 }
 
 async fn invoice_action(

@@ -111,6 +111,8 @@ pub struct DebtorPageView {
     pub legal_stop: Option<String>,
     /// Since when letters to the postal address come back (none go there until it changes).
     pub address_invalid: Option<NaiveDateTime>,
+    /// When the contact data was erased (on request or by retention).
+    pub contact_erased: Option<NaiveDateTime>,
     /// Letters that went out and may be registered as returned: (message id, when sent).
     pub returnable_letters: Vec<(i64, NaiveDateTime)>,
     pub invoices: Vec<StaffInvoiceRow>,

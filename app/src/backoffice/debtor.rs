@@ -7,7 +7,7 @@ use crate::ui::{date, money, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use settle_domain::backoffice::{DebtorPageView, StaffInvoiceRow};
-use settle_domain::i18n::staff::{hold_text, kind_text, st, StaffKey as S};
+use settle_domain::i18n::staff::{hold_text, kind_text, st, staff_code_text, StaffKey as S};
 use settle_domain::locale::Locale;
 use settle_domain::views::Flash;
 
@@ -30,6 +30,9 @@ pub fn DebtorPage() -> impl IntoView {
                 <RepresentativeForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                 <InvoiceTable locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
                 <DisputesAndCallbacks locale=l d=d.clone()/>
+                {s.staff.as_ref().is_some_and(|st| st.role != "agent").then(|| view! {
+                    <EraseForm locale=l d=d.clone() csrf=csrf.clone() flash=flash.clone()/>
+                })}
                 <section class="card" aria-labelledby="notes-h">
                     <h2 id="notes-h">{st(l, S::Notes)}</h2>
                     <StaffFlash locale=l flash=flash.clone() form="note".to_string()/>
@@ -294,6 +297,38 @@ fn RepresentativeForm(locale: Locale, d: DebtorPageView, csrf: String, flash: Op
                     <button type="submit" name="action" value="remove">{st(l, S::RemoveRepresentative)}</button>
                 })}
             </form>
+        </details>
+    }
+}
+
+/// An erasure request (GDPR article 17), for admins: contact data goes now, bookkeeping stays.
+#[component]
+fn EraseForm(locale: Locale, d: DebtorPageView, csrf: String, flash: Option<Flash>) -> impl IntoView {
+    let l = locale;
+    let f = flash.clone().unwrap_or_default();
+    let failed = f.form == "erase";
+    let error = f.error_for("erase", "confirm");
+    view! {
+        <details class="card" open=failed data-testid="erase">
+            <summary>{st(l, S::EraseHeading)}</summary>
+            <StaffFlash locale=l flash=flash.clone() form="erase".to_string()/>
+            {match d.contact_erased {
+                Some(at) => view! { <p>{st(l, S::ErasedOn)}" "{date(l, at.date())}</p> }.into_any(),
+                None => view! {
+                    <p>{st(l, S::EraseIntro)}</p>
+                    <form method="post" action=format!("/backoffice/debtors/{}/erase", d.id) novalidate>
+                        <input type="hidden" name="csrf" value=csrf/>
+                        <div class=if error.is_some() { "check has-error" } else { "check" }>
+                            <input type="checkbox" id="f-erase-confirm" name="confirm" value="yes"
+                                aria-invalid=error.is_some().then_some("true")
+                                aria-describedby=error.is_some().then_some("f-erase-confirm-error")/>
+                            <label for="f-erase-confirm">{st(l, S::EraseConfirm)}</label>
+                            {error.clone().map(|code| view! { <p id="f-erase-confirm-error" class="error">{staff_code_text(l, &code)}</p> })}
+                        </div>
+                        <button type="submit">{st(l, S::EraseButton)}</button>
+                    </form>
+                }.into_any(),
+            }}
         </details>
     }
 }

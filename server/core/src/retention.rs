@@ -116,7 +116,7 @@ where
 /// Debtors with contact data, no activity since `cutoff` and nothing left open: no open or
 /// pending invoice (nor one touched since), no active or requested plan, no open dispute (nor
 /// one resolved since), no booked callback (nor one changed since), no refund owed to them, no
-/// message since. The condition is part of the query, so the batch holds only such debtors.
+/// message since and none waiting to be sent. The condition is part of the query, so the batch holds only such debtors.
 fn closed_since(tenant_id: i64, cutoff: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(customer::Column::TenantId.eq(tenant_id))
@@ -177,7 +177,11 @@ fn closed_since(tenant_id: i64, cutoff: DateTime<Utc>) -> Condition {
                     .from(outbox::Entity)
                     .and_where(outbox::Column::TenantId.eq(tenant_id))
                     .and_where(outbox::Column::CustomerId.is_not_null())
-                    .and_where(outbox::Column::CreatedAt.gte(cutoff))
+                    .cond_where(
+                        Condition::any()
+                            .add(outbox::Column::CreatedAt.gte(cutoff))
+                            .add(outbox::Column::Status.is_in(["pending", "sending"])),
+                    )
                     .to_owned(),
             ),
         )
@@ -209,6 +213,64 @@ async fn erase_contact(
     if ids.is_empty() {
         return Ok(0);
     }
+    erase_contact_of(&tx, tenant_id, &ids, now).await?;
+    audit::record(
+        &tx,
+        now,
+        tenant_id,
+        None,
+        "system",
+        "retention_contact_erased",
+        json!({ "debtors": ids.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids.len() as u64)
+}
+
+/// A debtor's request to be erased (GDPR article 17), carried out by staff: their contact data
+/// goes now, as retention would take it after the tenant's period; name, address, invoices and
+/// payments stay until the bookkeeping's legal retention ends (retention erases them then).
+/// Refused (`false`, nothing changed) while anything is open: an open invoice, a plan, an open
+/// dispute, a booked callback, a refund owed, a message waiting to be sent.
+pub async fn erase_contact_now(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    customer_id: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let tx = crate::db::begin_write(db).await?;
+    // No activity can lie a century ahead, so only what is still open counts. (Not
+    // `DateTime::MAX_UTC`: SQLite compares the dates as text, and that one starts with "+".)
+    let cond = closed_since(tenant_id, now + Duration::days(36_525)).add(customer::Column::Id.eq(customer_id));
+    if pick(&tx, cond).await?.is_empty() {
+        return Ok(false);
+    }
+    erase_contact_of(&tx, tenant_id, &[customer_id], now).await?;
+    audit::record(
+        &tx,
+        now,
+        tenant_id,
+        Some(customer_id),
+        actor,
+        "contact_erased_on_request",
+        json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Erases the contact data of `ids`: email, phone, consents, portal account, sessions, links,
+/// change history, representatives, message recipients and texts, callback numbers and notes.
+async fn erase_contact_of<C: ConnectionTrait>(
+    tx: &C,
+    tenant_id: i64,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let ids = ids.to_vec();
     let none: Option<String> = None;
     let never: Option<DateTime<Utc>> = None;
     customer::Entity::update_many()
@@ -223,27 +285,27 @@ async fn erase_contact(
         .col_expr(customer::Column::ContactErasedAt, Expr::value(Some(now)))
         .filter(customer::Column::TenantId.eq(tenant_id))
         .filter(customer::Column::Id.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     portal_account::Entity::delete_many()
         .filter(portal_account::Column::TenantId.eq(tenant_id))
         .filter(portal_account::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     session::Entity::delete_many()
         .filter(session::Column::TenantId.eq(tenant_id))
         .filter(session::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     one_time_token::Entity::delete_many()
         .filter(one_time_token::Column::TenantId.eq(tenant_id))
         .filter(one_time_token::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     customer_change::Entity::delete_many()
         .filter(customer_change::Column::TenantId.eq(tenant_id))
         .filter(customer_change::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     message_event::Entity::update_many()
         .col_expr(message_event::Column::Detail, Expr::value(""))
@@ -258,7 +320,7 @@ async fn erase_contact(
                     .to_owned(),
             ),
         )
-        .exec(&tx)
+        .exec(tx)
         .await?;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Recipient, Expr::value(""))
@@ -267,32 +329,21 @@ async fn erase_contact(
         .col_expr(outbox::Column::ListUnsubscribe, Expr::value(Option::<String>::None))
         .filter(outbox::Column::TenantId.eq(tenant_id))
         .filter(outbox::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     callback::Entity::update_many()
         .col_expr(callback::Column::Phone, Expr::value(""))
         .col_expr(callback::Column::OutcomeNote, Expr::value(Option::<String>::None))
         .filter(callback::Column::TenantId.eq(tenant_id))
         .filter(callback::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
     representative::Entity::delete_many()
         .filter(representative::Column::TenantId.eq(tenant_id))
         .filter(representative::Column::CustomerId.is_in(ids.clone()))
-        .exec(&tx)
+        .exec(tx)
         .await?;
-    audit::record(
-        &tx,
-        now,
-        tenant_id,
-        None,
-        "system",
-        "retention_contact_erased",
-        json!({ "debtors": ids.len() }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(ids.len() as u64)
+    Ok(())
 }
 
 /// Debtors whose contact data is gone and whose last invoice activity lies in `last_year` or

@@ -18,6 +18,7 @@ mod data_export;
 mod deferrals;
 mod disputes;
 mod dunning;
+mod erasure;
 mod import;
 mod indexes;
 mod instances;

@@ -336,6 +336,11 @@ catalog! {
     ResetShipped => "Terug naar de meegeleverde tekst", "Zurück zum mitgelieferten Text", "Back to the shipped text";
     DraftNotSaved => "Dit is een concept; het is nog niet opgeslagen.", "Dies ist ein Entwurf; er ist noch nicht gespeichert.", "This is a draft; it is not saved yet.";
     Correct => "Contactgegevens corrigeren", "Kontaktdaten korrigieren", "Correct contact data";
+    EraseHeading => "Gegevens wissen op verzoek", "Daten auf Antrag löschen", "Erase data on request";
+    EraseIntro => "Op verzoek van de klant (AVG artikel 17) worden e-mailadres, telefoonnummer, portaalaccount, berichtteksten en notities bij terugbelverzoeken nu gewist. Naam, adres, facturen en betalingen blijven tot de wettelijke bewaartermijn voorbij is. Kan alleen als er niets meer openstaat.", "Auf Antrag der Kundin oder des Kunden (DSGVO Artikel 17) werden E-Mail-Adresse, Telefonnummer, Portalkonto, Nachrichtentexte und Rückrufnotizen jetzt gelöscht. Name, Anschrift, Rechnungen und Zahlungen bleiben bis zum Ende der gesetzlichen Aufbewahrungsfrist. Nur möglich, wenn nichts mehr offen ist.", "At the debtor's request (GDPR article 17), their email address, phone number, portal account, message texts and callback notes are erased now. Name, address, invoices and payments stay until the legal retention period ends. Only possible when nothing is open.";
+    EraseConfirm => "Ik heb het verzoek en de identiteit van de aanvrager gecontroleerd", "Ich habe den Antrag und die Identität der antragstellenden Person geprüft", "I have checked the request and the requester's identity";
+    EraseButton => "Contactgegevens nu wissen", "Kontaktdaten jetzt löschen", "Erase contact data now";
+    ErasedOn => "Contactgegevens gewist op", "Kontaktdaten gelöscht am", "Contact data erased on";
     Street => "Straat en huisnummer", "Straße und Hausnummer", "Street and number";
     Postcode => "Postcode", "Postleitzahl", "Postcode";
     City => "Plaats", "Ort", "City";
@@ -478,6 +483,16 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
         ),
         "forbidden" => st(l, StaffKey::Forbidden),
         "note_saved" => text("Notitie opgeslagen.", "Notiz gespeichert.", "Note saved."),
+        "contact_erased" => text(
+            "De contactgegevens zijn gewist.",
+            "Die Kontaktdaten wurden gelöscht.",
+            "The contact data has been erased.",
+        ),
+        "erase_open" => text(
+            "Er staat nog iets open (factuur, regeling, geschil, terugbelverzoek, terugbetaling of een bericht dat nog verstuurd wordt); de gegevens zijn niet gewist.",
+            "Es ist noch etwas offen (Rechnung, Ratenplan, Einwand, Rückruf, Erstattung oder eine noch zu sendende Nachricht); die Daten wurden nicht gelöscht.",
+            "Something is still open (an invoice, plan, dispute, callback, refund or a message still to be sent); nothing was erased.",
+        ),
         "paused" => text("Aanmaningen gestopt.", "Mahnstopp gesetzt.", "Dunning paused."),
         "resumed" => text("Aanmaningen hervat.", "Mahnstopp aufgehoben.", "Dunning resumed."),
         "link_sent_to_debtor" => text(

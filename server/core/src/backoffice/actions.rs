@@ -386,3 +386,27 @@ pub async fn correct_contact(
     tx.commit().await?;
     Ok(())
 }
+
+/// A debtor asked to be erased (GDPR article 17): an admin erases their contact data now
+/// (`retention::erase_contact_now`), after ticking that the request was checked. Refused while
+/// anything is open for them (`erase_open`); bookkeeping data stays for the legal retention.
+pub async fn erase_contact(
+    db: &DatabaseConnection,
+    scope: &StaffScope,
+    customer_id: i64,
+    confirmed: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    scope.require(crate::staff::Role::Admin)?;
+    let c = find(db, scope, customer_id).await?;
+    if !confirmed {
+        return Err(ServiceError::invalid("confirm", "required"));
+    }
+    if c.contact_erased_at.is_some() {
+        return Ok(());
+    }
+    match crate::retention::erase_contact_now(db, scope.tenant_id(), c.id, &scope.actor(), now).await? {
+        true => Ok(()),
+        false => Err(ServiceError::Conflict("erase_open")),
+    }
+}

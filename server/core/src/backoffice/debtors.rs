@@ -241,6 +241,7 @@ pub async fn page<C: ConnectionTrait>(
         representative: rep.map(|r| format!("{} ({}, {})", r.name, r.kind, r.mode)),
         legal_stop: c.legal_stop.clone(),
         address_invalid: c.address_invalid_at.map(|at| local(tenant, at)),
+        contact_erased: c.contact_erased_at.map(|at| local(tenant, at)),
         returnable_letters: super::returned_letters::returnable(db, tenant, c.id).await?,
         invoices: rows,
         disputes,

@@ -1,12 +1,16 @@
 //! A debtor's own data, for download from the portal (GDPR article 15 and 20): every row of
 //! every table that belongs to them, as JSON or as CSV. Sign-in secrets stay out: password and
-//! token hashes, sessions, one-time codes, stored file paths.
+//! token hashes, sessions, one-time codes, message texts (they carry live links), stored
+//! files and their paths.
 use crate::audit;
 use crate::dunning::early_signals::cell;
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, JsonValue, Statement, TransactionSession, TransactionTrait};
+use sea_orm::{
+    AccessMode, ConnectionTrait, FromQueryResult, IsolationLevel, JsonValue, Statement, TransactionSession,
+    TransactionTrait,
+};
 use serde_json::{Map, Value};
 
 /// How a table's rows belong to the debtor.
@@ -22,6 +26,10 @@ enum Owner {
     Plan,
     /// Through one of the messages sent to the debtor (`outbox_id`).
     Message,
+    /// Through one of the debtor's online payments (`checkout_id`).
+    Checkout,
+    /// Through one of the debtor's invoices or payment plans (`invoice_id`, `plan_id`).
+    InvoiceOrPlan,
 }
 
 /// Every table the export reads, in the order it lists them.
@@ -35,9 +43,12 @@ const TABLES: &[(&str, Owner)] = &[
     ("payments", Owner::Debtor),
     ("payment_allocations", Owner::Invoice),
     ("checkouts", Owner::Debtor),
+    ("checkout_items", Owner::Checkout),
+    ("payment_references", Owner::InvoiceOrPlan),
     ("refund_tasks", Owner::Debtor),
     ("payment_plans", Owner::Debtor),
     ("plan_instalments", Owner::Plan),
+    ("plan_invoices", Owner::Plan),
     ("reminders", Owner::Debtor),
     ("outbox", Owner::Debtor),
     ("message_events", Owner::Message),
@@ -48,11 +59,24 @@ const TABLES: &[(&str, Owner)] = &[
     ("audit_events", Owner::Debtor),
 ];
 
-/// Tables with a `customer_id` the export leaves out, and why (a test checks that every such
-/// table is either exported or listed here).
+/// Tables that hold or point at a debtor's rows but are left out, and why (a test checks that
+/// every table with a `customer_id`, `invoice_id`, `plan_id`, `checkout_id`, `outbox_id` or
+/// `payment_id` column is either exported or listed here).
 pub const LEFT_OUT: &[(&str, &str)] = &[
     ("sessions", "sign-in state"),
     ("one_time_tokens", "hashed one-time codes and links"),
+    (
+        "checkout_locks",
+        "a lock held for seconds while an online payment starts",
+    ),
+    (
+        "dunning_steps",
+        "the creditor's reminder schedule (its plan_id is a dunning plan)",
+    ),
+    (
+        "sandbox_payments",
+        "the built-in test payment provider's own books (it stands in for a real one)",
+    ),
 ];
 
 /// Every table the export reads.
@@ -61,9 +85,21 @@ pub fn tables() -> impl Iterator<Item = &'static str> {
 }
 
 /// Columns never exported: secrets and where files lie on the server (the files' names and
-/// sizes are exported).
-fn secret(column: &str) -> bool {
-    column.ends_with("_hash") || column.ends_with("_path") || column == "state"
+/// sizes are exported). A message's text and its letter hold the payment link, the letter's
+/// code and the unsubscribe link, all live sign-in secrets: the export lists each message by
+/// channel, recipient, subject, status and dates. An event's detail may hold a clicked link.
+fn secret(table: &str, column: &str) -> bool {
+    column.ends_with("_hash")
+        || column.ends_with("_path")
+        || column == "state"
+        || (table == "outbox" && ["body_text", "body_html", "document", "list_unsubscribe"].contains(&column))
+        || (table == "message_events" && column == "detail")
+}
+
+/// A binary column (a stored PDF): sea-orm gives its bytes as an array of numbers.
+fn bytes(v: &Value) -> bool {
+    v.as_array()
+        .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_u64))
 }
 
 fn condition(owner: Owner) -> &'static str {
@@ -79,6 +115,13 @@ fn condition(owner: Owner) -> &'static str {
         Owner::Message => {
             "tenant_id = $1 AND outbox_id IN (SELECT id FROM outbox WHERE tenant_id = $1 AND customer_id = $2)"
         }
+        Owner::Checkout => {
+            "tenant_id = $1 AND checkout_id IN (SELECT id FROM checkouts WHERE tenant_id = $1 AND customer_id = $2)"
+        }
+        Owner::InvoiceOrPlan => {
+            "tenant_id = $1 AND (invoice_id IN (SELECT id FROM invoices WHERE tenant_id = $1 AND customer_id = $2) \
+             OR plan_id IN (SELECT id FROM payment_plans WHERE tenant_id = $1 AND customer_id = $2))"
+        }
     }
 }
 
@@ -93,8 +136,15 @@ pub async fn export<C: ConnectionTrait + TransactionTrait>(
         return Err(ServiceError::Forbidden);
     }
     let backend = db.get_database_backend();
-    // One snapshot: rows added while reading do not appear in one table and not another.
-    let tx = crate::db::begin_write(db).await?;
+    // One snapshot, read only: rows added while reading do not appear in one table and not
+    // another. (A SQLite read transaction is a snapshot in WAL mode and takes no write lock.)
+    let tx = match backend {
+        sea_orm::DbBackend::Postgres => {
+            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
+                .await?
+        }
+        _ => db.begin().await?,
+    };
     let mut tables = Map::new();
     for (table, owner) in TABLES {
         // $1/$2 work on both databases (SQLite reads them as numbered parameters).
@@ -106,15 +156,16 @@ pub async fn export<C: ConnectionTrait + TransactionTrait>(
             .into_iter()
             .map(|mut row| {
                 if let Value::Object(m) = &mut row {
-                    m.retain(|k, _| !secret(k));
+                    m.retain(|k, v| !secret(table, k) && !bytes(v));
                 }
                 row
             })
             .collect();
         tables.insert(table.to_string(), Value::Array(rows));
     }
+    tx.commit().await?;
     audit::record(
-        &tx,
+        db,
         now,
         scope.tenant_id(),
         Some(scope.customer_id()),
@@ -123,7 +174,6 @@ pub async fn export<C: ConnectionTrait + TransactionTrait>(
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
     let mut out = Map::new();
     out.insert("exported_at".into(), Value::String(now.to_rfc3339()));
     out.insert("tables".into(), Value::Object(tables));
@@ -141,12 +191,13 @@ pub fn csv(export: &Value) -> ServiceResult<Vec<u8>> {
     for (table, rows) in tables {
         for (n, row) in rows.as_array().into_iter().flatten().enumerate() {
             for (field, value) in row.as_object().unwrap_or(&empty) {
+                // Only text is defused: a number such as -500 stays a number.
                 let text = match value {
                     Value::Null => String::new(),
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => cell(s),
                     other => other.to_string(),
                 };
-                out.write_record([table.as_str(), &(n + 1).to_string(), field.as_str(), &cell(&text)])
+                out.write_record([table.as_str(), &(n + 1).to_string(), field.as_str(), &text])
                     .map_err(err)?;
             }
         }
