@@ -141,6 +141,22 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(admission.clone())
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
+            // The pages first: actix tries resources in order, and the form, API and webhook
+            // resources match by regular expression (each a cost on every page view). Their
+            // guards (GET or POST) sit on the resource, so a post to a page's path still
+            // reaches its form handler below.
+            .leptos_routes_with_context(
+                routes.clone(),
+                || {
+                    // The CSP nonce minted by the security middleware, for Leptos' own scripts.
+                    if let Some(req) = leptos::prelude::use_context::<leptos_actix::Request>() {
+                        if let Some(n) = req.extensions().get::<CspNonce>() {
+                            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+                        }
+                    }
+                },
+                move || shell(options.clone()),
+            )
             .configure(ops::configure)
             .configure(routes::configure)
             .configure(data_download::configure)
@@ -165,18 +181,6 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(email_webhooks::configure)
             .configure(unsubscribe_page::configure)
             .configure(qr_image::configure)
-            .leptos_routes_with_context(
-                routes.clone(),
-                || {
-                    // The CSP nonce minted by the security middleware, for Leptos' own scripts.
-                    if let Some(req) = leptos::prelude::use_context::<leptos_actix::Request>() {
-                        if let Some(n) = req.extensions().get::<CspNonce>() {
-                            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
-                        }
-                    }
-                },
-                move || shell(options.clone()),
-            )
             .service(Files::new("/pkg", format!("{site_root}/pkg")))
             .default_service(web::to(not_found))
             // No visit deadline: it rewrote the session on every request to note the visit. The
