@@ -3,11 +3,13 @@
 //! a payment link's code is sent to log in first.
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-use settle_app::ssr::identity_scope;
+use settle_app::ssr::{client_ip, identity_scope, locale_for};
 use settle_core::scope::AuthLevel;
 use settle_core::services::data_export;
 use settle_core::state::AppState;
 use settle_core::tenant::TenantCtx;
+use settle_core::throttle::Action;
+use settle_domain::i18n::{t, Key};
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,6 +34,19 @@ async fn download(req: HttpRequest, state: web::Data<AppState>, as_csv: bool) ->
             .insert_header((header::LOCATION, "/login?next=/profile"))
             .finish();
     };
+    // Ten downloads at once, then one every three minutes per debtor (and the per-address
+    // limit): each reads every table of the debtor.
+    let account = format!("customer:{}", scope.customer_id());
+    if !state
+        .throttle
+        .check(Action::DataExport, tenant.id, &client_ip(&req), Some(&account))
+    {
+        let locale = locale_for(&req, &tenant, None);
+        return HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, "180"))
+            .content_type("text/plain; charset=utf-8")
+            .body(t(locale, Key::ErrRateLimited));
+    }
     let now = state.clock.now();
     let body = match data_export::export(&state.db, &scope, now).await {
         Ok(v) if as_csv => data_export::csv(&v),

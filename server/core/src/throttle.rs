@@ -18,6 +18,8 @@ pub enum Action {
     PayLookup,
     /// Drawing an EPC QR code image (CPU-heavy, anonymous).
     QrImage,
+    /// A debtor downloading all their data (about 25 queries each).
+    DataExport,
     StaffLogin,
     StaffCode,
 }

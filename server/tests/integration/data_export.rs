@@ -82,6 +82,18 @@ async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
         .await
         .unwrap();
     assert_eq!(audited.len(), 2, "each download is audited");
+    // Ten downloads in a row, then a wait (each reads every table of the debtor).
+    let mut refused = None;
+    for _ in 0..12 {
+        let res = app.get("/profile/data.json").await;
+        if res.status() == 429 {
+            refused = Some(res);
+            break;
+        }
+    }
+    let res = refused.expect("the eleventh download in a row waits");
+    assert_eq!(res.headers()["retry-after"], "180");
+    assert!(res.text().await.unwrap().contains("Te veel pogingen"));
     app.cleanup().await;
 }
 
