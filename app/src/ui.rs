@@ -78,6 +78,34 @@ pub fn HydrationMarker() -> impl IntoView {
     });
 }
 
+/// Copies a payment detail (IBAN, reference) for a banking app. An island: without JavaScript
+/// it stays hidden and the value is plain selectable text beside it.
+#[island]
+pub fn CopyButton(value: String, label: String, what: String, done: String) -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    let (copied, set_copied) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let promise = window().navigator().clipboard().write_text(&value);
+            leptos::task::spawn_local(async move {
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    set_copied.set(true);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&value, set_copied);
+    };
+    view! {
+        <button type="button" class="copy small" hidden=move || !ready.get() on:click=copy>
+            {label}<span class="visually-hidden">" "{what}</span>
+        </button>
+        <span class="copied" role="status">{move || copied.get().then(|| done.clone())}</span>
+    }
+}
+
 #[component]
 pub fn LanguageSwitch(locale: Locale, csrf: String) -> impl IntoView {
     view! {

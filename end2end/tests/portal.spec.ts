@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { lastMailTo, linkIn, login, ready } from "./helpers";
+import { jsOn, lastMailTo, linkIn, login, ready } from "./helpers";
 
 test("a debtor logs in, sees invoices, opens one with its QR code, switches language, logs out", async ({ page }, info) => {
   await login(page, info);
@@ -37,6 +37,26 @@ test("a debtor logs in, sees invoices, opens one with its QR code, switches lang
   await expect(page.getByTestId("notice")).toHaveText("You have logged out.");
   await page.goto("/invoices");
   await expect(page).toHaveURL(/\/login\?next=%2Finvoices|\/login\?next=\/invoices/);
+});
+
+test("with JavaScript the IBAN and the reference copy for a banking app; without, they are plain text", async ({ page, context }, info) => {
+  await login(page, info);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/invoices/2026-0002");
+  await ready(page, info);
+  // Open until the payment journeys below pay it.
+  await expect(page.locator("button.copy")).toHaveCount(2);
+  if (!jsOn(info)) {
+    await expect(page.locator("button.copy").first()).toBeHidden();
+    await expect(page.getByTestId("pay-iban")).toHaveText("NL91 ABNA 0417 1643 00");
+    return;
+  }
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Kopieer IBAN" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Gekopieerd" })).toHaveCount(1);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("NL91ABNA0417164300");
+  await page.getByRole("button", { name: "Kopieer Betalingskenmerk" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^RF\d\d\w+$/);
 });
 
 test("a wrong password shows the error at the form and keeps the email", async ({ page }, info) => {

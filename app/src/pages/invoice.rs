@@ -2,7 +2,7 @@
 use crate::api::get_invoice;
 use crate::pages::dispute::DisputeList;
 use crate::pages::not_found::failure;
-use crate::ui::{date, money, use_shell, Field, FlashBox, Frame, Loading, StatusBadge};
+use crate::ui::{date, money, use_shell, CopyButton, Field, FlashBox, Frame, Loading, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use settle_domain::i18n::{t, Key};
@@ -233,9 +233,15 @@ pub fn PaymentBox(locale: Locale, payment: PaymentInstructions) -> impl IntoView
             <dl class="facts">
                 <dt>{t(l, Key::AmountToPay)}</dt><dd data-testid="pay-amount">{money(l, payment.amount)}</dd>
                 <dt>{t(l, Key::Beneficiary)}</dt><dd>{payment.beneficiary.clone()}</dd>
-                <dt>{t(l, Key::Iban)}</dt><dd class="mono" data-testid="pay-iban">{payment.iban.clone()}</dd>
+                <dt>{t(l, Key::Iban)}</dt>
+                <dd><span class="mono" data-testid="pay-iban">{payment.iban.clone()}</span>" "
+                    <CopyButton value=payment.iban.replace(' ', "") label=t(l, Key::Copy).to_string()
+                        what=t(l, Key::Iban).to_string() done=t(l, Key::Copied).to_string()/></dd>
                 {payment.bic.clone().map(|b| view! { <dt>{t(l, Key::Bic)}</dt><dd class="mono">{b}</dd> })}
-                <dt>{t(l, Key::Reference)}</dt><dd class="mono" data-testid="pay-reference">{payment.reference.clone()}</dd>
+                <dt>{t(l, Key::Reference)}</dt>
+                <dd><span class="mono" data-testid="pay-reference">{payment.reference.clone()}</span>" "
+                    <CopyButton value=payment.reference.replace(' ', "") label=t(l, Key::Copy).to_string()
+                        what=t(l, Key::Reference).to_string() done=t(l, Key::Copied).to_string()/></dd>
             </dl>
             <p>{t(l, Key::QrIntro)}</p>
             <figure class="qr" data-testid="epc-qr">

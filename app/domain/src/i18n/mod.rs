@@ -122,6 +122,8 @@ catalog! {
     DataIntro => "Download alles wat wij over u bewaren: uw gegevens, facturen, betalingen, berichten en verzoeken.", "Laden Sie alles herunter, was wir über Sie speichern: Ihre Daten, Rechnungen, Zahlungen, Nachrichten und Anfragen.", "Download everything we hold about you: your details, invoices, payments, messages and requests.";
     DataJson => "Download als JSON", "Als JSON herunterladen", "Download as JSON";
     DataCsv => "Download als CSV", "Als CSV herunterladen", "Download as CSV";
+    Copy => "Kopieer", "Kopieren", "Copy";
+    Copied => "Gekopieerd", "Kopiert", "Copied";
     QrAlt => "QR-code voor een overboeking (EPC)", "QR-Code für eine Überweisung (GiroCode)", "QR code for a bank transfer (EPC)";
     DownloadPdf => "Download factuur (PDF)", "Rechnung herunterladen (PDF)", "Download invoice (PDF)";
     BackToInvoices => "Terug naar facturen", "Zurück zu den Rechnungen", "Back to invoices";
