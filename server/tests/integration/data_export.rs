@@ -1,17 +1,8 @@
 //! A debtor downloads everything Settle holds about them (`/profile/data.json`, `.csv`):
 //! only theirs, no sign-in secrets, behind a full login, audited.
 use crate::support::*;
-use settle_core::entities::{audit_event, customer};
+use settle_core::entities::audit_event;
 use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
-
-async fn debtor(app: &TestApp, email: &str) -> customer::Model {
-    customer::Entity::find()
-        .filter(customer::Column::Email.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
@@ -21,7 +12,7 @@ async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
         assert_eq!(res.status(), 303, "anonymous {path}");
         assert_eq!(res.headers()["location"], "/login?next=/profile");
     }
-    let me = debtor(&app, "demo@settle.test").await;
+    let me = customer_by_email(&app, "demo@settle.test").await;
     // A value a spreadsheet would run, in a field the debtor can set.
     let mut m = me.clone().into_active_model();
     m.street = Set("=HYPERLINK(\"http://evil.test\")".into());
@@ -100,13 +91,7 @@ async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
 #[tokio::test]
 async fn a_payment_links_code_is_not_enough_to_download_the_data() {
     let app = spawn_app().await;
-    let path = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
-    let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).unwrap();
-    app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
-    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
-    let code: String = mail.subject.chars().filter(|c| c.is_ascii_digit()).collect();
-    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
-        .await;
+    step_up_with_pay_link(&app).await;
     let page = app.html("/profile").await;
     assert!(page.contains("data-testid=\"your-data\"") && !page.contains("/profile/data.json"));
     let res = app.get("/profile/data.json").await;

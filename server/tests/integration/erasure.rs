@@ -5,21 +5,8 @@ use crate::support::*;
 use settle_core::entities::{audit_event, customer, invoice, outbox, portal_account};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-async fn debtor(app: &TestApp, email: &str) -> customer::Model {
-    customer::Entity::find()
-        .filter(customer::Column::Email.eq(email))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 async fn reload(app: &TestApp, id: i64) -> customer::Model {
-    customer::Entity::find_by_id(id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
+    customer_now(app, id).await
 }
 
 async fn erase(app: &TestApp, id: i64, confirm: bool) -> reqwest::Response {
@@ -36,7 +23,7 @@ async fn erase(app: &TestApp, id: i64, confirm: bool) -> reqwest::Response {
 async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones() {
     let app = spawn_app().await;
     as_admin(&app).await;
-    let jan = debtor(&app, "demo@settle.test").await;
+    let jan = customer_by_email(&app, "demo@settle.test").await;
 
     // Jan has open invoices: refused, nothing changed.
     erase(&app, jan.id, true).await;
@@ -45,7 +32,7 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
     assert_eq!(reload(&app, jan.id).await, jan);
 
     // Kees settles everything; unticked, the request is explained at the box.
-    let kees = debtor(&app, "kees@settle.test").await;
+    let kees = customer_by_email(&app, "kees@settle.test").await;
     invoice::Entity::update_many()
         .col_expr(invoice::Column::Status, "paid".into())
         .col_expr(invoice::Column::OpenCents, 0.into())
@@ -103,7 +90,7 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
 async fn an_agent_cannot_erase_a_debtor() {
     let app = spawn_app().await;
     as_agent(&app).await;
-    let kees = debtor(&app, "kees@settle.test").await;
+    let kees = customer_by_email(&app, "kees@settle.test").await;
     let here = format!("/backoffice/debtors/{}", kees.id);
     let page = app.html(&here).await;
     assert!(!page.contains("/erase\""), "agents see no erase form");

@@ -8,20 +8,11 @@ use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use settle_core::services::profile;
 
 async fn demo_debtor(app: &TestApp) -> customer::Model {
-    customer::Entity::find()
-        .filter(customer::Column::Email.eq("demo@settle.test"))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
+    customer_by_email(app, "demo@settle.test").await
 }
 
 async fn reload(app: &TestApp, id: i64) -> customer::Model {
-    customer::Entity::find_by_id(id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap()
+    customer_now(app, id).await
 }
 
 async fn updated_events(app: &TestApp) -> Vec<String> {
@@ -296,13 +287,7 @@ async fn a_new_mobile_number_needs_the_code_sent_to_it_by_sms() {
 async fn a_step_up_from_a_payment_link_sees_the_profile_but_cannot_change_it() {
     let app = spawn_app().await;
     let me = demo_debtor(&app).await;
-    let path = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
-    let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).unwrap();
-    app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
-    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
-    let code: String = mail.subject.chars().filter(|c| c.is_ascii_digit()).collect();
-    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
-        .await;
+    step_up_with_pay_link(&app).await;
     let page = app.html("/profile").await;
     assert!(page.contains("Log in met uw wachtwoord of een inloglink"), "{page}");
     assert!(!page.contains("action=\"/profile/email\""), "no email form");

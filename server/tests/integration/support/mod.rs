@@ -457,3 +457,37 @@ pub async fn events_of(app: &TestApp) -> Vec<(String, serde_json::Value)> {
         .map(|e| (e.kind, serde_json::from_str(&e.payload).unwrap()))
         .collect()
 }
+
+/// A debtor by their email address.
+pub async fn customer_by_email(app: &TestApp, email: &str) -> settle_core::entities::customer::Model {
+    use settle_core::entities::customer;
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    customer::Entity::find()
+        .filter(customer::Column::Email.eq(email))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Steps up from the demo payment link with the code it emails: a session that is not a
+/// full login.
+pub async fn step_up_with_pay_link(app: &TestApp) {
+    let path = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
+    let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).unwrap();
+    app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
+    let mail = app.last_mail_to("demo@settle.test").await.unwrap();
+    let code: String = mail.subject.chars().filter(|c| c.is_ascii_digit()).collect();
+    app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
+        .await;
+}
+
+/// A debtor's row as it is now.
+pub async fn customer_now(app: &TestApp, id: i64) -> settle_core::entities::customer::Model {
+    use settle_core::sea_orm::EntityTrait;
+    settle_core::entities::customer::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
