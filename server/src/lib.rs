@@ -66,6 +66,11 @@ fn route_list() -> Vec<leptos_actix::ActixRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(PortalApp)).clone()
 }
 
+/// Every page's path as actix matches it (`/invoices/{number}`), for tests that visit them all.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_string()).collect()
+}
+
 /// Leptos renders a page's resources in spawned tasks. Tokio's spawn does not carry task-locals,
 /// so this spawner hands the request's tenant on: a resource's queries stay confined to it under
 /// Postgres row-level security.

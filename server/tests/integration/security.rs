@@ -194,3 +194,70 @@ async fn payment_link_views_are_limited_per_visitor_behind_a_trusted_proxy() {
     assert_eq!(*direct.last().unwrap(), 429, "{direct:?}");
     app.cleanup().await;
 }
+
+/// Every page, visited by anybody (anonymous, a debtor, an agent): the security headers on
+/// every answer, never a server error, and no debtor or back-office page shown to someone it
+/// is not for (a redirect to the right login, or not found).
+#[tokio::test]
+async fn every_page_as_anybody_has_the_security_headers_and_shows_nobody_what_is_not_theirs() {
+    let fill = |p: &str| -> String {
+        p.replace("{number}", "2026-0002")
+            .replace("{token}", settle_core::demo::DEMO_PAY_TOKEN)
+            .replace("{id}", "1")
+            .replace("{checkout}", "x")
+            .replace("{kind}", "reminder")
+            .replace("{channel}", "email")
+            .replace("{locale}", "nl")
+    };
+    let public = [
+        "/login",
+        "/login/link",
+        "/activate",
+        "/password/reset",
+        "/code",
+        "/pay/{token}",
+        "/pay/return/{checkout}",
+        "/profile/email/confirm",
+        "/backoffice/login",
+        "/backoffice/login/code",
+    ];
+    let paths = settle_server::page_paths();
+    assert!(paths.len() > 30, "{paths:?}");
+    for who in ["anonymous", "debtor", "agent"] {
+        let app = spawn_app().await;
+        match who {
+            "debtor" => {
+                app.login("demo@settle.test", "demo-password-1").await;
+            }
+            "agent" => crate::backoffice::as_agent(&app).await,
+            _ => {}
+        }
+        for p in &paths {
+            let url = fill(p);
+            assert!(!url.contains(['{', ':']), "{p}: a parameter left unfilled");
+            let res = app.get(&url).await;
+            let status = res.status().as_u16();
+            assert!(status < 500, "{who} {url}: {status}");
+            for header in [
+                "content-security-policy",
+                "x-content-type-options",
+                "referrer-policy",
+                "cache-control",
+            ] {
+                assert!(res.headers().contains_key(header), "{who} {url}: no {header}");
+            }
+            let open = public.contains(&p.as_str());
+            let staff_page = p.starts_with("/backoffice") && !open;
+            let debtor_page = !p.starts_with("/backoffice") && !open;
+            let not_theirs = match who {
+                "anonymous" => staff_page || debtor_page,
+                "debtor" => staff_page,
+                _ => debtor_page,
+            };
+            if not_theirs {
+                assert_ne!(status, 200, "{who} was shown {url}");
+            }
+        }
+        app.cleanup().await;
+    }
+}
