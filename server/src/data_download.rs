@@ -1,16 +1,15 @@
 //! `GET /profile/data.json` and `GET /profile/data.csv`: everything Settle holds about the
 //! signed-in debtor (`settle_core::services::data_export`), behind a full login. A session from
 //! a payment link's code is sent to log in first.
+use crate::forms::tenant_of;
 use actix_web::http::header;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::{client_ip, identity_scope, locale_for};
 use settle_core::scope::AuthLevel;
 use settle_core::services::data_export;
 use settle_core::state::AppState;
-use settle_core::tenant::TenantCtx;
 use settle_core::throttle::Action;
 use settle_domain::i18n::{t, Key};
-use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/profile/data.json", web::get().to(json))
@@ -26,7 +25,7 @@ async fn csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn download(req: HttpRequest, state: web::Data<AppState>, as_csv: bool) -> HttpResponse {
-    let Some(tenant) = req.extensions().get::<Arc<TenantCtx>>().cloned() else {
+    let Some(tenant) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
     let Some(scope) = identity_scope(&req, &tenant).filter(|s| s.level() == AuthLevel::Full) else {

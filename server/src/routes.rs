@@ -1,24 +1,19 @@
 //! Plain HTTP routes beside the pages: web app manifest and icon, invoice PDFs, and the
 //! dev outbox (dev mode only).
+use crate::forms::tenant_of;
 use actix_web::http::header;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use settle_app::ssr::identity_scope;
 use settle_core::entities::outbox;
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use settle_core::services::invoices;
 use settle_core::state::{AppState, RunMode};
-use settle_core::tenant::TenantCtx;
-use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manifest.webmanifest", web::get().to(manifest))
         .route("/logo.png", web::get().to(logo))
         .route("/invoices/{number}/pdf", web::get().to(pdf))
         .route("/dev/outbox", web::get().to(dev_outbox));
-}
-
-fn tenant_of(req: &HttpRequest) -> Option<Arc<TenantCtx>> {
-    req.extensions().get::<Arc<TenantCtx>>().cloned()
 }
 
 /// Makes the portal installable on a phone's home screen under the tenant's name and colours.

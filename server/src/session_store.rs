@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, QueryFilter, Set,
+    QueryFilter, Set,
 };
 use settle_core::clock::Clock;
 use settle_core::entities::{customer, session};
@@ -76,9 +76,7 @@ impl DbSessionStore {
         use session::Column as S;
         let (s, c) = (session::Entity, customer::Entity);
         let mut q = Query::select();
-        for col in S::iter() {
-            q.expr_as(Expr::col((s, col)), Alias::new(col.as_str()));
-        }
+        settle_core::sql::select_prefixed::<session::Entity>(&mut q, "");
         q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
             .expr_as(Expr::col((c, C::Language)), Alias::new("c_language"))
             .from(s)

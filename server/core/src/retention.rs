@@ -214,18 +214,29 @@ async fn erase_contact(
         return Ok(0);
     }
     erase_contact_of(&tx, tenant_id, &ids, now).await?;
+    finish_batch(tx, now, tenant_id, "retention_contact_erased", ids.len()).await
+}
+
+/// Audits a retention batch (how many debtors, never who) and commits it; how many.
+async fn finish_batch(
+    tx: sea_orm::DatabaseTransaction,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    action: &str,
+    debtors: usize,
+) -> Result<u64, DbErr> {
     audit::record(
         &tx,
         now,
         tenant_id,
         None,
         "system",
-        "retention_contact_erased",
-        json!({ "debtors": ids.len() }),
+        action,
+        json!({ "debtors": debtors }),
     )
     .await?;
     tx.commit().await?;
-    Ok(ids.len() as u64)
+    Ok(debtors as u64)
 }
 
 /// A debtor's request to be erased (GDPR article 17), carried out by staff: their contact data
@@ -437,18 +448,7 @@ async fn erase_person(
         .filter(dispute::Column::CustomerId.is_in(ids.clone()))
         .exec(&tx)
         .await?;
-    audit::record(
-        &tx,
-        now,
-        tenant_id,
-        None,
-        "system",
-        "retention_person_erased",
-        json!({ "debtors": ids.len() }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(ids.len() as u64)
+    finish_batch(tx, now, tenant_id, "retention_person_erased", ids.len()).await
 }
 
 #[cfg(test)]

@@ -216,3 +216,16 @@ pub fn numbered(sql: &str) -> String {
     }
     out
 }
+
+/// Every column of `E` as `{prefix}{column}`: several entities read from one joined row
+/// (`Model::from_query_result(&row, prefix)` reads each back).
+pub fn select_prefixed<E: sea_orm::EntityTrait>(q: &mut sea_orm::sea_query::SelectStatement, prefix: &str) {
+    use sea_orm::sea_query::{Alias, Expr};
+    use sea_orm::{IdenStatic, Iterable};
+    for c in E::Column::iter() {
+        q.expr_as(
+            Expr::col((E::default(), c)),
+            Alias::new(format!("{prefix}{}", c.as_str())),
+        );
+    }
+}

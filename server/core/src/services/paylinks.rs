@@ -14,8 +14,8 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, QueryFilter, TransactionTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
 use settle_domain::locale::Locale;
@@ -56,16 +56,6 @@ pub(crate) struct Link {
     pub(crate) online: Option<(bool, i64)>,
 }
 
-/// Every column of `E` as `{prefix}{column}`: several entities read from one joined row.
-fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
-    for c in E::Column::iter() {
-        q.expr_as(
-            Expr::col((E::default(), c)),
-            Alias::new(format!("{prefix}{}", sea_orm::IdenStatic::as_str(&c))),
-        );
-    }
-}
-
 /// A live link's token with, in the same query (each query is a round trip, and on SQLite two
 /// thread hand-offs), its invoice (none for an instalment's link), its debtor's name and the
 /// tenant's online-payment policy.
@@ -96,8 +86,8 @@ async fn find_live_link(
         payment_setting::Entity,
     );
     let mut q = Query::select();
-    select_prefixed::<one_time_token::Entity>(&mut q, "t_");
-    select_prefixed::<invoice::Entity>(&mut q, "i_");
+    crate::sql::select_prefixed::<one_time_token::Entity>(&mut q, "t_");
+    crate::sql::select_prefixed::<invoice::Entity>(&mut q, "i_");
     q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
         .expr_as(Expr::col((p, P::AllowPartial)), Alias::new("p_allow_partial"))
         .expr_as(Expr::col((p, P::MinPartialCents)), Alias::new("p_min_partial_cents"))
