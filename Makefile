@@ -2,13 +2,16 @@
 # missing (pinned versions, package registries only).
 SHELL := /bin/bash
 CARGO_LEPTOS_VERSION := 0.3.10
+CARGO_FUZZ_VERSION := 0.13.2
+# Seconds each fuzz target runs in `make fuzz` (and so in `make test`).
+FUZZ_SECONDS ?= 15
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3; exit}' Cargo.lock)
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 export LEPTOS_SITE_ROOT ?= target/site
 # Postgres for the second test pass: the given URL, else a local server if one answers.
 LOCAL_PG := postgres://postgres:settle@127.0.0.1:5432/postgres
 
-.PHONY: run build test tools npm fmt-check clippy wasm-check test-sqlite test-postgres e2e bench demo clean-testdbs
+.PHONY: run build test tools npm fmt-check clippy wasm-check test-sqlite test-postgres e2e bench demo clean-testdbs fuzz soak
 
 tools:
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -60,7 +63,30 @@ test-postgres:
 e2e: site npm
 	cd end2end && npx playwright test
 
-test: tools fmt-check clippy wasm-check test-sqlite test-postgres e2e
+# Every fuzz target for FUZZ_SECONDS on the stable toolchain, starting from the corpus kept in
+# fuzz/corpus (new finds go to fuzz/target/found, not into the repository). A crash stops the
+# run; its input is in fuzz/artifacts/<target>/: fix the cause and keep the input in
+# fuzz/regressions/<target>/, which `cargo test` replays from then on.
+fuzz:
+	@cargo fuzz --version 2>/dev/null | grep -q "$(CARGO_FUZZ_VERSION)" || cargo install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+	@cd fuzz && cargo fuzz build -s none
+	@cd fuzz && for t in $$(cargo fuzz list); do \
+	  mkdir -p target/found/$$t; \
+	  if cargo fuzz run -s none $$t target/found/$$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 > target/fuzz-$$t.log 2>&1; then \
+	    echo "fuzz $$t: $$(grep -o 'Done [0-9]* runs.*' target/fuzz-$$t.log | tail -n 1)"; \
+	  else \
+	    tail -n 40 target/fuzz-$$t.log; echo "fuzz $$t FAILED: the input is in fuzz/artifacts/$$t/"; exit 1; \
+	  fi; \
+	done
+
+# The soak (end2end/soak.mjs): steady load on a fresh demo for SOAK_MINUTES (30 by default,
+# 1 with CI=true; `make test` runs a 1-minute one); fails on any error, memory growth or
+# latency drift, and leaves its table in target/soak-report.md.
+soak: site npm
+	cd end2end && node soak.mjs
+
+test: tools fmt-check clippy wasm-check test-sqlite test-postgres fuzz e2e
+	@$(MAKE) --no-print-directory soak SOAK_MINUTES=$${SOAK_MINUTES:-1}
 
 bench: site
 	@url="$${SETTLE_BENCH_POSTGRES_URL:-$${SETTLE_TEST_POSTGRES_URL:-}}"; \

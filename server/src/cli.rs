@@ -284,7 +284,7 @@ async fn copy_db(from: &str, to: &str) -> anyhow::Result<()> {
 /// letters to the spool directory.
 pub fn senders(settings: &Settings) -> anyhow::Result<Senders> {
     let mail = match &settings.smtp_url {
-        Some(url) => Mailer::from_url(url, &settings.smtp_from)?,
+        Some(url) => Mailer::from_url_timeout(url, &settings.smtp_from, settings.smtp_timeout)?,
         None => {
             if settings.mode == settle_core::state::RunMode::Production {
                 anyhow::bail!("SETTLE_SMTP_URL is required in production");

@@ -33,6 +33,8 @@ pub struct Settings {
     pub keys: Keys,
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    /// `SETTLE_SMTP_TIMEOUT_SECONDS`: how long to wait for each answer of the mail server.
+    pub smtp_timeout: std::time::Duration,
     /// Where letters' PDFs are written for printing, one folder per tenant.
     pub letter_spool: PathBuf,
     /// Debtors' uploads (dispute attachments), outside the web root.
@@ -168,6 +170,18 @@ impl Settings {
                 return Err(bad("SETTLE_SMTP_URL", "must start with smtp:// or smtps://"));
             }
         }
+        let smtp_timeout = match src.get("SETTLE_SMTP_TIMEOUT_SECONDS").map(str::trim) {
+            None | Some("") => settle_core::channels::email::DEFAULT_TIMEOUT,
+            Some(s) => match s.parse::<u64>() {
+                Ok(n @ 1..=600) => std::time::Duration::from_secs(n),
+                _ => {
+                    return Err(bad(
+                        "SETTLE_SMTP_TIMEOUT_SECONDS",
+                        "is a number of seconds from 1 to 600",
+                    ))
+                }
+            },
+        };
         let trusted_proxies = src
             .get("SETTLE_TRUSTED_PROXIES")
             .map(|list| {
@@ -222,6 +236,7 @@ impl Settings {
             addr,
             keys,
             smtp_url,
+            smtp_timeout,
             smtp_from: src
                 .get("SETTLE_SMTP_FROM")
                 .unwrap_or("Settle <no-reply@settle.test>")
@@ -301,6 +316,8 @@ mod tests {
             ("SETTLE_DATABASE_URL", "mysql://x"),
             ("SETTLE_SECRET_KEY", "c2hvcnQ="),
             ("SETTLE_SMTP_URL", "http://mail"),
+            ("SETTLE_SMTP_TIMEOUT_SECONDS", "0"),
+            ("SETTLE_SMTP_TIMEOUT_SECONDS", "soon"),
             ("SETTLE_TRUSTED_PROXIES", "10.0.0.1,nope"),
             ("SETTLE_DB_POOL", "0"),
             ("SETTLE_DB_POOL", "lots"),

@@ -430,4 +430,32 @@ mod tests {
         assert_eq!(Bic::parse("ABNAÑL2A"), Err(BicError));
         assert_eq!(BicError.code(), "bic_invalid");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any text gives an IBAN or an error, never a panic; an accepted one reads back from
+            /// its own printed, grouped form.
+            #[test]
+            fn any_text_is_an_iban_or_an_error(s in "\\PC{0,40}") {
+                if let Ok(iban) = Iban::parse(&s) {
+                    prop_assert_eq!(Iban::parse(&iban.grouped()), Ok(iban.clone()));
+                    prop_assert_eq!(Iban::parse(&iban.as_str().to_ascii_lowercase()), Ok(iban));
+                }
+            }
+
+            /// One mistyped digit is always caught (mod 97 catches every single substitution).
+            #[test]
+            fn a_single_changed_digit_is_always_caught(at in 4usize..22, to in 0u8..10) {
+                let good = "DE89370400440532013000";
+                let mut bytes = good.as_bytes().to_vec();
+                prop_assume!(bytes[at] != b'0' + to);
+                bytes[at] = b'0' + to;
+                let typo = String::from_utf8(bytes).unwrap_or_default();
+                prop_assert!(Iban::parse(&typo).is_err(), "{}", typo);
+            }
+        }
+    }
 }

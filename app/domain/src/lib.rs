@@ -9,6 +9,7 @@ pub mod contact;
 pub mod disputes;
 pub mod dunning;
 pub mod epc;
+pub mod fuzz_checks;
 pub mod i18n;
 pub mod iban;
 pub mod letter_code;

@@ -358,4 +358,49 @@ mod tests {
         assert!(Money::eur(0).is_zero());
         assert!(!Money::eur(-1).is_zero());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn locale() -> impl Strategy<Value = Locale> {
+            prop_oneof![Just(Locale::Nl), Just(Locale::De), Just(Locale::En)]
+        }
+
+        proptest! {
+            /// What Settle shows, a debtor can type back: every formatted amount parses to itself.
+            #[test]
+            fn every_shown_amount_reads_back_as_the_same_cents(cents in 0i64..=i64::MAX / 1000, l in locale()) {
+                let shown = Money::eur(cents).format(l);
+                prop_assert_eq!(parse(&shown), Ok(cents), "{}", shown);
+                prop_assert_eq!(parse(&Money::eur(cents).to_epc_amount()), Ok(cents));
+            }
+
+            /// Any text at all gives an amount or an error, never a panic and never a negative.
+            #[test]
+            fn any_text_is_an_amount_or_a_clear_error(s in "\\PC{0,24}") {
+                if let Ok(m) = Money::parse_decimal(&s, Currency::Eur) {
+                    prop_assert!(m.cents >= 0, "{} gave {}", s, m.cents);
+                }
+            }
+
+            #[test]
+            fn adding_then_subtracting_gives_back_the_amount(a in any::<i64>(), b in any::<i64>()) {
+                match Money::eur(a).checked_add(Money::eur(b)) {
+                    Some(sum) => prop_assert_eq!(sum.checked_sub(Money::eur(b)), Some(Money::eur(a))),
+                    None => prop_assert!(a.checked_add(b).is_none()),
+                }
+            }
+
+            /// The sign and the digits survive formatting: only the cents' absolute value is shown.
+            #[test]
+            fn formatting_keeps_the_sign_and_every_digit(cents in any::<i64>(), l in locale()) {
+                let shown = Money::eur(cents).format(l);
+                prop_assert_eq!(shown.starts_with('-'), cents < 0);
+                let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+                let abs = cents.unsigned_abs().to_string();
+                prop_assert_eq!(digits.trim_start_matches('0'), abs.trim_start_matches('0'));
+            }
+        }
+    }
 }

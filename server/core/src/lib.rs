@@ -16,6 +16,7 @@ pub mod dns_check;
 pub mod dunning;
 pub mod entities;
 pub mod error;
+pub mod fuzz_checks;
 pub mod keys;
 pub mod message_events;
 pub mod metrics;

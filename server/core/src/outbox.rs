@@ -177,12 +177,12 @@ async fn send_one(
     }
     let result = crate::channels::deliver(db, senders, tenant, &row).await;
     let mut active: outbox::ActiveModel = row.clone().into();
-    let outcome = match result {
+    let outcome = match &result {
         Ok(delivered) => {
             active.status = Set(delivered.status.into());
             active.sent_at = Set(Some(now));
             active.last_error = Set(None);
-            active.provider_message_id = Set(delivered.provider_id);
+            active.provider_message_id = Set(delivered.provider_id.clone());
             events::record(db, row.tenant_id, row.id, "sent", "", now).await?;
             crate::metrics::MESSAGES_SENT
                 .with_label_values(&[row.channel.as_str()])
@@ -194,7 +194,7 @@ async fn send_one(
             tracing::warn!(outbox_id = row.id, attempts, error = %err, "delivery failed");
             active.attempts = Set(attempts);
             active.last_error = Set(Some(err.to_string()));
-            if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(&err) {
+            if attempts >= MAX_ATTEMPTS || crate::channels::is_permanent(err) {
                 active.status = Set("failed".into());
                 events::record(db, row.tenant_id, row.id, "failed", &err.to_string(), now).await?;
                 crate::metrics::MESSAGES_FAILED
@@ -213,6 +213,23 @@ async fn send_one(
         }
     };
     active.update(db).await?;
+    if let (SendResult::Failed, Err(err)) = (&outcome, &result) {
+        // A mail server that refuses the recipient while we send is a bounce like a returned
+        // DSN: the address is marked invalid and the reminder falls back to its next channel.
+        let refused = err
+            .downcast_ref::<crate::channels::SmtpError>()
+            .and_then(|e| e.bounce_status());
+        if let Some(status) = refused {
+            let bounce = crate::dunning::bounces::Bounce {
+                outbox_id: Some(row.id),
+                message_id: None,
+                status,
+            };
+            if let Err(e) = crate::dunning::bounces::apply(db, &bounce, now).await {
+                tracing::error!(outbox_id = row.id, error = %e, "a refused recipient was not recorded as a bounce");
+            }
+        }
+    }
     Ok(outcome)
 }
 

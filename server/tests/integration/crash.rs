@@ -1,6 +1,7 @@
 //! A real `settle` process killed with SIGKILL in the middle of sending, then run again: no
 //! message is lost, and a message the mail server took but never acknowledged is sent at most
 //! once more, with the same Message-ID, so the receiving side can drop it.
+use crate::support::big_files::*;
 use crate::support::dunning::*;
 use crate::support::smtp::smtp_sink;
 use crate::support::*;
@@ -96,5 +97,85 @@ async fn killed_mid_dispatch_and_restarted_nothing_is_lost_and_resends_keep_thei
             .any(|r| seen.get(r.message_id.as_deref().unwrap()) == Some(&2)),
         "the unacknowledged ones went again"
     );
+    app.cleanup().await;
+}
+
+/// A `settle` command started in `dir` and killed with SIGKILL after `after`; whether it was
+/// still running then (a test that kills nothing proves nothing).
+fn kill_after(app: &TestApp, dir: &std::path::Path, args: &[&str], after: std::time::Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SETTLE_DATABASE_URL", &app.db_url)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("settle runs");
+    std::thread::sleep(after);
+    let running = child.try_wait().expect("status").is_none();
+    child.kill().ok();
+    child.wait().expect("reaped");
+    running
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_statement_import_books_all_or_nothing_and_the_rerun_books_nothing_twice() {
+    const ENTRIES: usize = 30_000;
+    let app = spawn_app().await;
+    let dir = scratch_dir();
+    std::fs::write(dir.join("big.xml"), statement_of(ENTRIES)).unwrap();
+    let args = ["import-statement", "--tenant", "demo", "big.xml"];
+
+    let killed = kill_after(&app, &dir, &args, std::time::Duration::from_millis(700));
+    assert!(killed, "the import was still running at the kill");
+    let after_kill = statement_payments(&app).await;
+    assert!(
+        after_kill == 0 || after_kill == ENTRIES as u64,
+        "one transaction: all or nothing, not {after_kill}"
+    );
+
+    for _ in 0..2 {
+        let out = settle_cli(&dir, &app.db_url, &args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            statement_payments(&app).await,
+            ENTRIES as u64,
+            "every entry booked once"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_bulk_import_leaves_whole_batches_and_the_rerun_completes_it() {
+    use settle_core::entities::invoice;
+    const ROWS: i64 = 50_000;
+    let app = spawn_app().await;
+    let dir = scratch_dir();
+    std::fs::write(dir.join("big.csv"), invoices_csv(ROWS)).unwrap();
+    let args = ["import", "invoices", "--tenant", "demo", "big.csv"];
+    let killed = kill_after(&app, &dir, &args, std::time::Duration::from_millis(1_500));
+    assert!(killed, "the import was still running at the kill");
+    let (invoices, lines) = imported_invoices(&app).await;
+    assert_whole_batches(invoices, lines);
+
+    let out = settle_cli(&dir, &app.db_url, &args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        imported_invoices(&app).await,
+        (ROWS, ROWS),
+        "run again: all of it, once"
+    );
+    let one = invoice::Entity::find()
+        .filter(invoice::Column::Number.eq("KILL-000123"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((one.amount_cents, one.rf_reference.is_empty()), (4_323, false));
+    std::fs::remove_dir_all(&dir).ok();
     app.cleanup().await;
 }

@@ -19,6 +19,7 @@ mod deferrals;
 mod disputes;
 mod dunning;
 mod erasure;
+mod faults;
 mod import;
 mod indexes;
 mod instances;

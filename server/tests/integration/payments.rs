@@ -363,6 +363,43 @@ async fn duplicate_and_out_of_order_provider_events_change_nothing() {
     app.cleanup().await;
 }
 
+/// A provider's "paid" that arrives hours after it said the payment failed (banks confirm
+/// late): the money is booked, once, and the invoice is paid.
+#[tokio::test]
+async fn a_late_paid_after_a_failure_is_still_booked_once() {
+    let app = spawn_app().await;
+    app.login(DEMO, PASSWORD).await;
+    let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
+    let id = sandbox.rsplit('/').next().unwrap().to_string();
+    let tenant = app.tenant().await;
+    let snap = |state| PaymentSnapshot {
+        provider_payment_id: id.clone(),
+        checkout_id: None,
+        state,
+        amount_cents: 4_250,
+        currency: "EUR".into(),
+        refunded_cents: 0,
+        charged_back_cents: 0,
+        refund_target: None,
+    };
+    use settle_core::services::checkout::apply;
+    apply(&app.state, &tenant, "sandbox", &snap(PaymentState::Failed))
+        .await
+        .unwrap();
+    let row = invoice_row(&app, "2026-0003").await;
+    assert_eq!(row.status, "open", "a failed payment leaves the invoice open");
+    assert_eq!(payment::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    for _ in 0..2 {
+        apply(&app.state, &tenant, "sandbox", &snap(PaymentState::Paid))
+            .await
+            .unwrap();
+    }
+    let row = invoice_row(&app, "2026-0003").await;
+    assert_eq!((row.status.as_str(), row.open_cents), ("paid", 0));
+    assert_eq!(payment::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    app.cleanup().await;
+}
+
 async fn use_provider(app: &TestApp, provider: ProviderKind, base: &str, secrets: Vec<String>) {
     let tenant = app.tenant().await;
     payment_settings::save(

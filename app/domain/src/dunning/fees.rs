@@ -449,4 +449,59 @@ mod tests {
         }
         assert_eq!(InterestRule::parse("NL"), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn day() -> impl Strategy<Value = NaiveDate> {
+            (2015i32..2030, 1u32..=12, 1u32..=28)
+                .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default())
+        }
+
+        proptest! {
+            /// BIK stays between its legal minimum and maximum and never falls as the debt grows.
+            #[test]
+            fn bik_is_bounded_and_grows_with_the_debt(a in 1i64..2_000_000_000, b in 1i64..2_000_000_000, vat in any::<bool>()) {
+                let (lo, hi) = (a.min(b), a.max(b));
+                let (min, max) = if vat { (4_840, 819_775) } else { (BIK_MIN_CENTS, BIK_MAX_CENTS) };
+                prop_assert!((min..=max).contains(&bik_cents(lo, vat)));
+                prop_assert!(bik_cents(lo, vat) <= bik_cents(hi, vat));
+                prop_assert!(bik_cents(lo, false) <= bik_cents(lo, true));
+            }
+
+            /// A fee rule reads back from its own text, and never charges on no debt.
+            #[test]
+            fn fee_rules_round_trip_and_charge_nothing_on_no_debt(cents in 0i64..1_000_000, principal in -1_000i64..=0) {
+                for rule in [FeeRule::None, FeeRule::Fixed { cents }, FeeRule::Bik { add_vat: true }, FeeRule::Bik { add_vat: false }] {
+                    prop_assert_eq!(FeeRule::parse(&rule.as_str()), Some(rule));
+                    prop_assert_eq!(rule.amount_cents(principal), 0);
+                }
+            }
+
+            /// Interest is never negative, grows with time and with the principal, and what was
+            /// already charged is never charged again.
+            #[test]
+            fn interest_grows_with_time_and_principal_and_is_charged_once(
+                principal in 0i64..100_000_000,
+                more in 0i64..1_000_000,
+                from in day(),
+                days in 0i64..2_000,
+                later in 0i64..400,
+                charged in 0i64..1_000_000,
+            ) {
+                let to = from + chrono::Duration::days(days);
+                let after = to + chrono::Duration::days(later);
+                for rule in [InterestRule::Nl, InterestRule::De] {
+                    let now = rule.due_cents(principal, from, to, 0);
+                    prop_assert!(now >= 0);
+                    prop_assert!(now <= rule.due_cents(principal, from, after, 0));
+                    prop_assert!(now <= rule.due_cents(principal + more, from, to, 0));
+                    let owed = rule.due_cents(principal, from, to, charged);
+                    prop_assert_eq!(owed, (now - charged).max(0));
+                }
+                prop_assert_eq!(InterestRule::None.due_cents(principal, from, to, 0), 0);
+            }
+        }
+    }
 }

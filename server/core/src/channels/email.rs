@@ -1,11 +1,13 @@
 //! Email over SMTP with lettre: pooled connections, the tenant's own From and Reply-To (or its
 //! name on the platform's address and its support address), a DKIM signature with the tenant's
-//! key, the message's stable Message-ID, and a VERP return path for bounces.
+//! key, the message's stable Message-ID, and a VERP return path for bounces. A refusal is sorted
+//! into retry-or-give-up like the other channels' ([`SmtpError`]).
 use crate::entities::{outbox, tenant};
 use lettre::message::dkim::DkimConfig;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// A tenant's own mail identity (`settle email-identity`).
 #[derive(Clone, Debug)]
@@ -19,27 +21,78 @@ pub struct EmailIdentity {
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        connections: Arc<Connections>,
         from: Box<Mailbox>,
     },
     DevOutbox,
+}
+
+/// Connections to the mail server: at most [`crate::outbox::CONCURRENCY`] messages at once, each
+/// on a lettre transport of its own that keeps its connection open for the next message.
+/// lettre's async client bounds connecting by a timeout but not waiting for an answer, and its
+/// pool would take back a connection abandoned in the middle of a message; so a send waits at
+/// most `timeout` in all, and a transport whose send was abandoned is dropped with its
+/// connection (closed, never reused).
+pub struct Connections {
+    url: String,
+    timeout: Duration,
+    sending: tokio::sync::Semaphore,
+    idle: Mutex<Vec<Transport>>,
+}
+
+type Transport = Box<AsyncSmtpTransport<Tokio1Executor>>;
+
+impl Connections {
+    fn transport(&self) -> anyhow::Result<Transport> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)
+            .map_err(|e| anyhow::anyhow!("SETTLE_SMTP_URL: {e}"))?
+            .timeout(Some(self.timeout))
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(1))
+            .build();
+        Ok(Box::new(transport))
+    }
+
+    async fn send(&self, message: Message) -> anyhow::Result<()> {
+        let _turn = self.sending.acquire().await?;
+        let cached = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let transport = match cached {
+            Some(t) => t,
+            None => self.transport()?,
+        };
+        match tokio::time::timeout(self.timeout, transport.send(message)).await {
+            Ok(result) => {
+                if let Ok(mut idle) = self.idle.lock() {
+                    idle.push(transport);
+                }
+                result.map(|_| ()).map_err(|e| SmtpError::from(&e).into())
+            }
+            // Abandoned mid-conversation: this transport and its connection go.
+            Err(_) => Err(SmtpError::Transient("timed out".into()).into()),
+        }
+    }
 }
 
 impl Mailer {
     /// `smtp://host:port` (plain, for local relays and tests), `smtps://` (TLS) or
     /// `smtp://...?tls=required` (STARTTLS), with optional user:password.
     pub fn from_url(url: &str, from: &str) -> anyhow::Result<Self> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| anyhow::anyhow!("SETTLE_SMTP_URL: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .pool_config(
-                lettre::transport::smtp::PoolConfig::new()
-                    .max_size(u32::try_from(crate::outbox::CONCURRENCY).unwrap_or(8)),
-            )
-            .build();
+        Self::from_url_timeout(url, from, DEFAULT_TIMEOUT)
+    }
+
+    /// As [`Mailer::from_url`], giving the mail server at most `timeout` to take each message
+    /// (connecting included; `SETTLE_SMTP_TIMEOUT_SECONDS`).
+    pub fn from_url_timeout(url: &str, from: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let connections = Connections {
+            url: url.to_string(),
+            timeout,
+            sending: tokio::sync::Semaphore::new(crate::outbox::CONCURRENCY),
+            idle: Mutex::new(Vec::new()),
+        };
+        // The URL is checked now, not at the first message.
+        connections.transport()?;
         let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SETTLE_SMTP_FROM: {e}"))?;
         Ok(Mailer::Smtp {
-            transport: Box::new(transport),
+            connections: Arc::new(connections),
             from: Box::new(from),
         })
     }
@@ -53,10 +106,10 @@ impl Mailer {
         identity: Option<&EmailIdentity>,
         row: &outbox::Model,
     ) -> anyhow::Result<&'static str> {
-        let Mailer::Smtp { transport, from } = self else {
+        let Mailer::Smtp { connections, from } = self else {
             return Ok("dev");
         };
-        let to: Mailbox = row.recipient.parse()?;
+        let to: Mailbox = row.recipient.parse().map_err(|_| SmtpError::BadAddress)?;
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(row.body_text.clone());
@@ -108,7 +161,116 @@ impl Mailer {
         if let Some(dkim) = identity.and_then(|id| id.dkim.as_deref()) {
             message.sign(dkim);
         }
-        transport.send(message).await?;
+        connections.send(message).await?;
         Ok("sent")
+    }
+}
+
+/// How long Settle gives the mail server to take a message unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Why the mail server did not take a message. The texts carry the reply code and the enhanced
+/// status, never the server's words (they quote the address).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SmtpError {
+    /// 4xx, a timeout, a lost connection; also a refused login (53x), which the operator fixes
+    /// while the messages wait: retry with backoff.
+    #[error("smtp: {0}")]
+    Transient(String),
+    /// The server refused this recipient (550, 551, 553, or enhanced status 5.1.x): a bounce.
+    #[error("smtp: recipient refused, {0}")]
+    RecipientRefused(String),
+    /// Another 5xx for this message (content refused, too large): retrying cannot help.
+    #[error("smtp: message refused, {0}")]
+    Refused(String),
+    /// The recipient is no email address at all.
+    #[error("smtp: the recipient is no valid address")]
+    BadAddress,
+}
+
+impl SmtpError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Transient(_))
+    }
+
+    /// The status a bounce of this kind records (an enhanced status code where the server gave
+    /// one, else the reply code).
+    pub fn bounce_status(&self) -> Option<String> {
+        match self {
+            Self::RecipientRefused(code) => Some(code.rsplit(' ').next().unwrap_or(code).to_string()),
+            Self::BadAddress => Some("5.1.3".into()),
+            _ => None,
+        }
+    }
+}
+
+impl From<&lettre::transport::smtp::Error> for SmtpError {
+    fn from(e: &lettre::transport::smtp::Error) -> Self {
+        let Some(code) = e.status() else {
+            let what = if e.is_timeout() { "timed out" } else { "no answer" };
+            return Self::Transient(what.into());
+        };
+        // "550 5.1.1": the reply code and, where the server sent one, the enhanced status.
+        let enhanced = enhanced_status(&e.to_string());
+        let text = match &enhanced {
+            Some(x) => format!("{code} {x}"),
+            None => code.to_string(),
+        };
+        let basic = code.to_string();
+        if !e.is_permanent() || basic.starts_with("53") {
+            return Self::Transient(text);
+        }
+        let mailbox = match &enhanced {
+            Some(x) => x.starts_with("5.1."),
+            None => matches!(basic.as_str(), "550" | "551" | "553"),
+        };
+        if mailbox {
+            Self::RecipientRefused(text)
+        } else {
+            Self::Refused(text)
+        }
+    }
+}
+
+/// The first enhanced status code (RFC 3463, `5.1.1`) in a server's reply.
+fn enhanced_status(reply: &str) -> Option<String> {
+    reply
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '(' | ')' | ';'))
+        .find(|w| {
+            let parts: Vec<&str> = w.split('.').collect();
+            parts.len() == 3
+                && matches!(parts[0], "2" | "4" | "5")
+                && parts[1..]
+                    .iter()
+                    .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enhanced_status_codes_are_found_in_a_reply() {
+        assert_eq!(
+            enhanced_status("permanent error (550): 5.1.1 <jan@example.nl>: Recipient address rejected"),
+            Some("5.1.1".into())
+        );
+        assert_eq!(
+            enhanced_status("transient error (451): 4.7.1 Try again later"),
+            Some("4.7.1".into())
+        );
+        assert_eq!(enhanced_status("permanent error (550): mailbox unavailable 1.2"), None);
+        assert_eq!(enhanced_status("version 10.0.2 of the server"), None);
+    }
+
+    #[test]
+    fn the_text_names_the_code_but_never_the_address() {
+        let e = SmtpError::RecipientRefused("550 5.1.1".into());
+        assert_eq!(e.to_string(), "smtp: recipient refused, 550 5.1.1");
+        assert_eq!(e.bounce_status().as_deref(), Some("5.1.1"));
+        assert_eq!(SmtpError::Refused("554 5.7.1".into()).bounce_status(), None);
+        assert!(SmtpError::Transient("451 4.7.1".into()).is_transient());
     }
 }

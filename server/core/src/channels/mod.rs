@@ -7,7 +7,7 @@ mod letter_logo;
 pub mod print;
 pub mod sms;
 
-pub use email::{EmailIdentity, Mailer};
+pub use email::{EmailIdentity, Mailer, SmtpError};
 pub use print::PrintProvider;
 
 use crate::entities::{outbox, tenant};
@@ -131,9 +131,10 @@ impl Delivered {
     }
 }
 
-/// Whether a failure will not go away by retrying (a refused number, bad credentials).
+/// Whether a failure will not go away by retrying (a refused number or address, bad credentials).
 pub fn is_permanent(err: &anyhow::Error) -> bool {
     err.downcast_ref::<SmsError>().is_some_and(|e| !e.is_transient())
+        || err.downcast_ref::<SmtpError>().is_some_and(|e| !e.is_transient())
         || err
             .downcast_ref::<print::PrintError>()
             .is_some_and(|e| !e.is_transient())

@@ -10,7 +10,9 @@ pub mod stripe;
 use serde::de::DeserializeOwned;
 
 /// Where a payment stands. Statuses only move forward (see [`PaymentState::may_become`]), because
-/// webhooks and polls arrive out of order and a late "pending" must never undo a "paid".
+/// webhooks and polls arrive out of order and a late "pending" must never undo a "paid". Paid
+/// outranks the other final states: a provider that reports a failed or expired payment as paid
+/// later (a bank confirming late) has the money, and Settle books it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PaymentState {
     Open,
@@ -49,17 +51,19 @@ impl PaymentState {
         Self::ALL.into_iter().find(|state| state.as_str() == s)
     }
 
-    /// Statuses only move forward: open(0) < pending(1) = authorized(1) < failed/canceled/expired/paid (2, final).
+    /// Statuses only move forward: open(0) < pending(1) = authorized(1) < failed/canceled/expired
+    /// (2, final unless the money arrives after all) < paid (3, final).
     pub fn rank(self) -> u8 {
         match self {
             PaymentState::Open => 0,
             PaymentState::Pending | PaymentState::Authorized => 1,
-            PaymentState::Paid | PaymentState::Failed | PaymentState::Canceled | PaymentState::Expired => 2,
+            PaymentState::Failed | PaymentState::Canceled | PaymentState::Expired => 2,
+            PaymentState::Paid => 3,
         }
     }
 
     pub fn is_final(self) -> bool {
-        self.rank() == 2
+        self.rank() >= 2
     }
 
     /// May `self` be replaced by `next`? Only to a strictly higher rank (a late pending never undoes paid, a final state never changes).
@@ -251,8 +255,9 @@ mod tests {
         assert_eq!(Open.rank(), 0);
         assert_eq!(Pending.rank(), 1);
         assert_eq!(Authorized.rank(), 1);
+        assert_eq!(Paid.rank(), 3);
         for state in [Paid, Failed, Canceled, Expired] {
-            assert_eq!(state.rank(), 2);
+            assert!(state.rank() >= 2);
             assert!(state.is_final());
         }
         assert!(!Open.is_final() && !Pending.is_final() && !Authorized.is_final());
@@ -265,15 +270,16 @@ mod tests {
         assert!(Open.may_become(Pending));
         assert!(Authorized.may_become(Paid));
         assert!(!Paid.may_become(Pending));
-        assert!(!Failed.may_become(Paid));
+        assert!(Failed.may_become(Paid) && Expired.may_become(Paid) && Canceled.may_become(Paid));
+        assert!(!Paid.may_become(Failed));
         assert!(!Pending.may_become(Authorized));
         assert!(!Pending.may_become(Open));
         for from in PaymentState::ALL {
             assert!(!from.may_become(from), "{from:?} -> itself");
         }
-        // A final state never changes, whatever arrives late.
+        // Paid never changes, whatever arrives late; the other final states only become paid.
         for from in [Paid, Failed, Canceled, Expired] {
-            for to in PaymentState::ALL {
+            for to in PaymentState::ALL.into_iter().filter(|t| *t != Paid) {
                 assert!(!from.may_become(to), "{from:?} -> {to:?}");
             }
         }

@@ -344,8 +344,13 @@ fn parse_account(content: &str) -> (Option<String>, Option<String>) {
     if iban_checksum_ok(&compact) {
         return (Some(compact), None);
     }
-    if compact.len() > 3 {
-        let (head, tail) = compact.split_at(compact.len() - 3);
+    // A currency suffix is three ASCII letters, so the split falls on a character boundary.
+    if let Some((head, tail)) = compact
+        .len()
+        .checked_sub(3)
+        .filter(|&at| at > 0 && compact.is_char_boundary(at))
+        .map(|at| compact.split_at(at))
+    {
         if tail.bytes().all(|b| b.is_ascii_uppercase()) {
             let currency = Some(tail.to_owned());
             if iban_checksum_ok(head) || looks_like_iban(head) {

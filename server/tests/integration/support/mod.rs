@@ -10,6 +10,7 @@ use settle_core::state::{AppState, RunMode};
 use settle_server::{start, ServeOptions};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod big_files;
 pub mod dkim;
 pub mod dunning;
 pub mod smtp;

@@ -1,8 +1,11 @@
 //! An SMTP sink on loopback: accepts any number of sessions and keeps every message's DATA.
 //! It can be told to go silent after a number of messages (it keeps each message but never
-//! acknowledges it), like a server that dies mid-session, and to come back.
+//! acknowledges it), like a server that dies mid-session, and to come back; to refuse recipients
+//! with a 4xx or 5xx reply; and to answer the end of a message slowly.
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -12,6 +15,17 @@ pub struct Sink {
     messages: Arc<Mutex<Vec<String>>>,
     /// Messages beyond this many are kept but never acknowledged.
     silent_after: Arc<AtomicUsize>,
+    rules: Arc<Mutex<Rules>>,
+}
+
+#[derive(Default)]
+struct Rules {
+    /// The reply to `RCPT TO` for any recipient (e.g. "451 4.7.1 greylisted"); None accepts.
+    every_recipient: Option<String>,
+    /// The reply to `RCPT TO` for one address.
+    recipient: HashMap<String, String>,
+    /// How long the server waits before acknowledging a message it has kept.
+    ack_delay: Duration,
 }
 
 impl Sink {
@@ -33,6 +47,22 @@ impl Sink {
         self.silent_after.store(usize::MAX, Ordering::SeqCst);
     }
 
+    /// Every `RCPT TO` gets this reply (a full line, like "451 4.7.1 try later"); None: accepted.
+    pub fn refuse_every_recipient(&self, reply: Option<&str>) {
+        self.rules.lock().unwrap().every_recipient = reply.map(str::to_string);
+    }
+
+    /// `RCPT TO:<address>` gets this reply.
+    pub fn refuse_recipient(&self, address: &str, reply: &str) {
+        let mut r = self.rules.lock().unwrap();
+        r.recipient.insert(address.to_ascii_lowercase(), reply.to_string());
+    }
+
+    /// Each message is kept at once and acknowledged only after this long.
+    pub fn acknowledge_after(&self, delay: Duration) {
+        self.rules.lock().unwrap().ack_delay = delay;
+    }
+
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
@@ -44,13 +74,16 @@ pub async fn smtp_sink() -> Sink {
         port: listener.local_addr().unwrap().port(),
         messages: Arc::default(),
         silent_after: Arc::new(AtomicUsize::new(usize::MAX)),
+        rules: Arc::default(),
     };
     let store = sink.messages.clone();
     let silent = sink.silent_after.clone();
+    let rules = sink.rules.clone();
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
             let store = store.clone();
             let silent = silent.clone();
+            let rules = rules.clone();
             tokio::spawn(async move {
                 let (r, mut w) = sock.into_split();
                 let mut lines = BufReader::new(r).lines();
@@ -70,6 +103,8 @@ pub async fn smtp_sink() -> Sink {
                                 // Kept, never acknowledged: the sender cannot know it arrived.
                                 std::future::pending::<()>().await;
                             }
+                            let delay = rules.lock().unwrap().ack_delay;
+                            tokio::time::sleep(delay).await;
                             let _ = w.write_all(b"250 queued\r\n").await;
                         } else {
                             data.push_str(
@@ -85,6 +120,25 @@ pub async fn smtp_sink() -> Sink {
                     if cmd.starts_with("MAIL FROM:") {
                         // Kept with the message, so tests can read the envelope sender (VERP).
                         data.push_str(&format!("X-Envelope-From: {}\n", &line[10..]));
+                    }
+                    if cmd.starts_with("RCPT TO:") {
+                        let address = line[8..]
+                            .trim()
+                            .trim_matches(|c| c == '<' || c == '>')
+                            .to_ascii_lowercase();
+                        let refusal = {
+                            let r = rules.lock().unwrap();
+                            r.recipient.get(&address).or(r.every_recipient.as_ref()).cloned()
+                        };
+                        if let Some(reply) = refusal {
+                            // The message this envelope began is dropped; the client resets.
+                            data.clear();
+                            let _ = w.write_all(format!("{reply}\r\n").as_bytes()).await;
+                            continue;
+                        }
+                    }
+                    if cmd.starts_with("RSET") {
+                        data.clear();
                     }
                     let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
                         b"250-sink\r\n250 8BITMIME\r\n"
