@@ -5,6 +5,7 @@
 // memory; at the end it prints the table and fails when any request failed, memory kept
 // growing after the warm-up, or latency drifted. Usage: `make soak [SOAK_MINUTES=n]`.
 import { spawn, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,7 +32,7 @@ const env = {
   PATH: process.env.PATH,
   SETTLE_DATABASE_URL: `sqlite://${dir}/soak.db?mode=rwc`,
   SETTLE_ADDR: `127.0.0.1:${port}`,
-  SETTLE_SECRET_KEY: readFileSync("/dev/urandom").subarray(0, 64).toString("base64"),
+  SETTLE_SECRET_KEY: randomBytes(64).toString("base64"),
   LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "../target/site",
   SETTLE_DNS_SERVER: "off",
   SETTLE_TRUSTED_PROXIES: "127.0.0.1",
@@ -41,9 +42,13 @@ const env = {
 execFileSync(bin, ["demo"], { env, stdio: "ignore" });
 const apiKey = execFileSync(bin, ["api-key", "create", "--tenant", "demo", "--name", "soak", "--scope", "write"], { env })
   .toString().trim().split("\n").pop();
-const server = spawn(bin, ["serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(bin, ["serve"], { env, stdio: ["ignore", "inherit", "inherit"] }); // warnings and errors only (SETTLE_LOG=warn)
 let serverExited = null;
 server.on("exit", (code, signal) => { serverExited = code ?? signal; });
+// Whatever happens here, the server goes too.
+process.on("exit", () => server.kill("SIGKILL"));
+process.on("uncaughtException", (e) => { console.error(e); process.exit(1); });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 function request(method, path, { headers = {}, body } = {}) {
@@ -87,8 +92,24 @@ const login = await request("POST", "/login", {
   body: form,
 });
 const session = cookieOf(login);
-if (login.status !== 303 || !session) throw new Error(`login failed: ${login.status}`);
+if (login.status !== 303 || login.headers.location !== "/" || !session) {
+  throw new Error(`login failed: ${login.status} to ${login.headers.location}`);
+}
 
+// The API's invoices go to a customer of their own, so the browsed debtor's pages stay the same
+// size all through (growth there would read as latency drift).
+const put = (path, value) => {
+  const body = JSON.stringify(value);
+  return request("PUT", path, {
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    body,
+  });
+};
+const created = await put("/api/v1/customers/SOAK-1", {
+  name: "Soak Test", email: "soak@example.nl",
+  address: { street: "Kerkstraat 4", postcode: "3511 AB", city: "Utrecht", country: "NL" }, language: "nl",
+});
+if (![200, 201].includes(created.status)) throw new Error(`API customer: ${created.status} ${created.body}`);
 const today = new Date();
 const isoDay = (d) => d.toISOString().slice(0, 10);
 let invoiceNo = 0;
@@ -104,16 +125,12 @@ const mix = [
   }],
   ["api", 1, () => {
     invoiceNo += 1;
-    const body = JSON.stringify({
-      customer_number: "100001",
+    return put(`/api/v1/invoices/SOAK-${invoiceNo}`, {
+      customer_number: "SOAK-1",
       issue_date: isoDay(new Date(today - 45 * 864e5)),
       due_date: isoDay(new Date(today - 15 * 864e5)),
       description: "Soak",
       lines: [{ description: "Premie", amount: `${10 + (invoiceNo % 90)}.50` }],
-    });
-    return request("PUT", `/api/v1/invoices/SOAK-${invoiceNo}`, {
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      body,
     });
   }],
   ["webhook", 1, () => {
@@ -127,8 +144,12 @@ const mix = [
 const deck = mix.flatMap(([kind, weight, send]) => Array.from({ length: weight }, () => [kind, send]));
 
 const rssMiB = () => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN; // the server is gone: the verdict says so
+  }
 };
 const windows = [];
 let current = { requests: 0, errors: 0, latencies: [], byKind: {} };
@@ -205,14 +226,16 @@ const fifth = Math.max(1, Math.floor(windows.length / 5));
 const warm = windows.slice(fifth, 2 * fifth);
 const last = windows.slice(-fifth);
 const maxOf = (ws, f) => Math.max(...ws.map(f));
+if (windows.length === 0) throw new Error("no load window was recorded");
 const errors = windows.reduce((n, w) => n + w.errors, 0);
+const stalled = windows.filter((w) => w.requests === 0).length;
 const requests = windows.reduce((n, w) => n + w.requests, 0);
 const rssWarm = warm.length ? maxOf(warm, (w) => w.rss) : windows[0].rss;
 const rssEnd = maxOf(last, (w) => w.rss);
 const p99Warm = warm.length ? maxOf(warm, (w) => w.p99) : windows[0].p99;
 const p99End = maxOf(last, (w) => w.p99);
 const checks = [
-  ["no errors", errors === 0 && serverExited === null, `${errors} of ${requests}`],
+  ["no errors", errors === 0 && stalled === 0 && serverExited === null, `${errors} of ${requests}; ${stalled} windows without an answer`],
   ["no memory growth", rssEnd <= rssWarm * 1.25 + 16, `${rssWarm.toFixed(0)} → ${rssEnd.toFixed(0)} MiB`],
   ["latency stable", p99End <= 2 * p99Warm + 10, `p99 ${p99Warm.toFixed(1)} → ${p99End.toFixed(1)} ms`],
 ];

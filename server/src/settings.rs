@@ -33,7 +33,7 @@ pub struct Settings {
     pub keys: Keys,
     pub smtp_url: Option<String>,
     pub smtp_from: String,
-    /// `SETTLE_SMTP_TIMEOUT_SECONDS`: how long to wait for each answer of the mail server.
+    /// `SETTLE_SMTP_TIMEOUT_SECONDS`: how long the mail server gets to take one message.
     pub smtp_timeout: std::time::Duration,
     /// Where letters' PDFs are written for printing, one folder per tenant.
     pub letter_spool: PathBuf,

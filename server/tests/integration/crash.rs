@@ -157,13 +157,41 @@ async fn killed_mid_bulk_import_leaves_whole_batches_and_the_rerun_completes_it(
     let dir = scratch_dir();
     std::fs::write(dir.join("big.csv"), invoices_csv(ROWS)).unwrap();
     let args = ["import", "invoices", "--tenant", "demo", "big.csv"];
-    let killed = kill_after(&app, &dir, &args, std::time::Duration::from_millis(1_500));
-    assert!(killed, "the import was still running at the kill");
+    // Killed as soon as the first batch is in: mid-way through the second.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SETTLE_DATABASE_URL", &app.db_url)
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("settle runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    while imported_invoices(&app).await.0 < 20_000 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import was still running at the kill"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
     let (invoices, lines) = imported_invoices(&app).await;
+    assert!(
+        invoices >= 20_000 && invoices < ROWS,
+        "killed between batches: {invoices}"
+    );
     assert_whole_batches(invoices, lines);
 
     let out = settle_cli(&dir, &app.db_url, &args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         imported_invoices(&app).await,
         (ROWS, ROWS),

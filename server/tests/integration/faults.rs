@@ -152,6 +152,28 @@ async fn a_mail_server_that_refuses_the_recipient_is_a_bounce_and_the_reminder_f
 }
 
 #[tokio::test]
+async fn a_relay_that_refuses_everything_keeps_the_mail_and_marks_no_address() {
+    // Our relay, not the debtor's mailbox: the operator fixes it while the messages wait.
+    let app = spawn_app().await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    sink.refuse_every_recipient(Some("554 5.7.1 Relay access denied"));
+    let senders = Senders::from(Mailer::from_url(&sink.url(), FROM).unwrap());
+
+    round(&app, &senders, monday()).await;
+    let mail = the_email(&app, &inv).await;
+    assert_eq!((mail.status.as_str(), mail.attempts), ("pending", 1));
+    assert!(customer_now(&app, inv.customer_id).await.email_invalid_at.is_none());
+    assert_eq!(events(&app, mail.id).await, ["deferred"]);
+
+    sink.refuse_every_recipient(None);
+    round(&app, &senders, monday() + Duration::hours(2)).await;
+    assert_eq!(row(&app, mail.id).await.status, "sent");
+    assert_eq!(copies(&sink, &mail), 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn a_mail_server_slower_than_the_timeout_gets_the_message_again_with_the_same_message_id() {
     let app = spawn_app().await;
     let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;

@@ -182,7 +182,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
 ) -> ServiceResult<(Customer, bool)> {
     let number = CustomerNumber::parse(number).map_err(|e| ServiceError::invalid("customer_number", e.code()))?;
     let c = check(tenant, input).map_err(ServiceError::Invalid)?;
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let existing = customer::Entity::find()
         .filter(customer::Column::TenantId.eq(tenant.id))
         .filter(customer::Column::CustomerNumber.eq(number.as_str()))

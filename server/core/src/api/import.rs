@@ -279,14 +279,15 @@ async fn flush(
 /// The import's transaction and what it has written since its last commit.
 struct Writer<'a> {
     db: &'a DatabaseConnection,
-    tx: DatabaseTransaction,
+    /// Always there between calls; None only while one batch commits and the next begins.
+    tx: Option<DatabaseTransaction>,
     uncommitted: u64,
     all_or_nothing: bool,
 }
 
 impl Writer<'_> {
     async fn begin(db: &DatabaseConnection) -> ServiceResult<DatabaseTransaction> {
-        let tx = db.begin().await?;
+        let tx = crate::db::begin_write(db).await?;
         if tx.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
             // 64 MB of pages instead of 2: the invoices' indexes stay in memory instead of
             // being read back from the file for every batch.
@@ -305,15 +306,30 @@ impl Writer<'_> {
         report: &mut Report,
     ) -> ServiceResult<()> {
         self.uncommitted += batch.len() as u64;
-        flush(&self.tx, tenant, actor, now, &mut batch, report).await?;
+        flush(self.tx()?, tenant, actor, now, &mut batch, report).await?;
         if !self.all_or_nothing && self.uncommitted >= COMMIT_EVERY {
-            release(&self.tx).await?;
-            let next = Self::begin(self.db).await?;
-            std::mem::replace(&mut self.tx, next).commit().await?;
+            // Committed before the next one begins: that one takes the write lock at once
+            // (`BEGIN IMMEDIATE` on SQLite), so it would wait for this one for ever.
+            let done = self.take()?;
+            release(&done).await?;
+            done.commit().await?;
+            self.tx = Some(Self::begin(self.db).await?);
             self.uncommitted = 0;
         }
         Ok(())
     }
+
+    fn tx(&self) -> ServiceResult<&DatabaseTransaction> {
+        self.tx.as_ref().ok_or_else(gone)
+    }
+
+    fn take(&mut self) -> ServiceResult<DatabaseTransaction> {
+        self.tx.take().ok_or_else(gone)
+    }
+}
+
+fn gone() -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!("the import's transaction ended early"))
 }
 
 /// Gives the pooled SQLite connection its usual page cache back (the setting outlives the
@@ -474,7 +490,7 @@ pub async fn run<R: BufRead + Send + 'static>(
     });
     let mut w = Writer {
         db,
-        tx: Writer::begin(db).await?,
+        tx: Some(Writer::begin(db).await?),
         uncommitted: 0,
         all_or_nothing,
     };
@@ -490,7 +506,7 @@ pub async fn run<R: BufRead + Send + 'static>(
         w.write(tenant, actor, now, chunk.rows, &mut report).await?;
     }
     parser.await.map_err(|e| ServiceError::Internal(e.into()))?;
-    let tx = w.tx;
+    let tx = w.take()?;
     report.cut();
     release(&tx).await?;
     if all_or_nothing && report.rejected_count > 0 {

@@ -203,7 +203,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
     if !number_ok(number) {
         return Err(ServiceError::invalid("number", "invoice_number_invalid"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let c = check(&tx, tenant.id, input).await?;
     let existing = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
@@ -450,7 +450,7 @@ pub async fn correct(
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(ServiceError::invalid("reason", "too_long"));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let inv = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
         .filter(invoice::Column::Number.eq(number.trim()))

@@ -28,7 +28,7 @@ pub async fn create(
     number: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<PaymentLink> {
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let inv = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))
         .filter(invoice::Column::Number.eq(number.trim()))

@@ -74,7 +74,7 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let tx = db.begin().await?;
+    let tx = crate::db::begin_write(db).await?;
     let invoices: Vec<i64> = match (&input.invoice_number, &input.reference) {
         (Some(number), _) => vec![
             invoice::Entity::find()

@@ -32,7 +32,8 @@ pub enum Mailer {
 /// lettre's async client bounds connecting by a timeout but not waiting for an answer, and its
 /// pool would take back a connection abandoned in the middle of a message; so a send waits at
 /// most `timeout` in all, and a transport whose send was abandoned is dropped with its
-/// connection (closed, never reused).
+/// connection (never reused; lettre says QUIT to it in the background, which a hung server
+/// holds until it closes the connection itself).
 pub struct Connections {
     url: String,
     timeout: Duration,
@@ -61,6 +62,9 @@ impl Connections {
         };
         match tokio::time::timeout(self.timeout, transport.send(message)).await {
             Ok(result) => {
+                // lettre parks the connection in a task of its own: let it, so the next message
+                // on this transport finds it instead of opening another.
+                tokio::task::yield_now().await;
                 if let Ok(mut idle) = self.idle.lock() {
                     idle.push(transport);
                 }
@@ -173,33 +177,35 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 /// status, never the server's words (they quote the address).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SmtpError {
-    /// 4xx, a timeout, a lost connection; also a refused login (53x), which the operator fixes
-    /// while the messages wait: retry with backoff.
+    /// Anything but a refused recipient: 4xx, a timeout, a lost connection, and every other 5xx
+    /// too (a refused login, relay or sender is the operator's to fix, and the messages wait
+    /// meanwhile): retried with backoff, up to the outbox's last attempt.
     #[error("smtp: {0}")]
     Transient(String),
-    /// The server refused this recipient (550, 551, 553, or enhanced status 5.1.x): a bounce.
+    /// The server said this mailbox does not exist or takes no mail (enhanced status 5.1.1,
+    /// 5.1.2, 5.1.3, 5.1.6, 5.1.10 or 5.2.1): a bounce.
     #[error("smtp: recipient refused, {0}")]
     RecipientRefused(String),
-    /// Another 5xx for this message (content refused, too large): retrying cannot help.
-    #[error("smtp: message refused, {0}")]
-    Refused(String),
     /// The recipient is no email address at all.
     #[error("smtp: the recipient is no valid address")]
     BadAddress,
 }
+
+/// Enhanced statuses (RFC 3463) that name the recipient's mailbox, never the sender or the
+/// message: bad address, unknown domain, bad syntax, moved, no mail accepted, disabled.
+const RECIPIENT_STATUSES: [&str; 6] = ["5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "5.2.1"];
 
 impl SmtpError {
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Transient(_))
     }
 
-    /// The status a bounce of this kind records (an enhanced status code where the server gave
-    /// one, else the reply code).
+    /// The status a bounce of this kind records.
     pub fn bounce_status(&self) -> Option<String> {
         match self {
             Self::RecipientRefused(code) => Some(code.rsplit(' ').next().unwrap_or(code).to_string()),
             Self::BadAddress => Some("5.1.3".into()),
-            _ => None,
+            Self::Transient(_) => None,
         }
     }
 }
@@ -207,7 +213,13 @@ impl SmtpError {
 impl From<&lettre::transport::smtp::Error> for SmtpError {
     fn from(e: &lettre::transport::smtp::Error) -> Self {
         let Some(code) = e.status() else {
-            let what = if e.is_timeout() { "timed out" } else { "no answer" };
+            let what = if e.is_timeout() {
+                "timed out"
+            } else if e.is_client() || e.is_response() {
+                "the conversation failed"
+            } else {
+                "no connection"
+            };
             return Self::Transient(what.into());
         };
         // "550 5.1.1": the reply code and, where the server sent one, the enhanced status.
@@ -216,18 +228,11 @@ impl From<&lettre::transport::smtp::Error> for SmtpError {
             Some(x) => format!("{code} {x}"),
             None => code.to_string(),
         };
-        let basic = code.to_string();
-        if !e.is_permanent() || basic.starts_with("53") {
-            return Self::Transient(text);
-        }
-        let mailbox = match &enhanced {
-            Some(x) => x.starts_with("5.1."),
-            None => matches!(basic.as_str(), "550" | "551" | "553"),
-        };
-        if mailbox {
-            Self::RecipientRefused(text)
-        } else {
-            Self::Refused(text)
+        // Only an explicit mailbox status counts as the recipient's: a bare 550 may as well
+        // be about the sender or the relay.
+        match enhanced {
+            Some(x) if e.is_permanent() && RECIPIENT_STATUSES.contains(&x.as_str()) => Self::RecipientRefused(text),
+            _ => Self::Transient(text),
         }
     }
 }
@@ -270,7 +275,7 @@ mod tests {
         let e = SmtpError::RecipientRefused("550 5.1.1".into());
         assert_eq!(e.to_string(), "smtp: recipient refused, 550 5.1.1");
         assert_eq!(e.bounce_status().as_deref(), Some("5.1.1"));
-        assert_eq!(SmtpError::Refused("554 5.7.1".into()).bounce_status(), None);
+        assert_eq!(SmtpError::Transient("554 5.7.1".into()).bounce_status(), None);
         assert!(SmtpError::Transient("451 4.7.1".into()).is_transient());
     }
 }

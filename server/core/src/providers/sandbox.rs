@@ -105,7 +105,7 @@ pub async fn act<C: ConnectionTrait>(db: &C, tenant_id: i64, id: &str, action: A
         return Ok(false);
     };
     let current = PaymentState::parse(&row.status).unwrap_or(PaymentState::Open);
-    if !current.may_become(action.state()) {
+    if current.is_final() || !current.may_become(action.state()) {
         return Ok(false);
     }
     sandbox_payment::Entity::update(sandbox_payment::ActiveModel {

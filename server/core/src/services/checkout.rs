@@ -408,8 +408,12 @@ pub async fn apply_state<C: ConnectionTrait>(
     let ids: Vec<i64> = items.iter().map(|i| i.invoice_id).collect();
     match next {
         PaymentState::Paid => {
-            release_locks(db, co.id).await?;
-            mark_invoices(db, tenant.id, &ids, "pending", "open").await?;
+            // After a failure the locks are gone and the invoices may be in a newer checkout
+            // (pending there): leave those alone and only book the money.
+            if !current.is_final() {
+                release_locks(db, co.id).await?;
+                mark_invoices(db, tenant.id, &ids, "pending", "open").await?;
+            }
             booking::book(
                 db,
                 tenant.id,
