@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod api_contract;
 mod api_keys;
+mod attacks;
 mod auth;
 mod backoffice;
 mod branding;
