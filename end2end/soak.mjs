@@ -8,13 +8,15 @@ import { spawn, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import http from "node:http";
 import net from "node:net";
 
 const minutes = Number(process.env.SOAK_MINUTES ?? (process.env.CI === "true" ? 1 : 30));
 const rate = Number(process.env.SOAK_RATE ?? 60); // requests per second, all kinds together
-const bin = process.env.SETTLE_BIN ?? "../target/debug/settle";
+// Run from the repository's root, as `make run` does, so relative settings mean the same.
+const root = resolve("..");
+const bin = resolve(process.env.SETTLE_BIN ?? "../target/debug/settle");
 const windowSeconds = minutes <= 2 ? 10 : 60;
 const PAY_TOKEN = "demo-pay-link-7f3c9a1e5b2d4f60a8c1e9d7";
 
@@ -33,16 +35,16 @@ const env = {
   SETTLE_DATABASE_URL: `sqlite://${dir}/soak.db?mode=rwc`,
   SETTLE_ADDR: `127.0.0.1:${port}`,
   SETTLE_SECRET_KEY: randomBytes(64).toString("base64"),
-  LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "../target/site",
+  LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "target/site",
   SETTLE_DNS_SERVER: "off",
   SETTLE_TRUSTED_PROXIES: "127.0.0.1",
   SETTLE_EMAIL_WEBHOOK_TOKEN: "soak-webhook-token",
   SETTLE_LOG: "warn",
 };
-execFileSync(bin, ["demo"], { env, stdio: "ignore" });
-const apiKey = execFileSync(bin, ["api-key", "create", "--tenant", "demo", "--name", "soak", "--scope", "write"], { env })
+execFileSync(bin, ["demo"], { env, cwd: root, stdio: "ignore" });
+const apiKey = execFileSync(bin, ["api-key", "create", "--tenant", "demo", "--name", "soak", "--scope", "write"], { env, cwd: root })
   .toString().trim().split("\n").pop();
-const server = spawn(bin, ["serve"], { env, stdio: ["ignore", "inherit", "inherit"] }); // warnings and errors only (SETTLE_LOG=warn)
+const server = spawn(bin, ["serve"], { env, cwd: root, stdio: ["ignore", "inherit", "inherit"] }); // warnings and errors only (SETTLE_LOG=warn)
 let serverExited = null;
 server.on("exit", (code, signal) => { serverExited = code ?? signal; });
 // Whatever happens here, the server goes too.
