@@ -50,6 +50,20 @@ async fn checkouts(app: &TestApp) -> u64 {
 }
 
 /// Logs in as the demo debtor and starts paying the given invoices; returns the redirect.
+/// What the sandbox reports for the demo checkout of invoice 2026-0003 (€ 42.50).
+fn sandbox_snapshot(id: &str, state: PaymentState) -> PaymentSnapshot {
+    PaymentSnapshot {
+        provider_payment_id: id.to_string(),
+        checkout_id: None,
+        state,
+        amount_cents: 4_250,
+        currency: "EUR".into(),
+        refunded_cents: 0,
+        charged_back_cents: 0,
+        refund_target: None,
+    }
+}
+
 async fn start_checkout(app: &TestApp, numbers: &[&str], amount: Option<&str>) -> reqwest::Response {
     let csrf = app.csrf("/invoices").await;
     let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("from", "list")];
@@ -328,16 +342,7 @@ async fn duplicate_and_out_of_order_provider_events_change_nothing() {
     let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
     let id = sandbox.rsplit('/').next().unwrap().to_string();
     let tenant = app.tenant().await;
-    let snap = |state| PaymentSnapshot {
-        provider_payment_id: id.clone(),
-        checkout_id: None,
-        state,
-        amount_cents: 4_250,
-        currency: "EUR".into(),
-        refunded_cents: 0,
-        charged_back_cents: 0,
-        refund_target: None,
-    };
+    let snap = |state| sandbox_snapshot(&id, state);
     use settle_core::services::checkout::apply;
     apply(&app.state, &tenant, "sandbox", &snap(PaymentState::Paid))
         .await
@@ -372,16 +377,7 @@ async fn a_late_paid_after_a_failure_is_still_booked_once() {
     let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
     let id = sandbox.rsplit('/').next().unwrap().to_string();
     let tenant = app.tenant().await;
-    let snap = |state| PaymentSnapshot {
-        provider_payment_id: id.clone(),
-        checkout_id: None,
-        state,
-        amount_cents: 4_250,
-        currency: "EUR".into(),
-        refunded_cents: 0,
-        charged_back_cents: 0,
-        refund_target: None,
-    };
+    let snap = |state| sandbox_snapshot(&id, state);
     use settle_core::services::checkout::apply;
     apply(&app.state, &tenant, "sandbox", &snap(PaymentState::Failed))
         .await

@@ -63,6 +63,44 @@ impl Sink {
         self.rules.lock().unwrap().ack_delay = delay;
     }
 
+    /// The Message-ID of every message the server holds, in order of arrival.
+    pub fn message_ids(&self) -> Vec<String> {
+        self.messages()
+            .iter()
+            .filter_map(|m| {
+                m.lines()
+                    .find_map(|l| l.strip_prefix("Message-ID: ").map(|v| v.trim().to_string()))
+            })
+            .collect()
+    }
+
+    /// Every one of `rows` is sent and arrived once, or twice (the documented resend after an
+    /// interruption, with the same Message-ID) only if it was among `before`, what the server
+    /// held when the interrupted run ended. Returns how many arrived twice.
+    pub fn assert_sent_once_or_resent(
+        &self,
+        rows: &[settle_core::entities::outbox::Model],
+        before: &[String],
+    ) -> usize {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for id in self.message_ids() {
+            *seen.entry(id).or_default() += 1;
+        }
+        let mut resent = 0;
+        for row in rows {
+            let id = row.message_id.clone().unwrap();
+            let n = seen.get(&id).copied().unwrap_or(0);
+            assert_eq!(row.status, "sent", "{id}");
+            assert!(n >= 1, "{id} was lost");
+            assert!(n <= 2, "{id} sent {n} times");
+            if n == 2 {
+                assert!(before.contains(&id), "only a message in flight is sent again: {id}");
+                resent += 1;
+            }
+        }
+        resent
+    }
+
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }
