@@ -261,3 +261,67 @@ async fn every_page_as_anybody_has_the_security_headers_and_shows_nobody_what_is
         app.cleanup().await;
     }
 }
+
+/// TOTP secrets and webhook signing secrets are stored sealed under the secret key: the row
+/// holds neither the secret nor its encoding, and only the key that sealed it opens it.
+#[tokio::test]
+async fn totp_and_webhook_secrets_are_sealed_at_rest() {
+    use settle_core::entities::{staff_user, webhook_endpoint};
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use settle_core::{demo_staff, secrets, webhooks};
+    let app = spawn_app().await;
+    let admin = staff_user::Entity::find()
+        .filter(staff_user::Column::TotpSealed.is_not_null())
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!admin.is_empty(), "the demo staff have a second factor");
+    for s in &admin {
+        let sealed = s.totp_sealed.clone().unwrap();
+        for plain in [demo_staff::DEMO_ADMIN_TOTP, demo_staff::DEMO_OPERATOR_TOTP] {
+            assert!(
+                !sealed.contains(plain),
+                "{}: the TOTP secret is not stored as it is",
+                s.email
+            );
+        }
+        let opened = secrets::open(&app.state.keys, s.totp_key_id.as_deref().unwrap(), &sealed).unwrap();
+        assert!(!opened.is_empty());
+        let other = settle_core::keys::Keys::random();
+        assert!(
+            secrets::open(&other, s.totp_key_id.as_deref().unwrap(), &sealed).is_err(),
+            "another key opens nothing"
+        );
+    }
+
+    let tenant = app.tenant().await;
+    let policy = webhooks::Policy {
+        production: false,
+        allow_private: false,
+    };
+    let made = webhooks::create(
+        &app.state.db,
+        &app.state.keys,
+        policy,
+        tenant.id,
+        "https://hooks.example.com/settle",
+        &["*".to_string()],
+        start_time(),
+    )
+    .await
+    .unwrap();
+    let secret = made.secret.clone().unwrap();
+    let row = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::TenantId.eq(tenant.id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !row.secret_sealed.contains(&secret),
+        "the signing secret is not stored as it is"
+    );
+    let opened = secrets::open(&app.state.keys, &row.secret_key_id, &row.secret_sealed).unwrap();
+    assert_eq!(String::from_utf8(opened).unwrap(), secret);
+    app.cleanup().await;
+}
