@@ -31,15 +31,13 @@ fn session_cookie(app: &TestApp, jar: &reqwest::cookie::Jar) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The body of a page, fetched as `request` says.
+async fn text_of(request: reqwest::RequestBuilder) -> String {
+    request.send().await.unwrap().text().await.unwrap()
+}
+
 async fn log_in(app: &TestApp, client: &reqwest::Client) -> reqwest::Response {
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(client.get(app.url("/login"))).await;
     let csrf = csrf_in(&page).unwrap();
     client
         .post(app.url("/login"))
@@ -165,13 +163,7 @@ async fn every_anonymous_secret_check_is_throttled_per_address() {
         assert!(later.contains(THROTTLED), "{action}: 25 tries in a row are throttled");
         let elsewhere = app.behind_proxy().await;
         let from = |r: reqwest::RequestBuilder| r.header("x-forwarded-for", "192.0.2.77");
-        let html = from(elsewhere.client.get(elsewhere.url(page)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = text_of(from(elsewhere.client.get(elsewhere.url(page)))).await;
         let csrf = csrf_in(&html).unwrap();
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(other);
@@ -181,13 +173,7 @@ async fn every_anonymous_secret_check_is_throttled_per_address() {
             .await
             .unwrap();
         assert!(res.status().is_redirection(), "{action}: {}", res.status());
-        let there = from(elsewhere.client.get(elsewhere.url(page)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let there = text_of(from(elsewhere.client.get(elsewhere.url(page)))).await;
         assert!(!there.contains(THROTTLED), "{action}: another address goes on");
         app.cleanup().await;
     }

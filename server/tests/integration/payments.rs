@@ -50,6 +50,13 @@ async fn checkouts(app: &TestApp) -> u64 {
 }
 
 /// Logs in as the demo debtor and starts paying the given invoices; returns the redirect.
+/// The demo debtor starts paying invoice 2026-0003 online; the sandbox payment's id.
+async fn sandbox_checkout_of_0003(app: &TestApp) -> String {
+    app.login(DEMO, PASSWORD).await;
+    let sandbox = path_of(&location(&start_checkout(app, &["2026-0003"], None).await));
+    sandbox.rsplit('/').next().unwrap().to_string()
+}
+
 /// What the sandbox reports for the demo checkout of invoice 2026-0003 (€ 42.50).
 fn sandbox_snapshot(id: &str, state: PaymentState) -> PaymentSnapshot {
     PaymentSnapshot {
@@ -338,9 +345,7 @@ async fn a_payment_link_pays_without_logging_in() {
 #[tokio::test]
 async fn duplicate_and_out_of_order_provider_events_change_nothing() {
     let app = spawn_app().await;
-    app.login(DEMO, PASSWORD).await;
-    let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
-    let id = sandbox.rsplit('/').next().unwrap().to_string();
+    let id = sandbox_checkout_of_0003(&app).await;
     let tenant = app.tenant().await;
     let snap = |state| sandbox_snapshot(&id, state);
     use settle_core::services::checkout::apply;
@@ -373,9 +378,7 @@ async fn duplicate_and_out_of_order_provider_events_change_nothing() {
 #[tokio::test]
 async fn a_late_paid_after_a_failure_is_still_booked_once() {
     let app = spawn_app().await;
-    app.login(DEMO, PASSWORD).await;
-    let sandbox = path_of(&location(&start_checkout(&app, &["2026-0003"], None).await));
-    let id = sandbox.rsplit('/').next().unwrap().to_string();
+    let id = sandbox_checkout_of_0003(&app).await;
     let tenant = app.tenant().await;
     let snap = |state| sandbox_snapshot(&id, state);
     use settle_core::services::checkout::apply;
