@@ -95,6 +95,10 @@ pub enum Command {
     /// line), list, revoke.
     #[command(subcommand)]
     ApiKey(crate::api_key_cli::ApiKeyCommand),
+    /// Secrets sealed at rest: `status` counts them per key, `reseal` seals them all again
+    /// under the current SETTLE_SECRET_KEY (the last step of a key rotation).
+    #[command(subcommand)]
+    Secrets(crate::secrets_cli::SecretsCommand),
 }
 
 /// Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -164,6 +168,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             crate::channel_cli::configure_print(&state, args).await
         }
         Command::ApiKey(cmd) => crate::api_key_cli::run(&conn, chrono::Utc::now(), cmd).await,
+        Command::Secrets(cmd) => crate::secrets_cli::run(&conn, &settings.keys, cmd).await,
         Command::EarlySignals(args) => crate::channel_cli::early_signals(&conn, args).await,
         Command::Representative(args) => crate::customer_cli::representative(&conn, args).await,
         Command::Staff(args) => {

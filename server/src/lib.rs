@@ -27,6 +27,7 @@ pub mod provider_forms;
 pub mod qr_image;
 pub mod remind_cli;
 pub mod routes;
+pub mod secrets_cli;
 pub mod session_store;
 pub mod settings;
 pub mod sms_webhooks;

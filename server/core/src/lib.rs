@@ -30,6 +30,7 @@ pub mod retention;
 pub mod row_security;
 pub mod scope;
 pub mod secrets;
+pub mod secrets_rotation;
 pub mod services;
 pub mod sql;
 pub mod staff;

@@ -38,6 +38,7 @@ mod representatives;
 mod retention;
 mod returned_letters;
 mod row_security;
+mod secret_rotation;
 mod security;
 mod statements;
 mod templates;

@@ -304,6 +304,17 @@ pub fn settle_cli(dir: &std::path::Path, db: &str, args: &[&str]) -> std::proces
 
 /// The same, with `input` on standard input.
 pub fn settle_cli_input(dir: &std::path::Path, db: &str, args: &[&str], input: Option<&str>) -> std::process::Output {
+    settle_cli_env(dir, db, args, input, &[])
+}
+
+/// The same, with these settings in the environment too.
+pub fn settle_cli_env(
+    dir: &std::path::Path,
+    db: &str,
+    args: &[&str],
+    input: Option<&str>,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_settle"))
         .args(args)
@@ -311,6 +322,7 @@ pub fn settle_cli_input(dir: &std::path::Path, db: &str, args: &[&str], input: O
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SETTLE_DATABASE_URL", db)
+        .envs(env.iter().copied())
         .stdin(if input.is_some() {
             std::process::Stdio::piped()
         } else {
