@@ -43,7 +43,7 @@ pub async fn get_invoice(number: String, amount: Option<String>) -> Result<Invoi
 pub async fn get_profile() -> Result<ProfileView, ServerFnError> {
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.debtor().await?;
-    ctx.map(settle_core::services::profile::view(&ctx.state, &me).await)
+    ctx.map(settle_core::services::profile::view(&ctx.state, &ctx.tenant, &me).await)
 }
 
 #[server(prefix = "/api", endpoint = "callbacks", input = GetUrl)]

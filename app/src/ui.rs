@@ -6,7 +6,7 @@ use leptos_meta::{Html, Style, Title};
 use settle_domain::i18n::{code_text, t, Key};
 use settle_domain::locale::{format_date, Locale};
 use settle_domain::money::Money;
-use settle_domain::views::{DisplayStatus, Flash, ShellView};
+use settle_domain::views::{ConsentRow, DisplayStatus, Flash, ShellView};
 
 pub fn use_shell() -> ShellResource {
     expect_context::<ShellResource>()
@@ -230,4 +230,53 @@ pub fn StatusBadge(locale: Locale, status: DisplayStatus) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" aria-busy="true">"…"</p> }
+}
+
+/// Consents given and withdrawn (SMS, counting opens and clicks), newest first: on the
+/// debtor's profile and on the debtor's page in the back office.
+#[component]
+pub fn ConsentList(locale: Locale, rows: Vec<ConsentRow>) -> impl IntoView {
+    let l = locale;
+    let label = move |row: &ConsentRow| {
+        let what = if row.purpose == "sms" {
+            Key::ConsentSms
+        } else {
+            Key::ConsentTracking
+        };
+        let done = if row.granted {
+            Key::ConsentGiven
+        } else {
+            Key::ConsentWithdrawn
+        };
+        let how = if row.source == "portal" {
+            Key::ConsentViaPortal
+        } else {
+            Key::ConsentViaStaff
+        };
+        (t(l, what), t(l, done), t(l, how))
+    };
+    (!rows.is_empty()).then(|| {
+        view! {
+            <details data-testid="consents">
+                <summary>{t(l, Key::ConsentsHeading)}</summary>
+                <table class="lines">
+                    <thead><tr>
+                        <th scope="col">{t(l, Key::ConsentWhen)}</th><th scope="col">{t(l, Key::ConsentWhat)}</th>
+                        <th scope="col">{t(l, Key::Status)}</th><th scope="col">{t(l, Key::ConsentHow)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.iter().map(|r| {
+                            let (what, done, how) = label(r);
+                            view! { <tr><td>{when(l, r.at)}</td><td>{what}</td><td>{done}</td><td>{how}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        }
+    })
+}
+
+/// A moment in the tenant's time zone: the date in the reader's language and the time.
+pub fn when(l: Locale, at: chrono::NaiveDateTime) -> String {
+    format!("{} {}", format_date(at.date(), l), at.format("%H:%M"))
 }

@@ -50,7 +50,7 @@ fn owner_policy(table: &str) -> String {
     format!("CREATE POLICY settle_owner ON \"{table}\" TO CURRENT_USER USING (true) WITH CHECK (true);")
 }
 
-fn confine(table: &str, shared: bool) -> String {
+pub(crate) fn confine(table: &str, shared: bool) -> String {
     let own = format!("tenant_id = {CURRENT_TENANT}");
     let mut sql = format!(
         "ALTER TABLE \"{table}\" ENABLE ROW LEVEL SECURITY;\n\

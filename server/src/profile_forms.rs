@@ -74,19 +74,23 @@ pub struct PrefsForm {
     sms: Option<String>,
     letter: Option<String>,
     sms_consent: Option<String>,
+    /// Present when the form offered the tracking box (an unticked box sends nothing).
+    tracking_offered: Option<String>,
+    tracking: Option<String>,
 }
 
 async fn preferences(req: HttpRequest, state: Data, form: web::Form<PrefsForm>) -> HttpResponse {
     let f = form.into_inner();
-    let (_, scope) = signed_in!(req, state, &f.csrf, "profile_prefs", &[]);
+    let (tenant, scope) = signed_in!(req, state, &f.csrf, "profile_prefs", &[]);
     let p = Preferences {
         language: &f.language,
         email: f.email.is_some(),
         sms: f.sms.is_some(),
         letter: f.letter.is_some(),
         sms_consent: f.sms_consent.is_some(),
+        tracking: f.tracking_offered.is_some().then_some(f.tracking.is_some()),
     };
-    match profile::update_preferences(&state, &scope, &p).await {
+    match profile::update_preferences(&state, &tenant, &scope, &p).await {
         Ok(()) => notice(&state, HERE, "profile_prefs", "saved", &[]),
         Err(e) => back(&state, HERE, "profile_prefs", &[], codes(e)),
     }

@@ -119,6 +119,8 @@ pub struct DebtorPageView {
     pub disputes: Vec<DisputeRow>,
     pub callbacks: Vec<CallbackRow>,
     pub changes: Vec<ChangeRow>,
+    /// Consents for SMS and tracking given or withdrawn, newest first.
+    pub consents: Vec<crate::views::ConsentRow>,
     /// Newest first: messages and their events, payments, what the debtor and staff did, notes.
     pub timeline: Vec<TimelineEntry>,
 }

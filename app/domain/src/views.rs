@@ -1,7 +1,7 @@
 //! What crosses the wire from server to page: plain data, computed on the server.
 use crate::locale::Locale;
 use crate::money::Money;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -355,6 +355,23 @@ pub struct ProfileView {
     pub full_login: bool,
     /// (kind, name, receives instead of the debtor)
     pub representative: Option<(String, String, bool)>,
+    /// The creditor counts opens and clicks of reminder emails, so the debtor may say no.
+    pub tracking_offered: bool,
+    /// The debtor has not said no to that counting.
+    pub tracking: bool,
+    /// Every consent given or withdrawn, newest first.
+    pub consents: Vec<ConsentRow>,
+}
+
+/// A consent given or withdrawn: reminders by SMS (`sms`) or counting opens and clicks of
+/// reminder emails (`tracking`); how: `portal` (the debtor) or `backoffice` (staff).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsentRow {
+    /// In the tenant's time zone.
+    pub at: NaiveDateTime,
+    pub purpose: String,
+    pub granted: bool,
+    pub source: String,
 }
 
 /// `/callback`: the slots on offer by day, the debtor's booked callbacks, and their invoices.

@@ -66,6 +66,7 @@ fn ContactCard(locale: Locale, d: DebtorPageView) -> impl IntoView {
                 <dt>{st(l, S::Representative)}</dt><dd>{d.representative.clone().unwrap_or_else(|| none.into())}</dd>
                 <dt>{st(l, S::LegalStop)}</dt><dd>{d.legal_stop.clone().unwrap_or_else(|| none.into())}</dd>
             </dl>
+            <crate::ui::ConsentList locale=l rows=d.consents.clone()/>
             {(!d.changes.is_empty()).then(|| view! {
                 <details>
                     <summary>{st(l, S::Changes)}</summary>

@@ -121,14 +121,7 @@ pub fn StaffField(
     }
 }
 
-/// A moment in the tenant's time zone, as staff read it: the date in their language and the time.
-pub fn when(l: Locale, at: chrono::NaiveDateTime) -> String {
-    format!(
-        "{} {}",
-        settle_domain::locale::format_date(at.date(), l),
-        at.format("%H:%M")
-    )
-}
+pub use crate::ui::when;
 
 /// What a page shows when its data failed: the login (signed out), "not allowed" (a role too
 /// low), or not found.

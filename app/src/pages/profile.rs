@@ -2,7 +2,7 @@
 //! here with a notice or with errors at its fields; a new email address or mobile number counts
 //! once confirmed (link, SMS code).
 use crate::api::get_profile;
-use crate::ui::{use_shell, Field, FlashBox, Frame, Loading};
+use crate::ui::{use_shell, ConsentList, Field, FlashBox, Frame, Loading};
 use leptos::prelude::*;
 use settle_domain::address::{country_name, COUNTRIES};
 use settle_domain::i18n::{code_text, t, Key};
@@ -183,6 +183,13 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
                         aria-describedby=consent_described/>
                     <label for="f-sms-consent">{t(l, Key::SmsConsent)}</label>
                 </div>
+                {p.tracking_offered.then(|| view! {
+                    <div class="check">
+                        <input type="hidden" name="tracking_offered" value="1"/>
+                        <input type="checkbox" id="f-tracking" name="tracking" value="on" checked=p.tracking/>
+                        <label for="f-tracking">{t(l, Key::TrackingConsent)}</label>
+                    </div>
+                })}
                 <div class="field">
                     <label for="f-language">{t(l, Key::Language)}</label>
                     <select id="f-language" name="language">
@@ -193,6 +200,7 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
                 </div>
                 <button type="submit" disabled=!p.full_login>{t(l, Key::SaveButton)}</button>
             </form>
+            <ConsentList locale=l rows=p.consents.clone()/>
         </section>
     }
 }

@@ -10,8 +10,8 @@
 //!   then they are erased too. Amounts, numbers and dates stay, without a person.
 use crate::audit;
 use crate::entities::{
-    callback, customer, customer_change, dispute, dunning_setting, invoice, message_event, one_time_token, outbox,
-    payment, payment_plan, portal_account, refund_task, representative, session, staff_note, tenant,
+    callback, consent, customer, customer_change, dispute, dunning_setting, invoice, message_event, one_time_token,
+    outbox, payment, payment_plan, portal_account, refund_task, representative, session, staff_note, tenant,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
@@ -316,6 +316,11 @@ async fn erase_contact_of<C: ConnectionTrait>(
     customer_change::Entity::delete_many()
         .filter(customer_change::Column::TenantId.eq(tenant_id))
         .filter(customer_change::Column::CustomerId.is_in(ids.clone()))
+        .exec(tx)
+        .await?;
+    consent::Entity::delete_many()
+        .filter(consent::Column::TenantId.eq(tenant_id))
+        .filter(consent::Column::CustomerId.is_in(ids.clone()))
         .exec(tx)
         .await?;
     message_event::Entity::update_many()

@@ -2,7 +2,7 @@
 //! contact data goes at once, bookkeeping stays, and nothing is erased while anything is open.
 use crate::backoffice::{as_admin, as_agent};
 use crate::support::*;
-use settle_core::entities::{audit_event, customer, invoice, outbox, portal_account};
+use settle_core::entities::{audit_event, consent, customer, invoice, outbox, portal_account};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 async fn reload(app: &TestApp, id: i64) -> customer::Model {
@@ -51,7 +51,17 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
     assert!(page.contains("aria-describedby=\"f-erase-confirm-error\""));
     assert_eq!(reload(&app, kees.id).await.email, kees.email);
 
-    // Ticked: contact data and the portal account go; name, address and invoices stay.
+    // Ticked: contact data, consent records and the portal account go; name, address and
+    // invoices stay.
+    let how = settle_core::services::consents::Recorded {
+        source: "portal",
+        actor: None,
+        locale: settle_domain::locale::Locale::Nl,
+        at: start_time(),
+    };
+    settle_core::services::consents::record(&app.state.db, kees.tenant_id, kees.id, "sms", true, &how)
+        .await
+        .unwrap();
     let res = erase(&app, kees.id, true).await;
     assert_eq!(res.status(), 303);
     let after = reload(&app, kees.id).await;
@@ -67,6 +77,12 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
         .await
         .unwrap();
     assert_eq!(accounts, 0, "the portal account is gone");
+    let consents = consent::Entity::find()
+        .filter(consent::Column::CustomerId.eq(kees.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(consents, 0, "the consent records are gone");
     let invoices = invoice::Entity::find()
         .filter(invoice::Column::CustomerId.eq(kees.id))
         .count(&app.state.db)

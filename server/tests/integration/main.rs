@@ -13,6 +13,7 @@ mod branding;
 mod callbacks;
 mod channels;
 mod config;
+mod consents;
 mod copy_db;
 mod crash;
 mod data_export;

@@ -218,6 +218,7 @@ pub async fn page<C: ConnectionTrait>(
         })
         .collect();
     let timeline = timeline(db, tenant, &c, &number_of, &who).await?;
+    let consents = crate::services::consents::history(db, tenant, c.id).await?;
     let rep = crate::services::representatives::of(db, tid, c.id).await?;
     let mut channels = Vec::new();
     for (on, name) in [(c.pref_email, "email"), (c.pref_sms, "sms"), (c.pref_letter, "letter")] {
@@ -248,6 +249,7 @@ pub async fn page<C: ConnectionTrait>(
         callbacks,
         changes,
         timeline,
+        consents,
     })
 }
 

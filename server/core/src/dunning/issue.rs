@@ -196,8 +196,9 @@ async fn issue_one(
         interest_cents: interest,
         costs_cents: costs,
         term_ends,
-        track_clicks: policy.click_tracking,
-        track_opens: policy.open_tracking,
+        // The debtor's own "no" to counting outweighs the creditor's setting.
+        track_clicks: policy.click_tracking && cust.tracking_refused_at.is_none(),
+        track_opens: policy.open_tracking && cust.tracking_refused_at.is_none(),
         represented: None,
     };
     let mut sent = Vec::new();

@@ -38,6 +38,9 @@ pub struct Model {
     pub contact_erased_at: Option<DateTimeUtc>,
     /// Name and address erased too, once the legal retention of the bookkeeping ended.
     pub personal_erased_at: Option<DateTimeUtc>,
+    /// When the debtor said no to counting opens and clicks of reminder emails (the tenant's
+    /// tracking setting then does not apply to them); None when they have not, or said yes again.
+    pub tracking_refused_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod callback_slot;
 pub mod checkout;
 pub mod checkout_item;
 pub mod checkout_lock;
+pub mod consent;
 pub mod customer;
 pub mod customer_change;
 pub mod dispute;

@@ -38,6 +38,7 @@ const TABLES: &[(&str, Owner)] = &[
     ("portal_accounts", Owner::Debtor),
     ("representatives", Owner::Debtor),
     ("customer_changes", Owner::Debtor),
+    ("consents", Owner::Debtor),
     ("invoices", Owner::Debtor),
     ("invoice_lines", Owner::Invoice),
     ("payments", Owner::Debtor),

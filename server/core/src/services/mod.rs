@@ -3,6 +3,7 @@ pub mod auth;
 pub mod booking;
 pub mod callbacks;
 pub mod checkout;
+pub mod consents;
 pub mod data_export;
 pub mod deferrals;
 pub mod delivery_status;

@@ -9,6 +9,7 @@ use crate::scope::{AuthLevel, DebtorScope};
 use crate::services::auth::{
     check_code, consume_token, customer_of, find_live_token, insert_token, revoke_pending, Caller,
 };
+use crate::services::consents;
 use crate::services::mails::{self, Kind};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
@@ -33,11 +34,13 @@ const PHONE_CODE_ATTEMPTS: i32 = 5;
 /// A login this recent stands in for the password when the email address changes.
 const FRESH_LOGIN_MINUTES: i64 = 10;
 
-pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<ProfileView> {
+pub async fn view(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope) -> ServiceResult<ProfileView> {
     let c = customer_of(&state.db, scope).await?;
     let representative = crate::services::representatives::of(&state.db, c.tenant_id, c.id)
         .await?
         .map(|r| (r.kind, r.name, r.mode == "instead"));
+    let consents = consents::history(&state.db, tenant, c.id).await?;
+    let tracking_offered = tracking_offered(&state.db, tenant).await?;
     Ok(ProfileView {
         name: c.name,
         customer_number: c.customer_number,
@@ -55,7 +58,16 @@ pub async fn view(state: &AppState, scope: &DebtorScope) -> ServiceResult<Profil
         pref_letter: c.pref_letter,
         full_login: scope.level() == AuthLevel::Full,
         representative,
+        tracking_offered,
+        tracking: c.tracking_refused_at.is_none(),
+        consents,
     })
+}
+
+/// Whether the creditor counts opens or clicks of reminder emails (so a debtor may say no).
+async fn tracking_offered<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> ServiceResult<bool> {
+    let policy = crate::dunning::policy::load(db, tenant).await?;
+    Ok(policy.click_tracking || policy.open_tracking)
 }
 
 /// Keeps the changed fields (old and new value), audits them and tells the creditor. `actor`:
@@ -170,9 +182,18 @@ pub struct Preferences<'a> {
     pub letter: bool,
     /// The box "I agree to reminders by SMS".
     pub sms_consent: bool,
+    /// The box "count when I open or click reminder emails", when the form showed it.
+    pub tracking: Option<bool>,
 }
 
-pub async fn update_preferences(state: &AppState, scope: &DebtorScope, p: &Preferences<'_>) -> ServiceResult<()> {
+/// Language and channels at once; a consent given or withdrawn (SMS, tracking) is recorded
+/// in the same transaction.
+pub async fn update_preferences(
+    state: &AppState,
+    tenant: &TenantCtx,
+    scope: &DebtorScope,
+    p: &Preferences<'_>,
+) -> ServiceResult<()> {
     scope.require_full()?;
     let language = Locale::parse(p.language).ok_or_else(|| ServiceError::invalid("language", "language_invalid"))?;
     if !(p.email || p.sms || p.letter) {
@@ -204,7 +225,26 @@ pub async fn update_preferences(state: &AppState, scope: &DebtorScope, p: &Prefe
         (true, None) => Some(now),
         (false, _) => None,
     };
+    let how = consents::Recorded {
+        source: "portal",
+        actor: None,
+        locale: language,
+        at: now,
+    };
+    if consent_at.is_some() != c.sms_consent_at.is_some() {
+        consents::record(&tx, c.tenant_id, c.id, consents::SMS, p.sms, &how).await?;
+    }
+    let offered = tracking_offered(&tx, tenant).await?;
+    let refused_at = match (p.tracking.filter(|_| offered), c.tracking_refused_at) {
+        (Some(false), None) => Some(now),
+        (Some(true), Some(_)) => None,
+        (_, kept) => kept,
+    };
+    if refused_at.is_some() != c.tracking_refused_at.is_some() {
+        consents::record(&tx, c.tenant_id, c.id, consents::TRACKING, refused_at.is_none(), &how).await?;
+    }
     let mut row: customer::ActiveModel = c.into();
+    row.tracking_refused_at = Set(refused_at);
     row.language = Set(Some(language.code().to_string()));
     row.pref_email = Set(p.email);
     row.pref_sms = Set(p.sms);
