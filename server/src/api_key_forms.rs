@@ -10,7 +10,7 @@ use settle_core::state::AppState;
 const HERE: &str = "/backoffice/api-keys";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post(HERE).to(create))
         .service(post("/backoffice/api-keys/{id}/revoke").to(revoke));
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 type Data = web::Data<AppState>;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/backoffice/debtors/{id}/note").to(note))
         .service(post("/backoffice/debtors/{id}/contact").to(contact))
         .service(post("/backoffice/debtors/{id}/representative").to(representative))

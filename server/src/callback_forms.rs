@@ -11,7 +11,7 @@ type Data = web::Data<AppState>;
 const HERE: &str = "/callback";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/callback").to(book))
         .service(post("/callback/{id}/move").to(change))
         .service(post("/callback/{id}/cancel").to(change));

@@ -9,11 +9,7 @@ use settle_core::services::deferrals::{self, Outcome};
 use settle_core::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/invoices/{number}/defer")
-            .guard(actix_web::guard::Post())
-            .to(defer),
-    );
+    cfg.service(crate::forms::post("/invoices/{number}/defer").to(defer));
 }
 
 #[derive(Deserialize, Default)]

@@ -11,11 +11,7 @@ use settle_core::state::AppState;
 use settle_domain::disputes::{MAX_ATTACHMENT_BYTES, MAX_TEXT};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/invoices/{number}/dispute")
-            .guard(actix_web::guard::Post())
-            .to(dispute),
-    );
+    cfg.service(crate::forms::post("/invoices/{number}/dispute").to(dispute));
 }
 
 async fn dispute(

@@ -22,8 +22,28 @@ use std::sync::Arc;
 
 type Data = web::Data<AppState>;
 
+/// Every path a form posts to, as registered (`/backoffice/debtors/{id}/note`).
+static FORM_POSTS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// A resource for a form post (POST only), noted so tests can try every form as everybody.
+pub(crate) fn post(path: &'static str) -> actix_web::Resource {
+    if let Ok(mut posts) = FORM_POSTS.lock() {
+        posts.insert(path);
+    }
+    web::resource(path).guard(actix_web::guard::Post())
+}
+
+/// The paths of every form post of a started server (webhooks, the REST API and one-click
+/// unsubscribes are not forms: they carry their own credentials).
+pub fn form_posts() -> Vec<String> {
+    FORM_POSTS
+        .lock()
+        .map(|p| p.iter().map(|s| s.to_string()).collect())
+        .unwrap_or_default()
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
     cfg.service(post("/login").to(login))
         .service(post("/logout").to(logout))
         .service(post("/activate").to(activate))

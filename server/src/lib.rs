@@ -72,6 +72,8 @@ pub fn page_paths() -> Vec<String> {
     route_list().iter().map(|r| r.path().to_string()).collect()
 }
 
+pub use forms::form_posts;
+
 /// Leptos renders a page's resources in spawned tasks. Tokio's spawn does not carry task-locals,
 /// so this spawner hands the request's tenant on: a resource's queries stay confined to it under
 /// Postgres row-level security.

@@ -10,11 +10,7 @@ use settle_core::state::AppState;
 const HERE: &str = "/backoffice/branding";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/backoffice/branding/logo")
-            .guard(actix_web::guard::Post())
-            .to(upload),
-    );
+    cfg.service(crate::forms::post("/backoffice/branding/logo").to(upload));
 }
 
 async fn upload(req: HttpRequest, state: web::Data<AppState>, form: Multipart) -> HttpResponse {

@@ -18,15 +18,15 @@ use settle_domain::money::{Currency, Money};
 type Data = web::Data<AppState>;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/pay/checkout").to(portal_checkout))
         .service(post("/pay/{token}/checkout").to(link_checkout))
         .service(post("/pay/return/{checkout}/retry").to(retry))
-        .service(post("/webhooks/mollie").to(mollie_webhook))
-        .service(post("/webhooks/stripe").to(stripe_webhook))
-        .service(post("/webhooks/sandbox").to(sandbox_webhook))
+        .route("/webhooks/mollie", web::post().to(mollie_webhook))
+        .route("/webhooks/stripe", web::post().to(stripe_webhook))
+        .route("/webhooks/sandbox", web::post().to(sandbox_webhook))
         .route("/sandbox/checkout/{id}", web::get().to(sandbox_page))
-        .route("/sandbox/checkout/{id}", web::post().to(sandbox_act));
+        .service(post("/sandbox/checkout/{id}").to(sandbox_act));
 }
 
 pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {

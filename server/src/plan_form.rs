@@ -10,7 +10,7 @@ use settle_core::services::plans::{self, Outcome, Proposal};
 use settle_core::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/invoices/{number}/plan").to(accept))
         .service(post("/invoices/{number}/plan/pay").to(pay));
 }

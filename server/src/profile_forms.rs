@@ -14,7 +14,7 @@ type Data = web::Data<AppState>;
 const HERE: &str = "/profile";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/profile/address").to(address))
         .service(post("/profile/preferences").to(preferences))
         .service(post("/profile/email").to(email))

@@ -9,7 +9,7 @@ use settle_core::state::AppState;
 const HERE: &str = "/backoffice/providers";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/backoffice/providers/{which}").to(save));
 }
 

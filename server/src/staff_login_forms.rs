@@ -18,7 +18,7 @@ const PENDING: &str = "staff_pending";
 const PENDING_SECONDS: i64 = 300;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let post = |path: &str| web::resource(path.to_string()).guard(actix_web::guard::Post());
+    use crate::forms::post;
     cfg.service(post("/backoffice/login").to(login))
         .service(post("/backoffice/login/code").to(code))
         .service(post("/backoffice/logout").to(logout));

@@ -12,7 +12,7 @@ const HERE: &str = "/backoffice/statements";
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource(HERE).guard(actix_web::guard::Post()).to(upload));
+    cfg.service(crate::forms::post(HERE).to(upload));
 }
 
 async fn upload(req: HttpRequest, state: web::Data<AppState>, form: Multipart) -> HttpResponse {

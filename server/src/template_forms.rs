@@ -15,21 +15,17 @@ use settle_core::state::AppState;
 use settle_domain::dunning::texts::default_source;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/backoffice/templates/{kind}/{channel}/{locale}")
-            .guard(actix_web::guard::Post())
-            .to(post),
-    )
-    .service(
-        web::resource("/backoffice/templates/{kind}/{channel}/{locale}/preview.html")
-            .guard(actix_web::guard::Get())
-            .to(preview),
-    )
-    .service(
-        web::resource("/backoffice/templates/{kind}/letter/{locale}/preview.pdf")
-            .guard(actix_web::guard::Get())
-            .to(preview_pdf),
-    );
+    cfg.service(crate::forms::post("/backoffice/templates/{kind}/{channel}/{locale}").to(post))
+        .service(
+            web::resource("/backoffice/templates/{kind}/{channel}/{locale}/preview.html")
+                .guard(actix_web::guard::Get())
+                .to(preview),
+        )
+        .service(
+            web::resource("/backoffice/templates/{kind}/letter/{locale}/preview.pdf")
+                .guard(actix_web::guard::Get())
+                .to(preview_pdf),
+        );
 }
 
 async fn post(

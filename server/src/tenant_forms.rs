@@ -9,7 +9,7 @@ use settle_core::state::AppState;
 const HERE: &str = "/backoffice/tenants";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource(HERE).guard(actix_web::guard::Post()).to(create));
+    cfg.service(crate::forms::post(HERE).to(create));
 }
 
 async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {

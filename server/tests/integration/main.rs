@@ -22,6 +22,7 @@ mod disputes;
 mod dunning;
 mod erasure;
 mod faults;
+mod form_matrix;
 mod import;
 mod indexes;
 mod instances;

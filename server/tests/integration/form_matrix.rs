@@ -1,0 +1,389 @@
+//! Every form post of the server, tried by everybody: anonymous, a debtor, a debtor of another
+//! tenant (their session cookie replayed on this tenant's host), an agent and an admin. With a
+//! forged token nobody changes anything, and whoever may not use a form is sent to the right
+//! login before the token is even looked at; with their own valid token an agent still cannot
+//! use an admin's form. "Changes nothing" is checked on the whole database (every table but the
+//! sessions, which carry the flash message, and the throttle's counters).
+use crate::backoffice::{as_admin, as_agent};
+use crate::support::*;
+use settle_core::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anyone,
+    Debtor,
+    Staff,
+    Admin,
+}
+
+/// Who may use each form. A form the server registers but this list lacks fails the test.
+const FORMS: &[(&str, Who)] = &[
+    ("/login", Who::Anyone),
+    ("/activate", Who::Anyone),
+    ("/login/link", Who::Anyone),
+    ("/password/reset", Who::Anyone),
+    ("/code", Who::Anyone),
+    ("/lang", Who::Anyone),
+    ("/pay/{token}/code", Who::Anyone),
+    ("/pay/{token}/verify", Who::Anyone),
+    ("/pay/{token}/checkout", Who::Anyone),
+    ("/pay/return/{checkout}/retry", Who::Anyone),
+    ("/profile/email/confirm", Who::Anyone),
+    ("/sandbox/checkout/{id}", Who::Anyone),
+    ("/backoffice/login", Who::Anyone),
+    ("/backoffice/login/code", Who::Anyone),
+    ("/logout", Who::Anyone),
+    ("/pay/checkout", Who::Debtor),
+    ("/profile/address", Who::Debtor),
+    ("/profile/preferences", Who::Debtor),
+    ("/profile/email", Who::Debtor),
+    ("/profile/phone", Who::Debtor),
+    ("/profile/phone/verify", Who::Debtor),
+    ("/invoices/{number}/plan", Who::Debtor),
+    ("/invoices/{number}/plan/pay", Who::Debtor),
+    ("/invoices/{number}/dispute", Who::Debtor),
+    ("/invoices/{number}/defer", Who::Debtor),
+    ("/callback", Who::Debtor),
+    ("/callback/{id}/move", Who::Debtor),
+    ("/callback/{id}/cancel", Who::Debtor),
+    ("/backoffice/logout", Who::Anyone),
+    ("/backoffice/debtors/{id}/note", Who::Staff),
+    ("/backoffice/debtors/{id}/contact", Who::Staff),
+    ("/backoffice/debtors/{id}/representative", Who::Staff),
+    ("/backoffice/debtors/{id}/returned-letter", Who::Staff),
+    ("/backoffice/debtors/{id}/invoices/{number}/{action}", Who::Staff),
+    ("/backoffice/callbacks/{id}/{action}", Who::Staff),
+    ("/backoffice/disputes/{id}/decide", Who::Staff),
+    ("/backoffice/payments/{id}/{action}", Who::Staff),
+    ("/backoffice/requests/{id}/decide", Who::Staff),
+    ("/backoffice/statements", Who::Staff),
+    ("/backoffice/debtors/{id}/erase", Who::Admin),
+    ("/backoffice/staff", Who::Admin),
+    ("/backoffice/staff/{id}/{action}", Who::Admin),
+    ("/backoffice/branding", Who::Admin),
+    ("/backoffice/branding/logo", Who::Admin),
+    ("/backoffice/plans/{id}", Who::Admin),
+    ("/backoffice/plans/{id}/segment", Who::Admin),
+    ("/backoffice/policy", Who::Admin),
+    ("/backoffice/providers/{which}", Who::Admin),
+    ("/backoffice/api-keys", Who::Admin),
+    ("/backoffice/api-keys/{id}/revoke", Who::Admin),
+    ("/backoffice/webhooks", Who::Admin),
+    ("/backoffice/webhooks/{id}/rotate", Who::Admin),
+    ("/backoffice/webhooks/{id}/remove", Who::Admin),
+    ("/backoffice/webhooks/{id}/deliveries/{delivery}/redeliver", Who::Admin),
+    ("/backoffice/templates/{kind}/{channel}/{locale}", Who::Admin),
+    ("/backoffice/tenants", Who::Admin),
+];
+
+/// Real rows for the ids in the paths, so a refusal is about the person, never a missing row.
+struct Ids {
+    debtor: i64,
+    staff: i64,
+    plan: i64,
+    webhook: i64,
+    api_key: i64,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    use settle_core::entities::{dunning_plan, staff_user};
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let tenant = app.tenant().await;
+    let db = &app.state.db;
+    let admin = staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq("admin@settle.test"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let plan = dunning_plan::Entity::find()
+        .filter(dunning_plan::Column::TenantId.eq(tenant.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let policy = settle_core::webhooks::Policy {
+        production: false,
+        allow_private: false,
+    };
+    let hook = settle_core::webhooks::create(
+        db,
+        &app.state.keys,
+        policy,
+        tenant.id,
+        "https://hooks.example.com/settle",
+        &["*".to_string()],
+        start_time(),
+    )
+    .await
+    .unwrap();
+    let (key, _) = settle_core::api_keys::create(
+        db,
+        tenant.id,
+        "ERP",
+        settle_core::api_keys::Scope::Write,
+        "cli",
+        start_time(),
+    )
+    .await
+    .unwrap();
+    Ids {
+        debtor: customer_by_email(app, "demo@settle.test").await.id,
+        staff: admin.id,
+        plan: plan.id,
+        webhook: hook.id,
+        api_key: key.id,
+    }
+}
+
+fn fill(path: &str, ids: &Ids) -> String {
+    let id = if path.starts_with("/backoffice/staff/") {
+        ids.staff
+    } else if path.starts_with("/backoffice/plans/") {
+        ids.plan
+    } else if path.starts_with("/backoffice/webhooks/") {
+        ids.webhook
+    } else if path.starts_with("/backoffice/api-keys/") {
+        ids.api_key
+    } else {
+        ids.debtor
+    };
+    let action = match path {
+        p if p.starts_with("/backoffice/staff/") => "disable",
+        p if p.starts_with("/backoffice/callbacks/") => "claim",
+        p if p.starts_with("/backoffice/payments/") => "allocate",
+        _ => "pause",
+    };
+    path.replace("{token}", settle_core::demo::DEMO_PAY_TOKEN)
+        .replace("{checkout}", "x")
+        .replace("{number}", "2026-0002")
+        .replace("{action}", action)
+        .replace("{which}", "sms")
+        .replace("{kind}", "reminder")
+        .replace("{channel}", "email")
+        .replace("{locale}", "nl")
+        .replace("{delivery}", "1")
+        .replace("{id}", &id.to_string())
+}
+
+/// Every table's rows, as text, but the sessions and the throttle's counters.
+async fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    let list = match backend {
+        DbBackend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    let mut out = BTreeMap::new();
+    for row in db.query_all_raw(Statement::from_string(backend, list)).await.unwrap() {
+        let table: String = row.try_get("", "name").unwrap();
+        if ["sessions", "throttle_windows"].contains(&table.as_str()) {
+            continue;
+        }
+        let sql = match backend {
+            DbBackend::Postgres => {
+                format!("SELECT COALESCE(string_agg(x::text, '|' ORDER BY x::text), '') AS v FROM \"{table}\" x")
+            }
+            _ => {
+                let cols = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("PRAGMA table_info(\"{table}\")"),
+                    ))
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|c| format!("quote(\"{}\")", c.try_get::<String>("", "name").unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("||','||");
+                format!("SELECT COALESCE(group_concat(r, '|'), '') AS v FROM (SELECT {cols} AS r FROM \"{table}\" ORDER BY 1)")
+            }
+        };
+        let v = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        out.insert(table, v.try_get::<String>("", "v").unwrap());
+    }
+    out
+}
+
+fn changed(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(t, v)| before.get(*t) != Some(v))
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+/// Signs `browser` in as a debtor of the energie tenant, on its own host.
+async fn other_tenants_debtor(browser: &TestApp) {
+    let host = "energie.localhost";
+    let page = browser
+        .client
+        .get(browser.url("/login"))
+        .header("Host", host)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page).unwrap();
+    let res = browser
+        .client
+        .post(browser.url("/login"))
+        .header("Host", host)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "kunde@settle.test"),
+            ("password", "demo-password-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/", "signed in at energie");
+}
+
+/// Posts `form` as the form at `path` sends it: uploads as multipart with a small file.
+async fn post_raw(browser: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let file_field = if path.ends_with("/dispute") {
+        Some("attachment")
+    } else if path == "/backoffice/branding/logo" {
+        Some("logo")
+    } else if path == "/backoffice/statements" {
+        Some("statement")
+    } else {
+        None
+    };
+    let res = match file_field {
+        Some(field) => post_multipart(browser, path, form, Some((field, "x.txt", b"x"))).await,
+        None => browser.client.post(browser.url(path)).form(form).send().await.unwrap(),
+    };
+    (res.status().as_u16(), location(&res))
+}
+
+#[tokio::test]
+async fn every_form_as_everybody_with_a_forged_token_changes_nothing_and_keeps_out_whom_it_should() {
+    let app = spawn_app().await;
+    let ids = ids(&app).await;
+
+    let anonymous = app.other_browser();
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", "demo-password-1").await;
+    let other = app.other_browser();
+    other_tenants_debtor(&other).await;
+    let agent = app.other_browser();
+    as_agent(&agent).await;
+    let admin = app.other_browser();
+    as_admin(&admin).await;
+    let everybody = [
+        ("anonymous", &anonymous, None),
+        ("debtor", &debtor, Some(Who::Debtor)),
+        ("another tenant's debtor", &other, None),
+        ("agent", &agent, Some(Who::Staff)),
+        ("admin", &admin, Some(Who::Admin)),
+    ];
+
+    // The server notes its forms as its workers start, which they have by now.
+    let registered = settle_server::form_posts();
+    let listed: Vec<&str> = FORMS.iter().map(|(p, _)| *p).collect();
+    for path in &registered {
+        assert!(
+            listed.contains(&path.as_str()),
+            "{path}: a form nobody tried; add it to FORMS"
+        );
+    }
+    for path in &listed {
+        assert!(registered.iter().any(|r| r == path), "{path}: no such form any more");
+    }
+
+    let before = snapshot(&app).await;
+    for (path, may) in FORMS {
+        let url = fill(path, &ids);
+        for (who, browser, role) in &everybody {
+            let (status, to) = post_raw(browser, &url, &[("csrf", "forged"), ("confirm", "yes")]).await;
+            assert!(status < 500, "{who} {url}: {status}");
+            let allowed = match may {
+                Who::Anyone => true,
+                Who::Debtor => *role == Some(Who::Debtor),
+                Who::Staff | Who::Admin => matches!(role, Some(Who::Staff | Who::Admin)),
+            };
+            let login = match may {
+                Who::Debtor => "/login?",
+                _ => "/backoffice/login?",
+            };
+            if allowed {
+                assert!(
+                    [303, 302, 404].contains(&status) && !to.contains("login?"),
+                    "{who} {url}: {status} {to}: the token is refused, not the person"
+                );
+            } else {
+                assert_eq!(status, 303, "{who} {url}: to the login");
+                assert!(to.starts_with(login), "{who} {url}: to {login}, not {to}");
+            }
+        }
+    }
+    let after = snapshot(&app).await;
+    assert_eq!(
+        changed(&before, &after),
+        Vec::<String>::new(),
+        "a forged token changed these tables"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_agent_with_a_valid_token_cannot_use_an_admins_form() {
+    let app = spawn_app().await;
+    let ids = ids(&app).await;
+    as_agent(&app).await;
+    let csrf = csrf_in(&app.html("/backoffice").await).expect("a token on the staff home page");
+    let before = snapshot(&app).await;
+    for (path, may) in FORMS {
+        if *may != Who::Admin {
+            continue;
+        }
+        let url = fill(path, &ids);
+        let (status, to) = post_raw(
+            &app,
+            &url,
+            &[
+                ("csrf", csrf.as_str()),
+                ("confirm", "yes"),
+                ("email", "new@settle.test"),
+                ("name", "Nieuw"),
+                ("role", "admin"),
+                ("url", "https://hooks.example.com/x"),
+                ("slug", "nieuw"),
+                ("action", "save"),
+                ("subject", "Onderwerp"),
+                ("body", "Tekst"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 403, "agent {url}: {status} {to}");
+    }
+    let after = snapshot(&app).await;
+    assert_eq!(
+        changed(&before, &after),
+        Vec::<String>::new(),
+        "an agent changed these tables"
+    );
+    // The same token does work where an agent may act: the refusals were about the role.
+    let note = format!("/backoffice/debtors/{}/note", ids.debtor);
+    let (status, _) = post_raw(&app, &note, &[("csrf", csrf.as_str()), ("note", "Belde terug")]).await;
+    assert_eq!(status, 303);
+    let noted = snapshot(&app).await;
+    assert!(
+        changed(&after, &noted).contains(&"staff_notes".to_string()),
+        "{:?}",
+        changed(&after, &noted)
+    );
+    app.cleanup().await;
+}
