@@ -1,4 +1,4 @@
-//! Every form post of the server, tried by everybody: anonymous, a debtor, a debtor of another
+//! Every form post and server function of the server, tried by everybody: anonymous, a debtor, a debtor of another
 //! tenant (their session cookie replayed on this tenant's host), an agent and an admin. With a
 //! forged token nobody changes anything, and whoever may not use a form is sent to the right
 //! login before the token is even looked at; with their own valid token an agent still cannot
@@ -385,5 +385,93 @@ async fn an_agent_with_a_valid_token_cannot_use_an_admins_form() {
         "{:?}",
         changed(&after, &noted)
     );
+    app.cleanup().await;
+}
+
+/// Every server function (the pages' data, also callable on its own) by everybody: the
+/// status each gets. Not found and forbidden look alike to a debtor (404).
+#[tokio::test]
+async fn every_server_function_as_everybody_answers_only_whom_it_should() {
+    let app = spawn_app().await;
+    let ids = ids(&app).await;
+    let jan = ids.debtor;
+    let plan = ids.plan;
+    let token = settle_core::demo::DEMO_PAY_TOKEN;
+    let calls: Vec<(String, Who)> = vec![
+        ("/api/shell".into(), Who::Anyone),
+        (format!("/api/pay?token={token}"), Who::Anyone),
+        (format!("/api/link_status?kind=pay&token={token}"), Who::Anyone),
+        ("/api/dashboard".into(), Who::Debtor),
+        ("/api/invoices".into(), Who::Debtor),
+        ("/api/invoice?number=2026-0002".into(), Who::Debtor),
+        ("/api/profile".into(), Who::Debtor),
+        ("/api/callbacks".into(), Who::Debtor),
+        ("/api/plan?number=2026-0002".into(), Who::Debtor),
+        ("/api/bo_me".into(), Who::Staff),
+        ("/api/bo_home".into(), Who::Staff),
+        ("/api/bo_search?q=Jan".into(), Who::Staff),
+        (format!("/api/bo_debtor?id={jan}"), Who::Staff),
+        ("/api/bo_callbacks".into(), Who::Staff),
+        ("/api/bo_disputes".into(), Who::Staff),
+        ("/api/bo_unmatched".into(), Who::Staff),
+        ("/api/bo_requests".into(), Who::Staff),
+        ("/api/bo_delivery".into(), Who::Staff),
+        ("/api/bo_dashboard".into(), Who::Staff),
+        ("/api/bo_audit".into(), Who::Admin),
+        ("/api/bo_templates".into(), Who::Admin),
+        (
+            "/api/bo_template?kind=reminder&channel=email&locale=nl".into(),
+            Who::Admin,
+        ),
+        ("/api/bo_staff".into(), Who::Admin),
+        ("/api/bo_branding".into(), Who::Admin),
+        ("/api/bo_webhooks".into(), Who::Admin),
+        ("/api/bo_api_keys".into(), Who::Admin),
+        ("/api/bo_providers".into(), Who::Admin),
+        ("/api/bo_plans".into(), Who::Admin),
+        (format!("/api/bo_plan?id={plan}"), Who::Admin),
+    ];
+    let anonymous = app.other_browser();
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", "demo-password-1").await;
+    let other = app.other_browser();
+    other_tenants_debtor(&other).await;
+    let agent = app.other_browser();
+    as_agent(&agent).await;
+    let admin = app.other_browser();
+    as_admin(&admin).await;
+    let everybody = [
+        ("anonymous", &anonymous, None),
+        ("debtor", &debtor, Some(Who::Debtor)),
+        ("another tenant's debtor", &other, None),
+        ("agent", &agent, Some(Who::Staff)),
+        ("admin", &admin, Some(Who::Admin)),
+    ];
+    let mut wrong = Vec::new();
+    for (url, may) in &calls {
+        for (who, browser, role) in &everybody {
+            let status = browser.get(url).await.status().as_u16();
+            let expected: &[u16] = match (may, role) {
+                (Who::Anyone, _) => &[200],
+                (Who::Debtor, Some(Who::Debtor)) => &[200],
+                (Who::Debtor, _) => &[401],
+                (Who::Staff, Some(Who::Staff | Who::Admin)) => &[200],
+                (Who::Admin, Some(Who::Admin)) => &[200],
+                (Who::Admin, Some(Who::Staff)) => &[403, 404],
+                (Who::Staff | Who::Admin, _) => &[401],
+            };
+            if !expected.contains(&status) {
+                wrong.push(format!("{who} {url}: {status}, expected {expected:?}"));
+            }
+        }
+    }
+    // The operators' tenant list: no tenant's staff, however high.
+    for (who, browser, _) in &everybody {
+        let status = browser.get("/api/bo_tenants").await.status().as_u16();
+        if ![401, 403, 404].contains(&status) {
+            wrong.push(format!("{who} /api/bo_tenants: {status}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     app.cleanup().await;
 }
