@@ -191,6 +191,10 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(qr_image::configure)
             .service(Files::new("/pkg", format!("{site_root}/pkg")))
             .default_service(web::to(not_found))
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .handler(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, api::payload_too_large),
+            )
             // No visit deadline: it rewrote the session on every request to note the visit. The
             // idle timeout is the session row's expiry instead (the store refreshes it at most
             // once a minute), so a page view does no database write.

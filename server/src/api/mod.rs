@@ -165,6 +165,27 @@ fn problem_with(
         .body(serde_json::to_string(&body).unwrap_or_default())
 }
 
+/// A body over a resource's limit, answered by actix before any handler: for the API, the same
+/// problem document as every other refusal (a browser form keeps actix's short text).
+pub fn payload_too_large<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    if !res.request().path().starts_with("/api/v1/") {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, _) = res.into_parts();
+    let answer = problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "The request body is too large",
+        Some("See the limit of this endpoint in the API documentation.".into()),
+    );
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, answer).map_into_right_body(),
+    ))
+}
+
 /// A service's failure as the API answers it.
 pub fn failure(e: ServiceError) -> HttpResponse {
     match e {

@@ -749,3 +749,41 @@ async fn events_are_read_in_order_after_a_cursor_and_statements_import_through_t
     );
     app.cleanup().await;
 }
+
+/// A body over an endpoint's limit (256 KB for a customer) is refused before anything is read:
+/// 413 as a problem document like every other refusal, and nothing stored. A browser form over
+/// its 16 KB limit is refused too, and signs nobody in.
+#[tokio::test]
+async fn an_oversized_body_is_a_413_problem_and_stores_nothing() {
+    let app = spawn_app().await;
+    let (_, write) = key(&app, Scope::Write).await;
+    let mut big = sanne();
+    big["name"] = Value::String("x".repeat(300 * 1024));
+    let (status, ct, problem) = call(&app, "PUT", "/api/v1/customers/C-901", Some(&write), Some(big)).await;
+    assert_eq!((status, ct.as_str()), (413, "application/problem+json"), "{problem}");
+    assert_eq!(problem["type"], "https://settle.dev/problems/payload_too_large");
+    assert_eq!(problem["status"], 413);
+    let stored = customer::Entity::find()
+        .filter(customer::Column::CustomerNumber.eq("C-901"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+
+    let csrf = app.csrf("/login").await;
+    let padding = "x".repeat(20 * 1024);
+    let res = app
+        .post(
+            "/login",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", "demo@settle.test"),
+                ("password", "demo-password-1"),
+                ("padding", padding.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(app.get("/invoices").await.status(), 302, "nobody signed in");
+    app.cleanup().await;
+}
