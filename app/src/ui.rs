@@ -20,7 +20,7 @@ pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoVi
     let css = format!(":root{{--brand:{};--accent:{};}}", tn.primary, tn.accent);
     let logged_in = shell.user.is_some();
     let csrf = shell.csrf.clone();
-    let full_title = format!("{title} · {}", tn.name);
+    let full_title = title_text(&format!("{title} · {}", tn.name));
     view! {
         <Html attr:lang=l.code()/>
         <Title text=full_title/>
@@ -279,4 +279,12 @@ pub fn ConsentList(locale: Locale, rows: Vec<ConsentRow>) -> impl IntoView {
 /// A moment in the tenant's time zone: the date in the reader's language and the time.
 pub fn when(l: Locale, at: chrono::NaiveDateTime) -> String {
     format!("{} {}", format_date(at.date(), l), at.format("%H:%M"))
+}
+
+/// A page title as `<title>` may hold it. leptos_meta writes the title into the server's HTML
+/// as it is (0.8.7 does not escape it), so a name with `</title>` in it would end the title
+/// and add markup to the page: the text is escaped here. Pages render on the server only
+/// (islands), so the browser never sets the title from this text.
+pub fn title_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

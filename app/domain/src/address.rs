@@ -97,10 +97,8 @@ pub fn parse(
     }
     let mut line = |field: &str, v: &str| {
         let v = clean(v);
-        if v.is_empty() {
-            errors.insert(field.into(), "required".into());
-        } else if v.chars().count() > MAX_LINE || v.chars().any(char::is_control) {
-            errors.insert(field.into(), "too_long".into());
+        if let Err(code) = crate::text::line(&v, MAX_LINE) {
+            errors.insert(field.into(), code.into());
         }
         v
     };

@@ -20,4 +20,5 @@ pub mod password;
 pub mod payment_plans;
 pub mod rf;
 pub mod sms;
+pub mod text;
 pub mod views;

@@ -21,7 +21,7 @@ pub fn role_text(l: Locale, role: &str) -> &'static str {
 pub fn StaffFrame(shell: ShellView, title: String, children: Children) -> impl IntoView {
     let l = shell.locale;
     let csrf = shell.csrf.clone();
-    let full_title = format!("{title} · {} · {}", st(l, S::BackOffice), shell.tenant.name);
+    let full_title = crate::ui::title_text(&format!("{title} · {} · {}", st(l, S::BackOffice), shell.tenant.name));
     let who = shell.staff.clone();
     view! {
         <Html attr:lang=l.code()/>

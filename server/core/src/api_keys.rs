@@ -60,10 +60,8 @@ pub async fn create(
     actor: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<(api_key::Model, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ServiceError::invalid("name", "required"));
-    }
+    let name = settle_domain::text::line(name, 100).map_err(|code| ServiceError::invalid("name", code))?;
+    let name = name.as_str();
     let mut bytes = [0u8; 24];
     OsRng.fill_bytes(&mut bytes);
     let key = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));

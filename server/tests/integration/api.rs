@@ -7,7 +7,7 @@ use settle_core::api_keys::{self, Scope};
 use settle_core::entities::{customer, customer_change};
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-async fn key(app: &TestApp, scope: Scope) -> (i64, String) {
+pub(crate) async fn key(app: &TestApp, scope: Scope) -> (i64, String) {
     let tenant = app.tenant().await.id;
     let (row, key) = api_keys::create(&app.state.db, tenant, "test", scope, "cli", app.state.clock.now())
         .await
@@ -15,7 +15,13 @@ async fn key(app: &TestApp, scope: Scope) -> (i64, String) {
     (row.id, key)
 }
 
-async fn call(app: &TestApp, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, String, Value) {
+pub(crate) async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String, Value) {
     let mut req = app.client.request(method.parse().unwrap(), app.url(path));
     if let Some(k) = key {
         req = req.bearer_auth(k);

@@ -23,6 +23,7 @@ mod dunning;
 mod erasure;
 mod faults;
 mod form_matrix;
+mod hostile_text;
 mod import;
 mod indexes;
 mod instances;

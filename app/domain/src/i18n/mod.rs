@@ -250,6 +250,7 @@ catalog! {
     ErrPostcode => "Deze postcode klopt niet voor het gekozen land.", "Diese Postleitzahl passt nicht zum gewählten Land.", "This postcode is not valid for the chosen country.";
     ErrCountry => "Kies een land uit de lijst.", "Wählen Sie ein Land aus der Liste.", "Choose a country from the list.";
     ErrTooLong => "Dit is te lang.", "Das ist zu lang.", "This is too long.";
+    ErrCharacters => "Hier staan tekens in die wij niet kunnen gebruiken (stuurtekens of tekens die de leesrichting omdraaien).", "Hier stehen Zeichen, die wir nicht verwenden können (Steuerzeichen oder Zeichen, die die Leserichtung umkehren).", "This contains characters we cannot use (control characters or characters that reverse the reading direction).";
     ErrLanguage => "Kies een taal uit de lijst.", "Wählen Sie eine Sprache aus der Liste.", "Choose a language from the list.";
     ErrChannelNeeded => "Kies ten minste één manier.", "Wählen Sie mindestens einen Weg.", "Choose at least one way.";
     ErrSmsConsent => "Geef toestemming voor sms, of zet sms uit.", "Stimmen Sie SMS zu oder schalten Sie SMS aus.", "Agree to text messages, or turn them off.";
@@ -416,6 +417,7 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "postcode_invalid" => Key::ErrPostcode,
         "country_invalid" => Key::ErrCountry,
         "too_long" => Key::ErrTooLong,
+        "characters_invalid" => Key::ErrCharacters,
         "language_invalid" => Key::ErrLanguage,
         "channel_needed" => Key::ErrChannelNeeded,
         "sms_consent_needed" => Key::ErrSmsConsent,

@@ -114,10 +114,10 @@ struct Checked {
 
 fn check(tenant: &TenantCtx, input: &CustomerInput) -> Result<Checked, BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
-    let name = input.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        errors.insert("name".into(), "required".into());
-    }
+    let name = settle_domain::text::line(&input.name, 200).unwrap_or_else(|code| {
+        errors.insert("name".into(), code.into());
+        String::new()
+    });
     let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         None => None,
         Some(e) => match EmailAddress::parse(e) {

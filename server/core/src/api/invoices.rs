@@ -108,21 +108,21 @@ pub(super) fn check_fields(input: &InvoiceInput, errors: &mut BTreeMap<String, S
     if input.due_date < input.issue_date {
         errors.insert("due_date".into(), "due_before_issue".into());
     }
-    let description = input.description.trim().to_string();
-    if description.is_empty() || description.chars().count() > 200 || description.chars().any(char::is_control) {
-        errors.insert("description".into(), "required".into());
-    }
+    let description = settle_domain::text::line(&input.description, 200).unwrap_or_else(|code| {
+        errors.insert("description".into(), code.into());
+        String::new()
+    });
     if input.lines.is_empty() || input.lines.len() > MAX_LINES {
         errors.insert("lines".into(), "lines_invalid".into());
     }
     let mut lines = Vec::with_capacity(input.lines.len());
     for (i, l) in input.lines.iter().enumerate() {
-        let text = l.description.trim();
-        if text.is_empty() || text.chars().count() > 200 || text.chars().any(char::is_control) {
-            errors.insert(format!("lines[{i}].description"), "required".into());
-        }
+        let text = settle_domain::text::line(&l.description, 200).unwrap_or_else(|code| {
+            errors.insert(format!("lines[{i}].description"), code.into());
+            String::new()
+        });
         match cents(&l.amount) {
-            Some(c) => lines.push((text.to_string(), c)),
+            Some(c) => lines.push((text, c)),
             None => {
                 errors.insert(format!("lines[{i}].amount"), "amount_invalid".into());
             }

@@ -60,10 +60,11 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> ServiceResult<(Payment, bool)> {
     let mut errors = BTreeMap::new();
-    let external_id = input.external_id.trim();
-    if external_id.is_empty() || external_id.len() > 100 || external_id.chars().any(char::is_control) {
-        errors.insert("external_id".to_string(), "required".to_string());
-    }
+    let external_id = settle_domain::text::line(&input.external_id, 100).unwrap_or_else(|code| {
+        errors.insert("external_id".to_string(), code.to_string());
+        String::new()
+    });
+    let external_id = external_id.as_str();
     let amount = cents(&input.amount).filter(|c| *c > 0);
     if amount.is_none() {
         errors.insert("amount".into(), "amount_invalid".into());

@@ -33,14 +33,11 @@ pub const REASON_MAX: usize = 500;
 const DERIVED: [&str; 2] = ["disputed", "callback"];
 
 fn text(field: &str, raw: &str, max: usize) -> ServiceResult<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(ServiceError::invalid(field, "required"));
+    match settle_domain::text::block(raw, max) {
+        Ok(t) if t.is_empty() => Err(ServiceError::invalid(field, settle_domain::text::REQUIRED)),
+        Ok(t) => Ok(t),
+        Err(code) => Err(ServiceError::invalid(field, code)),
     }
-    if t.chars().count() > max {
-        return Err(ServiceError::invalid(field, "too_long"));
-    }
-    Ok(t.to_string())
 }
 
 pub async fn add_note(

@@ -161,13 +161,14 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
     scope.require(Role::Admin)?;
     let mut errors = BTreeMap::new();
     let mut text = |field: &str, v: &str, max: usize, required: bool| {
-        let v = v.trim();
-        if required && v.is_empty() {
-            errors.insert(field.to_string(), "required".to_string());
-        } else if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n') {
-            errors.insert(field.to_string(), "too_long".to_string());
-        }
-        v.to_string()
+        let checked = match required {
+            true => settle_domain::text::line(v, max),
+            false => settle_domain::text::block(v, max),
+        };
+        checked.unwrap_or_else(|code| {
+            errors.insert(field.to_string(), code.to_string());
+            v.trim().to_string()
+        })
     };
     let name = text("display_name", b.display_name, 100, true);
     let phone = text("support_phone", b.support_phone, 40, true);

@@ -26,7 +26,7 @@ const TIMELINE: u64 = 200;
 /// `%` and `_` typed by staff are searched for, not wildcards (or "%" would list everyone).
 fn like_pattern(q: &str) -> String {
     let mut p = String::from("%");
-    for c in q.to_lowercase().chars() {
+    for c in q.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -46,11 +46,15 @@ pub async fn search<C: ConnectionTrait>(
     if q.chars().count() < 2 || q.chars().count() > 100 {
         return Ok(Vec::new());
     }
+    // SQL's lower() folds only ASCII on SQLite (and in a C locale), every letter elsewhere: the
+    // typed text is folded both ways, so the name as written ("Şükrü") finds its debtor on both
+    // databases, and in any case where lower() folds every letter.
+    let name_like = |pattern: String| {
+        Expr::expr(Func::lower(Expr::col(customer::Column::Name))).like(LikeExpr::new(pattern).escape('\\'))
+    };
     let mut by_id = Condition::any()
-        .add(
-            Expr::expr(Func::lower(Expr::col(customer::Column::Name)))
-                .like(LikeExpr::new(like_pattern(q)).escape('\\')),
-        )
+        .add(name_like(like_pattern(&q.to_lowercase())))
+        .add(name_like(like_pattern(&q.to_ascii_lowercase())))
         .add(customer::Column::CustomerNumber.eq(q))
         .add(customer::Column::Email.eq(q.to_lowercase()));
     if let Ok(phone) = crate::phone::e164(q, tenant.country()) {

@@ -160,10 +160,8 @@ pub async fn outcome(
         ),
         _ => None,
     };
-    let note = note.trim();
-    if note.chars().count() > 2_000 {
-        return Err(ServiceError::invalid("note", "too_long"));
-    }
+    let note = settle_domain::text::block(note, 2_000).map_err(|code| ServiceError::invalid("note", code))?;
+    let note = note.as_str();
     let tx = state.db.begin().await?;
     let row = booked(&tx, scope, id).await?;
     if row.claimed_by.is_some_and(|s| s != scope.staff_id()) {

@@ -393,7 +393,10 @@ const WIN_HIGH: [char; 32] = [
     '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
 ];
 
-/// UTF-8 to WinAnsi (Windows-1252) bytes; line breaks and tabs become spaces, anything unprintable becomes '?'.
+/// UTF-8 to WinAnsi (Windows-1252) bytes; line breaks and tabs become spaces. A letter WinAnsi
+/// lacks is spelt as its closest Latin (ş s, ł l, ő o, Ж Zh, محمد mhmd), so a Turkish or Polish
+/// name on an envelope stays readable; what has no spelling (controls, bidi marks) is dropped,
+/// and '?' stands only for what is left.
 fn to_winansi(s: &str) -> Vec<u8> {
     let byte = |ch: char| match ch {
         '\t' | '\n' | '\r' => Some(b' '),
@@ -401,7 +404,25 @@ fn to_winansi(s: &str) -> Vec<u8> {
         _ if ch.is_control() => None,
         _ => (0x80..=0x9F_u8).zip(WIN_HIGH).find(|&(_, h)| h == ch).map(|(b, _)| b),
     };
-    s.chars().map(|ch| byte(ch).unwrap_or(b'?')).collect()
+    let mut out = Vec::with_capacity(s.len());
+    for ch in s.chars() {
+        if let Some(b) = byte(ch) {
+            out.push(b);
+            continue;
+        }
+        if ch.is_control() || settle_domain::text::is_bidi_control(ch) || ch == '\u{200D}' {
+            continue;
+        }
+        match deunicode::deunicode_char(ch) {
+            // A combining accent on a letter printed already.
+            Some("") => {}
+            Some(latin) if ch.is_alphabetic() && latin.bytes().all(|b| (b' '..=b'~').contains(&b)) => {
+                out.extend_from_slice(latin.as_bytes())
+            }
+            _ => out.push(b'?'),
+        }
+    }
+    out
 }
 
 /// A base-14 font: its resource name on every page, its PostScript name, and its AFM widths by WinAnsi code.
@@ -508,7 +529,15 @@ mod tests {
         want.extend_from_slice(&[0x96, b' ', b'G', b'r', 0xF6, 0xDF, b'e']);
         assert_eq!(to_winansi("€ 1.234,56 – Größe"), want);
         assert_eq!(to_winansi("a😀b"), b"a?b");
-        let quotes = [0x84, b'x', 0x93, b' ', 0x85, b' ', 0x95, b'?'];
+        // Names from everywhere stay readable on an envelope; marks that reorder text go.
+        assert_eq!(
+            to_winansi("Şükrü Yılmaz, Łukasz Wiśniewski"),
+            b"S\xfckr\xfc Yilmaz, Lukasz Wisniewski".to_vec()
+        );
+        assert_eq!(to_winansi("N\u{303}o\u{202E}x"), b"Nox");
+        assert_eq!(to_winansi("Жанна"), b"Zhanna");
+        // A control character prints as nothing.
+        let quotes = [0x84, b'x', 0x93, b' ', 0x85, b' ', 0x95];
         assert_eq!(to_winansi("„x“ … •\u{81}"), quotes);
     }
 

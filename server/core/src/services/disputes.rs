@@ -92,12 +92,18 @@ fn check<'n>(new: &'n NewDispute<'_>) -> Result<Checked<'n>, BTreeMap<String, St
     if !REASONS.contains(&new.reason) {
         errors.insert("reason".into(), "reason_required".into());
     }
-    let text = new.text.trim().to_string();
-    if text.is_empty() {
-        errors.insert("text".into(), "required".into());
-    } else if text.chars().count() > MAX_TEXT {
-        errors.insert("text".into(), "too_long".into());
-    }
+    let text = settle_domain::text::block(new.text, MAX_TEXT)
+        .and_then(|t| {
+            if t.is_empty() {
+                Err(settle_domain::text::REQUIRED)
+            } else {
+                Ok(t)
+            }
+        })
+        .unwrap_or_else(|code| {
+            errors.insert("text".into(), code.into());
+            String::new()
+        });
     let attachment = match &new.attachment {
         Some(u) if u.bytes.len() > MAX_ATTACHMENT_BYTES => {
             errors.insert("attachment".into(), "attachment_too_large".into());
@@ -237,13 +243,12 @@ pub async fn resolve(
     explanation: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let explanation = explanation.trim();
+    let explanation =
+        settle_domain::text::block(explanation, 2_000).map_err(|code| ServiceError::invalid("explanation", code))?;
+    let explanation = explanation.as_str();
     let accepted = decision != Decision::Reject;
     if !accepted && explanation.is_empty() {
         return Err(ServiceError::invalid("explanation", "required"));
-    }
-    if explanation.chars().count() > 2_000 {
-        return Err(ServiceError::invalid("explanation", "too_long"));
     }
     let tx = db.begin().await?;
     let d = dispute::Entity::find_by_id(dispute_id)

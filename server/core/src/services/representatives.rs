@@ -69,8 +69,8 @@ pub async fn set<C: ConnectionTrait>(
     if !KINDS.contains(&r.kind) {
         errors.insert("kind".to_string(), "kind_invalid".to_string());
     }
-    if r.name.trim().is_empty() {
-        errors.insert("name".into(), "required".into());
+    if let Err(code) = settle_domain::text::line(r.name, 200) {
+        errors.insert("name".into(), code.into());
     }
     let email = match r.email.map(EmailAddress::parse) {
         Some(Ok(e)) => Some(e.as_str().to_string()),

@@ -39,10 +39,8 @@ pub async fn create<C: ConnectionTrait>(
     new: NewStaff<'_>,
 ) -> ServiceResult<Created> {
     let email = EmailAddress::parse(new.email).map_err(|_| ServiceError::invalid("email", "email_invalid"))?;
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ServiceError::invalid("name", "required"));
-    }
+    let name = settle_domain::text::line(new.name, 100).map_err(|code| ServiceError::invalid("name", code))?;
+    let name = name.as_str();
     if (new.role == Role::Operator) != new.tenant_id.is_none() {
         return Err(ServiceError::invalid("role", "role_invalid"));
     }
