@@ -220,10 +220,12 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             )
             .wrap(from_fn(middleware::secure_cookies))
             .wrap(from_fn(middleware::same_origin))
-            .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::tenant))
             .wrap(Compress::default())
             .wrap(from_fn(admission::admit))
+            // Outside everything that may answer on its own (an unknown host, admission's 503),
+            // so every response carries the security headers.
+            .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(ops::observe))
     })
     .listen(listener)?

@@ -148,13 +148,16 @@ pub async fn security_headers(
         .app_data::<web::Data<AppState>>()
         .map(|s| s.mode == RunMode::Dev)
         .unwrap_or(false);
-    let https = req
+    let cacheable = req.path().starts_with("/pkg/") || req.path() == "/logo.png" || req.path().starts_with("/qr/epc/");
+    let mut res = next.call(req).await?;
+    // The tenant middleware runs inside this one (so that even its answer to an unknown host
+    // carries these headers); the tenant it found is on the request by now.
+    let https = res
+        .request()
         .extensions()
         .get::<Arc<TenantCtx>>()
         .map(|t| t.https())
         .unwrap_or(false);
-    let cacheable = req.path().starts_with("/pkg/") || req.path() == "/logo.png" || req.path().starts_with("/qr/epc/");
-    let mut res = next.call(req).await?;
     let h = res.headers_mut();
     // cargo-leptos' live reload talks over a websocket in dev only.
     let connect = if dev {

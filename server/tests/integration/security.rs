@@ -325,3 +325,53 @@ async fn totp_and_webhook_secrets_are_sealed_at_rest() {
     assert_eq!(String::from_utf8(opened).unwrap(), secret);
     app.cleanup().await;
 }
+
+/// Not only pages: every answer carries the security headers, also those given before any
+/// page code runs (an unknown host, a cross-site post) and those of the API, the forms, the
+/// health checks and a path that does not exist.
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let csrf = app.csrf("/login").await;
+    let answers = vec![
+        (
+            "unknown host",
+            app.client
+                .get(app.url("/login"))
+                .header("Host", "nobody.example")
+                .send()
+                .await
+                .unwrap(),
+        ),
+        ("API without a key", app.get("/api/v1/customers").await),
+        ("no such path", app.get("/no/such/path").await),
+        ("health", app.get("/health/live").await),
+        (
+            "a form post",
+            app.post(
+                "/login",
+                &[("csrf", csrf.as_str()), ("email", "x@y.z"), ("password", "x")],
+            )
+            .await,
+        ),
+        (
+            "a cross-site post",
+            app.client
+                .post(app.url("/login"))
+                .header("Sec-Fetch-Site", "cross-site")
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (what, res) in answers {
+        for header in ["content-security-policy", "x-content-type-options", "referrer-policy"] {
+            assert!(
+                res.headers().contains_key(header),
+                "{what} ({}): no {header}",
+                res.status()
+            );
+        }
+    }
+    app.cleanup().await;
+}
