@@ -77,6 +77,8 @@ pub struct PrefsForm {
     /// Present when the form offered the tracking box (an unticked box sends nothing).
     tracking_offered: Option<String>,
     tracking: Option<String>,
+    /// The language the form was shown in (its consent wording).
+    shown_in: String,
 }
 
 async fn preferences(req: HttpRequest, state: Data, form: web::Form<PrefsForm>) -> HttpResponse {
@@ -89,6 +91,7 @@ async fn preferences(req: HttpRequest, state: Data, form: web::Form<PrefsForm>) 
         letter: f.letter.is_some(),
         sms_consent: f.sms_consent.is_some(),
         tracking: f.tracking_offered.is_some().then_some(f.tracking.is_some()),
+        shown_in: settle_domain::locale::Locale::parse(&f.shown_in),
     };
     match profile::update_preferences(&state, &tenant, &scope, &p).await {
         Ok(()) => notice(&state, HERE, "profile_prefs", "saved", &[]),

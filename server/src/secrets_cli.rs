@@ -20,9 +20,16 @@ pub async fn run(db: &DatabaseConnection, keys: &Keys, cmd: SecretsCommand) -> a
     };
     print!("{}", table(&report));
     if report.unopenable() > 0 {
+        let places: Vec<String> = report
+            .places
+            .iter()
+            .filter(|(_, t)| t.unopenable > 0)
+            .map(|(p, t)| format!("{p} ({})", t.unopenable))
+            .collect();
         anyhow::bail!(
-            "{} sealed values were left as they were: no key of this server opens them (set the key that sealed them as SETTLE_PREVIOUS_SECRET_KEY and run again)",
-            report.unopenable()
+            "{} sealed values no key of this server opens, in {}: left as they were (set the key that sealed them as SETTLE_PREVIOUS_SECRET_KEY and run again)",
+            report.unopenable(),
+            places.join(", ")
         );
     }
     Ok(())

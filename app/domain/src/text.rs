@@ -1,6 +1,6 @@
 //! Free text a person or a creditor's system types that Settle shows back (names, address
 //! lines, descriptions, notes): one rule. Trimmed; required or not; at most `max` characters;
-//! no control characters (a newline only where a block allows it) and no bidirectional
+//! no control characters (newlines and tabs only where a block allows them) and no bidirectional
 //! overrides or isolates (U+202A-U+202E, U+2066-U+2069), which make a name read differently
 //! from what it is ("Trojan source" spoofing in the back office, on letters, in CSV files).
 //! Every script, combining marks and emoji are welcome.
@@ -23,7 +23,8 @@ fn check(v: &str, max: usize, required: bool, newlines: bool) -> Result<String, 
     if v.chars().count() > max {
         return Err(TOO_LONG);
     }
-    let bad = |c: char| (c.is_control() && !(newlines && (c == '\n' || c == '\r'))) || is_bidi_control(c);
+    // Tabs come with text pasted from a spreadsheet or an email: fine where lines are.
+    let bad = |c: char| (c.is_control() && !(newlines && matches!(c, '\n' | '\r' | '\t'))) || is_bidi_control(c);
     if v.chars().any(bad) {
         return Err(CHARACTERS);
     }
@@ -72,6 +73,8 @@ mod tests {
         assert_eq!(line("a\u{0}b", 10), Err(CHARACTERS));
         assert_eq!(line("a\nb", 10), Err(CHARACTERS));
         assert_eq!(block("a\nb", 10).as_deref(), Ok("a\nb"));
+        assert_eq!(block("a\tb", 10).as_deref(), Ok("a\tb"));
+        assert_eq!(line("a\tb", 10), Err(CHARACTERS));
         assert_eq!(block("a\u{7}b", 10), Err(CHARACTERS));
         for c in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
             assert_eq!(line(&format!("Jan{c}gnp.exe"), 50), Err(CHARACTERS), "{c:?}");

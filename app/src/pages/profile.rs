@@ -169,6 +169,8 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
             <FlashBox locale=l flash=shell_flash form="profile_prefs"/>
             <form method="post" action="/profile/preferences" novalidate>
                 <input type="hidden" name="csrf" value=csrf/>
+                // The language of the consent wording on this page, for the consent record.
+                <input type="hidden" name="shown_in" value=l.code()/>
                 <fieldset aria-describedby=channels_described>
                     <legend class="visually-hidden">{t(l, Key::PrefsHeading)}</legend>
                     {channels_error.map(|c| view! { <p class="error" id="f-channels-error">{code_text(l, &c)}</p> })}

@@ -127,16 +127,18 @@ async fn scan<C: ConnectionTrait>(db: &C, keys: &Keys, write: bool) -> Result<Re
         let mut tally = Tally::default();
         for (pk, kid, sealed) in rows(db, place).await? {
             *tally.by_key.entry(kid.clone()).or_default() += 1;
-            if kid == current || !write {
+            if kid == current {
                 continue;
             }
-            match secrets::open(keys, &kid, &sealed) {
-                Ok(plain) => {
-                    let (new_kid, new_sealed) = secrets::seal(keys, &plain);
-                    store(db, place, pk, &new_kid, &new_sealed).await?;
+            let Ok(plain) = secrets::open(keys, &kid, &sealed) else {
+                tally.unopenable += 1;
+                continue;
+            };
+            if write {
+                let (new_kid, new_sealed) = secrets::seal(keys, &plain);
+                if store(db, place, pk, (&kid, &sealed), (&new_kid, &new_sealed)).await? {
                     tally.resealed += 1;
                 }
-                Err(_) => tally.unopenable += 1,
             }
         }
         let name = format!("{}.{}", place.table, place.sealed);
@@ -144,6 +146,9 @@ async fn scan<C: ConnectionTrait>(db: &C, keys: &Keys, write: bool) -> Result<Re
     }
     Ok(report)
 }
+
+/// The key id a row without one is counted under: a value nobody can say what sealed it.
+pub const NO_KEY_ID: &str = "(no key id)";
 
 /// Every sealed value of a place: (row key, key id, sealed text).
 async fn rows<C: ConnectionTrait>(db: &C, place: &Place) -> Result<Vec<(i64, String, String)>, DbErr> {
@@ -153,15 +158,19 @@ async fn rows<C: ConnectionTrait>(db: &C, place: &Place) -> Result<Vec<(i64, Str
         .column(Alias::new(place.sealed))
         .and_where(Expr::col(Alias::new(place.sealed)).is_not_null());
     if let Some(kid) = place.kid {
-        q.column(Alias::new(kid))
-            .and_where(Expr::col(Alias::new(kid)).is_not_null());
+        q.column(Alias::new(kid));
     }
     let mut out = Vec::new();
     for row in db.query_all(&q).await? {
         let pk: i64 = row.try_get("", place.pk)?;
         let value: String = row.try_get("", place.sealed)?;
         let (kid, sealed) = match place.kid {
-            Some(col) => (row.try_get::<String>("", col)?, value),
+            Some(col) => (
+                row.try_get::<Option<String>>("", col)?
+                    .unwrap_or_else(|| NO_KEY_ID.to_string()),
+                value,
+            ),
+            // A stored API reply is `kid:sealed`; an empty one belongs to a request still running.
             None => match value.split_once(':') {
                 Some((k, s)) => (k.to_string(), s.to_string()),
                 None => continue,
@@ -172,21 +181,31 @@ async fn rows<C: ConnectionTrait>(db: &C, place: &Place) -> Result<Vec<(i64, Str
     Ok(out)
 }
 
-async fn store<C: ConnectionTrait>(db: &C, place: &Place, pk: i64, kid: &str, sealed: &str) -> Result<(), DbErr> {
+/// Writes the new sealing only if the row still holds what was read (a value a running server
+/// changed in the meantime is newer, and stays). Whether it wrote.
+async fn store<C: ConnectionTrait>(
+    db: &C,
+    place: &Place,
+    pk: i64,
+    (old_kid, old_sealed): (&str, &str),
+    (kid, sealed): (&str, &str),
+) -> Result<bool, DbErr> {
     let mut q = Query::update();
     q.table(Alias::new(place.table))
         .and_where(Expr::col(Alias::new(place.pk)).eq(pk));
     match place.kid {
         Some(col) => {
             q.value(Alias::new(col), Value::from(kid))
-                .value(Alias::new(place.sealed), Value::from(sealed));
+                .value(Alias::new(place.sealed), Value::from(sealed))
+                .and_where(Expr::col(Alias::new(col)).eq(old_kid))
+                .and_where(Expr::col(Alias::new(place.sealed)).eq(old_sealed));
         }
         None => {
-            q.value(Alias::new(place.sealed), Value::from(format!("{kid}:{sealed}")));
+            q.value(Alias::new(place.sealed), Value::from(format!("{kid}:{sealed}")))
+                .and_where(Expr::col(Alias::new(place.sealed)).eq(format!("{old_kid}:{old_sealed}")));
         }
     }
-    db.execute(&q).await?;
-    Ok(())
+    Ok(db.execute(&q).await?.rows_affected() == 1)
 }
 
 #[cfg(test)]

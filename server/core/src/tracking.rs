@@ -5,7 +5,7 @@
 //! that the token is a payment link of that reminder's invoice (so a made-up id records
 //! nothing). An open or a click is never proof of receipt: images may be fetched by a proxy or
 //! blocked.
-use crate::entities::{message_event, one_time_token, outbox};
+use crate::entities::{customer, message_event, one_time_token, outbox};
 use crate::services::paylinks::PURPOSE;
 use crate::tenant::TenantCtx;
 use crate::tokens::hash_token;
@@ -112,15 +112,23 @@ impl Tracker {
             else {
                 continue;
             };
-            let genuine = one_time_token::Entity::find()
+            let Some(token) = one_time_token::Entity::find()
                 .filter(one_time_token::Column::TokenHash.eq(hash_token(&click.token)))
                 .filter(one_time_token::Column::Purpose.eq(PURPOSE))
                 .filter(one_time_token::Column::TenantId.eq(mail.tenant_id))
                 .filter(one_time_token::Column::InvoiceId.eq(mail.invoice_id))
                 .one(db)
                 .await?
-                .is_some();
-            if !genuine {
+            else {
+                continue;
+            };
+            // A debtor who said no to counting is not counted, also on emails sent before.
+            let refused = customer::Entity::find_by_id(token.customer_id)
+                .filter(customer::Column::TenantId.eq(mail.tenant_id))
+                .one(db)
+                .await?
+                .is_some_and(|c| c.tracking_refused_at.is_some());
+            if refused {
                 continue;
             }
             if click.seen == Seen::Opened

@@ -10,7 +10,7 @@ use crate::support::*;
 use settle_core::dunning::run;
 use settle_core::entities::{consent, customer};
 use settle_core::outbox::{Mailer, Senders};
-use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 async fn records(app: &TestApp, customer_id: i64) -> Vec<(String, bool, String, String)> {
     consent::Entity::find()
@@ -69,15 +69,21 @@ async fn consents_given_and_withdrawn_on_the_profile_are_recorded_shown_and_expo
     // Saving the same choices again records nothing new.
     save_prefs(&app, &[("sms", "on"), ("sms_consent", "on"), ("tracking_offered", "1")]).await;
     assert_eq!(records(&app, jan.id).await.len(), 2);
-    // SMS off, counting on again.
-    let page = save_prefs(&app, &[("tracking_offered", "1"), ("tracking", "on")]).await;
+    // SMS off, counting on again, on a page shown in German: the record names the language
+    // of the wording the debtor read.
+    let page = save_prefs(
+        &app,
+        &[("tracking_offered", "1"), ("tracking", "on"), ("shown_in", "de")],
+    )
+    .await;
+    let de = |purpose: &str, granted| (purpose.to_string(), granted, "portal".to_string(), "de".to_string());
     assert_eq!(
         records(&app, jan.id).await,
         vec![
             row("sms", true),
             row("tracking", false),
-            row("sms", false),
-            row("tracking", true)
+            de("sms", false),
+            de("tracking", true)
         ]
     );
     assert!(customer_now(&app, jan.id).await.tracking_refused_at.is_none());
@@ -158,5 +164,21 @@ async fn after_a_no_to_counting_a_reminder_email_has_no_pixel_and_links_straight
         "no tracked link"
     );
     assert!(no.body_text.contains("/pay/"), "the payment link itself");
+
+    // Saying no also stops the counting of emails sent before: their pixel counts nothing.
+    let mut later: customer::ActiveModel = customer_now(&app, counted.customer_id).await.into();
+    later.tracking_refused_at = Set(Some(start_time()));
+    later.update(&app.state.db).await.unwrap();
+    let html = html_of(&yes);
+    let at = html.find("/t/o/").unwrap();
+    let pixel = &html[at..at + html[at..].find('"').unwrap()];
+    assert_eq!(app.get(pixel).await.status(), 200);
+    app.state.tracker.flush(&app.state.db).await.unwrap();
+    let opened = settle_core::entities::message_event::Entity::find()
+        .filter(settle_core::entities::message_event::Column::Kind.eq("opened"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(opened, 0, "not counted after the no");
     app.cleanup().await;
 }

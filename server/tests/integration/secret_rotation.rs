@@ -139,7 +139,12 @@ async fn a_reseal_moves_every_secret_to_the_new_key_and_the_old_key_can_go() {
     let stuck = settle_cli_env(&dir, &app.db_url, &["secrets", "reseal"], None, &only_new);
     assert_eq!(stuck.status.code(), Some(1));
     let err = String::from_utf8_lossy(&stuck.stderr);
-    assert!(err.contains("1 sealed values were left as they were"), "{err}");
+    assert!(
+        err.contains("1 sealed values no key of this server opens, in webhook_endpoints.previous_sealed (1)"),
+        "{err}"
+    );
+    let status = settle_cli_env(&dir, &app.db_url, &["secrets", "status"], None, &only_new);
+    assert_eq!(status.status.code(), Some(1), "status reports it too");
     let hook = webhook_endpoint::Entity::find_by_id(hook.id)
         .one(db)
         .await

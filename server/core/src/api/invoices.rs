@@ -446,10 +446,11 @@ pub async fn correct(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> ServiceResult<Invoice> {
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if reason.is_some_and(|r| r.chars().count() > 500) {
-        return Err(ServiceError::invalid("reason", "too_long"));
-    }
+    let reason = reason
+        .map(|r| settle_domain::text::block(r, 500))
+        .transpose()
+        .map_err(|code| ServiceError::invalid("reason", code))?;
+    let reason = reason.as_deref().filter(|r| !r.is_empty());
     let tx = crate::db::begin_write(db).await?;
     let inv = invoice::Entity::find()
         .filter(invoice::Column::TenantId.eq(tenant.id))

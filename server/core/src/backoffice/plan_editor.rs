@@ -191,8 +191,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, id: i64, rows: &[StepRow
         let mut bad = |field: &str, code: &str| {
             errors.insert(format!("{field}_{i}"), code.to_string());
         };
-        if r.name.trim().is_empty() || r.name.chars().count() > 100 {
-            bad("name", "required");
+        if let Err(code) = settle_domain::text::line(&r.name, 100) {
+            bad("name", code);
         }
         let offset = r
             .offset_days
@@ -314,8 +314,8 @@ pub async fn save_segment(state: &AppState, scope: &StaffScope, id: i64, f: &Seg
     scope.require(Role::Admin)?;
     let mut errors = BTreeMap::new();
     let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.insert("name".to_string(), "required".to_string());
+    if let Err(code) = settle_domain::text::line(name, 100) {
+        errors.insert("name".to_string(), code.to_string());
     }
     let priority = f
         .priority

@@ -122,8 +122,8 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
         fail("slug", "slug_invalid");
     }
     let name = t.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        fail("name", "required");
+    if let Err(code) = settle_domain::text::line(name, 100) {
+        fail("name", code);
     }
     let base = url::Url::parse(t.base_url.trim()).ok().filter(|u| {
         let https = u.scheme() == "https" || (u.scheme() == "http" && state.mode != RunMode::Production);
@@ -158,8 +158,8 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
         fail("locale", "required");
     }
     let legal_name = t.legal_name.trim();
-    if legal_name.is_empty() || legal_name.chars().count() > 70 {
-        fail("legal_name", "required");
+    if let Err(code) = settle_domain::text::line(legal_name, 70) {
+        fail("legal_name", code);
     }
     let iban = Iban::parse(t.iban).ok();
     if iban.is_none() {
@@ -170,8 +170,8 @@ pub async fn create(state: &AppState, scope: &StaffScope, t: &NewTenant<'_>) -> 
         fail("bic", "bic_invalid");
     }
     let address = t.address.trim();
-    if address.is_empty() || address.contains('\n') || address.chars().count() > 200 {
-        fail("address", "required");
+    if let Err(code) = settle_domain::text::line(address, 200) {
+        fail("address", code);
     }
     let support_email = EmailAddress::parse(t.support_email).ok();
     if support_email.is_none() {

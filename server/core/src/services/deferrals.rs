@@ -97,7 +97,10 @@ pub async fn decide(
     explanation: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ServiceResult<()> {
-    let explanation = explanation.trim();
+    // Emailed to the debtor: the text rule, and a length an email can carry.
+    let explanation =
+        settle_domain::text::block(explanation, 2_000).map_err(|code| ServiceError::invalid("explanation", code))?;
+    let explanation = explanation.as_str();
     if decision == Decision::Reject && explanation.is_empty() {
         return Err(ServiceError::invalid("explanation", "required"));
     }

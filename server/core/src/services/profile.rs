@@ -184,6 +184,8 @@ pub struct Preferences<'a> {
     pub sms_consent: bool,
     /// The box "count when I open or click reminder emails", when the form showed it.
     pub tracking: Option<bool>,
+    /// The language the consent wording was shown in (else the account's, else the tenant's).
+    pub shown_in: Option<Locale>,
 }
 
 /// Language and channels at once; a consent given or withdrawn (SMS, tracking) is recorded
@@ -225,10 +227,14 @@ pub async fn update_preferences(
         (true, None) => Some(now),
         (false, _) => None,
     };
+    let shown_in = p
+        .shown_in
+        .or_else(|| c.language.as_deref().and_then(Locale::parse))
+        .unwrap_or(tenant.default_locale);
     let how = consents::Recorded {
         source: "portal",
         actor: None,
-        locale: language,
+        locale: shown_in,
         at: now,
     };
     if consent_at.is_some() != c.sms_consent_at.is_some() {
