@@ -175,6 +175,10 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
     let hours = text("support_hours", b.support_hours, 200, false);
     let footer = text("legal_footer", b.legal_footer, 500, false);
     let address = text("sender_address", b.sender_address, 200, true);
+    // Said plainly for the mistake people make: an address typed over two lines.
+    if b.sender_address.trim().contains('\n') {
+        errors.insert("sender_address".to_string(), "one_line".to_string());
+    }
     // A display name in a From header: one line (lettre cannot quote a line break).
     let sender_name = settle_domain::text::optional_line(b.sender_name, 100).unwrap_or_else(|code| {
         errors.insert("sender_name".to_string(), code.to_string());
