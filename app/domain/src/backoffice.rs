@@ -265,6 +265,13 @@ pub struct ConversionRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BandRow {
+    pub band: String,
+    pub sent: u64,
+    pub paid: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -280,7 +287,12 @@ pub struct DashboardView {
     pub dso_days: Option<i64>,
     /// Money received in the range by how it came: online, plan, transfer, staff, api.
     pub collected: Vec<(String, Money)>,
+    /// Per step and channel: messages, and those credited with their invoice's outcome (paid
+    /// or a plan agreed within the window, the last message before it).
     pub conversion: Vec<ConversionRow>,
+    /// The same per part of the day the message went out in (`morning`, `afternoon`,
+    /// `evening`, `night`).
+    pub by_band: Vec<BandRow>,
     /// Callbacks whose slot fell in the range: all, done, cancelled, never closed.
     pub callbacks: (u64, u64, u64, u64),
     /// Disputes raised in the range: all, decided within the SLA, decided late, open past it.

@@ -20,6 +20,15 @@ fn how_text(l: Locale, how: &str) -> String {
     }
 }
 
+fn band_text(l: Locale, band: &str) -> &'static str {
+    match band {
+        "morning" => st(l, S::BandMorning),
+        "afternoon" => st(l, S::BandAfternoon),
+        "evening" => st(l, S::BandEvening),
+        _ => st(l, S::BandNight),
+    }
+}
+
 /// Horizontal bars, one per (label, value), scaled to the largest.
 #[component]
 fn Bars(label: String, rows: Vec<(String, f64, String)>) -> impl IntoView {
@@ -112,6 +121,16 @@ pub fn DashboardPage() -> impl IntoView {
                                 <tbody>
                                     {v.conversion.iter().map(|c| view! {
                                         <tr><td>{c.step.clone()}</td><td>{c.channel.clone()}</td><td class="num">{c.sent.to_string()}</td><td class="num">{c.paid.to_string()}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h3>{st(l, S::ByBand)}</h3>
+                            <table class="lines" data-testid="by-band">
+                                <thead><tr><th scope="col">{st(l, S::ByBand)}</th>
+                                    <th scope="col" class="num">{st(l, S::Sent)}</th><th scope="col" class="num">{st(l, S::PaidAfter)}</th></tr></thead>
+                                <tbody>
+                                    {v.by_band.iter().map(|b| view! {
+                                        <tr><td>{band_text(l, &b.band)}</td><td class="num">{b.sent.to_string()}</td><td class="num">{b.paid.to_string()}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>

@@ -1429,3 +1429,124 @@ async fn an_admin_says_which_debtors_a_plan_is_for() {
     );
     app.cleanup().await;
 }
+
+/// An outcome is credited to the last message before it, only: an invoice reminded twice and
+/// then paid counts for the second reminder, not the first; a payment plan agreed counts as an
+/// outcome too; the same figures per part of the day the messages went out.
+#[tokio::test]
+async fn the_dashboard_credits_the_last_message_before_payment_or_plan_and_splits_by_time_of_day() {
+    use crate::support::dunning::{invoice_due, messages_of, monday, EMAIL_ONLY};
+    use crate::support::smtp::smtp_sink;
+    use settle_core::entities::{payment_plan, plan_invoice};
+    use settle_core::outbox::{Mailer, Senders};
+    use settle_core::sea_orm::{ActiveModelTrait, Set};
+    use settle_core::services::booking::{book, Incoming, Source};
+    let app = spawn_app().await;
+    let twice = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    let planned = invoice_due(&app, "2026-11-14", 7_000, &EMAIL_ONLY).await;
+    let sink = smtp_sink().await;
+    let senders = Senders::from(Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap());
+    let run = |at| settle_core::dunning::run::once(&app.state.db, &senders, at, Some("demo"), false);
+    run(monday()).await.unwrap();
+    run(monday() + chrono::Duration::days(7)).await.unwrap();
+    let sent = messages_of(&app, &twice).await;
+    assert!(sent.len() >= 2, "reminded twice: {}", sent.len());
+
+    // Paid the day after the second reminder.
+    let tenant = app.tenant().await;
+    let open = invoice_no(&app, &twice.number).await.open_cents;
+    let paid_on = monday() + chrono::Duration::days(8);
+    book(
+        &app.state.db,
+        tenant.id,
+        paid_on,
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: "dash-2".into(),
+            amount_cents: open,
+            currency: "EUR".into(),
+            received_on: paid_on.date_naive(),
+            debtor_name: None,
+            debtor_iban: None,
+            reference_text: twice.number.clone(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![twice.id],
+        }],
+    )
+    .await
+    .unwrap();
+    // A plan agreed for the other invoice the day after its first reminder.
+    let plan = payment_plan::ActiveModel {
+        tenant_id: Set(tenant.id),
+        customer_id: Set(planned.customer_id),
+        invoice_id: Set(planned.id),
+        status: Set("active".into()),
+        total_cents: Set(7_000),
+        paid_at_start_cents: Set(0),
+        instalments: Set(3),
+        created_at: Set(monday() + chrono::Duration::days(1)),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    plan_invoice::ActiveModel {
+        tenant_id: Set(tenant.id),
+        plan_id: Set(plan.id),
+        invoice_id: Set(planned.id),
+        seq: Set(1),
+        paid_at_start_cents: Set(0),
+        live: Set(true),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+
+    // A window of 14 days holds both reminders of `twice` before its payment: only the
+    // second is credited. `planned` credits its first reminder (its second came after the plan).
+    as_agent(&app).await;
+    let csv = app
+        .get("/backoffice/dashboard.csv?from=2026-11-01&to=2026-12-31&days=14")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let value = |metric: &str, key: &str| -> u64 {
+        csv.lines()
+            .find_map(|l| l.strip_prefix(&format!("{metric};{key};")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{metric} {key}: {csv}"))
+    };
+    assert_eq!(
+        value("paid_within_14_days", "2: Herinnering email"),
+        1,
+        "the plan, not the payment: {csv}"
+    );
+    assert_eq!(
+        value("paid_within_14_days", "3: Tweede herinnering email"),
+        1,
+        "the payment: {csv}"
+    );
+    let credits: u64 = csv
+        .lines()
+        .filter(|l| l.starts_with("paid_within_14_days;"))
+        .filter_map(|l| l.rsplit(';').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(credits, 2, "one credit per outcome: {csv}");
+    let by_band: u64 = csv
+        .lines()
+        .filter(|l| l.starts_with("paid_within_14_days_in;"))
+        .filter_map(|l| l.rsplit(';').next()?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(by_band, 2, "{csv}");
+    let page = app
+        .html("/backoffice/dashboard?from=2026-11-01&to=2026-12-31&days=14")
+        .await;
+    assert!(
+        page.contains("data-testid=\"by-band\"") && page.contains("Ochtend (6-12 uur)"),
+        "{page}"
+    );
+    app.cleanup().await;
+}

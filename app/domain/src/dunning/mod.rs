@@ -3,6 +3,7 @@
 //! and the default wording of messages.
 pub mod calendar;
 pub mod fees;
+pub mod outcomes;
 pub mod segments;
 pub mod send_time;
 pub mod steps;

@@ -308,9 +308,14 @@ catalog! {
     Invoiced => "Gefactureerd in deze periode", "In diesem Zeitraum berechnet", "Invoiced in the range";
     Dso => "DSO (dagen)", "DSO (Tage)", "DSO (days)";
     Collected => "Ontvangen per betaalwijze", "Eingegangen nach Zahlungsweg", "Collected per way of paying";
-    Conversion => "Betaald na een bericht", "Bezahlt nach einer Nachricht", "Paid after a message";
+    Conversion => "Welk bericht werkte: betaald of regeling na het laatste bericht", "Welche Nachricht wirkte: bezahlt oder Ratenplan nach der letzten Nachricht", "Which message worked: paid or plan agreed after the last message";
     Sent => "Verstuurd", "Versendet", "Sent";
-    PaidAfter => "Daarna betaald", "Danach bezahlt", "Paid after";
+    PaidAfter => "Daarna betaald of regeling", "Danach bezahlt oder Ratenplan", "Then paid or plan agreed";
+    ByBand => "Per tijdstip van verzenden", "Nach Versandzeit", "By time of sending";
+    BandMorning => "Ochtend (6-12 uur)", "Morgens (6-12 Uhr)", "Morning (6-12)";
+    BandAfternoon => "Middag (12-17 uur)", "Nachmittags (12-17 Uhr)", "Afternoon (12-17)";
+    BandEvening => "Avond (17-22 uur)", "Abends (17-22 Uhr)", "Evening (17-22)";
+    BandNight => "Nacht (22-6 uur)", "Nachts (22-6 Uhr)", "Night (22-6)";
     Rate => "Percentage", "Quote", "Rate";
     CallbackSla => "Terugbelverzoeken: alle, afgerond, geannuleerd, nooit afgesloten", "Rückrufe: alle, erledigt, storniert, nie abgeschlossen", "Callbacks: all, done, cancelled, never closed";
     DisputeSla => "Bezwaren: alle, op tijd besloten, te laat besloten, open over de termijn", "Einwände: alle, rechtzeitig entschieden, verspätet entschieden, offen über der Frist", "Disputes: all, decided in time, decided late, open past the SLA";

@@ -7,7 +7,8 @@ use crate::staff::StaffScope;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement, Value};
-use settle_domain::backoffice::{ConversionRow, DashboardView};
+use settle_domain::backoffice::{BandRow, ConversionRow, DashboardView};
+use settle_domain::dunning::outcomes;
 use settle_domain::money::Money;
 use std::collections::{BTreeMap, HashMap};
 
@@ -111,41 +112,81 @@ pub async fn view<C: ConnectionTrait>(
         *collected.entry(how.to_string()).or_default() += n(&r, 2);
     }
 
-    // Messages of the range by step and channel, and whether their invoice was paid within
-    // the window after the message (its last allocation, on an invoice now paid).
+    // Messages of the range by step, channel and the part of the day they went out, and which
+    // of them got the credit for their invoice's outcome: paid in full, or a payment plan
+    // agreed, within the window after the last message before it (settle_domain's rule).
     let sent = query(
         db,
-        "SELECT r.id, r.invoice_id, r.position, COALESCE(s.name, r.kind), o.channel, r.issued_at \
+        "SELECT o.id, r.invoice_id, r.position, COALESCE(s.name, r.kind), o.channel, COALESCE(o.sent_at, r.issued_at) \
          FROM reminders r JOIN outbox o ON o.reminder_id = r.id LEFT JOIN dunning_steps s ON s.id = r.step_id \
          WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ?",
         vec![t.into(), start.into(), end.into()],
     )
     .await?;
-    let paid_at: HashMap<i64, DateTime<Utc>> = query(
-        db,
-        "SELECT a.invoice_id, MAX(a.created_at) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id \
-         WHERE a.tenant_id = ? AND i.status = 'paid' AND a.invoice_id IN \
-         (SELECT invoice_id FROM reminders WHERE tenant_id = ? AND issued_at >= ? AND issued_at < ?) GROUP BY a.invoice_id",
-        vec![t.into(), t.into(), start.into(), end.into()],
-    )
-    .await?
-    .into_iter()
-    .filter_map(|r| Some((r.try_get_by_index::<i64>(0).ok()?, r.try_get_by_index::<DateTime<Utc>>(1).ok()?)))
-    .collect();
-    let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
-    for r in sent {
-        let invoice: i64 = r.try_get_by_index(1).unwrap_or(0);
+    let of_range = "(SELECT invoice_id FROM reminders WHERE tenant_id = ? AND issued_at >= ? AND issued_at < ?)";
+    let mut outcome: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    let mut note = |rows: Vec<QueryResult>| {
+        for r in rows {
+            if let (Ok(invoice), Ok(at)) = (r.try_get_by_index::<i64>(0), r.try_get_by_index::<DateTime<Utc>>(1)) {
+                let e = outcome.entry(invoice).or_insert(at);
+                *e = (*e).min(at);
+            }
+        }
+    };
+    note(
+        query(
+            db,
+            &format!(
+                "SELECT a.invoice_id, MAX(a.created_at) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id \
+                 WHERE a.tenant_id = ? AND i.status = 'paid' AND a.invoice_id IN {of_range} GROUP BY a.invoice_id"
+            ),
+            vec![t.into(), t.into(), start.into(), end.into()],
+        )
+        .await?,
+    );
+    note(
+        query(
+            db,
+            &format!(
+                "SELECT pi.invoice_id, MIN(p.created_at) FROM plan_invoices pi JOIN payment_plans p ON p.id = pi.plan_id \
+                 WHERE pi.tenant_id = ? AND p.status IN ('active', 'completed', 'broken') AND pi.invoice_id IN {of_range} \
+                 GROUP BY pi.invoice_id"
+            ),
+            vec![t.into(), t.into(), start.into(), end.into()],
+        )
+        .await?,
+    );
+    let mut messages = Vec::with_capacity(sent.len());
+    let mut labels = HashMap::with_capacity(sent.len());
+    for r in &sent {
+        let (Ok(id), Ok(invoice), Ok(at)) = (
+            r.try_get_by_index::<i64>(0),
+            r.try_get_by_index::<i64>(1),
+            r.try_get_by_index::<DateTime<Utc>>(5),
+        ) else {
+            continue;
+        };
         let position: i32 = r.try_get_by_index(2).unwrap_or(0);
         let step: String = r.try_get_by_index(3).unwrap_or_default();
         let channel: String = r.try_get_by_index(4).unwrap_or_default();
-        let issued: Option<DateTime<Utc>> = r.try_get_by_index(5).ok();
-        let e = conv.entry((position, step, channel)).or_default();
+        messages.push(outcomes::Message { id, invoice, at });
+        let band = outcomes::send_band(at.with_timezone(&tenant.tz).naive_local());
+        labels.insert(id, (position, step, channel, band));
+    }
+    let credited = outcomes::credited(&messages, &outcome, Duration::days(window_days));
+    let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
+    let mut bands: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for m in &messages {
+        let Some((position, step, channel, band)) = labels.get(&m.id) else {
+            continue;
+        };
+        let won = u64::from(credited.contains(&m.id));
+        let e = conv.entry((*position, step.clone(), channel.clone())).or_default();
         e.0 += 1;
-        if let (Some(issued), Some(paid)) = (issued, paid_at.get(&invoice)) {
-            if *paid >= issued && *paid <= issued + Duration::days(window_days) {
-                e.1 += 1;
-            }
-        }
+        e.1 += won;
+        let b = bands.entry(band).or_default();
+        b.0 += 1;
+        b.1 += won;
     }
 
     let callbacks = query(
@@ -190,6 +231,16 @@ pub async fn view<C: ConnectionTrait>(
                 paid,
             })
             .collect(),
+        by_band: outcomes::BANDS
+            .iter()
+            .filter_map(|b| {
+                bands.get(b).map(|(sent, paid)| BandRow {
+                    band: (*b).to_string(),
+                    sent: *sent,
+                    paid: *paid,
+                })
+            })
+            .collect(),
         callbacks: four(&callbacks),
         disputes: four(&disputes),
     })
@@ -220,6 +271,15 @@ pub fn csv(v: &DashboardView) -> ServiceResult<Vec<u8>> {
             &format!("paid_within_{}_days", v.window_days),
             &format!("{} {}", c.step, c.channel),
             c.paid.to_string(),
+        )
+        .map_err(err)?;
+    }
+    for b in &v.by_band {
+        row("sent_in", &b.band, b.sent.to_string()).map_err(err)?;
+        row(
+            &format!("paid_within_{}_days_in", v.window_days),
+            &b.band,
+            b.paid.to_string(),
         )
         .map_err(err)?;
     }
