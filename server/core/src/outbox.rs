@@ -19,6 +19,9 @@ pub const MAX_ATTEMPTS: i32 = 10;
 
 pub struct Email<'a> {
     pub tenant_id: i64,
+    /// The debtor the message is for (their data download lists it, their erasure blanks it);
+    /// None for staff.
+    pub customer_id: Option<i64>,
     pub to: &'a str,
     pub subject: String,
     pub body_text: String,
@@ -34,11 +37,13 @@ pub async fn enqueue_sms<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
     tenant_id: i64,
+    customer_id: Option<i64>,
     to: &str,
     text: String,
 ) -> Result<i64, DbErr> {
     let sms = Email {
         tenant_id,
+        customer_id,
         to,
         subject: String::new(),
         body_text: text,
@@ -61,6 +66,7 @@ async fn enqueue<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, channel: &str, 
         last_error: Set(None),
         dedupe_key: Set(mail.dedupe_key),
         invoice_id: Set(None),
+        customer_id: Set(mail.customer_id),
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()

@@ -17,6 +17,10 @@ async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
     let mut m = me.clone().into_active_model();
     m.street = Set("=HYPERLINK(\"http://evil.test\")".into());
     m.update(&app.state.db).await.unwrap();
+    // A login link mailed before: a message to the debtor, so it is in their data.
+    let csrf = app.csrf("/login").await;
+    app.post("/login/link", &[("csrf", csrf.as_str()), ("email", "demo@settle.test")])
+        .await;
     app.login("demo@settle.test", "demo-password-1").await;
     assert!(app.html("/profile").await.contains("href=\"/profile/data.json\""));
 
@@ -39,6 +43,13 @@ async fn a_debtor_downloads_their_data_as_json_and_csv_and_nobody_elses() {
         "invoice lines come along"
     );
     assert_eq!(tables["portal_accounts"][0]["email"], "demo@settle.test");
+    let mails = tables["outbox"].as_array().unwrap();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m["recipient"] == "demo@settle.test" && m["reminder_id"].is_null()),
+        "the login link mail is the debtor's too: {mails:?}"
+    );
     let text = data.to_string();
     let token = settle_core::demo::DEMO_PAY_TOKEN;
     for secret in [

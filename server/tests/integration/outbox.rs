@@ -58,6 +58,7 @@ async fn queued_mail_is_delivered_over_smtp_once() {
         now,
         Email {
             tenant_id: 1,
+            customer_id: None,
             to: "demo@settle.test",
             subject: "Test subject".into(),
             body_text: "Hallo".into(),
@@ -92,6 +93,7 @@ async fn an_unreachable_smtp_server_means_retry_later_not_loss() {
         now,
         Email {
             tenant_id: 1,
+            customer_id: None,
             to: "demo@settle.test",
             subject: "Retry me".into(),
             body_text: "x".into(),

@@ -234,6 +234,7 @@ pub async fn resend_link(
                 now,
                 tenant,
                 to,
+                Some(c.id),
                 l,
                 Kind::PaymentLink {
                     invoice: &inv.number,
@@ -249,7 +250,7 @@ pub async fn resend_link(
                 .as_deref()
                 .ok_or_else(|| ServiceError::invalid("channel", "no_phone_on_file"))?;
             let text = settle_domain::i18n::mail::payment_link(l, &tenant.name, &inv.number, &amount, &link);
-            crate::outbox::enqueue_sms(&tx, now, tenant.id, to, format!("{} {link}", text.subject)).await?;
+            crate::outbox::enqueue_sms(&tx, now, tenant.id, Some(c.id), to, format!("{} {link}", text.subject)).await?;
         }
         _ => return Err(ServiceError::invalid("channel", "required")),
     }

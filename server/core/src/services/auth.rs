@@ -192,6 +192,7 @@ pub async fn request_activation(
         now,
         c.tenant,
         &account.email,
+        Some(customer.id),
         mail_locale(&customer, c.locale),
         Kind::SetPassword { link: &link },
     )
@@ -244,6 +245,7 @@ pub async fn request_link(state: &AppState, c: &Caller<'_>, email: &str, which: 
         now,
         c.tenant,
         &account.email,
+        Some(customer.id),
         mail_locale(&customer, c.locale),
         kind,
     )

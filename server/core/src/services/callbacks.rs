@@ -349,6 +349,7 @@ async fn tell(
                 now,
                 crate::outbox::Email {
                     tenant_id: tenant.id,
+                    customer_id: Some(me.id),
                     to,
                     subject: text.subject,
                     body_text: text.body,
@@ -358,7 +359,7 @@ async fn tell(
             .await?;
         }
         None => {
-            crate::outbox::enqueue_sms(tx, now, tenant.id, &row.phone, text.subject).await?;
+            crate::outbox::enqueue_sms(tx, now, tenant.id, Some(me.id), &row.phone, text.subject).await?;
         }
     }
     Ok(())

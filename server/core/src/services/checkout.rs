@@ -546,6 +546,7 @@ async fn queue_receipt<C: ConnectionTrait>(
         now,
         tenant,
         email,
+        Some(cust.id),
         locale,
         Kind::Receipt {
             amount: &amount,

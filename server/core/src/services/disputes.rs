@@ -315,6 +315,7 @@ pub async fn resolve(
             now,
             tenant,
             &to,
+            Some(d.customer_id),
             locale,
             Kind::DisputeDecided {
                 invoice: &inv.number,

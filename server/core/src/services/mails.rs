@@ -54,6 +54,7 @@ pub async fn queue<C: ConnectionTrait>(
     now: DateTime<Utc>,
     tenant: &TenantCtx,
     to: &str,
+    customer_id: Option<i64>,
     locale: Locale,
     kind: Kind<'_>,
 ) -> Result<i64, DbErr> {
@@ -87,6 +88,7 @@ pub async fn queue<C: ConnectionTrait>(
         now,
         Email {
             tenant_id: tenant.id,
+            customer_id,
             to,
             subject,
             body_text: format!("{body}{footer}"),

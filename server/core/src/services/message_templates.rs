@@ -341,6 +341,7 @@ pub async fn send_test(
         now,
         crate::outbox::Email {
             tenant_id: tenant.id,
+            customer_id: None,
             to: &me.email,
             subject,
             body_text: b,

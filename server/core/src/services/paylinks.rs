@@ -256,7 +256,16 @@ pub async fn send_step_up_code(state: &AppState, c: &Caller<'_>, raw: &str) -> S
     )
     .await?;
     let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
-    mails::queue(&tx, now, c.tenant, &email, locale, Kind::StepUpCode { code: &code.raw }).await?;
+    mails::queue(
+        &tx,
+        now,
+        c.tenant,
+        &email,
+        Some(customer.id),
+        locale,
+        Kind::StepUpCode { code: &code.raw },
+    )
+    .await?;
     tx.commit().await?;
     Ok(mask_email(&email))
 }

@@ -332,6 +332,7 @@ pub async fn request_email_change(
         now,
         c.tenant,
         email.as_str(),
+        Some(customer.id),
         locale,
         Kind::EmailChangeConfirm { link: &link },
     )
@@ -343,6 +344,7 @@ pub async fn request_email_change(
             now,
             c.tenant,
             old,
+            Some(customer.id),
             locale,
             Kind::EmailChangeNotice { new: &masked },
         )
@@ -456,7 +458,7 @@ pub async fn request_phone_code(
         .await?;
     let locale = customer.language.as_deref().and_then(Locale::parse).unwrap_or(c.locale);
     let text = settle_domain::i18n::mail::phone_code_sms(locale, &c.tenant.name, &code.raw);
-    crate::outbox::enqueue_sms(&tx, now, c.tenant.id, &phone, text).await?;
+    crate::outbox::enqueue_sms(&tx, now, c.tenant.id, Some(customer.id), &phone, text).await?;
     audit::record(
         &tx,
         now,

@@ -71,6 +71,7 @@ pub(crate) async fn tell<C: ConnectionTrait>(
         now,
         tenant,
         to,
+        Some(c.id),
         l,
         Kind::RequestDecided {
             kind,

@@ -240,6 +240,7 @@ async fn tell<C: ConnectionTrait>(
                 now,
                 crate::outbox::Email {
                     tenant_id: tenant.id,
+                    customer_id: Some(cust.id),
                     to,
                     subject: text.subject,
                     body_text: text.body,
@@ -255,7 +256,7 @@ async fn tell<C: ConnectionTrait>(
         None => {
             if let Some(phone) = cust.phone_e164.as_deref() {
                 let sms = format!("{} {link}", text.subject);
-                crate::outbox::enqueue_sms(db, now, tenant.id, phone, sms).await?;
+                crate::outbox::enqueue_sms(db, now, tenant.id, Some(cust.id), phone, sms).await?;
             }
         }
     }
