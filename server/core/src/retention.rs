@@ -177,6 +177,9 @@ fn closed_since(tenant_id: i64, cutoff: DateTime<Utc>) -> Condition {
                     .from(outbox::Entity)
                     .and_where(outbox::Column::TenantId.eq(tenant_id))
                     .and_where(outbox::Column::CustomerId.is_not_null())
+                    // Reminders only: a login link or code anyone can have sent is no activity
+                    // of the debtor's, and one still retrying must not hold up an erasure.
+                    .and_where(outbox::Column::ReminderId.is_not_null())
                     .cond_where(
                         Condition::any()
                             .add(outbox::Column::CreatedAt.gte(cutoff))
@@ -336,6 +339,14 @@ async fn erase_contact_of<C: ConnectionTrait>(
                     .to_owned(),
             ),
         )
+        .exec(tx)
+        .await?;
+    // Their messages still waiting (a login link, a receipt) go nowhere now.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+        .filter(outbox::Column::TenantId.eq(tenant_id))
+        .filter(outbox::Column::CustomerId.is_in(ids.clone()))
+        .filter(outbox::Column::Status.is_in(["pending", "sending"]))
         .exec(tx)
         .await?;
     outbox::Entity::update_many()

@@ -94,8 +94,8 @@ async fn main() {
                 println!("| {name} | {what} | {row}");
             }
             "nextbest" => {
-                println!("| bench | what | debtors | messages | paid: fixed plan | paid: learner | paid: holdout | lift per message (95 % CI) | learner 5 points ahead after messages | contact-policy breaches |");
-                println!("|---|---|---|---|---|---|---|---|---|---|");
+                println!("| bench | what | debtors | messages | paid: fixed plan | paid: learner | paid: holdout | lift, learner over holdout (95 % CI) | learner 5 points ahead after its messages |");
+                println!("|---|---|---|---|---|---|---|---|---|");
                 let o = settle_core::dunning::simulation::run(50_000, 10, 2026);
                 let pct = |x: f64| format!("{:.1} %", x * 100.0);
                 let lift = o.lift.map_or("–".to_string(), |l| {
@@ -107,14 +107,13 @@ async fn main() {
                     )
                 });
                 println!(
-                    "| {name} | {what} | {} | {} | {} | {} | {} | {lift} | {} | {} |",
+                    "| {name} | {what} | {} | {} | {} | {} | {} | {lift} | {} |",
                     o.debtors,
                     o.messages,
                     pct(o.fixed_rate),
                     pct(o.learner_rate),
                     pct(o.holdout_rate),
                     o.learned_after.map_or("never".to_string(), |m| m.to_string()),
-                    o.violations
                 );
             }
             "bundle" => {

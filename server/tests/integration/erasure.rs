@@ -62,6 +62,20 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
     settle_core::services::consents::record(&app.state.db, kees.tenant_id, kees.id, "sms", true, &how)
         .await
         .unwrap();
+    // A login link still retrying (anybody can ask for one) does not hold the erasure up: it
+    // is cancelled, and its recipient blanked like the rest.
+    let tenant = app.tenant().await;
+    let waiting = settle_core::services::mails::queue(
+        &app.state.db,
+        start_time(),
+        &tenant,
+        "kees@settle.test",
+        Some(kees.id),
+        settle_domain::locale::Locale::Nl,
+        settle_core::services::mails::Kind::LoginLink { link: "http://localhost/x" },
+    )
+    .await
+    .unwrap();
     let res = erase(&app, kees.id, true).await;
     assert_eq!(res.status(), 303);
     let after = reload(&app, kees.id).await;
@@ -83,6 +97,8 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
         .await
         .unwrap();
     assert_eq!(consents, 0, "the consent records are gone");
+    let link = outbox::Entity::find_by_id(waiting).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((link.status.as_str(), link.recipient.as_str()), ("cancelled", ""));
     let invoices = invoice::Entity::find()
         .filter(invoice::Column::CustomerId.eq(kees.id))
         .count(&app.state.db)

@@ -1,8 +1,9 @@
 //! What a message achieved, honestly counted: an invoice's outcome (paid in full, or a payment
 //! plan agreed, whichever came first) is credited to the last message sent for it before the
-//! outcome, if that message went out at most `window` before it. One outcome, one message:
-//! earlier reminders of the same invoice get no credit, so a step's or a channel's rate is not
-//! inflated by the reminders that came after it.
+//! outcome, if that message went out at most `window` before it. One outcome, one reminder:
+//! earlier reminders of the same invoice get no credit, so a step's rate is not inflated by
+//! the reminders that came after it; the messages of the credited reminder (its email and its
+//! SMS, sent together) share the credit.
 use chrono::{DateTime, Duration, Timelike, Utc};
 use std::collections::{BTreeSet, HashMap};
 
@@ -10,6 +11,8 @@ use std::collections::{BTreeSet, HashMap};
 pub struct Message {
     pub id: i64,
     pub invoice: i64,
+    /// The reminder it belongs to (one per step, possibly over several channels).
+    pub reminder: i64,
     /// When it went out (queued, if not yet sent).
     pub at: DateTime<Utc>,
 }
@@ -17,20 +20,25 @@ pub struct Message {
 /// The ids of the messages credited with their invoice's outcome (`outcomes`: invoice id →
 /// when it was paid or a plan was agreed).
 pub fn credited(messages: &[Message], outcomes: &HashMap<i64, DateTime<Utc>>, window: Duration) -> BTreeSet<i64> {
-    let mut last: HashMap<i64, Message> = HashMap::new();
-    for m in messages {
-        let Some(done) = outcomes.get(&m.invoice) else {
-            continue;
-        };
-        if m.at > *done || *done - m.at > window {
-            continue;
-        }
-        let later = |b: &Message| (m.at, m.id) > (b.at, b.id);
-        if last.get(&m.invoice).is_none_or(later) {
-            last.insert(m.invoice, *m);
+    let eligible = |m: &&Message| {
+        outcomes
+            .get(&m.invoice)
+            .is_some_and(|done| m.at <= *done && *done - m.at <= window)
+    };
+    // Per invoice, the reminder of its latest eligible message (ties: the later reminder).
+    let mut last: HashMap<i64, (DateTime<Utc>, i64)> = HashMap::new();
+    for m in messages.iter().filter(eligible) {
+        let e = last.entry(m.invoice).or_insert((m.at, m.reminder));
+        if (m.at, m.reminder) > *e {
+            *e = (m.at, m.reminder);
         }
     }
-    last.values().map(|m| m.id).collect()
+    messages
+        .iter()
+        .filter(eligible)
+        .filter(|m| last.get(&m.invoice).is_some_and(|(_, r)| *r == m.reminder))
+        .map(|m| m.id)
+        .collect()
 }
 
 /// The part of the day a message went out in (local hour): `morning` 6-12, `afternoon` 12-17,
@@ -57,46 +65,30 @@ mod tests {
 
     #[test]
     fn only_the_last_message_before_the_outcome_within_the_window_is_credited() {
+        let m = |id, invoice, reminder, at| Message {
+            id,
+            invoice,
+            reminder,
+            at,
+        };
         let msgs = [
-            Message {
-                id: 1,
-                invoice: 10,
-                at: at(1, 9),
-            },
-            Message {
-                id: 2,
-                invoice: 10,
-                at: at(8, 9),
-            },
-            Message {
-                id: 3,
-                invoice: 10,
-                at: at(20, 9),
-            }, // after the payment
-            Message {
-                id: 4,
-                invoice: 11,
-                at: at(1, 9),
-            }, // paid too late for the window
-            Message {
-                id: 5,
-                invoice: 12,
-                at: at(2, 9),
-            }, // never paid
-            Message {
-                id: 6,
-                invoice: 13,
-                at: at(3, 9),
-            }, // two at the same moment: the later id
-            Message {
-                id: 7,
-                invoice: 13,
-                at: at(3, 9),
-            },
+            m(1, 10, 100, at(1, 9)),
+            m(2, 10, 101, at(8, 9)),
+            // The same reminder's SMS shares the credit.
+            m(8, 10, 101, at(8, 9)),
+            // After the payment.
+            m(3, 10, 102, at(20, 9)),
+            // Paid too late for the window.
+            m(4, 11, 110, at(1, 9)),
+            // Never paid.
+            m(5, 12, 120, at(2, 9)),
+            // Two reminders at the same moment: the later one.
+            m(6, 13, 130, at(3, 9)),
+            m(7, 13, 131, at(3, 9)),
         ];
         let outcomes = HashMap::from([(10, at(9, 12)), (11, at(20, 9)), (13, at(4, 9))]);
         let got = credited(&msgs, &outcomes, Duration::days(7));
-        assert_eq!(got, BTreeSet::from([2, 7]));
+        assert_eq!(got, BTreeSet::from([2, 7, 8]));
     }
 
     #[test]

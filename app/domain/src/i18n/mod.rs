@@ -780,15 +780,15 @@ pub mod mail {
     pub fn step_up_code(l: Locale, tenant: &str, code: &str) -> MailText {
         match l {
             Locale::Nl => MailText {
-                subject: format!("Uw code voor {tenant}: {code}"),
+                subject: format!("Uw code voor {tenant}"),
                 body: format!("Goedendag,\n\nUw code is {code}. Hij is 10 minuten geldig.\n\nHeeft u dit niet gevraagd? Dan kunt u deze e-mail negeren."),
             },
             Locale::De => MailText {
-                subject: format!("Ihr Code für {tenant}: {code}"),
+                subject: format!("Ihr Code für {tenant}"),
                 body: format!("Guten Tag,\n\nIhr Code lautet {code}. Er ist 10 Minuten gültig.\n\nHaben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail."),
             },
             Locale::En => MailText {
-                subject: format!("Your code for {tenant}: {code}"),
+                subject: format!("Your code for {tenant}"),
                 body: format!("Hello,\n\nYour code is {code}. It is valid for 10 minutes.\n\nDid not ask for this? You can ignore this email."),
             },
         }

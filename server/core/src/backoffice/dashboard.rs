@@ -115,15 +115,36 @@ pub async fn view<C: ConnectionTrait>(
     // Messages of the range by step, channel and the part of the day they went out, and which
     // of them got the credit for their invoice's outcome: paid in full, or a payment plan
     // agreed, within the window after the last message before it (settle_domain's rule).
+    // Only messages that went out count (not those cancelled before sending, nor failures).
     let sent = query(
         db,
-        "SELECT o.id, r.invoice_id, r.position, COALESCE(s.name, r.kind), o.channel, COALESCE(o.sent_at, r.issued_at) \
+        "SELECT o.id, r.invoice_id, r.position, COALESCE(s.name, r.kind), o.channel, COALESCE(o.sent_at, r.issued_at), r.id \
          FROM reminders r JOIN outbox o ON o.reminder_id = r.id LEFT JOIN dunning_steps s ON s.id = r.step_id \
-         WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ?",
+         WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ? AND o.status = 'sent'",
         vec![t.into(), start.into(), end.into()],
     )
     .await?;
     let of_range = "(SELECT invoice_id FROM reminders WHERE tenant_id = ? AND issued_at >= ? AND issued_at < ?)";
+    // Every message of those invoices, also after the range: a later one takes the credit.
+    let all_sent: Vec<outcomes::Message> = query(
+        db,
+        &format!(
+            "SELECT o.id, r.invoice_id, r.id, COALESCE(o.sent_at, r.issued_at) FROM reminders r \
+             JOIN outbox o ON o.reminder_id = r.id WHERE r.tenant_id = ? AND o.status = 'sent' AND r.invoice_id IN {of_range}"
+        ),
+        vec![t.into(), t.into(), start.into(), end.into()],
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| {
+        Some(outcomes::Message {
+            id: r.try_get_by_index(0).ok()?,
+            invoice: r.try_get_by_index(1).ok()?,
+            reminder: r.try_get_by_index(2).ok()?,
+            at: r.try_get_by_index(3).ok()?,
+        })
+    })
+    .collect();
     let mut outcome: HashMap<i64, DateTime<Utc>> = HashMap::new();
     let mut note = |rows: Vec<QueryResult>| {
         for r in rows {
@@ -159,21 +180,27 @@ pub async fn view<C: ConnectionTrait>(
     let mut messages = Vec::with_capacity(sent.len());
     let mut labels = HashMap::with_capacity(sent.len());
     for r in &sent {
-        let (Ok(id), Ok(invoice), Ok(at)) = (
+        let (Ok(id), Ok(invoice), Ok(at), Ok(reminder)) = (
             r.try_get_by_index::<i64>(0),
             r.try_get_by_index::<i64>(1),
             r.try_get_by_index::<DateTime<Utc>>(5),
+            r.try_get_by_index::<i64>(6),
         ) else {
             continue;
         };
         let position: i32 = r.try_get_by_index(2).unwrap_or(0);
         let step: String = r.try_get_by_index(3).unwrap_or_default();
         let channel: String = r.try_get_by_index(4).unwrap_or_default();
-        messages.push(outcomes::Message { id, invoice, at });
+        messages.push(outcomes::Message {
+            id,
+            invoice,
+            reminder,
+            at,
+        });
         let band = outcomes::send_band(at.with_timezone(&tenant.tz).naive_local());
         labels.insert(id, (position, step, channel, band));
     }
-    let credited = outcomes::credited(&messages, &outcome, Duration::days(window_days));
+    let credited = outcomes::credited(&all_sent, &outcome, Duration::days(window_days));
     let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
     let mut bands: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for m in &messages {

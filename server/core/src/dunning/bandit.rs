@@ -44,17 +44,18 @@ pub fn choose<R: Rng>(arms: &[Record], rng: &mut R) -> Option<usize> {
     best.map(|(i, _)| i)
 }
 
-/// Whether an invoice belongs to the holdout that always gets the fixed plan: a stable share of
-/// invoices, decided by a hash of the tenant and invoice (the same answer every time, on every
-/// instance).
-pub fn in_holdout(tenant_id: i64, invoice_id: i64, share_percent: u8) -> bool {
-    let digest = Sha256::digest(format!("holdout:{tenant_id}:{invoice_id}").as_bytes());
+/// Whether a debtor belongs to the holdout that always gets the fixed plan: a stable share of
+/// debtors (all their invoices alike), decided by a hash of the tenant and the debtor (the same
+/// answer every time, on every instance).
+pub fn in_holdout(tenant_id: i64, customer_id: i64, share_percent: u8) -> bool {
+    let digest = Sha256::digest(format!("holdout:{tenant_id}:{customer_id}").as_bytes());
     let n = u16::from_be_bytes([digest[0], digest[1]]) % 100;
     n < u16::from(share_percent.min(100))
 }
 
 /// The learner's payment rate against the holdout's, with a 95 % confidence interval of the
-/// difference (normal approximation; `None` until both sides have messages).
+/// difference (normal approximation over independent units: compare debtors, not messages, as
+/// one debtor's messages are not independent; `None` until both sides have some).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Lift {
     pub learner: f64,

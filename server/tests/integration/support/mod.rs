@@ -490,9 +490,16 @@ pub async fn step_up_with_pay_link(app: &TestApp) {
     let csrf = csrf_for(&app.html(&path).await, &format!("{path}/code")).unwrap();
     app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
     let mail = app.last_mail_to("demo@settle.test").await.unwrap();
-    let code: String = mail.subject.chars().filter(|c| c.is_ascii_digit()).collect();
+    let code = six_digits(&mail.body_text).expect("a code in the mail");
     app.post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
         .await;
+}
+
+/// The first run of exactly six digits in a text (a one-time code; never in a subject).
+pub fn six_digits(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_string)
 }
 
 /// A debtor's row as it is now.
