@@ -72,7 +72,9 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
         "kees@settle.test",
         Some(kees.id),
         settle_domain::locale::Locale::Nl,
-        settle_core::services::mails::Kind::LoginLink { link: "http://localhost/x" },
+        settle_core::services::mails::Kind::LoginLink {
+            link: "http://localhost/x",
+        },
     )
     .await
     .unwrap();
@@ -97,7 +99,11 @@ async fn an_admin_erases_a_settled_debtors_contact_data_and_never_an_open_ones()
         .await
         .unwrap();
     assert_eq!(consents, 0, "the consent records are gone");
-    let link = outbox::Entity::find_by_id(waiting).one(&app.state.db).await.unwrap().unwrap();
+    let link = outbox::Entity::find_by_id(waiting)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((link.status.as_str(), link.recipient.as_str()), ("cancelled", ""));
     let invoices = invoice::Entity::find()
         .filter(invoice::Column::CustomerId.eq(kees.id))

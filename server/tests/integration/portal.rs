@@ -154,14 +154,7 @@ async fn step_up_code_opens_a_limited_session_and_wrong_codes_burn_it() {
     );
 
     app.post(&format!("{path}/code"), &[("csrf", &csrf)]).await;
-    let code: String = app
-        .last_mail_to("demo@settle.test")
-        .await
-        .unwrap()
-        .subject
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .collect();
+    let code = six_digits(&app.last_mail_to("demo@settle.test").await.unwrap().body_text).unwrap();
     let res = app
         .post(&format!("{path}/verify"), &[("csrf", &csrf), ("code", &code)])
         .await;
