@@ -103,21 +103,7 @@ async fn ids(app: &TestApp) -> Ids {
         .await
         .unwrap()
         .unwrap();
-    let policy = settle_core::webhooks::Policy {
-        production: false,
-        allow_private: false,
-    };
-    let hook = settle_core::webhooks::create(
-        db,
-        &app.state.keys,
-        policy,
-        tenant.id,
-        "https://hooks.example.com/settle",
-        &["*".to_string()],
-        start_time(),
-    )
-    .await
-    .unwrap();
+    let (hook, _) = demo_webhook(app, &app.state.keys).await;
     let (key, _) = settle_core::api_keys::create(
         db,
         tenant.id,
@@ -250,6 +236,25 @@ async fn other_tenants_debtor(browser: &TestApp) {
     assert_eq!(location(&res), "/", "signed in at energie");
 }
 
+/// The five who try everything, each in a browser of their own, signed in as they are.
+async fn everybody(app: &TestApp) -> Vec<(&'static str, TestApp, Option<Who>)> {
+    let debtor = app.other_browser();
+    debtor.login("demo@settle.test", "demo-password-1").await;
+    let other = app.other_browser();
+    other_tenants_debtor(&other).await;
+    let agent = app.other_browser();
+    as_agent(&agent).await;
+    let admin = app.other_browser();
+    as_admin(&admin).await;
+    vec![
+        ("anonymous", app.other_browser(), None),
+        ("debtor", debtor, Some(Who::Debtor)),
+        ("another tenant's debtor", other, None),
+        ("agent", agent, Some(Who::Staff)),
+        ("admin", admin, Some(Who::Admin)),
+    ]
+}
+
 /// Posts `form` as the form at `path` sends it: uploads as multipart with a small file.
 async fn post_raw(browser: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String) {
     let file_field = if path.ends_with("/dispute") {
@@ -273,22 +278,7 @@ async fn every_form_as_everybody_with_a_forged_token_changes_nothing_and_keeps_o
     let app = spawn_app().await;
     let ids = ids(&app).await;
 
-    let anonymous = app.other_browser();
-    let debtor = app.other_browser();
-    debtor.login("demo@settle.test", "demo-password-1").await;
-    let other = app.other_browser();
-    other_tenants_debtor(&other).await;
-    let agent = app.other_browser();
-    as_agent(&agent).await;
-    let admin = app.other_browser();
-    as_admin(&admin).await;
-    let everybody = [
-        ("anonymous", &anonymous, None),
-        ("debtor", &debtor, Some(Who::Debtor)),
-        ("another tenant's debtor", &other, None),
-        ("agent", &agent, Some(Who::Staff)),
-        ("admin", &admin, Some(Who::Admin)),
-    ];
+    let everybody = everybody(&app).await;
 
     // The server notes its forms as its workers start, which they have by now.
     let registered = settle_server::form_posts();
@@ -431,22 +421,7 @@ async fn every_server_function_as_everybody_answers_only_whom_it_should() {
         ("/api/bo_plans".into(), Who::Admin),
         (format!("/api/bo_plan?id={plan}"), Who::Admin),
     ];
-    let anonymous = app.other_browser();
-    let debtor = app.other_browser();
-    debtor.login("demo@settle.test", "demo-password-1").await;
-    let other = app.other_browser();
-    other_tenants_debtor(&other).await;
-    let agent = app.other_browser();
-    as_agent(&agent).await;
-    let admin = app.other_browser();
-    as_admin(&admin).await;
-    let everybody = [
-        ("anonymous", &anonymous, None),
-        ("debtor", &debtor, Some(Who::Debtor)),
-        ("another tenant's debtor", &other, None),
-        ("agent", &agent, Some(Who::Staff)),
-        ("admin", &admin, Some(Who::Admin)),
-    ];
+    let everybody = everybody(&app).await;
     let mut wrong = Vec::new();
     for (url, may) in &calls {
         for (who, browser, role) in &everybody {

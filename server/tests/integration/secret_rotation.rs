@@ -7,7 +7,7 @@ use base64::Engine;
 use settle_core::entities::{staff_user, webhook_endpoint};
 use settle_core::keys::Keys;
 use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use settle_core::{secrets, secrets_rotation, webhooks};
+use settle_core::{secrets, secrets_rotation};
 
 fn master(byte: u8) -> (String, Keys) {
     let raw = [byte; 64];
@@ -27,29 +27,7 @@ async fn a_reseal_moves_every_secret_to_the_new_key_and_the_old_key_can_go() {
     moving.at_rest_previous.push(app.state.keys.at_rest);
     let first = secrets_rotation::reseal(db, &moving).await.unwrap();
     assert_eq!(first.unopenable(), 0);
-    let policy = webhooks::Policy {
-        production: false,
-        allow_private: false,
-    };
-    let tenant = app.tenant().await;
-    let made = webhooks::create(
-        db,
-        &old,
-        policy,
-        tenant.id,
-        "https://hooks.example.com/settle",
-        &["*".to_string()],
-        start_time(),
-    )
-    .await
-    .unwrap();
-    let secret = made.secret.clone().unwrap();
-    let hook = webhook_endpoint::Entity::find()
-        .filter(webhook_endpoint::Column::TenantId.eq(tenant.id))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (hook, secret) = demo_webhook(&app, &old).await;
     let (kid, sealed) = secrets::seal(&old, b"whsec_previous");
     let mut row: webhook_endpoint::ActiveModel = hook.clone().into();
     row.previous_key_id = Set(Some(kid));

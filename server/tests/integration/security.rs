@@ -266,9 +266,9 @@ async fn every_page_as_anybody_has_the_security_headers_and_shows_nobody_what_is
 /// holds neither the secret nor its encoding, and only the key that sealed it opens it.
 #[tokio::test]
 async fn totp_and_webhook_secrets_are_sealed_at_rest() {
-    use settle_core::entities::{staff_user, webhook_endpoint};
+    use settle_core::entities::staff_user;
     use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use settle_core::{demo_staff, secrets, webhooks};
+    use settle_core::{demo_staff, secrets};
     let app = spawn_app().await;
     let admin = staff_user::Entity::find()
         .filter(staff_user::Column::TotpSealed.is_not_null())
@@ -294,29 +294,7 @@ async fn totp_and_webhook_secrets_are_sealed_at_rest() {
         );
     }
 
-    let tenant = app.tenant().await;
-    let policy = webhooks::Policy {
-        production: false,
-        allow_private: false,
-    };
-    let made = webhooks::create(
-        &app.state.db,
-        &app.state.keys,
-        policy,
-        tenant.id,
-        "https://hooks.example.com/settle",
-        &["*".to_string()],
-        start_time(),
-    )
-    .await
-    .unwrap();
-    let secret = made.secret.clone().unwrap();
-    let row = webhook_endpoint::Entity::find()
-        .filter(webhook_endpoint::Column::TenantId.eq(tenant.id))
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let (row, secret) = demo_webhook(&app, &app.state.keys).await;
     assert!(
         !row.secret_sealed.contains(&secret),
         "the signing secret is not stored as it is"

@@ -511,3 +511,34 @@ pub async fn customer_now(app: &TestApp, id: i64) -> settle_core::entities::cust
         .unwrap()
         .unwrap()
 }
+
+/// A webhook endpoint of the demo tenant (to hooks.example.com, every event), its signing
+/// secret sealed with `keys`; the endpoint and the secret as shown once.
+pub async fn demo_webhook(app: &TestApp, keys: &Keys) -> (settle_core::entities::webhook_endpoint::Model, String) {
+    use settle_core::entities::webhook_endpoint;
+    use settle_core::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let tenant = app.tenant().await;
+    let policy = settle_core::webhooks::Policy {
+        production: false,
+        allow_private: false,
+    };
+    let made = settle_core::webhooks::create(
+        &app.state.db,
+        keys,
+        policy,
+        tenant.id,
+        "https://hooks.example.com/settle",
+        &["*".to_string()],
+        start_time(),
+    )
+    .await
+    .expect("webhook");
+    let row = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::TenantId.eq(tenant.id))
+        .order_by_desc(webhook_endpoint::Column::Id)
+        .one(&app.state.db)
+        .await
+        .expect("query")
+        .expect("the endpoint");
+    (row, made.secret.unwrap_or_default())
+}
