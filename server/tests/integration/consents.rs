@@ -5,11 +5,8 @@
 //! the next reminder email.
 use crate::backoffice::as_agent;
 use crate::support::dunning::*;
-use crate::support::smtp::smtp_sink;
 use crate::support::*;
-use settle_core::dunning::run;
 use settle_core::entities::{consent, customer};
-use settle_core::outbox::{Mailer, Senders};
 use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 async fn records(app: &TestApp, customer_id: i64) -> Vec<(String, bool, String, String)> {
@@ -146,11 +143,7 @@ async fn after_a_no_to_counting_a_reminder_email_has_no_pixel_and_links_straight
     let mut who: customer::ActiveModel = customer_now(&app, refused.customer_id).await.into();
     who.tracking_refused_at = Set(Some(start_time()));
     who.update(&app.state.db).await.unwrap();
-    let sink = smtp_sink().await;
-    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
-    run::once(&app.state.db, &Senders::from(mailer), monday(), Some("demo"), false)
-        .await
-        .unwrap();
+    let _sink = remind_demo(&app, monday()).await;
     let html_of = |m: &settle_core::entities::outbox::Model| m.body_html.clone().unwrap_or_default();
     let yes = messages_of(&app, &counted).await.remove(0);
     assert!(

@@ -5,13 +5,10 @@
 use crate::api::{call, key};
 use crate::backoffice::as_agent;
 use crate::support::dunning::*;
-use crate::support::smtp::smtp_sink;
 use crate::support::*;
 use serde_json::{json, Value};
 use settle_core::api_keys::Scope;
-use settle_core::dunning::run;
 use settle_core::entities::customer;
-use settle_core::outbox::{Mailer, Senders};
 use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 const SCRIPT: &str = "</title><script>alert(\"x\")</script>";
@@ -134,11 +131,7 @@ async fn markup_in_a_name_and_an_address_is_shown_as_text_in_the_portal_back_off
     let mut who: customer::ActiveModel = customer_now(&app, inv.customer_id).await.into();
     who.name = Set(name.clone());
     who.update(&app.state.db).await.unwrap();
-    let sink = smtp_sink().await;
-    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").unwrap();
-    run::once(&app.state.db, &Senders::from(mailer), monday(), Some("demo"), false)
-        .await
-        .unwrap();
+    let _sink = remind_demo(&app, monday()).await;
     let mail = messages_of(&app, &inv).await.remove(0);
     assert!(
         mail.body_text.contains(&name),

@@ -170,3 +170,15 @@ pub async fn tag_debtor(app: &TestApp, inv: &invoice::Model, tag: &str) {
         .await
         .unwrap();
 }
+
+/// One dunning round for the demo tenant at `at`, its emails over real SMTP to a loopback
+/// sink, which is returned.
+pub async fn remind_demo(app: &TestApp, at: DateTime<Utc>) -> super::smtp::Sink {
+    use settle_core::outbox::{Mailer, Senders};
+    let sink = super::smtp::smtp_sink().await;
+    let mailer = Mailer::from_url(&sink.url(), "Settle <no-reply@settle.test>").expect("mailer");
+    settle_core::dunning::run::once(&app.state.db, &Senders::from(mailer), at, Some("demo"), false)
+        .await
+        .expect("dunning round");
+    sink
+}
