@@ -450,3 +450,79 @@ async fn every_server_function_as_everybody_answers_only_whom_it_should() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     app.cleanup().await;
 }
+
+/// Every page, visited by all five: the security headers on every answer, never a server
+/// error, and no debtor page shown to anyone but the debtor, no back-office page to anyone but
+/// staff, no admin page to an agent (a redirect to the right login, 403, or not found).
+#[tokio::test]
+async fn every_page_as_everybody_has_the_security_headers_and_shows_nobody_what_is_not_theirs() {
+    let app = spawn_app().await;
+    let fill = |p: &str| -> String {
+        p.replace("{number}", "2026-0002")
+            .replace("{token}", settle_core::demo::DEMO_PAY_TOKEN)
+            .replace("{id}", "1")
+            .replace("{checkout}", "x")
+            .replace("{kind}", "reminder")
+            .replace("{channel}", "email")
+            .replace("{locale}", "nl")
+    };
+    let public = [
+        "/login",
+        "/login/link",
+        "/activate",
+        "/password/reset",
+        "/code",
+        "/pay/{token}",
+        "/pay/return/{checkout}",
+        "/profile/email/confirm",
+        "/backoffice/login",
+        "/backoffice/login/code",
+    ];
+    let admin_pages = [
+        "/backoffice/staff",
+        "/backoffice/branding",
+        "/backoffice/providers",
+        "/backoffice/api-keys",
+        "/backoffice/webhooks",
+        "/backoffice/webhooks/{id}",
+        "/backoffice/tenants",
+        "/backoffice/plans",
+        "/backoffice/plans/{id}",
+        "/backoffice/templates",
+        "/backoffice/templates/{kind}/{channel}/{locale}",
+        "/backoffice/audit",
+    ];
+    let paths = settle_server::page_paths();
+    assert!(paths.len() > 30, "{paths:?}");
+    let everybody = everybody(&app).await;
+    let mut wrong = Vec::new();
+    for p in &paths {
+        let url = fill(p);
+        assert!(!url.contains(['{', ':']), "{p}: a parameter left unfilled");
+        for (who, browser, role) in &everybody {
+            let res = browser.get(&url).await;
+            let status = res.status().as_u16();
+            assert!(status < 500, "{who} {url}: {status}");
+            for header in ["content-security-policy", "x-content-type-options", "referrer-policy", "cache-control"] {
+                assert!(res.headers().contains_key(header), "{who} {url}: no {header}");
+            }
+            let open = public.contains(&p.as_str());
+            let staff_page = p.starts_with("/backoffice") && !open;
+            let debtor_page = !p.starts_with("/backoffice") && !open;
+            let not_theirs = match role {
+                None => staff_page || debtor_page,
+                Some(Who::Debtor) => staff_page,
+                Some(Who::Staff) => debtor_page || admin_pages.contains(&p.as_str()),
+                Some(_) => debtor_page,
+            };
+            let body = res.text().await.unwrap_or_default();
+            // A page for a higher role shows "not allowed" in place of its content.
+            let shown = status == 200 && !body.contains("U heeft hiervoor geen rechten.");
+            if not_theirs && shown {
+                wrong.push(format!("{who} was shown {url} ({status})"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    app.cleanup().await;
+}
