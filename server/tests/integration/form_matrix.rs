@@ -503,7 +503,12 @@ async fn every_page_as_everybody_has_the_security_headers_and_shows_nobody_what_
             let res = browser.get(&url).await;
             let status = res.status().as_u16();
             assert!(status < 500, "{who} {url}: {status}");
-            for header in ["content-security-policy", "x-content-type-options", "referrer-policy", "cache-control"] {
+            for header in [
+                "content-security-policy",
+                "x-content-type-options",
+                "referrer-policy",
+                "cache-control",
+            ] {
                 assert!(res.headers().contains_key(header), "{who} {url}: no {header}");
             }
             let open = public.contains(&p.as_str());
