@@ -255,22 +255,17 @@ pub fn ConsentList(locale: Locale, rows: Vec<ConsentRow>) -> impl IntoView {
         };
         (t(l, what), t(l, done), t(l, how))
     };
+    // A list, not a table: four columns do not fit a phone.
     (!rows.is_empty()).then(|| {
         view! {
             <details data-testid="consents">
                 <summary>{t(l, Key::ConsentsHeading)}</summary>
-                <table class="lines">
-                    <thead><tr>
-                        <th scope="col">{t(l, Key::ConsentWhen)}</th><th scope="col">{t(l, Key::ConsentWhat)}</th>
-                        <th scope="col">{t(l, Key::Status)}</th><th scope="col">{t(l, Key::ConsentHow)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {rows.iter().map(|r| {
-                            let (what, done, how) = label(r);
-                            view! { <tr><td>{when(l, r.at)}</td><td>{what}</td><td>{done}</td><td>{how}</td></tr> }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <ul class="consents">
+                    {rows.iter().map(|r| {
+                        let (what, done, how) = label(r);
+                        view! { <li><strong>{what}": "{done}</strong><br/>{when(l, r.at)}" · "{how}</li> }
+                    }).collect_view()}
+                </ul>
             </details>
         }
     })

@@ -234,15 +234,12 @@ catalog! {
     SmsConsent => "Ik ga akkoord met betalingsherinneringen per sms op mijn mobiele nummer.", "Ich bin mit Zahlungserinnerungen per SMS an meine Handynummer einverstanden.", "I agree to payment reminders by text message to my mobile number.";
     TrackingConsent => "Tel het wanneer ik een herinnering per e-mail open of op de link erin klik. Zo kiezen wij beter wanneer en hoe wij u herinneren.", "Zählen Sie, wann ich eine Erinnerung per E-Mail öffne oder ihren Link anklicke. So wählen wir besser, wann und wie wir Sie erinnern.", "Count when I open a reminder email or click its link. It helps us choose when and how to remind you.";
     ConsentsHeading => "Toestemmingen", "Einwilligungen", "Consents";
-    ConsentWhat => "Waarvoor", "Wofür", "For";
     ConsentSms => "Herinneringen per sms", "Erinnerungen per SMS", "Reminders by text message";
     ConsentTracking => "Openen en klikken tellen", "Öffnen und Klicken zählen", "Counting opens and clicks";
     ConsentGiven => "Gegeven", "Erteilt", "Given";
     ConsentWithdrawn => "Ingetrokken", "Widerrufen", "Withdrawn";
-    ConsentHow => "Hoe", "Wie", "How";
     ConsentViaPortal => "Online, in het portaal", "Online, im Portal", "Online, in the portal";
     ConsentViaStaff => "Door een medewerker", "Durch einen Mitarbeiter", "By a member of staff";
-    ConsentWhen => "Wanneer", "Wann", "When";
     PrefsNote => "Brieven die de wet voorschrijft, sturen wij altijd.", "Gesetzlich vorgeschriebene Schreiben senden wir immer.", "Letters the law requires are always sent.";
     EmailConfirmTitle => "Nieuw e-mailadres bevestigen", "Neue E-Mail-Adresse bestätigen", "Confirm your new email address";
     EmailConfirmIntro => "Druk op de knop om dit e-mailadres te gaan gebruiken.", "Drücken Sie die Schaltfläche, um diese E-Mail-Adresse zu verwenden.", "Press the button to start using this email address.";
