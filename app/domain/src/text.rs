@@ -41,9 +41,27 @@ pub fn optional_line(v: &str, max: usize) -> Result<String, &'static str> {
     check(v, max, false, false)
 }
 
+/// Several lines that must not be left empty (a dispute's text, a note).
+pub fn required_block(v: &str, max: usize) -> Result<String, &'static str> {
+    check(v, max, true, true)
+}
+
 /// Several lines (a note, a footer) that may be left empty.
 pub fn block(v: &str, max: usize) -> Result<String, &'static str> {
     check(v, max, false, true)
+}
+
+/// A checked text, or (when refused) its code noted at `field` in a form's errors and an empty
+/// text in its place: the forms and the API collect every field's error before answering.
+pub fn or_note(
+    checked: Result<String, &'static str>,
+    errors: &mut std::collections::BTreeMap<String, String>,
+    field: impl Into<String>,
+) -> String {
+    checked.unwrap_or_else(|code| {
+        errors.insert(field.into(), code.to_string());
+        String::new()
+    })
 }
 
 #[cfg(test)]

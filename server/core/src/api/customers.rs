@@ -114,10 +114,7 @@ struct Checked {
 
 fn check(tenant: &TenantCtx, input: &CustomerInput) -> Result<Checked, BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
-    let name = settle_domain::text::line(&input.name, 200).unwrap_or_else(|code| {
-        errors.insert("name".into(), code.into());
-        String::new()
-    });
+    let name = settle_domain::text::or_note(settle_domain::text::line(&input.name, 200), &mut errors, "name");
     let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         None => None,
         Some(e) => match EmailAddress::parse(e) {

@@ -108,19 +108,21 @@ pub(super) fn check_fields(input: &InvoiceInput, errors: &mut BTreeMap<String, S
     if input.due_date < input.issue_date {
         errors.insert("due_date".into(), "due_before_issue".into());
     }
-    let description = settle_domain::text::line(&input.description, 200).unwrap_or_else(|code| {
-        errors.insert("description".into(), code.into());
-        String::new()
-    });
+    let description = settle_domain::text::or_note(
+        settle_domain::text::line(&input.description, 200),
+        errors,
+        "description",
+    );
     if input.lines.is_empty() || input.lines.len() > MAX_LINES {
         errors.insert("lines".into(), "lines_invalid".into());
     }
     let mut lines = Vec::with_capacity(input.lines.len());
     for (i, l) in input.lines.iter().enumerate() {
-        let text = settle_domain::text::line(&l.description, 200).unwrap_or_else(|code| {
-            errors.insert(format!("lines[{i}].description"), code.into());
-            String::new()
-        });
+        let text = settle_domain::text::or_note(
+            settle_domain::text::line(&l.description, 200),
+            errors,
+            format!("lines[{i}].description"),
+        );
         match cents(&l.amount) {
             Some(c) => lines.push((text, c)),
             None => {

@@ -60,10 +60,11 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> ServiceResult<(Payment, bool)> {
     let mut errors = BTreeMap::new();
-    let external_id = settle_domain::text::line(&input.external_id, 100).unwrap_or_else(|code| {
-        errors.insert("external_id".to_string(), code.to_string());
-        String::new()
-    });
+    let external_id = settle_domain::text::or_note(
+        settle_domain::text::line(&input.external_id, 100),
+        &mut errors,
+        "external_id",
+    );
     let external_id = external_id.as_str();
     let amount = cents(&input.amount).filter(|c| *c > 0);
     if amount.is_none() {

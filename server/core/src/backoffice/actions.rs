@@ -33,11 +33,7 @@ pub const REASON_MAX: usize = 500;
 const DERIVED: [&str; 2] = ["disputed", "callback"];
 
 fn text(field: &str, raw: &str, max: usize) -> ServiceResult<String> {
-    match settle_domain::text::block(raw, max) {
-        Ok(t) if t.is_empty() => Err(ServiceError::invalid(field, settle_domain::text::REQUIRED)),
-        Ok(t) => Ok(t),
-        Err(code) => Err(ServiceError::invalid(field, code)),
-    }
+    settle_domain::text::required_block(raw, max).map_err(|code| ServiceError::invalid(field, code))
 }
 
 pub async fn add_note(

@@ -180,10 +180,11 @@ pub async fn save(state: &AppState, scope: &StaffScope, b: &Branding<'_>) -> Ser
         errors.insert("sender_address".to_string(), "one_line".to_string());
     }
     // A display name in a From header: one line (lettre cannot quote a line break).
-    let sender_name = settle_domain::text::optional_line(b.sender_name, 100).unwrap_or_else(|code| {
-        errors.insert("sender_name".to_string(), code.to_string());
-        String::new()
-    });
+    let sender_name = settle_domain::text::or_note(
+        settle_domain::text::optional_line(b.sender_name, 100),
+        &mut errors,
+        "sender_name",
+    );
     if sender_name.contains(['\n', '\r', '<', '>', '"']) {
         errors.insert("sender_name".to_string(), "sender_name_invalid".to_string());
     }

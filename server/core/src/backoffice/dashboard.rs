@@ -118,7 +118,7 @@ pub async fn view<C: ConnectionTrait>(
     // Only messages that went out count (not those cancelled before sending, nor failures).
     let sent = query(
         db,
-        "SELECT o.id, r.invoice_id, r.position, COALESCE(s.name, r.kind), o.channel, COALESCE(o.sent_at, r.issued_at), r.id \
+        "SELECT o.id, r.position, COALESCE(s.name, r.kind), COALESCE(o.sent_at, r.issued_at), o.channel \
          FROM reminders r JOIN outbox o ON o.reminder_id = r.id LEFT JOIN dunning_steps s ON s.id = r.step_id \
          WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ? AND o.status = 'sent'",
         vec![t.into(), start.into(), end.into()],
@@ -177,41 +177,23 @@ pub async fn view<C: ConnectionTrait>(
         )
         .await?,
     );
-    let mut messages = Vec::with_capacity(sent.len());
-    let mut labels = HashMap::with_capacity(sent.len());
-    for r in &sent {
-        let (Ok(id), Ok(invoice), Ok(at), Ok(reminder)) = (
-            r.try_get_by_index::<i64>(0),
-            r.try_get_by_index::<i64>(1),
-            r.try_get_by_index::<DateTime<Utc>>(5),
-            r.try_get_by_index::<i64>(6),
-        ) else {
-            continue;
-        };
-        let position: i32 = r.try_get_by_index(2).unwrap_or(0);
-        let step: String = r.try_get_by_index(3).unwrap_or_default();
-        let channel: String = r.try_get_by_index(4).unwrap_or_default();
-        messages.push(outcomes::Message {
-            id,
-            invoice,
-            reminder,
-            at,
-        });
-        let band = outcomes::send_band(at.with_timezone(&tenant.tz).naive_local());
-        labels.insert(id, (position, step, channel, band));
-    }
     let credited = outcomes::credited(&all_sent, &outcome, Duration::days(window_days));
     let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
     let mut bands: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for m in &messages {
-        let Some((position, step, channel, band)) = labels.get(&m.id) else {
+    for r in &sent {
+        let (Ok(id), Ok(at)) = (r.try_get_by_index::<i64>(0), r.try_get_by_index::<DateTime<Utc>>(3)) else {
             continue;
         };
-        let won = u64::from(credited.contains(&m.id));
-        let e = conv.entry((*position, step.clone(), channel.clone())).or_default();
+        let position: i32 = r.try_get_by_index(1).unwrap_or(0);
+        let step: String = r.try_get_by_index(2).unwrap_or_default();
+        let channel: String = r.try_get_by_index(4).unwrap_or_default();
+        let won = u64::from(credited.contains(&id));
+        let e = conv.entry((position, step, channel)).or_default();
         e.0 += 1;
         e.1 += won;
-        let b = bands.entry(band).or_default();
+        let b = bands
+            .entry(outcomes::send_band(at.with_timezone(&tenant.tz).naive_local()))
+            .or_default();
         b.0 += 1;
         b.1 += won;
     }

@@ -92,18 +92,11 @@ fn check<'n>(new: &'n NewDispute<'_>) -> Result<Checked<'n>, BTreeMap<String, St
     if !REASONS.contains(&new.reason) {
         errors.insert("reason".into(), "reason_required".into());
     }
-    let text = settle_domain::text::block(new.text, MAX_TEXT)
-        .and_then(|t| {
-            if t.is_empty() {
-                Err(settle_domain::text::REQUIRED)
-            } else {
-                Ok(t)
-            }
-        })
-        .unwrap_or_else(|code| {
-            errors.insert("text".into(), code.into());
-            String::new()
-        });
+    let text = settle_domain::text::or_note(
+        settle_domain::text::required_block(new.text, MAX_TEXT),
+        &mut errors,
+        "text",
+    );
     let attachment = match &new.attachment {
         Some(u) if u.bytes.len() > MAX_ATTACHMENT_BYTES => {
             errors.insert("attachment".into(), "attachment_too_large".into());
