@@ -9,7 +9,7 @@ pub mod shell;
 pub mod ssr;
 pub mod ui;
 
-pub use shell::{shell, App};
+pub use shell::{document, shell, App};
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

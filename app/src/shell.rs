@@ -22,8 +22,8 @@ use crate::backoffice::{
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
     email_confirm::EmailConfirmPage, invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage,
-    link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay::PayPage, pay_return::PayReturnPage,
-    plan::PlanPage, profile::ProfilePage, reset::ResetPage,
+    link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay_return::PayReturnPage, plan::PlanPage,
+    profile::ProfilePage, reset::ResetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -32,6 +32,12 @@ use leptos_router::{path, SsrMode};
 use settle_domain::views::ShellView;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(options, view! { <App/> })
+}
+
+/// The HTML document around a page: the routed app above, or one page rendered directly (see
+/// `pages::pay`).
+pub fn document(options: LeptosOptions, body: impl IntoView + 'static) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html>
@@ -46,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                {body}
             </body>
         </html>
     }
@@ -72,7 +78,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number/dispute") view=DisputePage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number/plan") view=PlanPage ssr=SsrMode::Async/>
-                <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async/>
                 <Route path=path!("/code") view=LetterCodePage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/callback") view=CallbackPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod customer_cli;
 pub mod data_download;
 pub mod deferral_form;
+pub mod direct_pages;
 pub mod dispute_form;
 pub mod email_webhooks;
 pub mod forms;
@@ -47,11 +48,10 @@ use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
-use actix_web::{web, App, HttpMessage, HttpServer};
+use actix_web::{web, App, HttpServer};
 use leptos::config::{Env, LeptosOptions};
-use leptos::prelude::provide_context;
 use leptos_actix::{generate_route_list, LeptosRoutes};
-use middleware::{CspNonce, TrustedProxies};
+use middleware::TrustedProxies;
 use settle_app::{shell, App as PortalApp};
 use settle_core::state::{AppState, RunMode};
 use std::net::{IpAddr, TcpListener};
@@ -69,7 +69,10 @@ fn route_list() -> Vec<leptos_actix::ActixRouteListing> {
 
 /// Every page's path as actix matches it (`/invoices/{number}`), for tests that visit them all.
 pub fn page_paths() -> Vec<String> {
-    route_list().iter().map(|r| r.path().to_string()).collect()
+    let routed = route_list().into_iter().map(|r| r.path().to_string());
+    routed
+        .chain(direct_pages::PATHS.iter().map(|p| p.to_string()))
+        .collect()
 }
 
 pub use forms::form_posts;
@@ -153,14 +156,12 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             // resources match by regular expression (each a cost on every page view). Their
             // guards (GET or POST) sit on the resource, so a post to a page's path still
             // reaches its form handler below.
+            .configure(direct_pages::configure)
             .leptos_routes_with_context(
                 routes.clone(),
                 || {
-                    // The CSP nonce minted by the security middleware, for Leptos' own scripts.
                     if let Some(req) = leptos::prelude::use_context::<leptos_actix::Request>() {
-                        if let Some(n) = req.extensions().get::<CspNonce>() {
-                            provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
-                        }
+                        direct_pages::provide_csp_nonce(&req);
                     }
                 },
                 move || shell(options.clone()),

@@ -87,6 +87,7 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
         html.contains(&format!("nonce=\"{nonce}\"")),
         "inline scripts carry this response's nonce"
     );
+    every_script_and_style_carries(&html, &nonce);
     let second = app.get("/login").await;
     assert!(
         !second.headers()["content-security-policy"]
@@ -95,6 +96,62 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
             .contains(&nonce),
         "a fresh nonce per response"
     );
+    app.cleanup().await;
+}
+
+fn every_script_and_style_carries(html: &str, nonce: &str) {
+    let tags: Vec<&str> = html
+        .split('<')
+        .filter(|t| t.starts_with("script") || t.starts_with("style"))
+        .map(|t| t.split('>').next().unwrap_or(t))
+        .collect();
+    assert!(tags.len() >= 2, "the page's own script and style: {tags:?}");
+    for tag in tags {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag}");
+    }
+}
+
+/// The payment-link page is rendered without the router (server/src/direct_pages.rs): the same
+/// document, meta tags, nonce, hydration and flash as a routed page.
+#[tokio::test]
+async fn the_payment_link_page_rendered_directly_has_the_whole_frame() {
+    let app = spawn_app().await;
+    let res = app.get(&format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"nl\""), "{}", &html[..80]);
+    assert!(html.contains("<title>Betalen · "), "the title from the page, in <head>");
+    assert!(html.contains("--brand:"), "the tenant's colours");
+    assert!(html.contains("data-testid=\"pay-online\""));
+    assert!(html.contains("<leptos-island"), "the islands hydrate");
+    every_script_and_style_carries(&html, &nonce);
+    // A token nobody issued: the not-found page, with its status.
+    let res = app.get("/pay/not-a-token").await;
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("data-testid=\"not-found\""));
+    // In the visitor's language.
+    let res = app
+        .client
+        .get(app.url(&format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN)))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .starts_with("<!DOCTYPE html><html lang=\"de\""));
     app.cleanup().await;
 }
 

@@ -54,6 +54,45 @@ pub fn send_band(local: chrono::NaiveDateTime) -> &'static str {
 
 pub const BANDS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
 
+/// A band's local hours as half-open spans (the night wraps past midnight).
+fn band_spans(band: &str) -> &'static [(u32, u32)] {
+    match band {
+        "morning" => &[(6, 12)],
+        "afternoon" => &[(12, 17)],
+        "evening" => &[(17, 22)],
+        "night" => &[(0, 6), (22, 24)],
+        _ => &[],
+    }
+}
+
+/// How far ahead a band may place a message: it is chosen among the parts of the day still to
+/// come within a day, so learning never holds a reminder back longer than that.
+pub const BAND_HORIZON_HOURS: i64 = 24;
+
+/// The earliest instant at or after `now` (local) that lies in `band` and inside the contact
+/// window, within [`BAND_HORIZON_HOURS`]; None when the window leaves the band no room.
+pub fn band_slot(
+    now: chrono::NaiveDateTime,
+    band: &str,
+    window: &super::calendar::ContactWindow,
+) -> Option<chrono::NaiveDateTime> {
+    let horizon = now + Duration::hours(BAND_HORIZON_HOURS);
+    (0..=1)
+        .map(|d| now.date() + Duration::days(d))
+        .filter(|day| window.is_open_day(*day))
+        .flat_map(|day| {
+            band_spans(band).iter().filter_map(move |&(from, to)| {
+                let at = |h: u32| day.and_hms_opt(0, 0, 0).map(|m| m + Duration::hours(i64::from(h)));
+                let (from, to) = (at(from)?, at(to)?);
+                let open = day.and_time(window.opens).max(from).max(now);
+                let close = day.and_time(window.closes).min(to);
+                (open < close).then_some(open)
+            })
+        })
+        .filter(|at| *at < horizon)
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +128,35 @@ mod tests {
         let outcomes = HashMap::from([(10, at(9, 12)), (11, at(20, 9)), (13, at(4, 9))]);
         let got = credited(&msgs, &outcomes, Duration::days(7));
         assert_eq!(got, BTreeSet::from([2, 7, 8]));
+    }
+
+    #[test]
+    fn a_band_places_inside_the_window_and_within_a_day() {
+        use crate::dunning::calendar::{ContactWindow, HolidayRegion};
+        let w = ContactWindow::standard(HolidayRegion::Nl);
+        let t = |d, h, m| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, d)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        // Monday 10:30.
+        let now = t(2, 10, 30);
+        assert_eq!(band_slot(now, "morning", &w), Some(now), "in the band: now");
+        assert_eq!(band_slot(now, "afternoon", &w), Some(t(2, 12, 0)));
+        assert_eq!(band_slot(now, "evening", &w), Some(t(2, 17, 0)));
+        // 08:00-20:00 leaves the night no room.
+        assert_eq!(band_slot(now, "night", &w), None);
+        // Monday 19:00: tomorrow's morning and afternoon; the evening is now.
+        assert_eq!(band_slot(t(2, 19, 0), "morning", &w), Some(t(3, 8, 0)));
+        assert_eq!(band_slot(t(2, 19, 0), "afternoon", &w), Some(t(3, 12, 0)));
+        assert_eq!(band_slot(t(2, 19, 0), "evening", &w), Some(t(2, 19, 0)));
+        // Tuesday 12:30: the morning is tomorrow's; at 07:00 it is today's, once the window opens.
+        assert_eq!(band_slot(t(3, 12, 30), "morning", &w), Some(t(4, 8, 0)));
+        assert_eq!(band_slot(t(3, 7, 0), "morning", &w), Some(t(3, 8, 0)));
+        // Saturday evening: Sunday is closed, so no morning within a day.
+        assert_eq!(band_slot(t(7, 18, 0), "morning", &w), None);
+        assert_eq!(band_slot(now, "tea time", &w), None);
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! Pages rendered without the Leptos router. The server loads the page's data first, then
+//! renders the page's one component inside the document in a single pass: no route matching,
+//! no resources, no streaming. The components, the document, the meta tags, the CSP nonce and
+//! the response options are the same as on a routed page.
+//!
+//! Only the payment-link page is served this way: a mailing sends tens of thousands of links in
+//! one morning, and the router's per-request work was most of what kept it from its benchmark
+//! target (see the README's Benchmarks).
+use crate::middleware::CspNonce;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::tachys::view::RenderHtml;
+use leptos_actix::{Request, ResponseOptions};
+use leptos_meta::ServerMetaContext;
+use std::future::Future;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/pay/{token}", web::get().to(pay))
+        .route("/pay/{token}", web::head().to(pay));
+}
+
+/// The paths served here, as actix matches them (for tests that visit every page).
+pub const PATHS: &[&str] = &["/pay/{token}"];
+
+/// `/pay/{token}`: the page's shell (tenant, language, flash, CSRF) and the link's invoice, read
+/// side by side.
+async fn pay(req: HttpRequest, options: web::Data<LeptosOptions>, token: web::Path<String>) -> HttpResponse {
+    let token = token.into_inner();
+    render(&req, &options, move || async move {
+        let (shell, pay) =
+            futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_pay(token.clone())).await;
+        let shell = shell.ok()?;
+        Some(view! { <settle_app::pages::pay::PayBody shell pay token/> })
+    })
+    .await
+}
+
+/// The CSP nonce minted by the security middleware, for the page's own scripts and styles.
+pub(crate) fn provide_csp_nonce(req: &HttpRequest) {
+    if let Some(n) = req.extensions().get::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+    }
+}
+
+/// Renders what `load` makes (`None`: the host has no tenant, a plain 404) as a whole page.
+async fn render<Fut, V>(req: &HttpRequest, options: &LeptosOptions, load: impl FnOnce() -> Fut) -> HttpResponse
+where
+    Fut: Future<Output = Option<V>>,
+    V: IntoView + 'static,
+{
+    let owner = Owner::new_root(None);
+    let (meta, meta_out) = ServerMetaContext::new();
+    let response = ResponseOptions::default();
+    let loading = owner.with(|| {
+        provide_context(Request::new(req));
+        provide_context(response.clone());
+        provide_context(meta);
+        leptos_meta::provide_meta_context();
+        provide_csp_nonce(req);
+        ScopedFuture::new(load())
+    });
+    let Some(body) = loading.await else {
+        return HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("Not found");
+    };
+    let html = owner.with(|| settle_app::document(options.clone(), body).to_html());
+    let html = meta_out
+        .inject_meta_context(futures_util::stream::once(std::future::ready(html)))
+        .await
+        .collect::<String>()
+        .await;
+    drop(owner);
+    let parts = response.0.read().unwrap_or_else(|e| e.into_inner());
+    let mut res = HttpResponse::build(parts.status.unwrap_or(StatusCode::OK));
+    res.content_type("text/html; charset=utf-8");
+    for (name, value) in parts.headers.iter() {
+        res.append_header((name.clone(), value.clone()));
+    }
+    res.body(html)
+}
