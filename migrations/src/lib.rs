@@ -27,6 +27,7 @@ mod m20261206_000020_token_hash_index;
 mod m20261206_000021_retention;
 pub mod m20261207_000022_row_security;
 mod m20261208_000023_consents;
+mod m20261209_000024_learning;
 mod util;
 
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_retention::Migration),
             Box::new(m20261207_000022_row_security::Migration),
             Box::new(m20261208_000023_consents::Migration),
+            Box::new(m20261209_000024_learning::Migration),
         ]
     }
 }

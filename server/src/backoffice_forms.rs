@@ -588,6 +588,8 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
         open_tracking: field(&pairs, "open_tracking") == "yes",
         tracking_retention_days: text("tracking_retention_days"),
         closed_debtor_retention_days: text("closed_debtor_retention_days"),
+        learning: field(&pairs, "learning") == "yes",
+        holdout_percent: text("holdout_percent"),
     };
     let r = settle_core::backoffice::contact_policy::save(&state, &scope, &f).await;
     let fields = [
@@ -603,6 +605,7 @@ async fn save_policy(req: HttpRequest, state: Data, body: web::Bytes) -> HttpRes
         "letters_per_day",
         "tracking_retention_days",
         "closed_debtor_retention_days",
+        "holdout_percent",
     ];
     answer_keeping(&state, r, here, ("policy", "policy"), "policy_saved", &pairs, &fields)
 }

@@ -76,6 +76,7 @@ pub async fn run(conn: &DatabaseConnection, settings: &Settings, args: RemindArg
             Outcome::Cancelled(reason) => format!("cancelled ({reason})"),
             Outcome::Postponed(at) => format!("postponed to {}", at.to_rfc3339()),
             Outcome::Placed(at, why) => format!("placed at {} ({why})", at.to_rfc3339()),
+            Outcome::Chosen(at, _) => format!("placed at {} (learned part of the day)", at.to_rfc3339()),
             Outcome::Taken => continue,
         };
         println!("  {:<6} {:<14} {:<22} {what}", h.tenant, h.invoice_number, h.kind);

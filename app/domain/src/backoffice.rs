@@ -64,6 +64,21 @@ pub struct TimelineEntry {
     pub what: String,
     pub detail: String,
     pub invoice: Option<String>,
+    /// For a reminder whose part of the day the learner chose: the choice and its evidence.
+    #[serde(default)]
+    pub choice: Option<LearnedChoice>,
+}
+
+/// The learner's choice for one reminder, as stored with it and explained in the timeline: the
+/// part of the day, the plan (segment) it learned in, and what every part of the day offered
+/// had achieved then: (band, messages credited with payment or a plan within `window_days`,
+/// messages).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnedChoice {
+    pub band: String,
+    pub plan: String,
+    pub window_days: i64,
+    pub arms: Vec<(String, u64, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -271,6 +286,20 @@ pub struct BandRow {
     pub paid: u64,
 }
 
+/// Payment rates (percent of debtors whose reminder was followed by payment or a plan within the
+/// window) of the learner's and the holdout's debtors, and the difference in points with its
+/// 95 % confidence interval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiftView {
+    pub learner_debtors: u64,
+    pub holdout_debtors: u64,
+    pub learner_percent: f64,
+    pub holdout_percent: f64,
+    pub points: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub from: NaiveDate,
@@ -293,6 +322,9 @@ pub struct DashboardView {
     /// The same per part of the day the message went out in (`morning`, `afternoon`,
     /// `evening`, `night`).
     pub by_band: Vec<BandRow>,
+    /// The learner against the holdout on the fixed plan (debtors reminded in the range); none
+    /// until both cohorts have debtors.
+    pub lift: Option<LiftView>,
     /// Callbacks whose slot fell in the range: all, done, cancelled, never closed.
     pub callbacks: (u64, u64, u64, u64),
     /// Disputes raised in the range: all, decided within the SLA, decided late, open past it.
@@ -550,6 +582,10 @@ pub struct PolicyForm {
     pub tracking_retention_days: String,
     /// Days a debtor with nothing open keeps contact data after the last activity.
     pub closed_debtor_retention_days: String,
+    /// Learn the part of the day reminders go out (next best action).
+    pub learning: bool,
+    /// Percent of debtors that always get the fixed plan (0 to 50).
+    pub holdout_percent: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -120,6 +120,20 @@ const MONTHS_EN: [&str; 12] = [
 ];
 
 /// Long form as written in letters: "22 november 2026", "22. November 2026", "22 November 2026".
+/// Percentage points or a percentage with one decimal in the locale's way: `6,0` (nl, de),
+/// `6.0` (en); with `signed`, a plus before a positive figure.
+pub fn format_decimal(value: f64, locale: Locale, signed: bool) -> String {
+    let s = if signed {
+        format!("{value:+.1}")
+    } else {
+        format!("{value:.1}")
+    };
+    match locale {
+        Locale::En => s,
+        _ => s.replace('.', ","),
+    }
+}
+
 pub fn format_date(date: NaiveDate, locale: Locale) -> String {
     let (day, month, year) = (date.day(), date.month0() as usize, date.year());
     match locale {

@@ -6,8 +6,8 @@ use super::frame::{loaded, StaffFrame};
 use crate::ui::money;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use settle_domain::i18n::staff::{st, StaffKey as S};
-use settle_domain::locale::Locale;
+use settle_domain::i18n::staff::{band_text, st, StaffKey as S};
+use settle_domain::locale::{format_decimal, Locale};
 
 fn how_text(l: Locale, how: &str) -> String {
     match how {
@@ -17,15 +17,6 @@ fn how_text(l: Locale, how: &str) -> String {
         "staff" => st(l, S::HowStaff).into(),
         "api" => st(l, S::HowApi).into(),
         other => other.into(),
-    }
-}
-
-fn band_text(l: Locale, band: &str) -> &'static str {
-    match band {
-        "morning" => st(l, S::BandMorning),
-        "afternoon" => st(l, S::BandAfternoon),
-        "evening" => st(l, S::BandEvening),
-        _ => st(l, S::BandNight),
     }
 }
 
@@ -134,6 +125,30 @@ pub fn DashboardPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                        </section>
+                        <section class="card" aria-labelledby="lift-h" data-testid="lift">
+                            <h2 id="lift-h">{st(l, S::LiftHeading)}</h2>
+                            {match &v.lift {
+                                None => view! { <p>{st(l, S::LiftNone)}</p> }.into_any(),
+                                Some(x) => {
+                                    let pct = |p: f64| format!("{} %", format_decimal(p, l, false));
+                                    view! {
+                                        <dl class="facts">
+                                            <dt>{st(l, S::LiftLearner)}</dt>
+                                            <dd>{format!("{} · {}", x.learner_debtors, pct(x.learner_percent))}</dd>
+                                            <dt>{st(l, S::LiftHoldout)}</dt>
+                                            <dd>{format!("{} · {}", x.holdout_debtors, pct(x.holdout_percent))}</dd>
+                                            <dt>{st(l, S::LiftPoints)}</dt>
+                                            <dd data-testid="lift-points">{format!(
+                                                "{} ({} … {})",
+                                                format_decimal(x.points, l, true),
+                                                format_decimal(x.low, l, true),
+                                                format_decimal(x.high, l, true)
+                                            )}</dd>
+                                        </dl>
+                                    }.into_any()
+                                }
+                            }}
                         </section>
                         <section class="card">
                             <p>{st(l, S::CallbackSla)}": "<span data-testid="callback-sla">{format!("{cb_all} · {cb_done} · {cb_cancelled} · {cb_missed}")}</span></p>

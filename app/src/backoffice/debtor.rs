@@ -6,8 +6,8 @@ use super::returned_letter::{AddressInvalid, ReturnedLetterForm};
 use crate::ui::{date, money, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use settle_domain::backoffice::{DebtorPageView, StaffInvoiceRow};
-use settle_domain::i18n::staff::{hold_text, kind_text, st, staff_code_text, StaffKey as S};
+use settle_domain::backoffice::{DebtorPageView, StaffInvoiceRow, TimelineEntry};
+use settle_domain::i18n::staff::{choice_text, hold_text, kind_text, st, staff_code_text, StaffKey as S};
 use settle_domain::locale::Locale;
 use settle_domain::views::Flash;
 
@@ -190,6 +190,23 @@ fn DisputesAndCallbacks(locale: Locale, d: DebtorPageView) -> impl IntoView {
     }
 }
 
+/// A timeline entry's "what": a cohort in words, else as recorded (a channel, an event, an action).
+fn what_text(l: Locale, e: &TimelineEntry) -> String {
+    match (e.kind.as_str(), e.what.as_str()) {
+        ("choice", "learner") => st(l, S::CohortLearner).to_string(),
+        ("choice", _) => st(l, S::CohortHoldout).to_string(),
+        _ => e.what.clone(),
+    }
+}
+
+/// A learner's choice is explained with its evidence, in the reader's language.
+fn detail_text(l: Locale, e: &TimelineEntry) -> String {
+    match &e.choice {
+        Some(c) => choice_text(l, c),
+        None => e.detail.clone(),
+    }
+}
+
 #[component]
 fn Timeline(locale: Locale, d: DebtorPageView) -> impl IntoView {
     let l = locale;
@@ -205,9 +222,9 @@ fn Timeline(locale: Locale, d: DebtorPageView) -> impl IntoView {
                     {d.timeline.iter().map(|e| view! {
                         <tr data-kind=e.kind.clone()>
                             <td>{when(l, e.at)}</td>
-                            <td>{kind_text(l, &e.kind)}": "{e.what.clone()}</td>
+                            <td>{kind_text(l, &e.kind)}": "{what_text(l, e)}</td>
                             <td>{e.invoice.clone().unwrap_or_default()}</td>
-                            <td class="detail">{e.detail.clone()}</td>
+                            <td class="detail">{detail_text(l, e)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

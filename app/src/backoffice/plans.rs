@@ -72,12 +72,18 @@ pub fn PlansPage() -> impl IntoView {
                 S::ClosedRetention,
                 val("closed_debtor_retention_days", &p.closed_debtor_retention_days),
             ),
+            (
+                "holdout_percent",
+                S::HoldoutPercent,
+                val("holdout_percent", &p.holdout_percent),
+            ),
         ]
         .map(|(name, label, value)| (name, label, value, f.error_for("policy", name)));
         let checks = [
             ("send_time_optimisation", S::SendTime, p.send_time_optimisation),
             ("click_tracking", S::ClickTracking, p.click_tracking),
             ("open_tracking", S::OpenTracking, p.open_tracking),
+            ("learning", S::Learning, p.learning),
         ];
         view! {
             <StaffFrame shell=s.clone() title=st(l, S::NavPlans).to_string()>

@@ -118,6 +118,9 @@ pub async fn starter<C: ConnectionTrait>(
             updated_at: Set(now),
             tracking_retention_days: Set(crate::retention::TRACKING_DAYS),
             closed_debtor_retention_days: Set(crate::retention::CLOSED_DEBTOR_DAYS),
+            // Off, like every tenant's until an admin switches it on (/backoffice/plans).
+            learning: Set(false),
+            holdout_percent: Set(crate::dunning::learning::HOLDOUT_PERCENT),
         }
         .insert(db)
         .await?;

@@ -880,7 +880,6 @@ async fn the_dashboard_counts_what_is_open_what_came_in_and_which_message_was_fo
     use crate::support::dunning::{invoice_due, messages_of, monday, EMAIL_ONLY};
     use crate::support::smtp::smtp_sink;
     use settle_core::outbox::{Mailer, Senders};
-    use settle_core::services::booking::{book, Incoming, Source};
     let app = spawn_app().await;
     let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
     let sink = smtp_sink().await;
@@ -890,28 +889,8 @@ async fn the_dashboard_counts_what_is_open_what_came_in_and_which_message_was_fo
         .unwrap();
     assert!(!messages_of(&app, &inv).await.is_empty());
     // Paid by transfer two days after the reminder.
-    let tenant = app.tenant().await;
     let open = invoice_no(&app, &inv.number).await.open_cents;
-    book(
-        &app.state.db,
-        tenant.id,
-        monday() + chrono::Duration::days(2),
-        vec![Incoming {
-            source: Source::Statement,
-            dedup_key: "dash-1".into(),
-            amount_cents: open,
-            currency: "EUR".into(),
-            received_on: (monday() + chrono::Duration::days(2)).date_naive(),
-            debtor_name: None,
-            debtor_iban: None,
-            reference_text: inv.number.clone(),
-            end_to_end_id: None,
-            checkout_id: None,
-            invoices: vec![inv.id],
-        }],
-    )
-    .await
-    .unwrap();
+    crate::support::dunning::pay_by_transfer(&app, &inv, monday() + chrono::Duration::days(2)).await;
     as_agent(&app).await;
     let page = app
         .html("/backoffice/dashboard?from=2026-11-01&to=2026-11-30&days=7")
@@ -1282,33 +1261,36 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
     let page = admin.html("/backoffice/plans").await;
     assert!(page.contains("Contactbeleid"), "{page}");
     let csrf = csrf_for(&page, "/backoffice/policy").unwrap();
-    let post = |opens: &'static str, closed: &'static str, region: &'static str, sms: &'static str| {
-        let (admin, csrf) = (&admin, csrf.clone());
-        async move {
-            admin
-                .post(
-                    "/backoffice/policy",
-                    &[
-                        ("csrf", csrf.as_str()),
-                        ("window_opens", opens),
-                        ("window_closes", "19:00"),
-                        ("closed_weekdays", closed),
-                        ("holiday_region", region),
-                        ("extra_closed_dates", "2026-12-24"),
-                        ("letter_delivery_days", "2"),
-                        ("email_delivery_days", "1"),
-                        ("email_per_day", "1"),
-                        ("sms_per_day", sms),
-                        ("letters_per_day", "1"),
-                        ("send_time_optimisation", "yes"),
-                        ("tracking_retention_days", "180"),
-                        ("closed_debtor_retention_days", "365"),
-                    ],
-                )
-                .await
-        }
-    };
-    post("20:00", "mon,tue,wed,thu,fri,sat,sun", "XX", "9").await;
+    let post =
+        |opens: &'static str, closed: &'static str, region: &'static str, sms: &'static str, holdout: &'static str| {
+            let (admin, csrf) = (&admin, csrf.clone());
+            async move {
+                admin
+                    .post(
+                        "/backoffice/policy",
+                        &[
+                            ("csrf", csrf.as_str()),
+                            ("window_opens", opens),
+                            ("window_closes", "19:00"),
+                            ("closed_weekdays", closed),
+                            ("holiday_region", region),
+                            ("extra_closed_dates", "2026-12-24"),
+                            ("letter_delivery_days", "2"),
+                            ("email_delivery_days", "1"),
+                            ("email_per_day", "1"),
+                            ("sms_per_day", sms),
+                            ("letters_per_day", "1"),
+                            ("send_time_optimisation", "yes"),
+                            ("tracking_retention_days", "180"),
+                            ("closed_debtor_retention_days", "365"),
+                            ("learning", "yes"),
+                            ("holdout_percent", holdout),
+                        ],
+                    )
+                    .await
+            }
+        };
+    post("20:00", "mon,tue,wed,thu,fri,sat,sun", "XX", "9", "80").await;
     let page = admin.html("/backoffice/plans").await;
     for want in [
         "Het einde moet na het begin liggen",
@@ -1324,7 +1306,9 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
         .unwrap()
         .unwrap();
     assert_eq!(before.window_opens, "08:00", "nothing changed");
-    post("09:00", "sat,sun", "nl", "0").await;
+    assert!(!before.learning, "learning is off until an admin switches it on");
+    assert!(page.contains("value=\"80\""), "the holdout share comes back as typed");
+    post("09:00", "sat,sun", "nl", "0", "20").await;
     assert!(admin
         .html("/backoffice/plans")
         .await
@@ -1344,6 +1328,7 @@ async fn an_admin_sets_the_contact_policy_checked_as_the_planner_reads_it() {
         ("09:00", "sat,sun", "NL", 0)
     );
     assert!(!after.click_tracking);
+    assert_eq!((after.learning, after.holdout_percent), (true, 20));
     as_agent(&app).await;
     let own = app.csrf("/backoffice").await;
     let res = app
@@ -1440,7 +1425,6 @@ async fn the_dashboard_credits_the_last_message_before_payment_or_plan_and_split
     use settle_core::entities::{payment_plan, plan_invoice};
     use settle_core::outbox::{Mailer, Senders};
     use settle_core::sea_orm::{ActiveModelTrait, Set};
-    use settle_core::services::booking::{book, Incoming, Source};
     let app = spawn_app().await;
     let twice = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
     let planned = invoice_due(&app, "2026-11-14", 7_000, &EMAIL_ONLY).await;
@@ -1454,28 +1438,7 @@ async fn the_dashboard_credits_the_last_message_before_payment_or_plan_and_split
 
     // Paid the day after the second reminder.
     let tenant = app.tenant().await;
-    let open = invoice_no(&app, &twice.number).await.open_cents;
-    let paid_on = monday() + chrono::Duration::days(8);
-    book(
-        &app.state.db,
-        tenant.id,
-        paid_on,
-        vec![Incoming {
-            source: Source::Statement,
-            dedup_key: "dash-2".into(),
-            amount_cents: open,
-            currency: "EUR".into(),
-            received_on: paid_on.date_naive(),
-            debtor_name: None,
-            debtor_iban: None,
-            reference_text: twice.number.clone(),
-            end_to_end_id: None,
-            checkout_id: None,
-            invoices: vec![twice.id],
-        }],
-    )
-    .await
-    .unwrap();
+    crate::support::dunning::pay_by_transfer(&app, &twice, monday() + chrono::Duration::days(8)).await;
     // A plan agreed for the other invoice the day after its first reminder.
     let plan = payment_plan::ActiveModel {
         tenant_id: Set(tenant.id),

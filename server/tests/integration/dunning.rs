@@ -918,30 +918,9 @@ async fn the_set_based_planner_decides_exactly_like_the_domain_rule() {
 
 #[tokio::test]
 async fn a_reminder_waits_for_the_hour_the_debtor_usually_pays() {
-    use settle_core::entities::payment;
     let app = spawn_app().await;
     let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
-    // Three online payments around 19:00 in Amsterdam (17:xx UTC in summer time).
-    for (i, date) in ["2026-08-05", "2026-09-03", "2026-10-02"].iter().enumerate() {
-        let at = Utc.from_utc_datetime(&day(date).and_hms_opt(17, 10 + i as u32, 0).unwrap());
-        payment::ActiveModel {
-            tenant_id: Set(inv.tenant_id),
-            customer_id: Set(Some(inv.customer_id)),
-            source: Set("provider".into()),
-            dedup_key: Set(format!("habit-{}-{i}", inv.id)),
-            amount_cents: Set(1_000),
-            currency: Set("EUR".into()),
-            received_on: Set(at.date_naive()),
-            reference_text: Set(String::new()),
-            match_state: Set("matched".into()),
-            unallocated_cents: Set(0),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
-    }
+    crate::support::dunning::evening_payment_habit(&app, &inv).await;
     run::once(&app.state.db, &Mailer::DevOutbox.into(), monday(), Some("demo"), false)
         .await
         .unwrap();

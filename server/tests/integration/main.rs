@@ -27,6 +27,7 @@ mod hostile_text;
 mod import;
 mod indexes;
 mod instances;
+mod learning;
 mod letters;
 mod migrations;
 mod ops;

@@ -295,6 +295,7 @@ async fn an_admin_sets_the_retention_periods_and_bad_values_change_nothing() {
                         ("letters_per_day", "1"),
                         ("tracking_retention_days", tracking),
                         ("closed_debtor_retention_days", closed),
+                        ("holdout_percent", "10"),
                     ],
                 )
                 .await

@@ -140,6 +140,8 @@ catalog! {
     ClickTracking => "Kliks tellen (met toestemming)", "Klicks zählen (mit Einwilligung)", "Count clicks (with consent)";
     TrackingRetention => "Openen en klikken bewaren (dagen, 30 tot 730)", "Öffnungen und Klicks aufbewahren (Tage, 30 bis 730)", "Keep opens and clicks (days, 30 to 730)";
     ClosedRetention => "Contactgegevens van afgesloten debiteuren bewaren (dagen, 30 tot 3650; facturen blijven de wettelijke termijn)", "Kontaktdaten abgeschlossener Schuldner aufbewahren (Tage, 30 bis 3650; Rechnungen bleiben die gesetzliche Frist)", "Keep contact data of closed debtors (days, 30 to 3650; invoices stay for the legal period)";
+    Learning => "Leren welk tijdstip werkt (per segment; de wettelijke stappen, termijnen en contactregels blijven vast)", "Lernen, welche Tageszeit wirkt (je Segment; die gesetzlichen Stufen, Fristen und Kontaktregeln bleiben fest)", "Learn which time of day works (per segment; the legal steps, terms and contact rules stay fixed)";
+    HoldoutPercent => "Vaste groep zonder leren, om het effect te meten (procent van de debiteuren, 0 tot 50)", "Feste Gruppe ohne Lernen, um die Wirkung zu messen (Prozent der Schuldner, 0 bis 50)", "Fixed group without learning, to measure the effect (percent of debtors, 0 to 50)";
     OpenTracking => "Openen tellen (met toestemming)", "Öffnungen zählen (mit Einwilligung)", "Count opens (with consent)";
     PlansIntro => "Elke stap: dagen na de vervaldatum (negatief: ervoor), soort, kanalen (email, sms, letter; + voor erbij, > voor anders), kosten (none, bik, fixed:750) en wettelijke rente (none, nl, de).", "Jede Stufe: Tage nach Fälligkeit (negativ: davor), Art, Kanäle (email, sms, letter; + für zusätzlich, > für ersatzweise), Gebühr (none, bik, fixed:750) und Verzugszinsen (none, nl, de).", "Each step: days after the due date (negative: before), kind, channels (email, sms, letter; + for as well, > for else), fee (none, bik, fixed:750) and statutory interest (none, nl, de).";
     Segment => "Segment", "Segment", "Segment";
@@ -394,6 +396,20 @@ catalog! {
     HoldPlan => "Betalingsregeling", "Ratenzahlung", "Payment plan";
     HoldCallback => "Terugbelverzoek", "Rückruf", "Callback";
     HoldHandedOver => "Overgedragen", "Abgegeben", "Handed over";
+    LiftHeading => "Leren: effect tegenover de vaste groep", "Lernen: Wirkung gegenüber der festen Gruppe", "Learning: effect against the fixed group";
+    LiftLearner => "Lerend (debiteuren, betaald of regeling)", "Lernend (Schuldner, bezahlt oder Ratenplan)", "Learning (debtors, paid or a plan)";
+    LiftHoldout => "Vaste groep (debiteuren, betaald of regeling)", "Feste Gruppe (Schuldner, bezahlt oder Ratenplan)", "Fixed group (debtors, paid or a plan)";
+    LiftPoints => "Verschil in procentpunten (95 %-betrouwbaarheidsinterval)", "Unterschied in Prozentpunkten (95-%-Konfidenzintervall)", "Difference in percentage points (95 % confidence interval)";
+    LiftNone => "Nog geen vergelijking: in deze periode zijn niet zowel lerende als vaste debiteuren aangemaand.", "Noch kein Vergleich: in diesem Zeitraum wurden nicht sowohl lernende als auch feste Schuldner gemahnt.", "No comparison yet: this period did not remind debtors of both groups.";
+    KindChoice => "Keuze", "Auswahl", "Choice";
+    CohortLearner => "lerend", "lernend", "learning";
+    CohortHoldout => "vaste groep: het plan zonder leren, om het effect te meten", "feste Gruppe: der Plan ohne Lernen, um die Wirkung zu messen", "fixed group: the plan without learning, to measure the effect";
+    ChoiceSentIn => "Gekozen tijdstip", "Gewählte Tageszeit", "Time of day chosen";
+    ChoicePaidWithin => "Betaald of regeling binnen", "Bezahlt oder Ratenplan binnen", "Paid or a plan within";
+    ChoiceDays => "dagen", "Tagen", "days";
+    ChoiceOf => "van", "von", "of";
+    ChoiceUntried => "nog niet geprobeerd", "noch nicht versucht", "not tried yet";
+    ChoicePlan => "Plan", "Plan", "Plan";
     KindMessage => "Bericht", "Nachricht", "Message";
     KindEvent => "Gebeurtenis", "Ereignis", "Event";
     KindPayment => "Betaling", "Zahlung", "Payment";
@@ -417,11 +433,52 @@ pub fn hold_text(l: Locale, hold: &str) -> &'static str {
 pub fn kind_text(l: Locale, kind: &str) -> &'static str {
     match kind {
         "message" => st(l, StaffKey::KindMessage),
+        "choice" => st(l, StaffKey::KindChoice),
         "message_event" => st(l, StaffKey::KindEvent),
         "payment" => st(l, StaffKey::KindPayment),
         "note" => st(l, StaffKey::KindNote),
         _ => st(l, StaffKey::KindAudit),
     }
+}
+
+/// A part of the day (`settle_domain::dunning::outcomes::BANDS`) in words.
+pub fn band_text(l: Locale, band: &str) -> &'static str {
+    match band {
+        "morning" => st(l, StaffKey::BandMorning),
+        "afternoon" => st(l, StaffKey::BandAfternoon),
+        "evening" => st(l, StaffKey::BandEvening),
+        _ => st(l, StaffKey::BandNight),
+    }
+}
+
+/// Why the learner sent a reminder when it did: "Time of day chosen: Evening (17-22) · Plan:
+/// Standard · Paid or a plan within 7 days: Morning (6-12) 17 % (of 98); Evening (17-22) 23 %
+/// (of 120); ...".
+pub fn choice_text(l: Locale, c: &crate::backoffice::LearnedChoice) -> String {
+    let arms: Vec<String> = c
+        .arms
+        .iter()
+        .map(|(band, won, sent)| match *sent {
+            0 => format!("{} {}", band_text(l, band), st(l, StaffKey::ChoiceUntried)),
+            n => format!(
+                "{} {} % ({} {n})",
+                band_text(l, band),
+                (*won * 100 + n / 2) / n,
+                st(l, StaffKey::ChoiceOf)
+            ),
+        })
+        .collect();
+    format!(
+        "{}: {} · {}: {} · {} {} {}: {}",
+        st(l, StaffKey::ChoiceSentIn),
+        band_text(l, &c.band),
+        st(l, StaffKey::ChoicePlan),
+        c.plan,
+        st(l, StaffKey::ChoicePaidWithin),
+        c.window_days,
+        st(l, StaffKey::ChoiceDays),
+        arms.join("; ")
+    )
 }
 
 /// What DNS said of a record the creditor should publish, in words.

@@ -1,6 +1,7 @@
 //! The contact policy editor (admins): when dunning messages may go out (the window, closed
 //! weekdays, public holidays of a region, extra closed dates), how long delivery takes, at most
-//! how many messages a debtor gets per channel and day, send-time optimisation and tracking, and
+//! how many messages a debtor gets per channel and day, send-time optimisation, learning (and
+//! its holdout share), tracking, and
 //! how long tracking and closed debtors' contact data are kept (see `retention`).
 //! Checked with the same parsers the planner reads it with.
 use crate::audit;
@@ -37,6 +38,8 @@ pub async fn view<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, scope: &StaffS
                 open_tracking: r.open_tracking,
                 tracking_retention_days: r.tracking_retention_days.to_string(),
                 closed_debtor_retention_days: r.closed_debtor_retention_days.to_string(),
+                learning: r.learning,
+                holdout_percent: r.holdout_percent.to_string(),
             },
             None => {
                 let p = crate::dunning::policy::Policy::standard(tenant);
@@ -53,6 +56,8 @@ pub async fn view<C: ConnectionTrait>(db: &C, tenant: &TenantCtx, scope: &StaffS
                     send_time_optimisation: true,
                     tracking_retention_days: crate::retention::TRACKING_DAYS.to_string(),
                     closed_debtor_retention_days: crate::retention::CLOSED_DEBTOR_DAYS.to_string(),
+                    learning: p.learning,
+                    holdout_percent: p.holdout_percent.to_string(),
                     ..Default::default()
                 }
             }
@@ -115,6 +120,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
         &f.closed_debtor_retention_days,
         30..=3650,
     );
+    let holdout = days("holdout_percent", &f.holdout_percent, 0..=50);
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
@@ -139,6 +145,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
         updated_at: Set(now),
         tracking_retention_days: Set(tracking_days),
         closed_debtor_retention_days: Set(closed_days),
+        learning: Set(f.learning),
+        holdout_percent: Set(holdout),
     };
     dunning_setting::Entity::insert(row)
         .on_conflict(
@@ -160,6 +168,8 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
                     dunning_setting::Column::UpdatedAt,
                     dunning_setting::Column::TrackingRetentionDays,
                     dunning_setting::Column::ClosedDebtorRetentionDays,
+                    dunning_setting::Column::Learning,
+                    dunning_setting::Column::HoldoutPercent,
                 ])
                 .to_owned(),
         )
@@ -176,10 +186,12 @@ pub async fn save(state: &AppState, scope: &StaffScope, f: &PolicyForm) -> Servi
             "window": [b.window_opens, b.window_closes], "closed": b.closed_weekdays, "region": b.holiday_region,
             "caps": [b.email_per_day, b.sms_per_day, b.letters_per_day],
             "retention_days": [b.tracking_retention_days, b.closed_debtor_retention_days],
+            "learning": b.learning, "holdout_percent": b.holdout_percent,
         })), "after": {
             "window": [f.window_opens, f.window_closes], "closed": f.closed_weekdays, "region": f.holiday_region,
             "caps": [email_cap, sms_cap, letter_cap],
             "retention_days": [tracking_days, closed_days],
+            "learning": f.learning, "holdout_percent": holdout,
         }}),
     )
     .await?;

@@ -1,30 +1,19 @@
 //! The dashboard: what is open and overdue, days sales outstanding, money collected per way of
 //! paying, which step and channel was followed by payment within N days, and the callback and
 //! dispute SLAs, for a date range; also as CSV. Aggregates run in SQL, scoped to the tenant.
+use crate::dunning::bandit::{self, Record};
+use crate::dunning::credit::query;
 use crate::error::{ServiceError, ServiceResult};
-use crate::sql::numbered;
 use crate::staff::StaffScope;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Statement, Value};
-use settle_domain::backoffice::{BandRow, ConversionRow, DashboardView};
+use sea_orm::{ConnectionTrait, QueryResult};
+use settle_domain::backoffice::{BandRow, ConversionRow, DashboardView, LiftView};
 use settle_domain::dunning::outcomes;
 use settle_domain::money::Money;
 use std::collections::{BTreeMap, HashMap};
 
 pub const MAX_RANGE_DAYS: i64 = 366;
-
-async fn query<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> ServiceResult<Vec<QueryResult>> {
-    let backend = db.get_database_backend();
-    let sql = if backend == DatabaseBackend::Postgres {
-        numbered(sql)
-    } else {
-        sql.to_string()
-    };
-    Ok(db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?)
-}
 
 fn start_of(tenant: &TenantCtx, d: NaiveDate) -> DateTime<Utc> {
     let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -113,90 +102,46 @@ pub async fn view<C: ConnectionTrait>(
     }
 
     // Messages of the range by step, channel and the part of the day they went out, and which
-    // of them got the credit for their invoice's outcome: paid in full, or a payment plan
-    // agreed, within the window after the last message before it (settle_domain's rule).
-    // Only messages that went out count (not those cancelled before sending, nor failures).
-    let sent = query(
-        db,
-        "SELECT o.id, r.position, COALESCE(s.name, r.kind), COALESCE(o.sent_at, r.issued_at), o.channel \
-         FROM reminders r JOIN outbox o ON o.reminder_id = r.id LEFT JOIN dunning_steps s ON s.id = r.step_id \
-         WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ? AND o.status = 'sent'",
-        vec![t.into(), start.into(), end.into()],
-    )
-    .await?;
-    let of_range = "(SELECT invoice_id FROM reminders WHERE tenant_id = ? AND issued_at >= ? AND issued_at < ?)";
-    // Every message of those invoices, also after the range: a later one takes the credit.
-    let all_sent: Vec<outcomes::Message> = query(
-        db,
-        &format!(
-            "SELECT o.id, r.invoice_id, r.id, COALESCE(o.sent_at, r.issued_at) FROM reminders r \
-             JOIN outbox o ON o.reminder_id = r.id WHERE r.tenant_id = ? AND o.status = 'sent' AND r.invoice_id IN {of_range}"
-        ),
-        vec![t.into(), t.into(), start.into(), end.into()],
-    )
-    .await?
-    .into_iter()
-    .filter_map(|r| {
-        Some(outcomes::Message {
-            id: r.try_get_by_index(0).ok()?,
-            invoice: r.try_get_by_index(1).ok()?,
-            reminder: r.try_get_by_index(2).ok()?,
-            at: r.try_get_by_index(3).ok()?,
-        })
-    })
-    .collect();
-    let mut outcome: HashMap<i64, DateTime<Utc>> = HashMap::new();
-    let mut note = |rows: Vec<QueryResult>| {
-        for r in rows {
-            if let (Ok(invoice), Ok(at)) = (r.try_get_by_index::<i64>(0), r.try_get_by_index::<DateTime<Utc>>(1)) {
-                let e = outcome.entry(invoice).or_insert(at);
-                *e = (*e).min(at);
-            }
-        }
-    };
-    note(
-        query(
-            db,
-            &format!(
-                "SELECT a.invoice_id, MAX(a.created_at) FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id \
-                 WHERE a.tenant_id = ? AND i.status = 'paid' AND a.invoice_id IN {of_range} GROUP BY a.invoice_id"
-            ),
-            vec![t.into(), t.into(), start.into(), end.into()],
-        )
-        .await?,
-    );
-    note(
-        query(
-            db,
-            &format!(
-                "SELECT pi.invoice_id, MIN(p.created_at) FROM plan_invoices pi JOIN payment_plans p ON p.id = pi.plan_id \
-                 WHERE pi.tenant_id = ? AND p.status IN ('active', 'completed', 'broken') AND pi.invoice_id IN {of_range} \
-                 GROUP BY pi.invoice_id"
-            ),
-            vec![t.into(), t.into(), start.into(), end.into()],
-        )
-        .await?,
-    );
-    let credited = outcomes::credited(&all_sent, &outcome, Duration::days(window_days));
+    // of them got the credit for their invoice's outcome (`dunning::credit`).
+    let credit = crate::dunning::credit::of_range(db, t, start, end, Duration::days(window_days)).await?;
     let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
     let mut bands: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for r in &sent {
-        let (Ok(id), Ok(at)) = (r.try_get_by_index::<i64>(0), r.try_get_by_index::<DateTime<Utc>>(3)) else {
-            continue;
-        };
-        let position: i32 = r.try_get_by_index(1).unwrap_or(0);
-        let step: String = r.try_get_by_index(2).unwrap_or_default();
-        let channel: String = r.try_get_by_index(4).unwrap_or_default();
-        let won = u64::from(credited.contains(&id));
-        let e = conv.entry((position, step, channel)).or_default();
+    // The learner against the holdout, per debtor (one debtor's messages are not independent):
+    // a debtor counts as won when a message of theirs got the credit.
+    let mut debtors: HashMap<(bool, i64), bool> = HashMap::new();
+    for m in &credit.sent {
+        let won = credit.credited.contains(&m.id);
+        let e = conv.entry((m.position, m.step.clone(), m.channel.clone())).or_default();
         e.0 += 1;
-        e.1 += won;
+        e.1 += u64::from(won);
         let b = bands
-            .entry(outcomes::send_band(at.with_timezone(&tenant.tz).naive_local()))
+            .entry(outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()))
             .or_default();
         b.0 += 1;
-        b.1 += won;
+        b.1 += u64::from(won);
+        if let Some(cohort) = m.cohort.as_deref() {
+            *debtors.entry((cohort == "learner", m.customer)).or_default() |= won;
+        }
     }
+    let mut cohorts = [Record::default(); 2];
+    for ((learner, _), won) in debtors {
+        let r = &mut cohorts[usize::from(learner)];
+        if won {
+            r.won += 1;
+        } else {
+            r.lost += 1;
+        }
+    }
+    let [holdout, learner] = cohorts;
+    let lift = bandit::lift(learner, holdout).map(|l| LiftView {
+        learner_debtors: learner.won + learner.lost,
+        holdout_debtors: holdout.won + holdout.lost,
+        learner_percent: l.learner * 100.0,
+        holdout_percent: l.holdout * 100.0,
+        points: l.difference * 100.0,
+        low: l.low * 100.0,
+        high: l.high * 100.0,
+    });
 
     let callbacks = query(
         db,
@@ -250,6 +195,7 @@ pub async fn view<C: ConnectionTrait>(
                 })
             })
             .collect(),
+        lift,
         callbacks: four(&callbacks),
         disputes: four(&disputes),
     })
@@ -291,6 +237,19 @@ pub fn csv(v: &DashboardView) -> ServiceResult<Vec<u8>> {
             b.paid.to_string(),
         )
         .map_err(err)?;
+    }
+    if let Some(l) = &v.lift {
+        for (k, n) in [
+            ("learner_debtors", l.learner_debtors as f64),
+            ("holdout_debtors", l.holdout_debtors as f64),
+            ("learner_percent", l.learner_percent),
+            ("holdout_percent", l.holdout_percent),
+            ("points", l.points),
+            ("low_95", l.low),
+            ("high_95", l.high),
+        ] {
+            row("lift", k, format!("{n:.1}")).map_err(err)?;
+        }
     }
     let (all, done, cancelled, missed) = v.callbacks;
     for (k, n) in [

@@ -5,7 +5,7 @@
 use super::local;
 use crate::entities::{
     audit_event, callback, customer, customer_change, dispute, dunning_step, invoice, message_event, outbox, payment,
-    payment_reference, staff_note,
+    payment_reference, reminder, staff_note,
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::services::invoices::summary;
@@ -339,6 +339,7 @@ async fn timeline<C: ConnectionTrait>(
             what: channel,
             detail: format!("{subject} → {to} ({status})"),
             invoice: inv.and_then(|i| number_of.get(&i).cloned()),
+            choice: None,
         });
     }
     if !ids.is_empty() {
@@ -358,8 +359,29 @@ async fn timeline<C: ConnectionTrait>(
                     .copied()
                     .flatten()
                     .and_then(|i| number_of.get(&i).cloned()),
+                choice: None,
             });
         }
+    }
+    // Why a reminder went out when it did: the learner's choice with its evidence, or the
+    // holdout's fixed plan.
+    for r in reminder::Entity::find()
+        .filter(reminder::Column::TenantId.eq(tid))
+        .filter(reminder::Column::CustomerId.eq(c.id))
+        .filter(reminder::Column::Cohort.is_not_null())
+        .order_by_desc(reminder::Column::Id)
+        .limit(TIMELINE)
+        .all(db)
+        .await?
+    {
+        out.push(TimelineEntry {
+            at: local(tenant, r.issued_at.unwrap_or(r.send_after)),
+            kind: "choice".into(),
+            what: r.cohort.unwrap_or_default(),
+            detail: String::new(),
+            invoice: number_of.get(&r.invoice_id).cloned(),
+            choice: r.choice.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+        });
     }
     for p in payment::Entity::find()
         .filter(payment::Column::TenantId.eq(tid))
@@ -380,6 +402,7 @@ async fn timeline<C: ConnectionTrait>(
                 p.reference_text
             ),
             invoice: None,
+            choice: None,
         });
     }
     for a in audit_event::Entity::find()
@@ -396,6 +419,7 @@ async fn timeline<C: ConnectionTrait>(
             what: a.action,
             detail: format!("{} · {}", who(&a.actor), a.detail),
             invoice: None,
+            choice: None,
         });
     }
     for n in staff_note::Entity::find()
@@ -412,6 +436,7 @@ async fn timeline<C: ConnectionTrait>(
             what: who(&format!("staff:{}", n.staff_id)),
             detail: n.body,
             invoice: None,
+            choice: None,
         });
     }
     out.sort_by_key(|e| std::cmp::Reverse(e.at));

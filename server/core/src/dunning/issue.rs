@@ -4,12 +4,13 @@
 //! messages in the outbox. A hand-over (and the CAK and municipality reports) also create a
 //! staff task and an outgoing event. No network call happens here: the outbox sends.
 use super::compose::Compose;
+use super::learning::{self, Learned};
 use super::plans::{self, Plans};
 use super::policy::{self, Policy};
 use crate::entities::{customer, invoice, outbox, payment, reminder, staff_task, tenant};
 use crate::error::ServiceResult;
 use crate::tenant::TenantCtx;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -31,6 +32,8 @@ pub enum Outcome {
     Postponed(DateTime<Utc>),
     /// Placed at the debtor's habitual payment time (the reason says which).
     Placed(DateTime<Utc>, String),
+    /// Placed by the learner in a part of the day (its choice, as JSON for the timeline).
+    Chosen(DateTime<Utc>, String),
     /// Another instance took it first.
     Taken,
 }
@@ -63,10 +66,10 @@ pub async fn issue_due(
         .limit(limit)
         .all(db)
         .await?;
-    let mut tenants: HashMap<i64, (TenantCtx, Plans, Policy)> = HashMap::new();
+    let mut tenants: HashMap<i64, (TenantCtx, Plans, Policy, Learned)> = HashMap::new();
     let mut out = Vec::with_capacity(due.len());
     for r in due {
-        let (ctx, plans, policy) = match tenants.entry(r.tenant_id) {
+        let (ctx, plans, policy, learned) = match tenants.entry(r.tenant_id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let Some(row) = tenant::Entity::find_by_id(r.tenant_id).one(db).await? else {
@@ -75,10 +78,16 @@ pub async fn issue_due(
                 let ctx = TenantCtx::from_model(row);
                 let plans = plans::load(db, ctx.id).await?;
                 let policy = policy::load(db, &ctx).await?;
-                e.insert((ctx, plans, policy))
+                let learned = if policy.learning {
+                    learning::refresh_if_stale(db, &ctx, now).await?;
+                    learning::learned(db, ctx.id).await?
+                } else {
+                    Learned::default()
+                };
+                e.insert((ctx, plans, policy, learned))
             }
         };
-        let (number, outcome) = issue_one(db, ctx, plans, policy, r.id, now).await?;
+        let (number, outcome) = issue_one(db, ctx, plans, policy, learned, r.id, now).await?;
         out.push(Handled {
             reminder_id: r.id,
             tenant: ctx.slug.clone(),
@@ -95,6 +104,7 @@ async fn issue_one(
     tenant: &TenantCtx,
     plans: &Plans,
     policy: &Policy,
+    learned: &Learned,
     id: i64,
     now: DateTime<Utc>,
 ) -> ServiceResult<(String, Outcome)> {
@@ -135,9 +145,30 @@ async fn issue_one(
     if let Some(later) = policy.next_opening(tenant, now).filter(|t| *t > now) {
         return finish(txn, rem, number, Outcome::Postponed(later)).await;
     }
-    if policy.send_time_optimisation && rem.reason.is_none() {
+    // The holdout gets the fixed plan: no send-time optimisation, no learning.
+    let cohort = learning::cohort(policy, tenant.id, cust.id);
+    if cohort != Some(learning::HOLDOUT) && policy.send_time_optimisation && rem.reason.is_none() {
         if let Some((at, why)) = habitual_time(&txn, tenant, policy, cust.id, now).await? {
             return finish(txn, rem, number, Outcome::Placed(at, why)).await;
+        }
+    }
+    // The learner picks the part of the day once; a reminder it placed later keeps its choice.
+    let mut choice = rem.choice.clone();
+    if cohort == Some(learning::LEARNER) && rem.reason.is_none() && choice.is_none() {
+        let plan_name = plans.by_id.get(&rem.plan_id).map_or("", |p| p.name.as_str());
+        let local = now.with_timezone(&tenant.tz).naive_local();
+        let picked = learning::choose(local, policy, learned, rem.plan_id, plan_name, &mut rand::thread_rng());
+        if let Some((at, c)) = picked {
+            let json = serde_json::to_string(&c).unwrap_or_default();
+            let later = (at > local)
+                .then(|| tenant.tz.from_local_datetime(&at).earliest())
+                .flatten();
+            match later {
+                Some(at) => {
+                    return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
+                }
+                None => choice = Some(json),
+            }
         }
     }
     // A representative gets the messages instead of the debtor, or as well.
@@ -258,6 +289,8 @@ async fn issue_one(
     active.costs_cents = Set(costs);
     active.interest_cents = Set(interest);
     active.term_ends = Set(term_ends);
+    active.cohort = Set(cohort.map(String::from));
+    active.choice = Set(choice);
     active.update(&txn).await?;
     txn.commit().await?;
     Ok((number, Outcome::Issued(sent)))
@@ -287,6 +320,13 @@ async fn finish(
             active.send_after = Set(*at);
             active.reason = Set(Some(why.clone()));
         }
+        Outcome::Chosen(at, choice) => {
+            active.status = Set("planned".into());
+            active.issued_at = Set(None);
+            active.send_after = Set(*at);
+            active.cohort = Set(Some(learning::LEARNER.into()));
+            active.choice = Set(Some(choice.clone()));
+        }
         Outcome::Issued(_) | Outcome::Taken => {}
     }
     active.update(&txn).await?;
@@ -303,7 +343,6 @@ async fn habitual_time(
     customer_id: i64,
     now: DateTime<Utc>,
 ) -> ServiceResult<Option<(DateTime<Utc>, String)>> {
-    use chrono::TimeZone;
     let paid: Vec<chrono::NaiveDateTime> = payment::Entity::find()
         .filter(payment::Column::TenantId.eq(tenant.id))
         .filter(payment::Column::CustomerId.eq(customer_id))

@@ -4,9 +4,11 @@
 pub mod bandit;
 pub mod bounces;
 pub mod compose;
+pub mod credit;
 pub mod early_signals;
 pub mod interest;
 pub mod issue;
+pub mod learning;
 pub mod letters;
 pub mod planner;
 pub mod plans;

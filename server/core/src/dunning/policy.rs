@@ -20,15 +20,23 @@ pub struct Policy {
     /// Links in emails go through `/t/c/...` so clicks are counted (with consent only).
     pub click_tracking: bool,
     pub open_tracking: bool,
+    /// Next best action: the part of the day is learned (see `learning`).
+    pub learning: bool,
+    /// Percent of debtors held out on the fixed plan.
+    pub holdout_percent: u8,
 }
 
 impl Policy {
     /// Without settings: 08:00-20:00, no Sundays, the holidays of the tenant's country.
     pub fn standard(tenant: &TenantCtx) -> Policy {
-        let region = match tenant.default_locale {
+        Self::of_region(match tenant.default_locale {
             Locale::De => HolidayRegion::De,
             _ => HolidayRegion::Nl,
-        };
+        })
+    }
+
+    /// The standard policy with a region's holidays.
+    pub fn of_region(region: HolidayRegion) -> Policy {
         Policy {
             window: ContactWindow::standard(region),
             delivery: DeliveryAssumption::default(),
@@ -39,6 +47,8 @@ impl Policy {
             send_time_optimisation: true,
             click_tracking: false,
             open_tracking: false,
+            learning: false,
+            holdout_percent: super::learning::HOLDOUT_PERCENT as u8,
         }
     }
 
@@ -106,5 +116,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, tenant: &TenantCtx) -> Result<Poli
         send_time_optimisation: row.send_time_optimisation,
         click_tracking: row.click_tracking,
         open_tracking: row.open_tracking,
+        learning: row.learning,
+        holdout_percent: u8::try_from(row.holdout_percent.clamp(0, 100)).unwrap_or(10),
     })
 }

@@ -26,6 +26,10 @@ pub struct Model {
     pub tracking_retention_days: i32,
     /// A debtor with nothing left open loses contact data this many days after the last change.
     pub closed_debtor_retention_days: i32,
+    /// The free choices (the part of the day a reminder goes out) are learned from outcomes.
+    pub learning: bool,
+    /// The share of debtors (percent) that always get the fixed plan, to measure the learner.
+    pub holdout_percent: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

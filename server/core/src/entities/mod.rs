@@ -17,6 +17,7 @@ pub mod email_setting;
 pub mod idempotency_key;
 pub mod invoice;
 pub mod invoice_line;
+pub mod learned_arm;
 pub mod message_event;
 pub mod message_template;
 pub mod one_time_token;

@@ -27,6 +27,10 @@ pub struct Model {
     pub term_ends: Option<Date>,
     pub planned_at: DateTimeUtc,
     pub issued_at: Option<DateTimeUtc>,
+    /// With learning on: `learner` or `holdout` (the fixed plan), decided when it was issued.
+    pub cohort: Option<String>,
+    /// The learner's choice and its evidence (JSON, `dunning::learning::Choice`).
+    pub choice: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

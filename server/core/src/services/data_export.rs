@@ -75,6 +75,10 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
         "the creditor's reminder schedule (its plan_id is a dunning plan)",
     ),
     (
+        "learned_arms",
+        "what each time of day achieved per dunning plan, counts over all debtors (its plan_id is a dunning plan)",
+    ),
+    (
         "sandbox_payments",
         "the built-in test payment provider's own books (it stands in for a real one)",
     ),

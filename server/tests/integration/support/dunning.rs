@@ -182,3 +182,55 @@ pub async fn remind_demo(app: &TestApp, at: DateTime<Utc>) -> super::smtp::Sink 
         .expect("dunning round");
     sink
 }
+
+/// Three online payments by the invoice's debtor at 17:10-17:12 UTC (around 19:00 in Amsterdam
+/// in summer time): a payment habit send-time optimisation follows.
+pub async fn evening_payment_habit(app: &TestApp, inv: &invoice::Model) {
+    use settle_core::entities::payment;
+    for (i, date) in ["2026-08-05", "2026-09-03", "2026-10-02"].iter().enumerate() {
+        let at = Utc.from_utc_datetime(&day(date).and_hms_opt(17, 10 + i as u32, 0).unwrap());
+        payment::ActiveModel {
+            tenant_id: Set(inv.tenant_id),
+            customer_id: Set(Some(inv.customer_id)),
+            source: Set("provider".into()),
+            dedup_key: Set(format!("habit-{}-{i}", inv.id)),
+            amount_cents: Set(1_000),
+            currency: Set("EUR".into()),
+            received_on: Set(at.date_naive()),
+            reference_text: Set(String::new()),
+            match_state: Set("matched".into()),
+            unallocated_cents: Set(0),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+}
+
+/// A bank transfer paying what is open on the invoice, booked at `at`.
+pub async fn pay_by_transfer(app: &TestApp, inv: &invoice::Model, at: DateTime<Utc>) {
+    use settle_core::services::booking::{book, Incoming, Source};
+    let open = reload(app, inv).await.open_cents;
+    book(
+        &app.state.db,
+        inv.tenant_id,
+        at,
+        vec![Incoming {
+            source: Source::Statement,
+            dedup_key: format!("transfer-{}-{}", inv.id, at.timestamp()),
+            amount_cents: open,
+            currency: "EUR".into(),
+            received_on: at.date_naive(),
+            debtor_name: None,
+            debtor_iban: None,
+            reference_text: inv.number.clone(),
+            end_to_end_id: None,
+            checkout_id: None,
+            invoices: vec![inv.id],
+        }],
+    )
+    .await
+    .unwrap();
+}

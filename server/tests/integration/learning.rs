@@ -1,0 +1,223 @@
+//! Next best action in the dispatcher: the learner picks the part of the day a reminder goes out
+//! from what each part achieved in the plan, within the contact window; the holdout gets the
+//! fixed plan; each choice is explained in the debtor's timeline; the figures come from the
+//! credited outcomes; the dashboard shows the lift.
+use crate::backoffice::as_agent;
+use crate::support::dunning::{
+    evening_payment_habit, invoice_due, messages_of, monday, pay_by_transfer, reminders_of, EMAIL_ONLY,
+};
+use crate::support::*;
+use chrono::{Duration, TimeZone, Utc};
+use settle_core::dunning::{learning, run};
+use settle_core::entities::{dunning_plan, dunning_setting, learned_arm};
+use settle_core::outbox::Mailer;
+use settle_core::sea_orm::sea_query::Expr;
+use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+async fn learn(app: &TestApp, on: bool, holdout: i32) {
+    let tenant = app.tenant().await;
+    dunning_setting::Entity::update_many()
+        .col_expr(dunning_setting::Column::Learning, Expr::value(on))
+        .col_expr(dunning_setting::Column::HoldoutPercent, Expr::value(holdout))
+        .filter(dunning_setting::Column::TenantId.eq(tenant.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+/// What each part of the day achieved in the demo's default plan, as of Monday morning.
+async fn seed_arms(app: &TestApp, arms: &[(&str, i64, i64)]) -> i64 {
+    let tenant = app.tenant().await;
+    let plan = dunning_plan::Entity::find()
+        .filter(dunning_plan::Column::TenantId.eq(tenant.id))
+        .filter(dunning_plan::Column::IsDefault.eq(true))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for (band, won, lost) in arms {
+        learned_arm::ActiveModel {
+            tenant_id: Set(tenant.id),
+            plan_id: Set(plan.id),
+            arm: Set((*band).into()),
+            won: Set(*won),
+            lost: Set(*lost),
+            updated_at: Set(monday()),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    plan.id
+}
+
+async fn round(app: &TestApp, at: chrono::DateTime<Utc>) {
+    run::once(&app.state.db, &Mailer::DevOutbox.into(), at, Some("demo"), false)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_learner_sends_in_the_part_of_the_day_that_pays_and_the_timeline_says_why() {
+    let app = spawn_app().await;
+    learn(&app, true, 0).await;
+    seed_arms(
+        &app,
+        &[
+            ("morning", 1, 99),
+            ("afternoon", 2, 98),
+            ("evening", 90, 10),
+            ("night", 500, 1),
+        ],
+    )
+    .await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    // Monday 10:00 in Amsterdam: due now, but the evening pays.
+    round(&app, monday()).await;
+    let r = &reminders_of(&app, &inv).await[0];
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 23, 16, 0, 0).unwrap();
+    assert_eq!((r.status.as_str(), r.send_after), ("planned", five_pm), "17:00 local");
+    assert_eq!(r.cohort.as_deref(), Some("learner"));
+    let choice: serde_json::Value = serde_json::from_str(r.choice.as_deref().unwrap()).unwrap();
+    assert_eq!(choice["band"], "evening");
+    // The night pays best of all but lies outside the contact window (08:00-20:00): never offered.
+    assert!(!r.choice.as_deref().unwrap().contains("night"), "{choice}");
+    assert!(messages_of(&app, &inv).await.is_empty(), "nothing sent in the morning");
+    // At five it goes, keeping its choice (not drawn again).
+    round(&app, five_pm).await;
+    assert_eq!(messages_of(&app, &inv).await.len(), 1);
+    let r = &reminders_of(&app, &inv).await[0];
+    assert_eq!(r.status, "issued");
+    assert!(r.choice.as_deref().unwrap().contains("evening"));
+    as_agent(&app).await;
+    let page = app.html(&format!("/backoffice/debtors/{}", inv.customer_id)).await;
+    for want in [
+        "<tr data-kind=\"choice\">",
+        ">lerend<",
+        "Gekozen tijdstip: Avond (17-22 uur)",
+        "Betaald of regeling binnen 7 dagen",
+        "Avond (17-22 uur) 90 % (van 100)",
+        "Ochtend (6-12 uur) 1 % (van 100)",
+    ] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_holdout_gets_the_fixed_plan_and_learning_off_changes_nothing() {
+    let app = spawn_app().await;
+    learn(&app, true, 100).await;
+    seed_arms(&app, &[("morning", 1, 99), ("evening", 90, 10)]).await;
+    let held = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    // The debtor usually pays at 19:00: the holdout ignores that too (the fixed plan).
+    evening_payment_habit(&app, &held).await;
+    round(&app, monday()).await;
+    assert_eq!(messages_of(&app, &held).await.len(), 1, "sent when the plan says");
+    let r = &reminders_of(&app, &held).await[0];
+    assert_eq!((r.cohort.as_deref(), r.choice.as_deref()), (Some("holdout"), None));
+    // Learning off: no cohort, sent as before.
+    learn(&app, false, 100).await;
+    let plain = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    round(&app, monday() + Duration::hours(1)).await;
+    assert_eq!(messages_of(&app, &plain).await.len(), 1);
+    assert_eq!(reminders_of(&app, &plain).await[0].cohort, None);
+    as_agent(&app).await;
+    let page = app.html(&format!("/backoffice/debtors/{}", held.customer_id)).await;
+    assert!(
+        page.contains("vaste groep: het plan zonder leren, om het effect te meten"),
+        "{page}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_figures_come_from_credited_outcomes_and_the_dashboard_shows_the_lift() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    learn(&app, true, 50).await;
+    // The morning pays: at 10:00 the learner sends at once, like the holdout.
+    let plan = seed_arms(&app, &[("morning", 90, 10), ("afternoon", 0, 100), ("evening", 0, 100)]).await;
+    let mut invoices = Vec::new();
+    for _ in 0..12 {
+        invoices.push(invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await);
+    }
+    // Over real SMTP: only messages that went out count.
+    crate::support::dunning::remind_demo(&app, monday()).await;
+    // Every learner's debtor pays the next day; nobody of the holdout does.
+    let paid_on = monday() + Duration::days(1);
+    let mut learners = 0;
+    for inv in &invoices {
+        assert_eq!(messages_of(&app, inv).await.len(), 1, "sent at 10:00");
+        let r = &reminders_of(&app, inv).await[0];
+        if r.cohort.as_deref() != Some("learner") {
+            assert_eq!(r.cohort.as_deref(), Some("holdout"));
+            continue;
+        }
+        learners += 1;
+        pay_by_transfer(&app, inv, paid_on).await;
+    }
+    let held = 12 - learners;
+    assert!(learners > 0 && held > 0, "both cohorts: {learners} learners");
+
+    // The demo's own debtors were reminded in the same round (and paid nothing).
+    let cohorts = settle_core::entities::reminder::Entity::find()
+        .filter(settle_core::entities::reminder::Column::TenantId.eq(tenant.id))
+        .filter(settle_core::entities::reminder::Column::Cohort.is_not_null())
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let count = |c: &str| {
+        let mut who: Vec<i64> = cohorts
+            .iter()
+            .filter(|r| r.cohort.as_deref() == Some(c))
+            .map(|r| r.customer_id)
+            .collect();
+        who.sort_unstable();
+        who.dedup();
+        who.len() as u64
+    };
+    let (all_learners, all_held) = (count("learner"), count("holdout"));
+    let others = all_learners + all_held - 12;
+
+    // Two hours on, the figures are read again from what the messages achieved: every message
+    // went out in the morning; the learners' were followed by payment.
+    let refreshed = learning::refresh_if_stale(&app.state.db, &tenant, monday() + Duration::hours(2))
+        .await
+        .unwrap();
+    assert!(refreshed);
+    let learned = learning::learned(&app.state.db, tenant.id).await.unwrap();
+    let rec = |band: &str| learned.get(&(plan, band.to_string())).copied().unwrap_or_default();
+    assert_eq!((rec("morning").won, rec("morning").lost), (learners, held + others));
+    assert_eq!((rec("evening").won, rec("evening").lost), (0, 0), "no evidence left");
+    assert!(
+        !learning::refresh_if_stale(&app.state.db, &tenant, monday() + Duration::hours(2))
+            .await
+            .unwrap(),
+        "fresh figures are not read again"
+    );
+
+    as_agent(&app).await;
+    let csv = app
+        .get("/backoffice/dashboard.csv?from=2026-11-01&to=2026-11-30&days=7")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let points = learners as f64 * 100.0 / all_learners as f64;
+    for want in [
+        format!("lift;learner_debtors;{all_learners}.0"),
+        format!("lift;holdout_debtors;{all_held}.0"),
+        "lift;holdout_percent;0.0".to_string(),
+        format!("lift;points;{points:.1}"),
+    ] {
+        assert!(csv.contains(&want), "{want}: {csv}");
+    }
+    let page = app
+        .html("/backoffice/dashboard?from=2026-11-01&to=2026-11-30&days=7")
+        .await;
+    assert!(page.contains("Leren: effect tegenover de vaste groep"), "{page}");
+    let shown = format!("{points:+.1} (").replace('.', ",");
+    assert!(page.contains(&shown), "{shown}: {page}");
+    app.cleanup().await;
+}
