@@ -306,10 +306,11 @@ pub fn flash_cookie(state: &AppState, flash: &Flash) -> Cookie<'static> {
 /// The session key of a template draft being edited.
 pub fn template_draft_key(k: settle_core::services::message_templates::Key) -> String {
     format!(
-        "tpl_draft:{}:{}:{}",
+        "tpl_draft:{}:{}:{}:{}",
         k.kind.as_str(),
         k.channel.as_str(),
-        k.locale.code()
+        k.locale.code(),
+        k.variant.as_str()
     )
 }
 

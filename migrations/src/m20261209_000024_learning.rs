@@ -2,7 +2,9 @@
 //! reminder goes out; off until an admin switches it on, so no installation changes its
 //! sending times by upgrading), the share of debtors held out on the fixed plan to measure it, and on
 //! each reminder its cohort and the choice made with its reasons (for the timeline); and what
-//! each choice has achieved per plan, refreshed from the outcomes (`learned_arms`).
+//! each choice has achieved per plan, refreshed from the outcomes (`learned_arms`). Message
+//! templates get a variant (`a`, the one there always is; `b`, a second wording of a plain
+//! reminder for the learner to try), and a reminder records the variant it went out in.
 use crate::m20261207_000022_row_security::confine;
 use crate::util::fk;
 use sea_orm_migration::prelude::*;
@@ -31,6 +33,13 @@ enum Reminders {
     Table,
     Cohort,
     Choice,
+    Variant,
+}
+
+#[derive(DeriveIden)]
+enum MessageTemplates {
+    Table,
+    Variant,
 }
 
 #[derive(DeriveIden)]
@@ -50,6 +59,20 @@ enum LearnedArms {
     UpdatedAt,
 }
 
+/// Replaces the template indexes (unique versions, one active version) keyed by `key`, in one
+/// statement: on SQLite, a pooled connection other than the one that dropped an index may still
+/// see it when the next statement creates it again.
+async fn template_indexes(m: &SchemaManager<'_>, key: &str) -> Result<(), DbErr> {
+    m.get_connection()
+        .execute_unprepared(&format!(
+            "DROP INDEX idx_message_templates_version; DROP INDEX idx_message_templates_active; \
+             CREATE UNIQUE INDEX idx_message_templates_version ON message_templates (tenant_id, {key}, version); \
+             CREATE UNIQUE INDEX idx_message_templates_active ON message_templates (tenant_id, {key}) WHERE active"
+        ))
+        .await?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -61,10 +84,23 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table(DunningSettings::Table).add_column(col).to_owned())
                 .await?;
         }
-        for col in [string_len_null(Reminders::Cohort, 16), text_null(Reminders::Choice)] {
+        for col in [
+            string_len_null(Reminders::Cohort, 16),
+            text_null(Reminders::Choice),
+            string_len_null(Reminders::Variant, 1),
+        ] {
             m.alter_table(Table::alter().table(Reminders::Table).add_column(col).to_owned())
                 .await?;
         }
+        m.alter_table(
+            Table::alter()
+                .table(MessageTemplates::Table)
+                .add_column(string_len(MessageTemplates::Variant, 1).default("a"))
+                .to_owned(),
+        )
+        .await?;
+        // Versions and the one active version are per variant now.
+        template_indexes(m, "kind, channel, locale, variant").await?;
         m.create_table(
             Table::create()
                 .table(LearnedArms::Table)
@@ -99,7 +135,18 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(LearnedArms::Table).to_owned()).await?;
-        for col in [Reminders::Cohort, Reminders::Choice] {
+        m.get_connection()
+            .execute_unprepared("DELETE FROM message_templates WHERE variant <> 'a'")
+            .await?;
+        template_indexes(m, "kind, channel, locale").await?;
+        m.alter_table(
+            Table::alter()
+                .table(MessageTemplates::Table)
+                .drop_column(MessageTemplates::Variant)
+                .to_owned(),
+        )
+        .await?;
+        for col in [Reminders::Cohort, Reminders::Choice, Reminders::Variant] {
             m.alter_table(Table::alter().table(Reminders::Table).drop_column(col).to_owned())
                 .await?;
         }

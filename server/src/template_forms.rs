@@ -1,5 +1,6 @@
 //! The template editor's posts (`POST /backoffice/templates/{kind}/{channel}/{locale}` with
-//! `action` preview, save, test, rollback or reset) and the email preview
+//! `action` preview, save, test, rollback or reset; `?variant=b` for a plain reminder's second
+//! wording) and the email preview
 //! (`GET .../preview.html`: the HTML as the recipient sees it, sandboxed, no scripts) and the
 //! letter preview (`GET .../letter/{locale}/preview.pdf`). A draft
 //! lives in the server-side session between requests, so long texts survive the redirect.
@@ -38,10 +39,10 @@ async fn post(
     let Some(tenant) = tenant_of(&req) else {
         return HttpResponse::NotFound().finish();
     };
-    let Some(key) = Key::parse(&kind, &channel, &locale) else {
+    let Some(key) = key_of(&req, &kind, &channel, &locale) else {
         return HttpResponse::NotFound().finish();
     };
-    let here = format!("/backoffice/templates/{kind}/{channel}/{locale}");
+    let here = format!("/backoffice/templates/{kind}/{channel}/{locale}{}", key.query());
     let Some((scope, _)) = identity_staff(&req, &state, &tenant).await else {
         return see_other(&format!("/backoffice/login?next={}", urlencode(&here)));
     };
@@ -108,6 +109,19 @@ async fn post(
     }
 }
 
+/// The template a path and its `?variant=` name; none for an unknown one, or a variant of a
+/// step whose wording is fixed.
+fn key_of(req: &HttpRequest, kind: &str, channel: &str, locale: &str) -> Option<Key> {
+    let variant = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("variant").cloned());
+    let key = Key::parse(kind, channel, locale)?;
+    match variant {
+        None => Some(key),
+        Some(v) => key.with_variant(settle_domain::dunning::steps::Variant::parse(&v)?),
+    }
+}
+
 /// The draft (or the active version, or the shipped wording) of the template at `path`, for
 /// an admin of the host's tenant; else the answer to give.
 async fn shown(
@@ -117,7 +131,7 @@ async fn shown(
 ) -> Result<(std::sync::Arc<settle_core::tenant::TenantCtx>, Key, String, String), HttpResponse> {
     let (kind, channel, locale) = path;
     let tenant = tenant_of(req).ok_or_else(|| HttpResponse::NotFound().finish())?;
-    let key = Key::parse(&kind, &channel, &locale).ok_or_else(|| HttpResponse::NotFound().finish())?;
+    let key = key_of(req, &kind, &channel, &locale).ok_or_else(|| HttpResponse::NotFound().finish())?;
     let Some((scope, _)) = identity_staff(req, state, &tenant).await else {
         return Err(HttpResponse::NotFound().finish());
     };

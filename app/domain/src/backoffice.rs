@@ -70,15 +70,22 @@ pub struct TimelineEntry {
 }
 
 /// The learner's choice for one reminder, as stored with it and explained in the timeline: the
-/// part of the day, the plan (segment) it learned in, and what every part of the day offered
+/// plan (segment) it learned in; the part of the day and what every part of the day offered
 /// had achieved then: (band, messages credited with payment or a plan within `window_days`,
-/// messages).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// messages); and the template variant with the same evidence per variant. Either choice may
+/// be absent (a debtor's payment habit sets the hour; a step without a second wording).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnedChoice {
-    pub band: String,
     pub plan: String,
     pub window_days: i64,
+    #[serde(default)]
+    pub band: Option<String>,
+    #[serde(default)]
     pub arms: Vec<(String, u64, u64)>,
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[serde(default)]
+    pub variant_arms: Vec<(String, u64, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -226,6 +233,8 @@ pub struct TemplateRow {
     pub kind: String,
     pub channel: String,
     pub locale: String,
+    /// `a`, or `b` (a plain reminder's second wording, for the learner).
+    pub variant: String,
     /// None: the shipped wording.
     pub version: Option<i32>,
     pub author: Option<String>,
@@ -252,6 +261,7 @@ pub struct TemplatePageView {
     pub kind: String,
     pub channel: String,
     pub locale: String,
+    pub variant: String,
     /// What the form shows: a draft being previewed, else the active version, else the shipped
     /// wording.
     pub subject: String,
@@ -275,6 +285,15 @@ pub struct TemplatePageView {
 pub struct ConversionRow {
     pub step: String,
     pub channel: String,
+    pub sent: u64,
+    pub paid: u64,
+}
+
+/// Messages whose wording the learner chose, per step and variant, and those credited.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantRow {
+    pub step: String,
+    pub variant: String,
     pub sent: u64,
     pub paid: u64,
 }
@@ -322,6 +341,8 @@ pub struct DashboardView {
     /// The same per part of the day the message went out in (`morning`, `afternoon`,
     /// `evening`, `night`).
     pub by_band: Vec<BandRow>,
+    /// The same per template variant, for the messages whose wording the learner chose.
+    pub by_variant: Vec<VariantRow>,
     /// The learner against the holdout on the fixed plan (debtors reminded in the range); none
     /// until both cohorts have debtors.
     pub lift: Option<LiftView>,

@@ -99,12 +99,18 @@ pub async fn get_template(
     kind: String,
     channel: String,
     locale: String,
+    variant: Option<String>,
     diff: Option<String>,
 ) -> Result<TemplatePageView, ServerFnError> {
     use settle_core::services::message_templates::{page, Key};
+    use settle_domain::dunning::steps::Variant;
     let ctx = crate::ssr::ctx().await?;
     let me = ctx.staff().await?;
-    let Some(key) = Key::parse(&kind, &channel, &locale) else {
+    let key = Key::parse(&kind, &channel, &locale).and_then(|k| match variant.as_deref() {
+        None => Some(k),
+        Some(v) => k.with_variant(Variant::parse(v)?),
+    });
+    let Some(key) = key else {
         return ctx.map(Err(settle_core::error::ServiceError::NotFound));
     };
     let draft = crate::ssr::template_draft(&ctx.req, key);

@@ -125,6 +125,18 @@ pub fn DashboardPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            {(!v.by_variant.is_empty()).then(|| view! {
+                                <h3>{st(l, S::ByVariant)}</h3>
+                                <table class="lines" data-testid="by-variant">
+                                    <thead><tr><th scope="col">{st(l, S::Stage)}</th><th scope="col">{st(l, S::Variant)}</th>
+                                        <th scope="col" class="num">{st(l, S::Sent)}</th><th scope="col" class="num">{st(l, S::PaidAfter)}</th></tr></thead>
+                                    <tbody>
+                                        {v.by_variant.iter().map(|x| view! {
+                                            <tr><td>{x.step.clone()}</td><td>{x.variant.to_uppercase()}</td><td class="num">{x.sent.to_string()}</td><td class="num">{x.paid.to_string()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })}
                         </section>
                         <section class="card" aria-labelledby="lift-h" data-testid="lift">
                             <h2 id="lift-h">{st(l, S::LiftHeading)}</h2>

@@ -23,7 +23,11 @@ pub fn TemplatesPage() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| {
-                            let href = format!("/backoffice/templates/{}/{}/{}", r.kind, r.channel, r.locale);
+                            let b = r.variant != "a";
+                            let href = format!(
+                                "/backoffice/templates/{}/{}/{}{}",
+                                r.kind, r.channel, r.locale, if b { "?variant=b" } else { "" }
+                            );
                             let version = match (r.version, r.author, r.at) {
                                 (Some(v), Some(a), Some(at)) => format!("v{v} · {a} · {}", when(l, at)),
                                 (Some(v), _, _) => format!("v{v}"),
@@ -31,7 +35,7 @@ pub fn TemplatesPage() -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td><a href=href>{r.kind.clone()}</a></td>
+                                    <td><a href=href>{r.kind.clone()}</a>{b.then(|| format!(" · {} {}", st(l, S::Variant), r.variant.to_uppercase()))}</td>
                                     <td>{r.channel.clone()}</td>
                                     <td>{r.locale.clone()}</td>
                                     <td>{version}</td>
@@ -57,15 +61,34 @@ pub fn TemplateEditPage() -> impl IntoView {
                 p.get("kind").unwrap_or_default(),
                 p.get("channel").unwrap_or_default(),
                 p.get("locale").unwrap_or_default(),
+                query.read().get("variant"),
                 query.read().get("diff"),
             )
         },
-        |(k, c, l, d)| get_template(k, c, l, d),
+        |(k, c, l, v, d)| get_template(k, c, l, v, d),
     );
     loaded(data, move |s, v| {
         let l = s.locale;
-        let base = format!("/backoffice/templates/{}/{}/{}", v.kind, v.channel, v.locale);
-        let title = format!("{} · {} · {}", v.kind, v.channel, v.locale);
+        // The editor's path; a second wording (variant B) adds `?variant=b` to every address.
+        let path = format!("/backoffice/templates/{}/{}/{}", v.kind, v.channel, v.locale);
+        let q = if v.variant == "a" {
+            String::new()
+        } else {
+            format!("?variant={}", v.variant)
+        };
+        let base = format!("{path}{q}");
+        let amp = if q.is_empty() { "?" } else { "&" };
+        let title = match v.variant.as_str() {
+            "a" => format!("{} · {} · {}", v.kind, v.channel, v.locale),
+            other => format!(
+                "{} · {} · {} · {} {}",
+                v.kind,
+                v.channel,
+                v.locale,
+                st(l, S::Variant),
+                other.to_uppercase()
+            ),
+        };
         let sms = v.channel == "sms";
         let err = |field: &str| {
             v.errors.get(field).map(|c| {
@@ -117,10 +140,10 @@ pub fn TemplateEditPage() -> impl IntoView {
                                 <pre class="preview-text">{text}</pre>
                                 {v.sms_segments.map(|n| view! { <p data-testid="segments">{st(l, S::Segments)}": "{n.to_string()}</p> })}
                                 {(v.channel == "email").then(|| view! {
-                                    <iframe src=format!("{base}/preview.html") title=st(l, S::Preview) class="email-preview"></iframe>
+                                    <iframe src=format!("{path}/preview.html{q}") title=st(l, S::Preview) class="email-preview"></iframe>
                                 })}
                                 {(v.channel == "letter").then(|| view! {
-                                    <p><a href=format!("{base}/preview.pdf") data-testid="letter-preview">{st(l, S::LetterPreview)}</a></p>
+                                    <p><a href=format!("{path}/preview.pdf{q}") data-testid="letter-preview">{st(l, S::LetterPreview)}</a></p>
                                 })}
                             </section>
                         })}
@@ -137,7 +160,7 @@ pub fn TemplateEditPage() -> impl IntoView {
                                                     <td>{format!("v{}", x.version)}{x.active.then(|| format!(" ({})", st(l, S::Active)))}</td>
                                                     <td>{x.author.clone()}</td>
                                                     <td>{when(l, x.at)}</td>
-                                                    <td><a href=format!("{base}?diff={}", x.version)>{st(l, S::Diff)}</a></td>
+                                                    <td><a href=format!("{base}{amp}diff={}", x.version)>{st(l, S::Diff)}</a></td>
                                                     <td>{(!x.active).then(|| view! {
                                                         <form method="post" action=base.clone()>
                                                             <input type="hidden" name="csrf" value=s.csrf.clone()/>

@@ -221,3 +221,93 @@ async fn the_figures_come_from_credited_outcomes_and_the_dashboard_shows_the_lif
     assert!(page.contains(&shown), "{shown}: {page}");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_second_wording_is_tried_and_the_one_that_pays_wins() {
+    use settle_core::entities::message_template;
+    let app = spawn_app().await;
+    let admin = app.other_browser();
+    crate::backoffice::as_admin(&admin).await;
+    let b = "/backoffice/templates/reminder/email/nl?variant=b";
+    let fixed = "/backoffice/templates/fourteen_day_letter/letter/nl?variant=b";
+    let list = admin.html("/backoffice/templates").await;
+    assert!(list.contains(b) && list.contains("variant B"), "{list}");
+    assert!(!list.contains(fixed), "a notice the law words has one wording");
+    assert_eq!(admin.get(fixed).await.status(), 404);
+    let page = admin.html(b).await;
+    assert!(page.contains("reminder · email · nl · variant B"), "{page}");
+    let csrf = csrf_for(&page, b).unwrap();
+    let body = "Hoi {{ name }},\n\nFactuur {{ invoice }} ({{ amount }}) staat nog open. Even betalen?\n{{ link }}\n\n{{ tenant }}";
+    let save = |path: &'static str, subject: &'static str| {
+        let (admin, csrf) = (&admin, csrf.clone());
+        async move {
+            admin
+                .post(
+                    path,
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("action", "save"),
+                        ("subject", subject),
+                        ("body", body),
+                    ],
+                )
+                .await
+        }
+    };
+    assert_eq!(save(fixed, "Anders: {{ invoice }}").await.status(), 404);
+    // A mistake is named at the field; nothing saved.
+    save(b, "Even een seintje: {{ factuur }}").await;
+    assert!(admin.html(b).await.contains("Onbekende variabele: factuur"));
+    assert!(message_template::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .is_empty());
+    let res = save(b, "Even een seintje: {{ invoice }}").await;
+    assert_eq!(location(&res), b);
+    let rows = message_template::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].variant.as_str(), rows[0].active),
+        ("b", true),
+        "variant A untouched"
+    );
+
+    // Learning on: the morning is now, and wording B pays more.
+    learn(&app, true, 0).await;
+    seed_arms(
+        &app,
+        &[
+            ("morning", 90, 10),
+            ("afternoon", 0, 100),
+            ("evening", 0, 100),
+            ("variant:a", 10, 190),
+            ("variant:b", 90, 110),
+        ],
+    )
+    .await;
+    let inv = invoice_due(&app, "2026-11-14", 5_000, &EMAIL_ONLY).await;
+    crate::support::dunning::remind_demo(&app, monday()).await;
+    let sent = messages_of(&app, &inv).await;
+    assert_eq!(sent[0].subject, format!("Even een seintje: {}", inv.number));
+    let r = &reminders_of(&app, &inv).await[0];
+    assert_eq!(r.variant.as_deref(), Some("b"));
+
+    as_agent(&app).await;
+    let page = app.html(&format!("/backoffice/debtors/{}", inv.customer_id)).await;
+    for want in ["Gekozen tekst: B", "A 5 % (van 200)", "B 45 % (van 200)"] {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    let csv = app
+        .get("/backoffice/dashboard.csv?from=2026-11-01&to=2026-11-30&days=7")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("sent_in_variant;") && l.contains(" b;")),
+        "{csv}"
+    );
+    app.cleanup().await;
+}

@@ -81,6 +81,31 @@ pub enum StepKind {
     DisconnectionNotice,
 }
 
+/// A template's variant: `A`, the wording every message has; `B`, a second wording of a plain
+/// reminder (say, friendlier or more formal) that the learner tries against it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Variant {
+    A,
+    B,
+}
+
+impl Variant {
+    pub const ALL: [Variant; 2] = [Variant::A, Variant::B];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::A => "a",
+            Variant::B => "b",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Variant> {
+        Variant::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim().to_ascii_lowercase())
+    }
+}
+
 impl StepKind {
     pub const ALL: [StepKind; 8] = [
         StepKind::Reminder,
@@ -108,6 +133,12 @@ impl StepKind {
 
     pub fn parse(s: &str) -> Option<StepKind> {
         StepKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    /// Steps whose wording may come in a second variant for the learner to try: plain
+    /// reminders only; every notice with legal content keeps its one wording.
+    pub fn allows_variants(self) -> bool {
+        self == StepKind::Reminder
     }
 
     /// Steps the law requires before what follows them: catch-up never skips these.

@@ -327,7 +327,7 @@ catalog! {
     HowTransfer => "Overboeking", "Überweisung", "Bank transfer";
     HowStaff => "Door medewerker", "Durch Mitarbeitende", "By staff";
     HowApi => "Via de API", "Über die API", "Through the API";
-    TemplatesIntro => "Elke stap heeft per kanaal en taal een tekst. Zonder eigen versie gebruikt Settle de meegeleverde tekst.", "Jede Stufe hat je Kanal und Sprache einen Text. Ohne eigene Fassung verwendet Settle den mitgelieferten Text.", "Each step has a text per channel and language. Without a version of your own, Settle uses the shipped text.";
+    TemplatesIntro => "Elke stap heeft per kanaal en taal een tekst. Zonder eigen versie gebruikt Settle de meegeleverde tekst. Een gewone herinnering kan een tweede tekst (variant B) krijgen, bijvoorbeeld vriendelijker of formeler: met leren aan probeert Settle beide en kiest steeds vaker de tekst waarna meer mensen betalen.", "Jede Stufe hat je Kanal und Sprache einen Text. Ohne eigene Fassung verwendet Settle den mitgelieferten Text. Eine einfache Zahlungserinnerung kann einen zweiten Text (Variante B) bekommen, etwa freundlicher oder förmlicher: mit eingeschaltetem Lernen probiert Settle beide und wählt immer öfter den Text, nach dem mehr Menschen zahlen.", "Each step has a text per channel and language. Without a version of your own, Settle uses the shipped text. A plain reminder may get a second text (variant B), say friendlier or more formal: with learning on, Settle tries both and picks more and more often the one after which more people pay.";
     Version => "Versie", "Version", "Version";
     Shipped => "Meegeleverde tekst", "Mitgelieferter Text", "Shipped text";
     Subject => "Onderwerp", "Betreff", "Subject";
@@ -410,6 +410,9 @@ catalog! {
     ChoiceOf => "van", "von", "of";
     ChoiceUntried => "nog niet geprobeerd", "noch nicht versucht", "not tried yet";
     ChoicePlan => "Plan", "Plan", "Plan";
+    Variant => "variant", "Variante", "variant";
+    ByVariant => "Per tekstvariant (door het leren gekozen)", "Nach Textvariante (vom Lernen gewählt)", "By wording variant (chosen by learning)";
+    ChoiceVariant => "Gekozen tekst", "Gewählter Text", "Wording chosen";
     KindMessage => "Bericht", "Nachricht", "Message";
     KindEvent => "Gebeurtenis", "Ereignis", "Event";
     KindPayment => "Betaling", "Zahlung", "Payment";
@@ -451,34 +454,48 @@ pub fn band_text(l: Locale, band: &str) -> &'static str {
     }
 }
 
-/// Why the learner sent a reminder when it did: "Time of day chosen: Evening (17-22) · Plan:
-/// Standard · Paid or a plan within 7 days: Morning (6-12) 17 % (of 98); Evening (17-22) 23 %
-/// (of 120); ...".
+/// Why the learner sent a reminder when and how it did: "Time of day chosen: Evening (17-22) ·
+/// Plan: Standard · Paid or a plan within 7 days: Morning (6-12) 17 % (of 98); Evening (17-22)
+/// 23 % (of 120) · Wording chosen: B · A 17 % (of 98); B 23 % (of 120)".
 pub fn choice_text(l: Locale, c: &crate::backoffice::LearnedChoice) -> String {
-    let arms: Vec<String> = c
-        .arms
-        .iter()
-        .map(|(band, won, sent)| match *sent {
-            0 => format!("{} {}", band_text(l, band), st(l, StaffKey::ChoiceUntried)),
-            n => format!(
-                "{} {} % ({} {n})",
-                band_text(l, band),
-                (*won * 100 + n / 2) / n,
-                st(l, StaffKey::ChoiceOf)
-            ),
-        })
-        .collect();
-    format!(
-        "{}: {} · {}: {} · {} {} {}: {}",
-        st(l, StaffKey::ChoiceSentIn),
-        band_text(l, &c.band),
-        st(l, StaffKey::ChoicePlan),
-        c.plan,
+    let rates = |arms: &[(String, u64, u64)], name: &dyn Fn(&str) -> String| -> String {
+        arms.iter()
+            .map(|(arm, won, sent)| match *sent {
+                0 => format!("{} {}", name(arm), st(l, StaffKey::ChoiceUntried)),
+                n => format!(
+                    "{} {} % ({} {n})",
+                    name(arm),
+                    (*won * 100 + n / 2) / n,
+                    st(l, StaffKey::ChoiceOf)
+                ),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let band = |b: &str| band_text(l, b).to_string();
+    let variant = |v: &str| v.to_uppercase();
+    let mut parts = Vec::new();
+    if let Some(b) = &c.band {
+        parts.push(format!("{}: {}", st(l, StaffKey::ChoiceSentIn), band(b)));
+    }
+    if let Some(v) = &c.variant {
+        parts.push(format!("{}: {}", st(l, StaffKey::ChoiceVariant), variant(v)));
+    }
+    parts.push(format!("{}: {}", st(l, StaffKey::ChoicePlan), c.plan));
+    let within = format!(
+        "{} {} {}",
         st(l, StaffKey::ChoicePaidWithin),
         c.window_days,
-        st(l, StaffKey::ChoiceDays),
-        arms.join("; ")
-    )
+        st(l, StaffKey::ChoiceDays)
+    );
+    let mut evidence = Vec::new();
+    if c.band.is_some() {
+        evidence.push(rates(&c.arms, &band));
+    }
+    if c.variant.is_some() {
+        evidence.push(rates(&c.variant_arms, &variant));
+    }
+    format!("{} · {within}: {}", parts.join(" · "), evidence.join(" · "))
 }
 
 /// What DNS said of a record the creditor should publish, in words.

@@ -8,7 +8,7 @@ use crate::staff::StaffScope;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, QueryResult};
-use settle_domain::backoffice::{BandRow, ConversionRow, DashboardView, LiftView};
+use settle_domain::backoffice::{BandRow, ConversionRow, DashboardView, LiftView, VariantRow};
 use settle_domain::dunning::outcomes;
 use settle_domain::money::Money;
 use std::collections::{BTreeMap, HashMap};
@@ -106,6 +106,7 @@ pub async fn view<C: ConnectionTrait>(
     let credit = crate::dunning::credit::of_range(db, t, start, end, Duration::days(window_days)).await?;
     let mut conv: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
     let mut bands: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    let mut variants: BTreeMap<(i32, String, String), (u64, u64)> = BTreeMap::new();
     // The learner against the holdout, per debtor (one debtor's messages are not independent):
     // a debtor counts as won when a message of theirs got the credit.
     let mut debtors: HashMap<(bool, i64), bool> = HashMap::new();
@@ -119,6 +120,11 @@ pub async fn view<C: ConnectionTrait>(
             .or_default();
         b.0 += 1;
         b.1 += u64::from(won);
+        if let Some(v) = &m.variant {
+            let e = variants.entry((m.position, m.step.clone(), v.clone())).or_default();
+            e.0 += 1;
+            e.1 += u64::from(won);
+        }
         if let Some(cohort) = m.cohort.as_deref() {
             *debtors.entry((cohort == "learner", m.customer)).or_default() |= won;
         }
@@ -195,6 +201,15 @@ pub async fn view<C: ConnectionTrait>(
                 })
             })
             .collect(),
+        by_variant: variants
+            .into_iter()
+            .map(|((pos, step, variant), (sent, paid))| VariantRow {
+                step: format!("{pos}: {step}"),
+                variant,
+                sent,
+                paid,
+            })
+            .collect(),
         lift,
         callbacks: four(&callbacks),
         disputes: four(&disputes),
@@ -235,6 +250,16 @@ pub fn csv(v: &DashboardView) -> ServiceResult<Vec<u8>> {
             &format!("paid_within_{}_days_in", v.window_days),
             &b.band,
             b.paid.to_string(),
+        )
+        .map_err(err)?;
+    }
+    for x in &v.by_variant {
+        let key = format!("{} {}", x.step, x.variant);
+        row("sent_in_variant", &key, x.sent.to_string()).map_err(err)?;
+        row(
+            &format!("paid_within_{}_days_in_variant", v.window_days),
+            &key,
+            x.paid.to_string(),
         )
         .map_err(err)?;
     }

@@ -182,6 +182,12 @@ async fn recover(txn: &sea_orm::DatabaseTransaction, msg: &outbox::Model, now: D
         reminder_id: rid,
         kind: step.kind,
         locale,
+        // The same wording the bounced message had.
+        variant: rem
+            .variant
+            .as_deref()
+            .and_then(settle_domain::dunning::steps::Variant::parse)
+            .unwrap_or(settle_domain::dunning::steps::Variant::A),
         today,
         now,
         open_cents: inv.open_cents,

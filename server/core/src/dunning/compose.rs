@@ -10,7 +10,7 @@ use crate::tenant::TenantCtx;
 use crate::tokens;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
-use settle_domain::dunning::steps::{Channel, StepKind, DISCONNECTION_NOTICE_DAYS};
+use settle_domain::dunning::steps::{Channel, StepKind, Variant, DISCONNECTION_NOTICE_DAYS};
 use settle_domain::dunning::texts::{self, Facts, Text};
 use settle_domain::i18n::{t as t_, Key};
 use settle_domain::letter_code;
@@ -25,6 +25,8 @@ pub struct Compose<'a> {
     pub reminder_id: i64,
     pub kind: StepKind,
     pub locale: Locale,
+    /// The template variant (B falls back to A where the tenant wrote no B for a channel).
+    pub variant: Variant,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     /// The open amount the message states.
@@ -178,16 +180,20 @@ impl Compose<'_> {
         let pixel = (email && self.track_opens)
             .then(|| crate::tracking::open_pixel(self.tenant, self.reminder_id, &pay))
             .flatten();
-        let template = crate::services::message_templates::active(
-            db,
-            self.tenant.id,
-            crate::services::message_templates::Key {
-                kind: self.kind,
-                channel,
-                locale: self.locale,
-            },
-        )
-        .await?;
+        use crate::services::message_templates::{active, Key};
+        let key = Key {
+            kind: self.kind,
+            channel,
+            locale: self.locale,
+            variant: Variant::A,
+        };
+        let mut template = None;
+        if let Some(b) = key.with_variant(self.variant).filter(|_| self.variant != Variant::A) {
+            template = active(db, self.tenant.id, b).await?;
+        }
+        if template.is_none() {
+            template = active(db, self.tenant.id, key).await?;
+        }
         let text = self.text_from(template.as_ref(), channel, &link, code.as_deref());
         let extras = Extras {
             link: Some(&link),

@@ -39,6 +39,8 @@ pub struct Sent {
     pub at: DateTime<Utc>,
     /// `learner`, `holdout`, or none (learning was off).
     pub cohort: Option<String>,
+    /// The template variant the learner chose, if it chose one.
+    pub variant: Option<String>,
 }
 
 pub struct Credit {
@@ -61,7 +63,7 @@ pub async fn of_range<C: ConnectionTrait>(
     let sent: Vec<Sent> = query(
         db,
         "SELECT o.id, r.customer_id, r.plan_id, r.position, COALESCE(s.name, r.kind), COALESCE(o.sent_at, r.issued_at), \
-         o.channel, r.cohort FROM reminders r JOIN outbox o ON o.reminder_id = r.id \
+         o.channel, r.cohort, r.variant FROM reminders r JOIN outbox o ON o.reminder_id = r.id \
          LEFT JOIN dunning_steps s ON s.id = r.step_id \
          WHERE r.tenant_id = ? AND r.issued_at >= ? AND r.issued_at < ? AND o.status = 'sent'",
         range(),
@@ -78,6 +80,7 @@ pub async fn of_range<C: ConnectionTrait>(
             at: r.try_get_by_index(5).ok()?,
             channel: r.try_get_by_index(6).unwrap_or_default(),
             cohort: r.try_get_by_index(7).unwrap_or_default(),
+            variant: r.try_get_by_index(8).unwrap_or_default(),
         })
     })
     .collect();

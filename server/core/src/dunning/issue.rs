@@ -9,6 +9,7 @@ use super::plans::{self, Plans};
 use super::policy::{self, Policy};
 use crate::entities::{customer, invoice, outbox, payment, reminder, staff_task, tenant};
 use crate::error::ServiceResult;
+use crate::services::message_templates;
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -16,10 +17,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use settle_domain::backoffice::LearnedChoice;
 use settle_domain::contact::mask_email;
 use settle_domain::dunning::calendar::term_end;
 use settle_domain::dunning::send_time;
-use settle_domain::dunning::steps::{day_number, hold_of, Channel, Step, StepKind, FOURTEEN_DAY_TERM};
+use settle_domain::dunning::steps::{day_number, hold_of, Channel, Step, StepKind, Variant, FOURTEEN_DAY_TERM};
 use settle_domain::locale::Locale;
 use std::collections::HashMap;
 
@@ -152,25 +154,44 @@ async fn issue_one(
             return finish(txn, rem, number, Outcome::Placed(at, why)).await;
         }
     }
-    // The learner picks the part of the day once; a reminder it placed later keeps its choice.
-    let mut choice = rem.choice.clone();
-    if cohort == Some(learning::LEARNER) && rem.reason.is_none() && choice.is_none() {
+    let locale = cust
+        .language
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or(tenant.default_locale);
+    // The learner decides once (the part of the day, unless a payment habit placed it; the
+    // wording, where the tenant wrote a second one); a reminder it placed later keeps that.
+    let mut choice: Option<LearnedChoice> = rem.choice.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    if cohort == Some(learning::LEARNER) && rem.choice.is_none() {
+        let second_wording = step.kind.allows_variants()
+            && message_templates::has_variant(&txn, tenant.id, step.kind, locale, Variant::B).await?;
         let plan_name = plans.by_id.get(&rem.plan_id).map_or("", |p| p.name.as_str());
         let local = now.with_timezone(&tenant.tz).naive_local();
-        let picked = learning::choose(local, policy, learned, rem.plan_id, plan_name, &mut rand::thread_rng());
-        if let Some((at, c)) = picked {
-            let json = serde_json::to_string(&c).unwrap_or_default();
+        let decided = learning::decide(
+            local,
+            policy,
+            learned,
+            rem.plan_id,
+            plan_name,
+            rem.reason.is_none(),
+            second_wording,
+            &mut rand::thread_rng(),
+        );
+        if let Some((at, c)) = decided {
             let later = (at > local)
                 .then(|| tenant.tz.from_local_datetime(&at).earliest())
                 .flatten();
-            match later {
-                Some(at) => {
-                    return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
-                }
-                None => choice = Some(json),
+            if let Some(at) = later {
+                let json = serde_json::to_string(&c).unwrap_or_default();
+                return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
             }
+            choice = Some(c);
         }
     }
+    let variant = choice
+        .as_ref()
+        .and_then(|c| c.variant.as_deref())
+        .and_then(Variant::parse);
     // A representative gets the messages instead of the debtor, or as well.
     let rep = crate::services::representatives::of(&txn, tenant.id, cust.id).await?;
     let stand_in = rep
@@ -195,11 +216,6 @@ async fn issue_one(
         }
     }
 
-    let locale = cust
-        .language
-        .as_deref()
-        .and_then(Locale::parse)
-        .unwrap_or(tenant.default_locale);
     let today = tenant.today(now);
     let principal = inv.open_cents - inv.costs_open_cents - inv.interest_open_cents;
     let fee = step.fee.amount_cents(principal);
@@ -220,6 +236,7 @@ async fn issue_one(
         reminder_id: rem.id,
         kind: step.kind,
         locale,
+        variant: variant.unwrap_or(Variant::A),
         today,
         now,
         open_cents: inv.open_cents + fee_now + interest,
@@ -290,7 +307,8 @@ async fn issue_one(
     active.interest_cents = Set(interest);
     active.term_ends = Set(term_ends);
     active.cohort = Set(cohort.map(String::from));
-    active.choice = Set(choice);
+    active.choice = Set(choice.and_then(|c| serde_json::to_string(&c).ok()));
+    active.variant = Set(variant.map(|v| v.as_str().to_string()));
     active.update(&txn).await?;
     txn.commit().await?;
     Ok((number, Outcome::Issued(sent)))

@@ -1,8 +1,10 @@
 //! Next best action in the dispatcher. Of the choices a plan leaves free, the part of the day a
-//! reminder goes out is learned per tenant and plan (a plan is the debtors' segment): each part
-//! of the day that the contact window leaves room for within a day is an arm of a Thompson
-//! sampling bandit (`bandit`), scored by what its messages were credited with (`credit`: paid,
-//! or a plan agreed, within [`WINDOW_DAYS`] after the last message before it).
+//! reminder goes out and, for a plain reminder the tenant wrote a second wording of (template
+//! variant B), the wording are learned per tenant and plan (a plan is the debtors' segment):
+//! each part of the day that the contact window leaves room for within a day, and each
+//! variant, is an arm of a Thompson sampling bandit (`bandit`), scored by what its messages
+//! were credited with (`credit`: paid, or a plan agreed, within [`WINDOW_DAYS`] after the last
+//! message before it).
 //!
 //! A stable share of debtors (the holdout, a tenant setting) always gets the fixed plan, with
 //! no learning and no send-time optimisation, so the dashboard can show the learner's lift
@@ -24,6 +26,7 @@ use sea_orm::{
 };
 use settle_domain::backoffice::LearnedChoice;
 use settle_domain::dunning::outcomes::{self, band_slot, BANDS};
+use settle_domain::dunning::steps::Variant;
 use std::collections::{BTreeMap, HashMap};
 
 /// The share of debtors (percent) held out on the fixed plan unless the tenant sets another.
@@ -94,14 +97,18 @@ pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: 
     )
     .await?;
     // In key order, so instances refreshing at once take the rows' locks in the same order.
-    let mut figures: BTreeMap<(i64, &'static str), Record> = BTreeMap::new();
+    let mut figures: BTreeMap<(i64, String), Record> = BTreeMap::new();
     for m in &c.sent {
-        let band = outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local());
-        let r = figures.entry((m.plan, band)).or_default();
-        if c.credited.contains(&m.id) {
-            r.won += 1;
-        } else {
-            r.lost += 1;
+        let won = c.credited.contains(&m.id);
+        let band = outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()).to_string();
+        let variant = m.variant.as_deref().and_then(Variant::parse).map(variant_arm);
+        for arm in std::iter::once(band).chain(variant) {
+            let r = figures.entry((m.plan, arm)).or_default();
+            if won {
+                r.won += 1;
+            } else {
+                r.lost += 1;
+            }
         }
     }
     let tx = db.begin().await?;
@@ -117,7 +124,7 @@ pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: 
         learned_arm::Entity::insert(learned_arm::ActiveModel {
             tenant_id: Set(tenant.id),
             plan_id: Set(plan),
-            arm: Set(band.to_string()),
+            arm: Set(band),
             won: Set(i64::try_from(r.won).unwrap_or(i64::MAX)),
             lost: Set(i64::try_from(r.lost).unwrap_or(i64::MAX)),
             updated_at: Set(now),
@@ -142,39 +149,72 @@ pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: 
     Ok(true)
 }
 
-/// The learner's choice for a reminder due at `now` (local): among the parts of the day with a
-/// slot inside the contact window within a day, the one Thompson sampling draws from what each
-/// achieved in this plan; with the instant to send at (`now` when that part of the day is now).
-pub fn choose<R: rand::Rng>(
+/// The learned arm of a template variant (`learned_arms.arm`).
+pub fn variant_arm(v: Variant) -> String {
+    format!("variant:{}", v.as_str())
+}
+
+fn draw<R: rand::Rng, T: Copy>(offered: &[(T, Record)], rng: &mut R) -> Option<T> {
+    let records: Vec<Record> = offered.iter().map(|(_, r)| *r).collect();
+    offered.get(bandit::choose(&records, rng)?).map(|(t, _)| *t)
+}
+
+/// What the learner decides for a reminder due at `now` (local), once: with `place`, the part
+/// of the day, among those with a slot inside the contact window within a day; with
+/// `second_wording` (the tenant wrote a variant B of this step), the wording. Each is drawn by
+/// Thompson sampling from what it achieved in this plan. Returns when to send (`now` unless
+/// the part of the day drawn is later) and the choice with its evidence; none when there was
+/// nothing to choose.
+#[allow(clippy::too_many_arguments)]
+pub fn decide<R: rand::Rng>(
     now: NaiveDateTime,
     policy: &Policy,
     learned: &Learned,
     plan_id: i64,
     plan_name: &str,
+    place: bool,
+    second_wording: bool,
     rng: &mut R,
 ) -> Option<(NaiveDateTime, LearnedChoice)> {
-    let offered: Vec<(&str, NaiveDateTime, Record)> = BANDS
-        .iter()
-        .filter_map(|b| {
-            let at = band_slot(now, b, &policy.window)?;
-            let rec = learned.get(&(plan_id, (*b).to_string())).copied().unwrap_or_default();
-            Some((*b, at, rec))
-        })
-        .collect();
-    let records: Vec<Record> = offered.iter().map(|(_, _, r)| *r).collect();
-    let (band, at, _) = offered.get(bandit::choose(&records, rng)?)?;
-    Some((
-        *at,
-        LearnedChoice {
-            band: (*band).to_string(),
-            plan: plan_name.to_string(),
-            window_days: WINDOW_DAYS,
-            arms: offered
+    let record = |arm: &str| learned.get(&(plan_id, arm.to_string())).copied().unwrap_or_default();
+    let evidence = |r: Record| (r.won, r.won + r.lost);
+    let mut choice = LearnedChoice {
+        plan: plan_name.to_string(),
+        window_days: WINDOW_DAYS,
+        ..Default::default()
+    };
+    let mut at = now;
+    if place {
+        let offered: Vec<((&str, NaiveDateTime), Record)> = BANDS
+            .iter()
+            .filter_map(|b| Some(((*b, band_slot(now, b, &policy.window)?), record(b))))
+            .collect();
+        if let Some((band, slot)) = draw(&offered, rng) {
+            at = slot;
+            choice.band = Some(band.to_string());
+            choice.arms = offered
                 .iter()
-                .map(|(b, _, r)| ((*b).to_string(), r.won, r.won + r.lost))
-                .collect(),
-        },
-    ))
+                .map(|((b, _), r)| {
+                    let (won, sent) = evidence(*r);
+                    (b.to_string(), won, sent)
+                })
+                .collect();
+        }
+    }
+    if second_wording {
+        let offered: Vec<(Variant, Record)> = Variant::ALL.iter().map(|v| (*v, record(&variant_arm(*v)))).collect();
+        if let Some(v) = draw(&offered, rng) {
+            choice.variant = Some(v.as_str().to_string());
+            choice.variant_arms = offered
+                .iter()
+                .map(|(v, r)| {
+                    let (won, sent) = evidence(*r);
+                    (v.as_str().to_string(), won, sent)
+                })
+                .collect();
+        }
+    }
+    (choice.band.is_some() || choice.variant.is_some()).then_some((at, choice))
 }
 
 #[cfg(test)]
@@ -206,24 +246,55 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(3);
         let mut picks: HashMap<String, u32> = HashMap::new();
         for _ in 0..400 {
-            let (at, c) = choose(now, &policy(), &learned, 7, "Standaard", &mut rng).unwrap();
-            assert_ne!(c.band, "night", "outside the contact window");
+            let (at, c) = decide(now, &policy(), &learned, 7, "Standaard", true, false, &mut rng).unwrap();
+            let band = c.band.clone().unwrap();
+            assert_ne!(band, "night", "outside the contact window");
             assert!(policy().window.is_open(at), "{at}");
-            match c.band.as_str() {
+            match band.as_str() {
                 "morning" => assert_eq!(at, now, "the morning is now"),
                 "evening" => assert_eq!(at, now.date().and_hms_opt(17, 0, 0).unwrap()),
                 _ => {}
             }
             assert_eq!(c.arms.len(), 3, "{:?}", c.arms);
-            *picks.entry(c.band).or_default() += 1;
+            assert_eq!(c.variant, None, "no second wording to choose");
+            *picks.entry(band).or_default() += 1;
         }
         let n = |b: &str| picks.get(b).copied().unwrap_or(0);
         // The evening (40 %) far more often than the morning (5 %); the untried afternoon is
         // explored (its uniform prior beats 40 % more often than not).
         assert!(n("evening") > 10 * n("morning").max(1), "{picks:?}");
         assert!(n("afternoon") > 100, "{picks:?}");
-        let (_, c) = choose(now, &policy(), &learned, 7, "Standaard", &mut rng).unwrap();
+        let (_, c) = decide(now, &policy(), &learned, 7, "Standaard", true, false, &mut rng).unwrap();
         assert_eq!(c.arms[0], ("morning".to_string(), 10, 200));
+        assert_eq!(
+            decide(now, &policy(), &learned, 7, "Standaard", false, false, &mut rng),
+            None
+        );
+    }
+
+    #[test]
+    fn the_wording_that_pays_wins_without_moving_the_hour() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let learned: Learned = HashMap::from([
+            ((7, variant_arm(Variant::A)), Record { won: 20, lost: 180 }),
+            ((7, variant_arm(Variant::B)), Record { won: 60, lost: 140 }),
+        ]);
+        let mut rng = StdRng::seed_from_u64(5);
+        let mut b = 0;
+        for _ in 0..200 {
+            let (at, c) = decide(now, &policy(), &learned, 7, "Standaard", false, true, &mut rng).unwrap();
+            assert_eq!(
+                (at, c.band.as_deref()),
+                (now, None),
+                "the habit or the plan keeps the hour"
+            );
+            b += u32::from(c.variant.as_deref() == Some("b"));
+            assert_eq!(c.variant_arms, [("a".into(), 20, 200), ("b".into(), 60, 200)]);
+        }
+        assert!(b > 190, "{b}");
     }
 
     #[test]

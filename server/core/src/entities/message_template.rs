@@ -12,6 +12,8 @@ pub struct Model {
     /// email, sms, letter
     pub channel: String,
     pub locale: String,
+    /// `a`, or `b`: a second wording of a plain reminder the learner tries.
+    pub variant: String,
     pub version: i32,
     #[sea_orm(column_type = "Text")]
     pub subject: String,

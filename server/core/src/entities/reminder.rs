@@ -31,6 +31,8 @@ pub struct Model {
     pub cohort: Option<String>,
     /// The learner's choice and its evidence (JSON, `dunning::learning::Choice`).
     pub choice: Option<String>,
+    /// The template variant its messages went out in, when the learner chose one.
+    pub variant: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use settle_domain::backoffice::{DiffLine, TemplatePageView, TemplateRow, VersionRow};
-use settle_domain::dunning::steps::{Channel, StepKind};
+use settle_domain::dunning::steps::{Channel, StepKind, Variant};
 use settle_domain::dunning::texts::{default_source, sample_facts, Text, VARIABLES};
 use settle_domain::locale::Locale;
 use std::collections::BTreeMap;
@@ -27,6 +27,7 @@ pub struct Key {
     pub kind: StepKind,
     pub channel: Channel,
     pub locale: Locale,
+    pub variant: Variant,
 }
 
 impl Key {
@@ -35,7 +36,21 @@ impl Key {
             kind: StepKind::parse(kind)?,
             channel: Channel::parse(channel)?,
             locale: Locale::parse(locale)?,
+            variant: Variant::A,
         })
+    }
+
+    /// The same message in another variant; none for a step whose wording is fixed.
+    pub fn with_variant(self, variant: Variant) -> Option<Key> {
+        (variant == Variant::A || self.kind.allows_variants()).then_some(Key { variant, ..self })
+    }
+
+    /// `?variant=b` for the editor's links and forms; nothing for A.
+    pub fn query(self) -> &'static str {
+        match self.variant {
+            Variant::A => "",
+            Variant::B => "?variant=b",
+        }
     }
 }
 
@@ -45,6 +60,7 @@ fn by_key(tenant_id: i64, k: Key) -> sea_orm::Select<message_template::Entity> {
         .filter(message_template::Column::Kind.eq(k.kind.as_str()))
         .filter(message_template::Column::Channel.eq(k.channel.as_str()))
         .filter(message_template::Column::Locale.eq(k.locale.code()))
+        .filter(message_template::Column::Variant.eq(k.variant.as_str()))
 }
 
 /// The tenant's active template for a message, if it has one.
@@ -57,6 +73,27 @@ pub async fn active<C: ConnectionTrait>(
         .filter(message_template::Column::Active.eq(true))
         .one(db)
         .await?)
+}
+
+/// Whether the tenant has an active template of this step kind, language and variant on any
+/// channel (the learner offers variant B only then).
+pub async fn has_variant<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    kind: StepKind,
+    locale: Locale,
+    variant: Variant,
+) -> ServiceResult<bool> {
+    use sea_orm::PaginatorTrait;
+    Ok(message_template::Entity::find()
+        .filter(message_template::Column::TenantId.eq(tenant_id))
+        .filter(message_template::Column::Kind.eq(kind.as_str()))
+        .filter(message_template::Column::Locale.eq(locale.code()))
+        .filter(message_template::Column::Variant.eq(variant.as_str()))
+        .filter(message_template::Column::Active.eq(true))
+        .count(db)
+        .await?
+        > 0)
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -75,17 +112,26 @@ pub async fn list<C: ConnectionTrait>(
     for kind in StepKind::ALL {
         for channel in Channel::ALL {
             for locale in [Locale::Nl, Locale::De, Locale::En] {
-                let a = active
-                    .iter()
-                    .find(|t| t.kind == kind.as_str() && t.channel == channel.as_str() && t.locale == locale.code());
-                out.push(TemplateRow {
-                    kind: kind.as_str().into(),
-                    channel: channel.as_str().into(),
-                    locale: locale.code().into(),
-                    version: a.map(|t| t.version),
-                    author: a.and_then(|t| t.author_id).and_then(|id| names.get(&id).cloned()),
-                    at: a.map(|t| local(tenant, t.created_at)),
-                });
+                for variant in Variant::ALL {
+                    if variant != Variant::A && !kind.allows_variants() {
+                        continue;
+                    }
+                    let a = active.iter().find(|t| {
+                        t.kind == kind.as_str()
+                            && t.channel == channel.as_str()
+                            && t.locale == locale.code()
+                            && t.variant == variant.as_str()
+                    });
+                    out.push(TemplateRow {
+                        kind: kind.as_str().into(),
+                        channel: channel.as_str().into(),
+                        locale: locale.code().into(),
+                        variant: variant.as_str().into(),
+                        version: a.map(|t| t.version),
+                        author: a.and_then(|t| t.author_id).and_then(|id| names.get(&id).cloned()),
+                        at: a.map(|t| local(tenant, t.created_at)),
+                    });
+                }
             }
         }
     }
@@ -143,6 +189,7 @@ pub async fn page<C: ConnectionTrait>(
         kind: k.kind.as_str().into(),
         channel: k.channel.as_str().into(),
         locale: k.locale.code().into(),
+        variant: k.variant.as_str().into(),
         subject,
         body,
         is_draft: draft.is_some(),
@@ -206,6 +253,7 @@ pub async fn save(
         kind: Set(k.kind.as_str().into()),
         channel: Set(k.channel.as_str().into()),
         locale: Set(k.locale.code().into()),
+        variant: Set(k.variant.as_str().into()),
         version: Set(version),
         subject: Set(subject.to_string()),
         body: Set(body.to_string()),
@@ -225,7 +273,8 @@ pub async fn save(
         &scope.actor(),
         "template_saved",
         json!({
-            "kind": k.kind.as_str(), "channel": k.channel.as_str(), "locale": k.locale.code(), "version": version,
+            "kind": k.kind.as_str(), "channel": k.channel.as_str(), "locale": k.locale.code(),
+            "variant": k.variant.as_str(), "version": version,
             "before": before.map(|(s, b)| json!({ "subject": s, "body": b })),
             "after": { "subject": subject, "body": body },
         }),
@@ -242,6 +291,7 @@ async fn deactivate<C: ConnectionTrait>(db: &C, tenant_id: i64, k: Key) -> Servi
         .filter(message_template::Column::Kind.eq(k.kind.as_str()))
         .filter(message_template::Column::Channel.eq(k.channel.as_str()))
         .filter(message_template::Column::Locale.eq(k.locale.code()))
+        .filter(message_template::Column::Variant.eq(k.variant.as_str()))
         .exec(db)
         .await?;
     Ok(())
@@ -276,7 +326,10 @@ pub async fn reset(db: &DatabaseConnection, scope: &StaffScope, k: Key, now: Dat
         None,
         &scope.actor(),
         "template_reset",
-        json!({ "kind": k.kind.as_str(), "channel": k.channel.as_str(), "locale": k.locale.code() }),
+        json!({
+            "kind": k.kind.as_str(), "channel": k.channel.as_str(), "locale": k.locale.code(),
+            "variant": k.variant.as_str(),
+        }),
     )
     .await?;
     tx.commit().await?;
