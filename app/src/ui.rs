@@ -238,10 +238,10 @@ pub fn Loading() -> impl IntoView {
 pub fn ConsentList(locale: Locale, rows: Vec<ConsentRow>) -> impl IntoView {
     let l = locale;
     let label = move |row: &ConsentRow| {
-        let what = if row.purpose == "sms" {
-            Key::ConsentSms
-        } else {
-            Key::ConsentTracking
+        let what = match row.purpose.as_str() {
+            "sms" => Key::ConsentSms,
+            "voice" => Key::ConsentVoice,
+            _ => Key::ConsentTracking,
         };
         let done = if row.granted {
             Key::ConsentGiven

@@ -10,6 +10,7 @@ use crate::util::fk;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
     big_integer, boolean, integer, string_len, string_len_null, text_null, timestamp_with_time_zone,
+    timestamp_with_time_zone_null,
 };
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
@@ -34,6 +35,12 @@ enum Reminders {
     Cohort,
     Choice,
     Variant,
+}
+
+#[derive(DeriveIden)]
+enum Customers {
+    Table,
+    VoiceConsentAt,
 }
 
 #[derive(DeriveIden)]
@@ -92,6 +99,14 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table(Reminders::Table).add_column(col).to_owned())
                 .await?;
         }
+        // Automated reminder calls need their own consent.
+        m.alter_table(
+            Table::alter()
+                .table(Customers::Table)
+                .add_column(timestamp_with_time_zone_null(Customers::VoiceConsentAt))
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(MessageTemplates::Table)
@@ -135,6 +150,13 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(LearnedArms::Table).to_owned()).await?;
+        m.alter_table(
+            Table::alter()
+                .table(Customers::Table)
+                .drop_column(Customers::VoiceConsentAt)
+                .to_owned(),
+        )
+        .await?;
         m.get_connection()
             .execute_unprepared("DELETE FROM message_templates WHERE variant <> 'a'")
             .await?;

@@ -19,8 +19,7 @@ use leptos_meta::ServerMetaContext;
 use std::future::Future;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/pay/{token}", web::get().to(pay))
-        .route("/pay/{token}", web::head().to(pay));
+    cfg.route("/pay/{token}", web::get().to(pay));
 }
 
 /// The paths served here, as actix matches them (for tests that visit every page).

@@ -38,6 +38,7 @@ pub mod statement_upload;
 pub mod template_forms;
 pub mod tenant_forms;
 pub mod unsubscribe_page;
+pub mod voice_calls;
 pub mod webhook_forms;
 pub mod workers;
 
@@ -190,6 +191,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .configure(email_webhooks::configure)
             .configure(unsubscribe_page::configure)
             .configure(qr_image::configure)
+            .configure(voice_calls::configure)
             .service(Files::new("/pkg", format!("{site_root}/pkg")))
             .default_service(web::to(not_found))
             .wrap(

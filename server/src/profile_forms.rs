@@ -74,6 +74,7 @@ pub struct PrefsForm {
     sms: Option<String>,
     letter: Option<String>,
     sms_consent: Option<String>,
+    voice_consent: Option<String>,
     /// Present when the form offered the tracking box (an unticked box sends nothing).
     tracking_offered: Option<String>,
     tracking: Option<String>,
@@ -90,6 +91,7 @@ async fn preferences(req: HttpRequest, state: Data, form: web::Form<PrefsForm>) 
         sms: f.sms.is_some(),
         letter: f.letter.is_some(),
         sms_consent: f.sms_consent.is_some(),
+        voice_consent: f.voice_consent.is_some(),
         tracking: f.tracking_offered.is_some().then_some(f.tracking.is_some()),
         shown_in: settle_domain::locale::Locale::parse(&f.shown_in),
     };

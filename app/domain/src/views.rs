@@ -351,6 +351,9 @@ pub struct ProfileView {
     pub pref_email: bool,
     pub pref_sms: bool,
     pub pref_letter: bool,
+    /// The debtor agreed to automated reminder calls.
+    #[serde(default)]
+    pub voice_consent: bool,
     /// Contact changes need a full login, not a step-up from a payment link.
     pub full_login: bool,
     /// (kind, name, receives instead of the debtor)

@@ -154,6 +154,8 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
     let channels_described = channels_error.is_some().then_some("f-channels-error");
     let consent_error = flash.error_for("profile_prefs", "sms_consent");
     let consent_described = consent_error.is_some().then_some("f-consent-error");
+    let voice_error = flash.error_for("profile_prefs", "voice_consent");
+    let voice_described = voice_error.is_some().then_some("f-voice-error");
     let language = p.language.clone().unwrap_or_else(|| l.code().to_string());
     let check = |id: &'static str, name: &'static str, key: Key, on: bool| {
         view! {
@@ -184,6 +186,12 @@ fn Preferences(l: Locale, p: ProfileView, flash: Flash, csrf: String, shell_flas
                     <input type="checkbox" id="f-sms-consent" name="sms_consent" value="on" checked=p.pref_sms
                         aria-describedby=consent_described/>
                     <label for="f-sms-consent">{t(l, Key::SmsConsent)}</label>
+                </div>
+                <div class="check" class:has-error=voice_described.is_some()>
+                    {voice_error.map(|c| view! { <p class="error" id="f-voice-error">{code_text(l, &c)}</p> })}
+                    <input type="checkbox" id="f-voice-consent" name="voice_consent" value="on" checked=p.voice_consent
+                        aria-describedby=voice_described/>
+                    <label for="f-voice-consent">{t(l, Key::VoiceConsent)}</label>
                 </div>
                 {p.tracking_offered.then(|| view! {
                     <div class="check">

@@ -42,6 +42,7 @@ pub mod tenant;
 pub mod throttle;
 pub mod tokens;
 pub mod tracking;
+pub mod voice;
 pub mod webhooks;
 
 pub use sea_orm;

@@ -51,7 +51,7 @@ pub static WEBHOOK_ATTEMPTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
 /// Makes every counter exist (at zero) before anything happened, so a scrape shows them all
 /// and a dashboard's rate starts from zero instead of from nothing.
 pub fn init() {
-    for channel in ["email", "sms", "letter"] {
+    for channel in ["email", "sms", "letter", "voice"] {
         MESSAGES_SENT.with_label_values(&[channel]);
         for outcome in ["retry", "failed"] {
             MESSAGES_FAILED.with_label_values(&[channel, outcome]);

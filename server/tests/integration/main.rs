@@ -47,4 +47,5 @@ mod security;
 mod statements;
 mod templates;
 mod tenants;
+mod voice;
 mod webhooks;

@@ -11,16 +11,22 @@ pub enum Channel {
     Email,
     Sms,
     Letter,
+    /// An automated call (text to speech, a keypad menu): plain reminders only, with the
+    /// debtor's consent; what it says is Settle's, its SMS link uses the SMS wording.
+    Voice,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Letter];
+    pub const ALL: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::Letter, Channel::Voice];
+    /// The channels with a text of their own (templates).
+    pub const WRITTEN: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Letter];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Email => "email",
             Channel::Sms => "sms",
             Channel::Letter => "letter",
+            Channel::Voice => "voice",
         }
     }
 

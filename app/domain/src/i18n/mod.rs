@@ -25,6 +25,8 @@ macro_rules! catalog {
 
 /// The back office's texts (staff-facing), kept apart from the debtor portal's.
 pub mod staff;
+/// What an automated reminder call says.
+pub mod voice;
 
 catalog! {
     enum Key, fn t;
@@ -235,6 +237,9 @@ catalog! {
     TrackingConsent => "Tel het wanneer ik een herinnering per e-mail open of op de link erin klik. Zo kiezen wij beter wanneer en hoe wij u herinneren.", "Zählen Sie, wann ich eine Erinnerung per E-Mail öffne oder ihren Link anklicke. So wählen wir besser, wann und wie wir Sie erinnern.", "Count when I open a reminder email or click its link. It helps us choose when and how to remind you.";
     ConsentsHeading => "Toestemmingen", "Einwilligungen", "Consents";
     ConsentSms => "Herinneringen per sms", "Erinnerungen per SMS", "Reminders by text message";
+    ConsentVoice => "Automatische herinneringsgesprekken", "Automatische Erinnerungsanrufe", "Automated reminder calls";
+    VoiceConsent => "Ik ga akkoord met automatische telefoongesprekken over openstaande betalingen op mijn mobiele nummer (binnen de belmomenten, met een keuzemenu).", "Ich bin mit automatischen Anrufen zu offenen Zahlungen auf meiner Handynummer einverstanden (innerhalb der Anrufzeiten, mit Tastenmenü).", "I agree to automated calls about open payments on my mobile number (within calling hours, with a keypad menu).";
+    ErrVoiceNeedsPhone => "Voor automatische gesprekken hebben wij uw mobiele nummer nodig.", "Für automatische Anrufe brauchen wir Ihre Handynummer.", "For automated calls we need your mobile number.";
     ConsentTracking => "Openen en klikken tellen", "Öffnen und Klicken zählen", "Counting opens and clicks";
     ConsentGiven => "Gegeven", "Erteilt", "Given";
     ConsentWithdrawn => "Ingetrokken", "Widerrufen", "Withdrawn";
@@ -419,6 +424,7 @@ pub fn code_text(locale: Locale, code: &str) -> &'static str {
         "channel_needed" => Key::ErrChannelNeeded,
         "sms_consent_needed" => Key::ErrSmsConsent,
         "sms_needs_phone" => Key::ErrSmsNeedsPhone,
+        "voice_needs_phone" => Key::ErrVoiceNeedsPhone,
         "email_unchanged" => Key::ErrEmailUnchanged,
         "password_wrong" => Key::ErrPasswordWrong,
         "phone_invalid" => Key::ErrPhoneInvalid,

@@ -112,6 +112,13 @@ pub async fn view<C: ConnectionTrait>(
     let mut debtors: HashMap<(bool, i64), bool> = HashMap::new();
     for m in &credit.sent {
         let won = credit.credited.contains(&m.id);
+        if let Some(cohort) = m.cohort.as_deref() {
+            *debtors.entry((cohort == "learner", m.customer)).or_default() |= won;
+        }
+        // A decision its outcome overtook sent nothing: it counts for the lift only.
+        if !m.message {
+            continue;
+        }
         let e = conv.entry((m.position, m.step.clone(), m.channel.clone())).or_default();
         e.0 += 1;
         e.1 += u64::from(won);
@@ -124,9 +131,6 @@ pub async fn view<C: ConnectionTrait>(
             let e = variants.entry((m.position, m.step.clone(), v.clone())).or_default();
             e.0 += 1;
             e.1 += u64::from(won);
-        }
-        if let Some(cohort) = m.cohort.as_deref() {
-            *debtors.entry((cohort == "learner", m.customer)).or_default() |= won;
         }
     }
     let mut cohorts = [Record::default(); 2];
@@ -264,9 +268,9 @@ pub fn csv(v: &DashboardView) -> ServiceResult<Vec<u8>> {
         .map_err(err)?;
     }
     if let Some(l) = &v.lift {
+        row("lift", "learner_debtors", l.learner_debtors.to_string()).map_err(err)?;
+        row("lift", "holdout_debtors", l.holdout_debtors.to_string()).map_err(err)?;
         for (k, n) in [
-            ("learner_debtors", l.learner_debtors as f64),
-            ("holdout_debtors", l.holdout_debtors as f64),
             ("learner_percent", l.learner_percent),
             ("holdout_percent", l.holdout_percent),
             ("points", l.points),

@@ -169,12 +169,35 @@ pub async fn deliver(
             _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
             _ => anyhow::bail!("the tenant has no SMS provider"),
         },
+        ("voice", mail) if access.is_some() => match (&accounts.sms, access, tenant) {
+            (Some(provider), Some(access), Some(t)) => place_call(access, provider, t, row).await,
+            _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
+            _ => anyhow::bail!("the tenant has no voice provider"),
+        },
         (_, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
         ("email", mailer) => Ok(Delivered::status(
             mailer.send(tenant, accounts.email.as_ref(), row).await?,
         )),
         (other, _) => anyhow::bail!("no sender configured for channel {other}"),
     }
+}
+
+/// An automated call: the provider fetches the script from the call's signed address.
+async fn place_call(
+    access: &Accounts,
+    provider: &SmsProvider,
+    tenant: &tenant::Model,
+    row: &outbox::Model,
+) -> anyhow::Result<Delivered> {
+    let base = tenant.base_url.trim_end_matches('/');
+    let sig = crate::voice::call_sig(&access.keys.tokens, row.id);
+    let script = format!("{base}/voice/{}/{sig}", row.id);
+    let status = format!("{base}/webhooks/voice/{}/{sig}", row.id);
+    let sid = provider.call(&access.http, &row.recipient, &script, &status).await?;
+    Ok(Delivered {
+        status: "sent",
+        provider_id: Some(sid),
+    })
 }
 
 async fn send_sms(

@@ -187,6 +187,71 @@ impl SmsProvider {
     }
 }
 
+impl SmsProvider {
+    /// Places an automated call (Twilio's Calls API): the provider fetches the script from
+    /// `script_url` when the call is answered and reports the call's progress to
+    /// `status_callback`. The call shows the account's number. Only Twilio-compatible
+    /// accounts make calls.
+    pub async fn call(
+        &self,
+        http: &reqwest::Client,
+        to_e164: &str,
+        script_url: &str,
+        status_callback: &str,
+    ) -> Result<String, SmsError> {
+        e164_digits(to_e164).ok_or_else(|| SmsError::Permanent("recipient is not E.164".into()))?;
+        let Self::Twilio {
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+        } = self
+        else {
+            return Err(SmsError::Permanent(
+                "voice calls need a Twilio-compatible account".into(),
+            ));
+        };
+        let form = [
+            ("To", to_e164),
+            ("From", from.as_str()),
+            ("Url", script_url),
+            ("Method", "POST"),
+            ("StatusCallback", status_callback),
+            ("StatusCallbackMethod", "POST"),
+            ("StatusCallbackEvent", "answered"),
+            ("StatusCallbackEvent", "completed"),
+        ];
+        let request = http
+            .post(format!("{base_url}/2010-04-01/Accounts/{account_sid}/Calls.json"))
+            .basic_auth(account_sid, Some(auth_token))
+            .form(&form);
+        execute(request, "twilio", "sid", auth_token).await
+    }
+
+    /// The number calls and texts come from.
+    pub fn sender(&self) -> &str {
+        match self {
+            Self::Twilio { from, .. } => from,
+            Self::MessageBird { originator, .. } => originator,
+        }
+    }
+}
+
+/// Twilio's call status callback: the call's id and what became of it, as the timeline names
+/// it (`answered`, `completed`, `no_answer`, `busy`, `failed`); none for a step in between.
+pub fn twilio_call_status(params: &[(String, String)]) -> Option<(String, &'static str)> {
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let what = match get("CallStatus")? {
+        "in-progress" | "answered" => "answered",
+        "completed" => "completed",
+        "no-answer" => "no_answer",
+        "busy" => "busy",
+        "failed" | "canceled" => "failed",
+        _ => return None,
+    };
+    Some((get("CallSid")?.to_string(), what))
+}
+
 /// E.164: '+', a country code not starting with 0, at most 15 digits in all.
 fn e164_digits(number: &str) -> Option<u64> {
     let digits = number.strip_prefix('+')?;

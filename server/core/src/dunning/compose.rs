@@ -181,9 +181,14 @@ impl Compose<'_> {
             .then(|| crate::tracking::open_pixel(self.tenant, self.reminder_id, &pay))
             .flatten();
         use crate::services::message_templates::{active, Key};
+        // A call's text is the SMS it offers to send (what it says is Settle's, see `voice`).
+        let written = match channel {
+            Channel::Voice => Channel::Sms,
+            other => other,
+        };
         let key = Key {
             kind: self.kind,
-            channel,
+            channel: written,
             locale: self.locale,
             variant: Variant::A,
         };
@@ -194,7 +199,7 @@ impl Compose<'_> {
         if template.is_none() {
             template = active(db, self.tenant.id, key).await?;
         }
-        let text = self.text_from(template.as_ref(), channel, &link, code.as_deref());
+        let text = self.text_from(template.as_ref(), written, &link, code.as_deref());
         let extras = Extras {
             link: Some(&link),
             pixel: pixel.as_deref(),

@@ -26,7 +26,10 @@ pub(crate) async fn query<C: ConnectionTrait>(
         .await?)
 }
 
-/// One message that went out for a reminder of the range.
+/// One message that went out for a reminder of the range; or (`message` false) a reminder the
+/// learner had placed later in the day that never went out because the invoice was paid or a
+/// plan agreed before its time: the learner's decision, counted with its outcome (intention to
+/// treat), else waiting would look like losing.
 #[derive(Clone, Debug)]
 pub struct Sent {
     pub id: i64,
@@ -41,6 +44,7 @@ pub struct Sent {
     pub cohort: Option<String>,
     /// The template variant the learner chose, if it chose one.
     pub variant: Option<String>,
+    pub message: bool,
 }
 
 pub struct Credit {
@@ -81,6 +85,33 @@ pub async fn of_range<C: ConnectionTrait>(
             channel: r.try_get_by_index(6).unwrap_or_default(),
             cohort: r.try_get_by_index(7).unwrap_or_default(),
             variant: r.try_get_by_index(8).unwrap_or_default(),
+            message: true,
+        })
+    })
+    .collect();
+    // Decisions overtaken by their outcome (ids negated: they are reminders, not messages).
+    let overtaken: Vec<Sent> = query(
+        db,
+        "SELECT r.id, r.customer_id, r.plan_id, r.position, COALESCE(s.name, r.kind), r.send_after, r.cohort, r.variant \
+         FROM reminders r LEFT JOIN dunning_steps s ON s.id = r.step_id \
+         WHERE r.tenant_id = ? AND r.send_after >= ? AND r.send_after < ? AND r.status = 'cancelled' \
+         AND r.reason IN ('settled', 'payment_plan') AND r.choice IS NOT NULL",
+        range(),
+    )
+    .await?
+    .into_iter()
+    .filter_map(|r| {
+        Some(Sent {
+            id: -r.try_get_by_index::<i64>(0).ok()?,
+            customer: r.try_get_by_index(1).ok()?,
+            plan: r.try_get_by_index(2).ok()?,
+            position: r.try_get_by_index(3).unwrap_or(0),
+            step: r.try_get_by_index(4).unwrap_or_default(),
+            at: r.try_get_by_index(5).ok()?,
+            channel: String::new(),
+            cohort: r.try_get_by_index(6).unwrap_or_default(),
+            variant: r.try_get_by_index(7).unwrap_or_default(),
+            message: false,
         })
     })
     .collect();
@@ -142,6 +173,9 @@ pub async fn of_range<C: ConnectionTrait>(
         )
         .await?,
     );
-    let credited = outcomes::credited(&all_sent, &outcome, window);
+    let mut credited = outcomes::credited(&all_sent, &outcome, window);
+    credited.extend(overtaken.iter().map(|d| d.id));
+    let mut sent = sent;
+    sent.extend(overtaken);
     Ok(Credit { sent, credited })
 }

@@ -81,8 +81,13 @@ pub async fn issue_due(
                 let plans = plans::load(db, ctx.id).await?;
                 let policy = policy::load(db, &ctx).await?;
                 let learned = if policy.learning {
-                    learning::refresh_if_stale(db, &ctx, now).await?;
-                    learning::learned(db, ctx.id).await?
+                    // Learning never holds up dunning: on an error the figures stay as they
+                    // were (or none: every choice is then as likely), and the next round
+                    // tries again.
+                    if let Err(e) = learning::refresh_if_stale(db, &ctx, now).await {
+                        tracing::warn!(tenant = ctx.id, error = %e, "learned figures not refreshed");
+                    }
+                    learning::learned(db, ctx.id).await.unwrap_or_default()
                 } else {
                     Learned::default()
                 };
@@ -147,8 +152,15 @@ async fn issue_one(
     if let Some(later) = policy.next_opening(tenant, now).filter(|t| *t > now) {
         return finish(txn, rem, number, Outcome::Postponed(later)).await;
     }
-    // The holdout gets the fixed plan: no send-time optimisation, no learning.
-    let cohort = learning::cohort(policy, tenant.id, cust.id);
+    // The holdout gets the fixed plan: no send-time optimisation, no learning. Only plain
+    // reminders are learned on (a notice with legal effect goes out as the plan says); a
+    // reminder keeps the cohort it was first given, whatever the setting is by its time.
+    let cohort = match rem.cohort.as_deref() {
+        Some(learning::LEARNER) => Some(learning::LEARNER),
+        Some(_) => Some(learning::HOLDOUT),
+        None if step.kind.allows_variants() => learning::cohort(policy, tenant.id, cust.id),
+        None => None,
+    };
     if cohort != Some(learning::HOLDOUT) && policy.send_time_optimisation && rem.reason.is_none() {
         if let Some((at, why)) = habitual_time(&txn, tenant, policy, cust.id, now).await? {
             return finish(txn, rem, number, Outcome::Placed(at, why)).await;
@@ -167,27 +179,36 @@ async fn issue_one(
             && message_templates::has_variant(&txn, tenant.id, step.kind, locale, Variant::B).await?;
         let plan_name = plans.by_id.get(&rem.plan_id).map_or("", |p| p.name.as_str());
         let local = now.with_timezone(&tenant.tz).naive_local();
+        // The hour a letter is queued says nothing about when it is read: no placing then.
+        let lettered = step.channels.0.iter().flatten().any(|c| *c == Channel::Letter);
         let decided = learning::decide(
             local,
             policy,
             learned,
             rem.plan_id,
             plan_name,
-            rem.reason.is_none(),
+            rem.reason.is_none() && !lettered,
             second_wording,
             &mut rand::thread_rng(),
         );
-        if let Some((at, c)) = decided {
-            let later = (at > local)
-                .then(|| tenant.tz.from_local_datetime(&at).earliest())
-                .flatten();
-            if let Some(at) = later {
-                let json = serde_json::to_string(&c).unwrap_or_default();
-                return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
+        if let Some((at, mut c)) = decided {
+            if at > local {
+                match tenant.tz.from_local_datetime(&at).earliest() {
+                    Some(at) => {
+                        let json = serde_json::to_string(&c).unwrap_or_default();
+                        return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
+                    }
+                    // A slot in a daylight-saving gap: sent now, and not called a choice.
+                    None => {
+                        c.band = None;
+                        c.arms.clear();
+                    }
+                }
             }
-            choice = Some(c);
+            choice = (c.band.is_some() || c.variant.is_some()).then_some(c);
         }
     }
+    let new_choice = rem.choice.is_none() && choice.is_some();
     let variant = choice
         .as_ref()
         .and_then(|c| c.variant.as_deref())
@@ -212,6 +233,22 @@ async fn issue_one(
     for (channel, _, _) in &targets {
         if over_cap(&txn, &cust, *channel, policy.cap(*channel), now).await? {
             let later = policy.next_day_opening(tenant, now).unwrap_or(now + Duration::days(1));
+            if new_choice {
+                // Kept, so the next attempt goes out as decided instead of deciding again.
+                reminder::Entity::update_many()
+                    .col_expr(reminder::Column::Cohort, Expr::value(cohort.map(String::from)))
+                    .col_expr(
+                        reminder::Column::Choice,
+                        Expr::value(choice.as_ref().and_then(|c| serde_json::to_string(c).ok())),
+                    )
+                    .col_expr(
+                        reminder::Column::Variant,
+                        Expr::value(variant.map(|v| v.as_str().to_string())),
+                    )
+                    .filter(reminder::Column::Id.eq(rem.id))
+                    .exec(&txn)
+                    .await?;
+            }
             return finish(txn, rem, number, Outcome::Postponed(later)).await;
         }
     }
@@ -411,6 +448,10 @@ pub(crate) fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, Strin
                 let to = match ch {
                     Channel::Email if c.email_invalid_at.is_none() && (legal || c.pref_email) => c.email.clone(),
                     Channel::Sms if legal || c.pref_sms => c.phone_e164.clone(),
+                    // A call is never a notice with legal content, and needs its own consent.
+                    Channel::Voice if !legal && step.kind == StepKind::Reminder && c.voice_consent_at.is_some() => {
+                        c.phone_e164.clone()
+                    }
                     Channel::Letter
                         if c.address_invalid_at.is_none()
                             && !c.street.trim().is_empty()
@@ -499,7 +540,7 @@ async fn task<C: ConnectionTrait>(
 pub fn masked(channel: Channel, recipient: &str) -> String {
     match channel {
         Channel::Email => mask_email(recipient),
-        Channel::Sms => {
+        Channel::Sms | Channel::Voice => {
             let tail: String = recipient
                 .chars()
                 .rev()

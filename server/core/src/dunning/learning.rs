@@ -38,6 +38,9 @@ pub const LOOKBACK_DAYS: i64 = 90;
 /// How old the learned figures may get before a round reads the outcomes again.
 pub const REFRESH_MINUTES: i64 = 60;
 
+/// The arm of the marker row that records when the figures were last read.
+const REFRESHED: &str = "refreshed";
+
 pub const LEARNER: &str = "learner";
 pub const HOLDOUT: &str = "holdout";
 
@@ -71,11 +74,16 @@ pub async fn learned<C: ConnectionTrait>(db: &C, tenant_id: i64) -> ServiceResul
         .collect())
 }
 
-/// Reads the outcomes of the last [`LOOKBACK_DAYS`] into `learned_arms` when the figures are
-/// older than [`REFRESH_MINUTES`] (or missing); true when it did. Every message that went out
-/// counts for the part of the day it went out in, whichever cohort it was sent for: the
-/// holdout's are as good evidence of what an hour achieves. Several instances may refresh at
-/// once; each writes the same figures.
+/// Reads the outcomes into `learned_arms` when the figures are older than [`REFRESH_MINUTES`]
+/// (or missing); true when it did. Only reminders issued [`LOOKBACK_DAYS`] up to
+/// [`WINDOW_DAYS`] ago count: a younger one has not had its full window to be paid, and
+/// counting it as lost would hold back whatever part of the day was tried last. Every email
+/// and SMS counts for the part of the day it went out in, whichever cohort it was sent for
+/// (the holdout's are as good evidence of what an hour achieves; the hour a letter is queued
+/// says nothing about when it is read); every message the learner worded counts for its
+/// variant; a reminder the learner placed later that its outcome overtook counts as won.
+/// Several instances may refresh at once; each writes the same figures. A marker row (plan 0)
+/// records the refresh, so a tenant without figures is not read again on every round.
 pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: DateTime<Utc>) -> ServiceResult<bool> {
     let newest: Option<Option<DateTime<Utc>>> = learned_arm::Entity::find()
         .select_only()
@@ -88,21 +96,18 @@ pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: 
     if newest.flatten().is_some_and(fresh) {
         return Ok(false);
     }
-    let c = credit::of_range(
-        db,
-        tenant.id,
-        now - Duration::days(LOOKBACK_DAYS),
-        now,
-        Duration::days(WINDOW_DAYS),
-    )
-    .await?;
+    let window = Duration::days(WINDOW_DAYS);
+    let c = credit::of_range(db, tenant.id, now - Duration::days(LOOKBACK_DAYS), now - window, window).await?;
     // In key order, so instances refreshing at once take the rows' locks in the same order.
     let mut figures: BTreeMap<(i64, String), Record> = BTreeMap::new();
+    // The marker of this refresh.
+    figures.insert((0, REFRESHED.to_string()), Record::default());
     for m in &c.sent {
         let won = c.credited.contains(&m.id);
-        let band = outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()).to_string();
+        let timed = !m.message || m.channel == "email" || m.channel == "sms";
+        let band = timed.then(|| outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()).to_string());
         let variant = m.variant.as_deref().and_then(Variant::parse).map(variant_arm);
-        for arm in std::iter::once(band).chain(variant) {
+        for arm in band.into_iter().chain(variant) {
             let r = figures.entry((m.plan, arm)).or_default();
             if won {
                 r.won += 1;

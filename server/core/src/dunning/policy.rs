@@ -26,6 +26,9 @@ pub struct Policy {
     pub holdout_percent: u8,
 }
 
+/// At most one automated call a day per debtor, whatever the other caps say.
+pub const CALLS_PER_DAY: i32 = 1;
+
 impl Policy {
     /// Without settings: 08:00-20:00, no Sundays, the holidays of the tenant's country.
     pub fn standard(tenant: &TenantCtx) -> Policy {
@@ -57,6 +60,7 @@ impl Policy {
             Channel::Email => self.email_per_day,
             Channel::Sms => self.sms_per_day,
             Channel::Letter => self.letters_per_day,
+            Channel::Voice => CALLS_PER_DAY,
         }
     }
 

@@ -32,6 +32,8 @@ pub struct Model {
     pub pending_phone: Option<String>,
     /// When the debtor agreed to reminders by SMS.
     pub sms_consent_at: Option<DateTimeUtc>,
+    /// When the debtor agreed to automated reminder calls (none: no calls).
+    pub voice_consent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Contact data erased by retention (nothing was left open for the tenant's period).

@@ -11,6 +11,8 @@ use settle_domain::views::ConsentRow;
 
 pub const SMS: &str = "sms";
 pub const TRACKING: &str = "tracking";
+/// Automated reminder calls.
+pub const VOICE: &str = "voice";
 
 /// Who recorded a consent and how.
 pub struct Recorded<'a> {

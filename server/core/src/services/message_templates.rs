@@ -34,7 +34,7 @@ impl Key {
     pub fn parse(kind: &str, channel: &str, locale: &str) -> Option<Key> {
         Some(Key {
             kind: StepKind::parse(kind)?,
-            channel: Channel::parse(channel)?,
+            channel: Channel::parse(channel).filter(|c| Channel::WRITTEN.contains(c))?,
             locale: Locale::parse(locale)?,
             variant: Variant::A,
         })
@@ -110,7 +110,7 @@ pub async fn list<C: ConnectionTrait>(
     let names = crate::backoffice::staff_names(db, scope.tenant_id()).await?;
     let mut out = Vec::new();
     for kind in StepKind::ALL {
-        for channel in Channel::ALL {
+        for channel in Channel::WRITTEN {
             for locale in [Locale::Nl, Locale::De, Locale::En] {
                 for variant in Variant::ALL {
                     if variant != Variant::A && !kind.allows_variants() {

@@ -25,3 +25,4 @@ pub mod requests;
 pub mod sms_settings;
 pub mod statement_import;
 pub mod unsubscribe;
+pub mod voice_calls;

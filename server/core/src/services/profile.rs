@@ -56,6 +56,7 @@ pub async fn view(state: &AppState, tenant: &TenantCtx, scope: &DebtorScope) -> 
         pref_email: c.pref_email,
         pref_sms: c.pref_sms,
         pref_letter: c.pref_letter,
+        voice_consent: c.voice_consent_at.is_some(),
         full_login: scope.level() == AuthLevel::Full,
         representative,
         tracking_offered,
@@ -182,6 +183,8 @@ pub struct Preferences<'a> {
     pub letter: bool,
     /// The box "I agree to reminders by SMS".
     pub sms_consent: bool,
+    /// The box "I agree to automated calls".
+    pub voice_consent: bool,
     /// The box "count when I open or click reminder emails", when the form showed it.
     pub tracking: Option<bool>,
     /// The language the consent wording was shown in (else the account's, else the tenant's).
@@ -209,6 +212,9 @@ pub async fn update_preferences(
     let c = customer_of(&tx, scope).await?;
     if p.sms && c.phone_e164.is_none() {
         return Err(ServiceError::invalid("channels", "sms_needs_phone"));
+    }
+    if p.voice_consent && c.phone_e164.is_none() {
+        return Err(ServiceError::invalid("voice_consent", "voice_needs_phone"));
     }
     changed(
         &tx,
@@ -240,6 +246,14 @@ pub async fn update_preferences(
     if consent_at.is_some() != c.sms_consent_at.is_some() {
         consents::record(&tx, c.tenant_id, c.id, consents::SMS, p.sms, &how).await?;
     }
+    let voice_at = match (p.voice_consent, c.voice_consent_at) {
+        (true, Some(at)) => Some(at),
+        (true, None) => Some(now),
+        (false, _) => None,
+    };
+    if voice_at.is_some() != c.voice_consent_at.is_some() {
+        consents::record(&tx, c.tenant_id, c.id, consents::VOICE, p.voice_consent, &how).await?;
+    }
     let offered = tracking_offered(&tx, tenant).await?;
     let refused_at = match (p.tracking.filter(|_| offered), c.tracking_refused_at) {
         (Some(false), None) => Some(now),
@@ -256,6 +270,7 @@ pub async fn update_preferences(
     row.pref_sms = Set(p.sms);
     row.pref_letter = Set(p.letter);
     row.sms_consent_at = Set(consent_at);
+    row.voice_consent_at = Set(voice_at);
     row.updated_at = Set(now);
     row.update(&tx).await?;
     tx.commit().await?;

@@ -61,10 +61,17 @@ pub async fn invoice_due(app: &TestApp, due: &str, open_cents: i64, who: &Debtor
     .insert(&app.state.db)
     .await
     .unwrap();
+    invoice_for(app, cust.id, n, due, open_cents).await
+}
+
+/// Another open invoice of a debtor, numbered `T-{n}` (`n` unique among the test's invoices).
+pub async fn invoice_for(app: &TestApp, customer_id: i64, n: u32, due: &str, open_cents: i64) -> invoice::Model {
+    let tenant = app.tenant().await;
+    let now = app.state.clock.now();
     let due = day(due);
     invoice::ActiveModel {
         tenant_id: Set(tenant.id),
-        customer_id: Set(cust.id),
+        customer_id: Set(customer_id),
         number: Set(format!("T-{n}")),
         issue_date: Set(due - Duration::days(14)),
         due_date: Set(due),
