@@ -181,7 +181,7 @@ async fn send_one(
         Claim::Held => return Ok(SendResult::Cancelled),
         Claim::Taken => return Ok(SendResult::Taken),
     }
-    let result = crate::channels::deliver(db, senders, tenant, &row).await;
+    let result = crate::channels::deliver(db, senders, tenant, &row, now).await;
     let mut active: outbox::ActiveModel = row.clone().into();
     let outcome = match &result {
         Ok(delivered) => {

@@ -354,3 +354,45 @@ async fn nobody_is_called_without_consent_and_consent_needs_a_mobile_number() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_call_never_rings_outside_the_sending_window() {
+    use chrono::{TimeZone, Utc};
+    let (app, provider) = with_provider().await;
+    let inv = called_debtor(&app, true).await;
+    let senders = Senders {
+        mail: Mailer::DevOutbox,
+        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
+        letter_spool: None,
+    };
+    // Issued at 10:00, but the dispatcher only gets to it at 20:30 (the window closes at 20:00).
+    plan(&app, monday()).await;
+    settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
+        .await
+        .unwrap();
+    let late = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
+    settle_core::outbox::dispatch(&app.state.db, &senders, late, 100)
+        .await
+        .unwrap();
+    let call = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "voice")
+        .unwrap();
+    let tuesday_eight = Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0).unwrap();
+    assert_eq!((call.status.as_str(), call.next_attempt_at), ("pending", tuesday_eight));
+    assert!(
+        provider.received_requests().await.unwrap().is_empty(),
+        "nobody was called"
+    );
+    settle_core::outbox::dispatch(&app.state.db, &senders, tuesday_eight, 100)
+        .await
+        .unwrap();
+    let call = outbox::Entity::find_by_id(call.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(call.status, "sent");
+    app.cleanup().await;
+}

@@ -202,13 +202,20 @@ pub enum PlanError {
     OutOfOrder,
     #[error("nothing may follow a hand-over")]
     AfterHandOver,
+    #[error("only a plain reminder may call")]
+    VoiceOnlyReminders,
 }
 
 /// A plan is valid when its steps ascend in position and offset (so a step before a due step
-/// is due too) and nothing follows the hand-over.
+/// is due too), nothing follows the hand-over, and only plain reminders call (a notice with
+/// legal content is never a phone call).
 pub fn validate(steps: &[Step]) -> Result<(), PlanError> {
     if steps.is_empty() {
         return Err(PlanError::Empty);
+    }
+    let calls = |s: &Step| s.channels.0.iter().flatten().any(|c| *c == Channel::Voice);
+    if steps.iter().any(|s| calls(s) && s.kind != StepKind::Reminder) {
+        return Err(PlanError::VoiceOnlyReminders);
     }
     for w in steps.windows(2) {
         if w[1].position <= w[0].position || w[1].offset_days < w[0].offset_days {
@@ -578,6 +585,16 @@ mod tests {
         assert_eq!(
             validate(&[step(1, 7, HandOver), step(2, 9, Reminder)]),
             Err(PlanError::AfterHandOver)
+        );
+        let calling = |kind| Step {
+            channels: ChannelGroups::parse("email+voice").unwrap(),
+            ..step(1, 7, kind)
+        };
+        assert_eq!(validate(&[calling(Reminder)]), Ok(()));
+        assert_eq!(
+            validate(&[calling(FinalNotice)]),
+            Err(PlanError::VoiceOnlyReminders),
+            "a notice with legal effect is never a call"
         );
     }
 

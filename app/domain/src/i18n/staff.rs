@@ -929,6 +929,11 @@ pub fn staff_code_text(l: Locale, code: &str) -> &'static str {
             "Nach der Abgabe kann keine Stufe mehr folgen.",
             "Nothing may follow the hand-over.",
         ),
+        "plan_voice_reminders_only" => text(
+            "Alleen een gewone herinnering kan bellen (voice); een aanmaning of wettelijke brief niet.",
+            "Nur eine einfache Zahlungserinnerung kann anrufen (voice); eine Mahnung oder ein gesetzlich vorgeschriebenes Schreiben nicht.",
+            "Only a plain reminder may call (voice); a notice the law requires may not.",
+        ),
         "step_in_use" => text(
             "Een stap waarvoor al berichten zijn verstuurd kan niet weg.",
             "Eine Stufe mit versendeten Nachrichten kann nicht entfernt werden.",

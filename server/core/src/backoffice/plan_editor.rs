@@ -238,6 +238,7 @@ pub async fn save(state: &AppState, scope: &StaffScope, id: i64, rows: &[StepRow
             settle_domain::dunning::steps::PlanError::Empty => "plan_empty",
             settle_domain::dunning::steps::PlanError::OutOfOrder => "plan_out_of_order",
             settle_domain::dunning::steps::PlanError::AfterHandOver => "plan_after_hand_over",
+            settle_domain::dunning::steps::PlanError::VoiceOnlyReminders => "plan_voice_reminders_only",
         };
         return Err(ServiceError::invalid("form", code));
     }

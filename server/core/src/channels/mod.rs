@@ -145,6 +145,7 @@ pub async fn deliver(
     senders: &Senders,
     tenant: Option<&tenant::Model>,
     row: &outbox::Model,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Delivered> {
     let accounts = match &senders.accounts {
         Some(a) => a.of(db, row.tenant_id).await,
@@ -170,7 +171,16 @@ pub async fn deliver(
             _ => anyhow::bail!("the tenant has no SMS provider"),
         },
         ("voice", mail) if access.is_some() => match (&accounts.sms, access, tenant) {
-            (Some(provider), Some(access), Some(t)) => place_call(access, provider, t, row).await,
+            (Some(provider), Some(access), Some(t)) => {
+                // A call rings now: never outside the sending window, however late the
+                // dispatcher got to it (the retry waits for the window to open again).
+                let ctx = crate::tenant::TenantCtx::from_model(t.clone());
+                let policy = crate::dunning::policy::load(db, &ctx).await?;
+                if policy.next_opening(&ctx, now) != Some(now) {
+                    return Err(SmsError::Transient("outside the sending window".into()).into());
+                }
+                place_call(access, provider, t, row).await
+            }
             _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),
             _ => anyhow::bail!("the tenant has no voice provider"),
         },
