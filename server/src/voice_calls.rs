@@ -50,10 +50,14 @@ async fn verified(
     if !twilio_signature_valid(&auth_token, &url, &params, signature) {
         return Err(HttpResponse::Forbidden().finish());
     }
-    match voice_calls::call_of(state, &tenant, id, sig).await {
-        Ok(call) => Ok((tenant, call, params)),
-        Err(e) => Err(answer_error(e)),
+    let call = voice_calls::call_of(state, &tenant, id, sig)
+        .await
+        .map_err(answer_error)?;
+    // A captured request replayed later, or for another call, gets nothing.
+    if !voice_calls::is_live(state, &call, param(&params, "CallSid")) {
+        return Err(HttpResponse::NotFound().finish());
     }
+    Ok((tenant, call, params))
 }
 
 fn answer_error(e: ServiceError) -> HttpResponse {
@@ -159,13 +163,9 @@ async fn status(
         Ok(v) => v,
         Err(res) => return res,
     };
-    let Some((sid, what)) = twilio_call_status(&params) else {
+    let Some((_, what)) = twilio_call_status(&params) else {
         return HttpResponse::Ok().finish();
     };
-    // A report about another call than the one placed for this message changes nothing.
-    if call.row.provider_message_id.as_deref() != Some(sid.as_str()) {
-        return HttpResponse::Ok().finish();
-    }
     match voice_calls::status(&state, &call, what).await {
         Ok(()) => HttpResponse::Ok().finish(),
         Err(e) => answer_error(e),

@@ -86,6 +86,9 @@ pub struct LearnedChoice {
     pub variant: Option<String>,
     #[serde(default)]
     pub variant_arms: Vec<(String, u64, u64)>,
+    /// The reminder was held back for the part of the day chosen (not sent at once).
+    #[serde(default)]
+    pub held: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

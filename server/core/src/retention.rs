@@ -293,6 +293,7 @@ async fn erase_contact_of<C: ConnectionTrait>(
         .col_expr(customer::Column::PendingEmail, Expr::value(none.clone()))
         .col_expr(customer::Column::PendingPhone, Expr::value(none))
         .col_expr(customer::Column::SmsConsentAt, Expr::value(never))
+        .col_expr(customer::Column::VoiceConsentAt, Expr::value(never))
         .col_expr(customer::Column::EmailInvalidAt, Expr::value(never))
         .col_expr(customer::Column::PrefEmail, Expr::value(false))
         .col_expr(customer::Column::PrefSms, Expr::value(false))

@@ -93,10 +93,14 @@ async fn round(app: &TestApp) {
         .unwrap();
 }
 
-/// A request as the provider makes it: form parameters, signed over the public address.
+/// A request as the provider makes it about call CA0001 (unless `params` name another):
+/// form parameters, signed over the public address.
 async fn provider_post(app: &TestApp, path_and_query: &str, params: &[(&str, &str)], sign: bool) -> (u16, String) {
     let tenant = app.tenant().await;
-    let form: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut form: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    if !form.iter().any(|(k, _)| k == "CallSid") {
+        form.push(("CallSid".into(), "CA0001".into()));
+    }
     let signature = match sign {
         true => twilio_signature(TOKEN, &tenant.link(path_and_query), &form).unwrap(),
         false => "bm90IGEgc2lnbmF0dXJl".into(),
@@ -204,7 +208,9 @@ async fn a_voice_reminder_checks_who_answers_and_its_menu_sends_the_link_books_a
             .0,
         404
     );
-    let (code, xml) = provider_post(&app, &start, &[("CallSid", "CA0001")], true).await;
+    // A signed request about another call (replayed from elsewhere) gets nothing either.
+    assert_eq!(provider_post(&app, &start, &[("CallSid", "CA0666")], true).await.0, 404);
+    let (code, xml) = provider_post(&app, &start, &[], true).await;
     assert_eq!(code, 200);
     let v = verbs(&xml);
     assert_eq!(v[1].0, "Gather", "{xml}");
@@ -251,6 +257,16 @@ async fn a_voice_reminder_checks_who_answers_and_its_menu_sends_the_link_books_a
         .unwrap()
         .expect("an SMS queued");
     assert!(sms.body_text.contains("/pay/") && sms.recipient == "+31612345678");
+    // Pressing 1 again (or the request replayed) sends no second SMS.
+    let (_, again) = provider_post(&app, &menu, &[("Digits", "1")], true).await;
+    assert!(again.contains("per sms"));
+    let texts = outbox::Entity::find()
+        .filter(outbox::Column::CustomerId.eq(inv.customer_id))
+        .filter(outbox::Column::Channel.eq("sms"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(texts, 1);
     // 2: a callback in the first free slot.
     let (_, booked) = provider_post(&app, &menu, &[("Digits", "2")], true).await;
     assert!(booked.contains("Wij bellen u terug op"), "{booked}");
@@ -271,7 +287,7 @@ async fn a_voice_reminder_checks_who_answers_and_its_menu_sends_the_link_books_a
     // The provider's report: no answer (another call's report changes nothing).
     let report = |sid: &'static str| [("CallSid", sid), ("CallStatus", "no-answer")];
     assert_eq!(provider_post(&app, &status, &report("CA0001"), false).await.0, 403);
-    assert_eq!(provider_post(&app, &status, &report("CA9999"), true).await.0, 200);
+    assert_eq!(provider_post(&app, &status, &report("CA9999"), true).await.0, 404);
     assert_eq!(provider_post(&app, &status, &report("CA0001"), true).await.0, 200);
     let kinds: Vec<String> = message_event::Entity::find()
         .filter(message_event::Column::OutboxId.eq(call.id))
@@ -394,5 +410,47 @@ async fn a_call_never_rings_outside_the_sending_window() {
         .unwrap()
         .unwrap();
     assert_eq!(call.status, "sent");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_call_queued_before_consent_was_withdrawn_is_not_placed() {
+    use chrono::{TimeZone, Utc};
+    let (app, provider) = with_provider().await;
+    let inv = called_debtor(&app, true).await;
+    let senders = Senders {
+        mail: Mailer::DevOutbox,
+        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
+        letter_spool: None,
+    };
+    plan(&app, monday()).await;
+    settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
+        .await
+        .unwrap();
+    // The debtor says no before the dispatcher gets to the call.
+    customer::Entity::update_many()
+        .col_expr(
+            customer::Column::VoiceConsentAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(customer::Column::Id.eq(inv.customer_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let soon = Utc.with_ymd_and_hms(2026, 11, 23, 9, 5, 0).unwrap();
+    settle_core::outbox::dispatch(&app.state.db, &senders, soon, 100)
+        .await
+        .unwrap();
+    let call = messages_of(&app, &inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "voice")
+        .unwrap();
+    assert_eq!(call.status, "failed");
+    assert!(call.last_error.unwrap_or_default().contains("no consent"));
+    assert!(
+        provider.received_requests().await.unwrap().is_empty(),
+        "nobody was called"
+    );
     app.cleanup().await;
 }

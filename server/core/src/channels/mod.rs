@@ -179,6 +179,17 @@ pub async fn deliver(
                 if policy.next_opening(&ctx, now) != Some(now) {
                     return Err(SmsError::Transient("outside the sending window".into()).into());
                 }
+                // Consent withdrawn or the number changed since the call was queued: no call.
+                use sea_orm::EntityTrait;
+                let callee = crate::entities::customer::Entity::find_by_id(row.customer_id.unwrap_or_default())
+                    .one(db)
+                    .await?;
+                let agreed = callee.is_some_and(|c| {
+                    c.voice_consent_at.is_some() && c.phone_e164.as_deref() == Some(row.recipient.as_str())
+                });
+                if !agreed {
+                    return Err(SmsError::Permanent("no consent to call this number any more".into()).into());
+                }
                 place_call(access, provider, t, row).await
             }
             _ if matches!(mail, Mailer::DevOutbox) => Ok(Delivered::status("dev")),

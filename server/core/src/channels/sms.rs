@@ -225,7 +225,9 @@ impl SmsProvider {
             .post(format!("{base_url}/2010-04-01/Accounts/{account_sid}/Calls.json"))
             .basic_auth(account_sid, Some(auth_token))
             .form(&form);
-        execute(request, "twilio", "sid", auth_token).await
+        // A call must not ring twice: when the request may have reached the provider (a
+        // timeout, a broken connection after sending), it is not placed again.
+        execute_with(request, "twilio", "sid", auth_token, true).await
     }
 
     /// The number calls and texts come from.
@@ -266,7 +268,23 @@ async fn execute(
     id_field: &str,
     secret: &str,
 ) -> Result<String, SmsError> {
-    let response = request.send().await.map_err(|e| transport_error(provider, &e))?;
+    execute_with(request, provider, id_field, secret, false).await
+}
+
+/// As `execute`; with `once`, a failure after the request may have been sent is final.
+async fn execute_with(
+    request: reqwest::RequestBuilder,
+    provider: &str,
+    id_field: &str,
+    secret: &str,
+    once: bool,
+) -> Result<String, SmsError> {
+    let response = request.send().await.map_err(|e| match transport_error(provider, &e) {
+        SmsError::Transient(_) if once && !e.is_connect() => SmsError::Permanent(format!(
+            "{provider}: no answer after sending; not sent again, so it cannot arrive twice"
+        )),
+        other => other,
+    })?;
     let status = response.status();
     let reply: Option<Value> = response
         .bytes()

@@ -45,6 +45,8 @@ pub struct Sent {
     /// The template variant the learner chose, if it chose one.
     pub variant: Option<String>,
     pub message: bool,
+    /// For a decision its outcome overtook: the part of the day it had been held for.
+    pub held_for: Option<String>,
 }
 
 pub struct Credit {
@@ -86,13 +88,15 @@ pub async fn of_range<C: ConnectionTrait>(
             cohort: r.try_get_by_index(7).unwrap_or_default(),
             variant: r.try_get_by_index(8).unwrap_or_default(),
             message: true,
+            held_for: None,
         })
     })
     .collect();
     // Decisions overtaken by their outcome (ids negated: they are reminders, not messages).
     let overtaken: Vec<Sent> = query(
         db,
-        "SELECT r.id, r.customer_id, r.plan_id, r.position, COALESCE(s.name, r.kind), r.send_after, r.cohort, r.variant \
+        "SELECT r.id, r.customer_id, r.plan_id, r.position, COALESCE(s.name, r.kind), r.send_after, r.cohort, r.variant, \
+         r.choice \
          FROM reminders r LEFT JOIN dunning_steps s ON s.id = r.step_id \
          WHERE r.tenant_id = ? AND r.send_after >= ? AND r.send_after < ? AND r.status = 'cancelled' \
          AND r.reason IN ('settled', 'payment_plan') AND r.choice IS NOT NULL",
@@ -101,6 +105,11 @@ pub async fn of_range<C: ConnectionTrait>(
     .await?
     .into_iter()
     .filter_map(|r| {
+        // Only a reminder held back for a part of the day: one the daily cap postponed, or
+        // that only had its wording chosen, waited for no choice of the learner's.
+        let choice: String = r.try_get_by_index(8).ok()?;
+        let choice: settle_domain::backoffice::LearnedChoice = serde_json::from_str(&choice).ok()?;
+        let held_for = choice.band.filter(|_| choice.held)?;
         Some(Sent {
             id: -r.try_get_by_index::<i64>(0).ok()?,
             customer: r.try_get_by_index(1).ok()?,
@@ -112,6 +121,7 @@ pub async fn of_range<C: ConnectionTrait>(
             cohort: r.try_get_by_index(6).unwrap_or_default(),
             variant: r.try_get_by_index(7).unwrap_or_default(),
             message: false,
+            held_for: Some(held_for),
         })
     })
     .collect();

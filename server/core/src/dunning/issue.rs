@@ -195,6 +195,7 @@ async fn issue_one(
             if at > local {
                 match tenant.tz.from_local_datetime(&at).earliest() {
                     Some(at) => {
+                        c.held = true;
                         let json = serde_json::to_string(&c).unwrap_or_default();
                         return finish(txn, rem, number, Outcome::Chosen(at.with_timezone(&Utc), json)).await;
                     }
@@ -224,7 +225,10 @@ async fn issue_one(
         targets.extend(reachable(&step, &cust).into_iter().map(|(c, to)| (c, to, false)));
     }
     if let Some(s) = &stand_in {
-        targets.extend(reachable(&step, s).into_iter().map(|(c, to)| (c, to, true)));
+        // A call needs the callee's own consent, and its script checks the debtor: a
+        // representative is never called.
+        let written = reachable(&step, s).into_iter().filter(|(c, _)| *c != Channel::Voice);
+        targets.extend(written.map(|(c, to)| (c, to, true)));
     }
     if targets.is_empty() {
         task(&txn, tenant.id, &cust, &inv, "unreachable", now, step.kind).await?;
@@ -449,7 +453,13 @@ pub(crate) fn reachable(step: &Step, c: &customer::Model) -> Vec<(Channel, Strin
                     Channel::Email if c.email_invalid_at.is_none() && (legal || c.pref_email) => c.email.clone(),
                     Channel::Sms if legal || c.pref_sms => c.phone_e164.clone(),
                     // A call is never a notice with legal content, and needs its own consent.
-                    Channel::Voice if !legal && step.kind == StepKind::Reminder && c.voice_consent_at.is_some() => {
+                    // A call also needs a postcode to check who answers: else it could say nothing.
+                    Channel::Voice
+                        if !legal
+                            && step.kind == StepKind::Reminder
+                            && c.voice_consent_at.is_some()
+                            && crate::voice::postcode_digits(&c.postcode).is_some() =>
+                    {
                         c.phone_e164.clone()
                     }
                     Channel::Letter

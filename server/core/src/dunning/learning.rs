@@ -104,8 +104,11 @@ pub async fn refresh_if_stale(db: &DatabaseConnection, tenant: &TenantCtx, now: 
     figures.insert((0, REFRESHED.to_string()), Record::default());
     for m in &c.sent {
         let won = c.credited.contains(&m.id);
-        let timed = !m.message || m.channel == "email" || m.channel == "sms";
-        let band = timed.then(|| outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()).to_string());
+        let timed = m.channel == "email" || m.channel == "sms";
+        let band = match &m.held_for {
+            Some(b) => Some(b.clone()),
+            None => timed.then(|| outcomes::send_band(m.at.with_timezone(&tenant.tz).naive_local()).to_string()),
+        };
         let variant = m.variant.as_deref().and_then(Variant::parse).map(variant_arm);
         for arm in band.into_iter().chain(variant) {
             let r = figures.entry((m.plan, arm)).or_default();

@@ -13,7 +13,10 @@ use crate::services::callbacks::{self, Booking};
 use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::voice::{call_sig, digits_match, identified_sig, postcode_digits, Script};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// The event of a call whose payment link went out by SMS (at most once per call).
+const LINK_SENT: &str = "menu_link_by_sms";
 use settle_domain::locale::{format_date, Locale};
 use settle_domain::money::Money;
 
@@ -64,6 +67,20 @@ pub async fn call_of(state: &AppState, tenant: &TenantCtx, id: i64, sig: &str) -
         locale,
         sig: sig.to_string(),
     })
+}
+
+/// How long after it was placed a call's addresses answer.
+pub const CALL_MINUTES: i64 = 60;
+
+/// Whether a request is about this call (the provider names it) while it can still be going
+/// on: a request captured and replayed later, or naming another call, is refused.
+pub fn is_live(state: &AppState, call: &Call, call_sid: &str) -> bool {
+    let placed = call.row.provider_message_id.as_deref() == Some(call_sid) && !call_sid.is_empty();
+    let recent = call
+        .row
+        .sent_at
+        .is_some_and(|at| state.clock.now() - at <= chrono::Duration::minutes(CALL_MINUTES));
+    placed && recent
 }
 
 impl Call {
@@ -143,20 +160,25 @@ pub async fn menu(state: &AppState, tenant: &TenantCtx, call: &Call, ok: &str, k
     let now = state.clock.now();
     match key.trim() {
         "1" => {
-            let Some(phone) = call.customer.phone_e164.as_deref() else {
-                return Ok(script.no_phone());
-            };
-            // The SMS this call was written with: the payment link, in the SMS wording.
-            crate::outbox::enqueue_sms(
-                &state.db,
-                now,
-                tenant.id,
-                Some(call.customer.id),
-                phone,
-                call.row.body_text.clone(),
-            )
-            .await?;
-            call.note(state, "menu_link_by_sms").await?;
+            // Once per call, to the number called: the SMS this call was written with (the
+            // payment link, in the SMS wording).
+            let sent = crate::entities::message_event::Entity::find()
+                .filter(crate::entities::message_event::Column::OutboxId.eq(call.row.id))
+                .filter(crate::entities::message_event::Column::Kind.eq(LINK_SENT))
+                .count(&state.db)
+                .await?;
+            if sent == 0 {
+                crate::outbox::enqueue_sms(
+                    &state.db,
+                    now,
+                    tenant.id,
+                    Some(call.customer.id),
+                    &call.row.recipient,
+                    call.row.body_text.clone(),
+                )
+                .await?;
+                call.note(state, LINK_SENT).await?;
+            }
             Ok(script.link_sent())
         }
         "2" => {
@@ -180,7 +202,12 @@ pub async fn menu(state: &AppState, tenant: &TenantCtx, call: &Call, ok: &str, k
                         slot,
                         invoices: call.invoice.iter().map(|i| i.number.clone()).collect(),
                     };
-                    callbacks::book(state, &caller, &scope, &b).await.ok()
+                    match callbacks::book(state, &caller, &scope, &b).await {
+                        Ok(id) => Some(id),
+                        // Taken meanwhile, or one is booked already: none to offer now.
+                        Err(ServiceError::Invalid(_) | ServiceError::Conflict(_)) => None,
+                        Err(e) => return Err(e),
+                    }
                 }
                 None => None,
             };
@@ -198,7 +225,9 @@ pub async fn menu(state: &AppState, tenant: &TenantCtx, call: &Call, ok: &str, k
         "3" => {
             let (rules, _) = callbacks::rules(&state.db, tenant).await?;
             let local = now.with_timezone(&tenant.tz).naive_local();
-            if rules.hours.is_open(local) {
+            // The support number is free text: only a number that reads as one is dialled.
+            let support = crate::phone::e164(&tenant.row.support_phone, tenant.country()).ok();
+            if let Some(support) = support.filter(|_| rules.hours.is_open(local)) {
                 call.note(state, "menu_connected").await?;
                 let caller_id = crate::services::sms_settings::load(&state.db, &state.keys, tenant.id)
                     .await
@@ -206,7 +235,7 @@ pub async fn menu(state: &AppState, tenant: &TenantCtx, call: &Call, ok: &str, k
                     .flatten()
                     .map(|p| p.sender().to_string())
                     .unwrap_or_default();
-                Ok(script.connect(&tenant.row.support_phone, &caller_id))
+                Ok(script.connect(&support, &caller_id))
             } else {
                 call.note(state, "menu_support_closed").await?;
                 let again = call.url(tenant, &format!("/facts/{}", call.identified(state)));
