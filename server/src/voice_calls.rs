@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/voice/{id}/{sig}", web::post().to(start))
         .route("/voice/{id}/{sig}/identify", web::post().to(identify))
-        .route("/voice/{id}/{sig}/facts/{ok}", web::post().to(facts))
+        .route("/voice/{id}/{sig}/facts/{ok}", web::post().to(menu))
         .route("/voice/{id}/{sig}/menu/{ok}", web::post().to(menu))
         .route("/webhooks/voice/{id}/{sig}", web::post().to(status));
 }
@@ -117,24 +117,6 @@ async fn identify(
     }
 }
 
-async fn facts(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(i64, String, String)>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let (id, sig, ok) = path.into_inner();
-    let (tenant, call, _) = match verified(&req, &state, id, &sig, &body).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    // The key pressed nothing: the menu again, if the check was passed.
-    match voice_calls::menu(&state, &tenant, &call, &ok, "").await {
-        Ok(xml) => twiml(xml),
-        Err(e) => answer_error(e),
-    }
-}
-
 async fn menu(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -146,7 +128,13 @@ async fn menu(
         Ok(v) => v,
         Err(res) => return res,
     };
-    match voice_calls::menu(&state, &tenant, &call, &ok, param(&params, "Digits")).await {
+    // `/facts/...` is the menu heard again, whatever was typed before; `/menu/...` answers the
+    // key pressed.
+    let key = match req.path().contains("/facts/") {
+        true => "",
+        false => param(&params, "Digits"),
+    };
+    match voice_calls::menu(&state, &tenant, &call, &ok, key).await {
         Ok(xml) => twiml(xml),
         Err(e) => answer_error(e),
     }

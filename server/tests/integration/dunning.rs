@@ -565,7 +565,6 @@ fn settle_remind_refuses_a_bad_instant_and_an_unknown_tenant() {
 #[tokio::test]
 async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_report_counts() {
     use settle_core::channels::sms::twilio_signature;
-    use settle_core::channels::Accounts;
     use settle_core::entities::message_event;
     use settle_core::services::sms_settings;
     use wiremock::matchers::{method, path};
@@ -579,7 +578,6 @@ async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_repo
         .mount(&provider)
         .await;
     let tenant = app.tenant().await;
-    let creds = serde_json::json!({ "account_sid": "AC123", "auth_token": "tw-secret", "from": "+3197010000000" });
     let bad = serde_json::json!({ "account_sid": "AC123" });
     assert!(
         sms_settings::save(
@@ -595,27 +593,13 @@ async fn an_sms_reminder_goes_through_the_tenants_provider_and_its_delivery_repo
         .is_err(),
         "incomplete credentials are refused"
     );
-    sms_settings::save(
-        &app.state.db,
-        &app.state.keys,
-        monday(),
-        tenant.id,
-        "twilio",
-        Some(&provider.uri()),
-        &creds,
-    )
-    .await
-    .unwrap();
+    twilio_account(&app, &provider.uri(), "AC123", "tw-secret", "+3197010000000").await;
     let who = Debtor {
         email: Some("sms@example.nl"),
         phone: Some("+31612345678"),
     };
     let inv = invoice_due(&app, "2026-11-14", 5_000, &who).await;
-    let senders = Senders {
-        mail: Mailer::DevOutbox,
-        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
-        letter_spool: None,
-    };
+    let senders = tenant_senders(&app, reqwest::Client::new());
     run::once(&app.state.db, &senders, monday(), Some("demo"), false)
         .await
         .unwrap();

@@ -6,7 +6,6 @@ use crate::support::dunning::*;
 use crate::support::smtp::{smtp_sink, Sink};
 use crate::support::*;
 use chrono::Duration;
-use settle_core::channels::Accounts;
 use settle_core::dunning::run;
 use settle_core::entities::{message_event, outbox};
 use settle_core::outbox::{Mailer, Senders};
@@ -209,32 +208,14 @@ async fn a_mail_server_slower_than_the_timeout_gets_the_message_again_with_the_s
 /// A debtor with email and phone, a Twilio account at `provider`, and the email going to the dev
 /// outbox: the SMS is what the test watches.
 async fn sms_setup(app: &TestApp, provider: &MockServer, timeout: std::time::Duration) -> (Senders, i64) {
-    use settle_core::services::sms_settings;
-    let tenant = app.tenant().await;
-    let creds = serde_json::json!({ "account_sid": "AC123", "auth_token": "tw-secret", "from": "+3197010000000" });
-    sms_settings::save(
-        &app.state.db,
-        &app.state.keys,
-        monday(),
-        tenant.id,
-        "twilio",
-        Some(&provider.uri()),
-        &creds,
-    )
-    .await
-    .unwrap();
+    twilio_account(app, &provider.uri(), "AC123", "tw-secret", "+3197010000000").await;
     let who = Debtor {
         email: Some("sms@example.nl"),
         phone: Some("+31612345678"),
     };
     let inv = invoice_due(app, "2026-11-14", 5_000, &who).await;
     let http = reqwest::Client::builder().timeout(timeout).build().unwrap();
-    let senders = Senders {
-        mail: Mailer::DevOutbox,
-        accounts: Some(Accounts::new(app.state.keys.clone(), http)),
-        letter_spool: None,
-    };
-    (senders, inv.id)
+    (tenant_senders(app, http), inv.id)
 }
 
 async fn the_sms(app: &TestApp, invoice_id: i64) -> outbox::Model {

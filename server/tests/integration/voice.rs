@@ -9,13 +9,10 @@ use crate::support::*;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use settle_core::channels::sms::twilio_signature;
-use settle_core::channels::Accounts;
 use settle_core::dunning::run;
 use settle_core::entities::{callback, customer, message_event, outbox};
-use settle_core::outbox::{Mailer, Senders};
 use settle_core::sea_orm::sea_query::Expr;
 use settle_core::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use settle_core::services::sms_settings;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -35,19 +32,7 @@ async fn with_provider() -> (TestApp, MockServer) {
             .mount(&provider)
             .await;
     }
-    let tenant = app.tenant().await;
-    let creds = serde_json::json!({ "account_sid": "AC9", "auth_token": TOKEN, "from": "+3197010000009" });
-    sms_settings::save(
-        &app.state.db,
-        &app.state.keys,
-        monday(),
-        tenant.id,
-        "twilio",
-        Some(&provider.uri()),
-        &creds,
-    )
-    .await
-    .unwrap();
+    twilio_account(&app, &provider.uri(), "AC9", TOKEN, "+3197010000009").await;
     (app, provider)
 }
 
@@ -82,12 +67,16 @@ async fn called_debtor(app: &TestApp, consent: bool) -> settle_core::entities::i
     inv
 }
 
+/// Monday's planner pass and issuing, no sending: the call waits in the outbox.
+async fn issue_without_sending(app: &TestApp) {
+    plan(app, monday()).await;
+    settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
+        .await
+        .unwrap();
+}
+
 async fn round(app: &TestApp) {
-    let senders = Senders {
-        mail: Mailer::DevOutbox,
-        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
-        letter_spool: None,
-    };
+    let senders = tenant_senders(app, reqwest::Client::new());
     run::once(&app.state.db, &senders, monday(), Some("demo"), false)
         .await
         .unwrap();
@@ -376,16 +365,9 @@ async fn a_call_never_rings_outside_the_sending_window() {
     use chrono::{TimeZone, Utc};
     let (app, provider) = with_provider().await;
     let inv = called_debtor(&app, true).await;
-    let senders = Senders {
-        mail: Mailer::DevOutbox,
-        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
-        letter_spool: None,
-    };
+    let senders = tenant_senders(&app, reqwest::Client::new());
     // Issued at 10:00, but the dispatcher only gets to it at 20:30 (the window closes at 20:00).
-    plan(&app, monday()).await;
-    settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
-        .await
-        .unwrap();
+    issue_without_sending(&app).await;
     let late = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
     settle_core::outbox::dispatch(&app.state.db, &senders, late, 100)
         .await
@@ -418,15 +400,8 @@ async fn a_call_queued_before_consent_was_withdrawn_is_not_placed() {
     use chrono::{TimeZone, Utc};
     let (app, provider) = with_provider().await;
     let inv = called_debtor(&app, true).await;
-    let senders = Senders {
-        mail: Mailer::DevOutbox,
-        accounts: Some(Accounts::new(app.state.keys.clone(), reqwest::Client::new())),
-        letter_spool: None,
-    };
-    plan(&app, monday()).await;
-    settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
-        .await
-        .unwrap();
+    let senders = tenant_senders(&app, reqwest::Client::new());
+    issue_without_sending(&app).await;
     // The debtor says no before the dispatcher gets to the call.
     customer::Entity::update_many()
         .col_expr(

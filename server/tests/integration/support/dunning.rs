@@ -241,3 +241,29 @@ pub async fn pay_by_transfer(app: &TestApp, inv: &invoice::Model, at: DateTime<U
     .await
     .unwrap();
 }
+
+/// The demo tenant's Twilio account (for SMS and calls), its API at `base_url` (a mock).
+pub async fn twilio_account(app: &TestApp, base_url: &str, sid: &str, token: &str, from: &str) {
+    let tenant = app.tenant().await;
+    let creds = serde_json::json!({ "account_sid": sid, "auth_token": token, "from": from });
+    settle_core::services::sms_settings::save(
+        &app.state.db,
+        &app.state.keys,
+        monday(),
+        tenant.id,
+        "twilio",
+        Some(base_url),
+        &creds,
+    )
+    .await
+    .unwrap();
+}
+
+/// Senders that use each tenant's own accounts (SMS, calls) over `http`, mail to the dev outbox.
+pub fn tenant_senders(app: &TestApp, http: reqwest::Client) -> settle_core::outbox::Senders {
+    settle_core::outbox::Senders {
+        mail: settle_core::outbox::Mailer::DevOutbox,
+        accounts: Some(settle_core::channels::Accounts::new(app.state.keys.clone(), http)),
+        letter_spool: None,
+    }
+}
