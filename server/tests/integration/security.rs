@@ -74,14 +74,7 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
     assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["cache-control"], "no-store");
     assert!(h.get("strict-transport-security").is_none(), "http tenant: no HSTS");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap()
-        .to_string();
+    let nonce = nonce_of(&csp);
     let html = res.text().await.unwrap();
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
@@ -97,6 +90,12 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
         "a fresh nonce per response"
     );
     app.cleanup().await;
+}
+
+/// The nonce a Content-Security-Policy allows scripts and styles by.
+fn nonce_of(csp: &str) -> String {
+    let after = csp.split("'nonce-").nth(1).expect("a nonce in the policy");
+    after.split('\'').next().unwrap_or_default().to_string()
 }
 
 fn every_script_and_style_carries(html: &str, nonce: &str) {
@@ -120,14 +119,7 @@ async fn the_payment_link_page_rendered_directly_has_the_whole_frame() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
     let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap()
-        .to_string();
+    let nonce = nonce_of(&csp);
     let html = res.text().await.unwrap();
     assert!(html.starts_with("<!DOCTYPE html><html lang=\"nl\""), "{}", &html[..80]);
     assert!(html.contains("<title>Betalen · "), "the title from the page, in <head>");
