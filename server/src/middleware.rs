@@ -10,7 +10,7 @@ use actix_web::{web, Error, HttpMessage, HttpResponse};
 use settle_app::ssr::ClientIp;
 use settle_core::state::{AppState, RunMode};
 use settle_core::tenant::TenantCtx;
-use settle_core::tokens::random_b64;
+use settle_core::tokens::csp_nonce;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -146,7 +146,7 @@ pub async fn security_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let nonce = random_b64(18);
+    let nonce = csp_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let dev = req
         .app_data::<web::Data<AppState>>()
@@ -169,14 +169,19 @@ pub async fn security_headers(
     } else {
         "'self'"
     };
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; \
-         img-src 'self' data:; connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
+    let mut csp = String::with_capacity(320);
+    csp.push_str("default-src 'self'; script-src 'self' 'nonce-");
+    csp.push_str(&nonce);
+    csp.push_str("' 'wasm-unsafe-eval'; style-src 'self' 'nonce-");
+    csp.push_str(&nonce);
+    csp.push_str("'; img-src 'self' data:; connect-src ");
+    csp.push_str(connect);
+    csp.push_str("; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     // A handler may set a stricter policy of its own (the sandboxed email preview).
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        set(h, header::CONTENT_SECURITY_POLICY, &csp);
+        if let Ok(v) = HeaderValue::try_from(csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
         set(h, header::X_FRAME_OPTIONS, "DENY");
     }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
@@ -200,10 +205,8 @@ pub async fn security_headers(
     Ok(res)
 }
 
-fn set(h: &mut actix_web::http::header::HeaderMap, name: HeaderName, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        h.insert(name, v);
-    }
+fn set(h: &mut actix_web::http::header::HeaderMap, name: HeaderName, value: &'static str) {
+    h.insert(name, HeaderValue::from_static(value));
 }
 
 /// For https tenants: the session cookie travels as `__Host-settle` and every cookie is Secure.

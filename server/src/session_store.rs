@@ -7,7 +7,7 @@
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, Set,
@@ -15,6 +15,7 @@ use sea_orm::{
 use settle_core::clock::Clock;
 use settle_core::entities::{customer, session};
 use settle_core::services::auth::SessionDebtor;
+use settle_core::sql::prebuilt::Prebuilt;
 use settle_core::tokens::{hash_token, random_b64};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,30 @@ pub struct DbSessionStore {
     clock: Clock,
     /// When this instance last wrote each session's expiry (on the server's clock).
     refreshed: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
+}
+
+/// A session row by its id's hash and, in the same query, its debtor's name and language.
+/// Every signed-in page runs it: its text is built once.
+static SESSION_WITH_DEBTOR: Prebuilt<str> = Prebuilt::new(session_with_debtor, |hash| vec![hash.into()]);
+
+fn session_with_debtor(hash: &str) -> SelectStatement {
+    use customer::Column as C;
+    use session::Column as S;
+    let (s, c) = (session::Entity, customer::Entity);
+    let mut q = Query::select();
+    settle_core::sql::select_prefixed::<session::Entity>(&mut q, "");
+    q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
+        .expr_as(Expr::col((c, C::Language)), Alias::new("c_language"))
+        .from(s)
+        .join(
+            JoinType::LeftJoin,
+            c,
+            Expr::col((c, C::Id))
+                .equals((s, S::CustomerId))
+                .and(Expr::col((c, C::TenantId)).equals((s, S::TenantId))),
+        )
+        .and_where(Expr::col((s, S::Id)).eq(hash));
+    q
 }
 
 impl DbSessionStore {
@@ -72,23 +97,8 @@ impl DbSessionStore {
         &self,
         key: &SessionKey,
     ) -> Result<Option<(session::Model, Option<SessionDebtor>)>, DbErr> {
-        use customer::Column as C;
-        use session::Column as S;
-        let (s, c) = (session::Entity, customer::Entity);
-        let mut q = Query::select();
-        settle_core::sql::select_prefixed::<session::Entity>(&mut q, "");
-        q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
-            .expr_as(Expr::col((c, C::Language)), Alias::new("c_language"))
-            .from(s)
-            .join(
-                JoinType::LeftJoin,
-                c,
-                Expr::col((c, C::Id))
-                    .equals((s, S::CustomerId))
-                    .and(Expr::col((c, C::TenantId)).equals((s, S::TenantId))),
-            )
-            .and_where(Expr::col((s, S::Id)).eq(hash_token(key.as_ref())));
-        let Some(row) = self.db.query_one(&q).await? else {
+        let stmt = SESSION_WITH_DEBTOR.statement(self.db.get_database_backend(), &hash_token(key.as_ref()));
+        let Some(row) = self.db.query_one_raw(stmt).await? else {
             return Ok(None);
         };
         let session = session::Model::from_query_result(&row, "")?;

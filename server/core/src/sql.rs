@@ -2,6 +2,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
+pub mod prebuilt;
+
 /// Bound values per bulk statement. Far below both databases' limits, and small enough that
 /// a statement's buffers are reused by the allocator instead of being fresh, zeroed pages
 /// from the OS each time (several MB per statement cost more than the extra round trips).

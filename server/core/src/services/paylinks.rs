@@ -14,7 +14,8 @@ use crate::throttle::Action;
 use crate::{audit, tokens};
 use chrono::{DateTime, Duration, Utc};
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use crate::sql::prebuilt::Prebuilt;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, TransactionTrait};
 use serde_json::json;
 use settle_domain::contact::{mask_email, mask_name};
@@ -56,29 +57,32 @@ pub(crate) struct Link {
     pub(crate) online: Option<(bool, i64)>,
 }
 
+/// What the live-link lookup binds.
+struct LinkLookup {
+    tenant_id: i64,
+    hash: String,
+    now: DateTime<Utc>,
+}
+
 /// A live link's token with, in the same query (each query is a round trip, and on SQLite two
 /// thread hand-offs), its invoice (none for an instalment's link), its debtor's name and the
-/// tenant's online-payment policy.
-async fn find_live_link(
-    state: &AppState,
-    now: DateTime<Utc>,
-    tenant_id: i64,
-    raw: &str,
-) -> ServiceResult<
-    Option<(
-        one_time_token::Model,
-        Option<invoice::Model>,
-        String,
-        Option<(bool, i64)>,
-    )>,
-> {
+/// tenant's online-payment policy. Every payment link opened runs it: its text is built once.
+static LIVE_LINK: Prebuilt<LinkLookup> = Prebuilt::new(live_link_query, |a| {
+    vec![
+        a.tenant_id.into(),
+        a.hash.clone().into(),
+        PURPOSE.into(),
+        plans::LINK_PURPOSE.into(),
+        a.now.into(),
+        1u64.into(),
+    ]
+});
+
+fn live_link_query(a: &LinkLookup) -> SelectStatement {
     use customer::Column as C;
     use invoice::Column as I;
     use one_time_token::Column as T;
     use payment_setting::Column as P;
-    if raw.trim().is_empty() || raw.len() > 200 {
-        return Ok(None);
-    }
     let (t, i, c, p) = (
         one_time_token::Entity,
         invoice::Entity,
@@ -112,13 +116,38 @@ async fn find_live_link(
             p,
             Expr::col((p, P::TenantId)).equals((t, T::TenantId)),
         )
-        .and_where(Expr::col((t, T::TenantId)).eq(tenant_id))
-        .and_where(Expr::col((t, T::TokenHash)).eq(tokens::hash_token(raw)))
+        .and_where(Expr::col((t, T::TenantId)).eq(a.tenant_id))
+        .and_where(Expr::col((t, T::TokenHash)).eq(a.hash.clone()))
         .and_where(Expr::col((t, T::Purpose)).is_in([PURPOSE, plans::LINK_PURPOSE]))
         .and_where(Expr::col((t, T::UsedAt)).is_null())
-        .and_where(Expr::col((t, T::ExpiresAt)).gt(now))
+        .and_where(Expr::col((t, T::ExpiresAt)).gt(a.now))
         .limit(1);
-    let Some(row) = state.db.query_one(&q).await? else {
+    q
+}
+
+async fn find_live_link(
+    state: &AppState,
+    now: DateTime<Utc>,
+    tenant_id: i64,
+    raw: &str,
+) -> ServiceResult<
+    Option<(
+        one_time_token::Model,
+        Option<invoice::Model>,
+        String,
+        Option<(bool, i64)>,
+    )>,
+> {
+    if raw.trim().is_empty() || raw.len() > 200 {
+        return Ok(None);
+    }
+    let lookup = LinkLookup {
+        tenant_id,
+        hash: tokens::hash_token(raw),
+        now,
+    };
+    let stmt = LIVE_LINK.statement(state.db.get_database_backend(), &lookup);
+    let Some(row) = state.db.query_one_raw(stmt).await? else {
         return Ok(None);
     };
     let token = one_time_token::Model::from_query_result(&row, "t_")?;
