@@ -15,12 +15,15 @@ use tokio::sync::Semaphore;
 /// on the database in between), far fewer than a load balancer may hand over.
 pub const IN_PROGRESS: usize = 128;
 
-/// One per server (`start`), shared by its workers.
+/// One per worker thread (each builds its own App in `start`), holding that worker's equal
+/// share of `IN_PROGRESS`. A place given up goes to a request waiting on the same thread: with
+/// one line for the whole instance, every hand-over woke the other worker's thread (a system
+/// call and a context switch per page view under load).
 pub struct Admission(Semaphore);
 
-impl Default for Admission {
-    fn default() -> Self {
-        Self(Semaphore::new(IN_PROGRESS))
+impl Admission {
+    pub fn share(workers: usize) -> Self {
+        Self(Semaphore::new((IN_PROGRESS / workers.max(1)).max(1)))
     }
 }
 

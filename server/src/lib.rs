@@ -139,7 +139,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let cookie_key = Key::from(&state.keys.cookie);
     let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
     let metrics_access = web::Data::new(ops::MetricsAccess(opts.metrics_token));
-    let admission = web::Data::new(admission::Admission::default());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
     let store = session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
@@ -150,7 +150,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(data.clone())
             .app_data(proxies.clone())
             .app_data(metrics_access.clone())
-            .app_data(admission.clone())
+            .app_data(web::Data::new(admission::Admission::share(threads)))
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
             // The pages first: actix tries resources in order, and the form, API and webhook
@@ -231,6 +231,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(ops::observe))
     })
+    .workers(threads)
     .listen(listener)?
     .shutdown_timeout(20)
     .run();

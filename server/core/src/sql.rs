@@ -222,12 +222,24 @@ pub fn numbered(sql: &str) -> String {
 /// Every column of `E` as `{prefix}{column}`: several entities read from one joined row
 /// (`Model::from_query_result(&row, prefix)` reads each back).
 pub fn select_prefixed<E: sea_orm::EntityTrait>(q: &mut sea_orm::sea_query::SelectStatement, prefix: &str) {
+    select_prefixed_without::<E>(q, prefix, &[]);
+}
+
+/// The same with `NULL` for the (nullable) columns in `skip`: a page that has no use for an
+/// invoice's PDF should not read it (a blob is a copy of every page it spans, on every view).
+pub fn select_prefixed_without<E: sea_orm::EntityTrait>(
+    q: &mut sea_orm::sea_query::SelectStatement,
+    prefix: &str,
+    skip: &[E::Column],
+) {
     use sea_orm::sea_query::{Alias, Expr};
     use sea_orm::{IdenStatic, Iterable};
     for c in E::Column::iter() {
-        q.expr_as(
-            Expr::col((E::default(), c)),
-            Alias::new(format!("{prefix}{}", c.as_str())),
-        );
+        let alias = Alias::new(format!("{prefix}{}", c.as_str()));
+        if skip.iter().any(|s| s.as_str() == c.as_str()) {
+            q.expr_as(Expr::cust("NULL"), alias);
+        } else {
+            q.expr_as(Expr::col((E::default(), c)), alias);
+        }
     }
 }

@@ -91,7 +91,8 @@ fn live_link_query(a: &LinkLookup) -> SelectStatement {
     );
     let mut q = Query::select();
     crate::sql::select_prefixed::<one_time_token::Entity>(&mut q, "t_");
-    crate::sql::select_prefixed::<invoice::Entity>(&mut q, "i_");
+    // Not the invoice's PDF: the page never shows it.
+    crate::sql::select_prefixed_without::<invoice::Entity>(&mut q, "i_", &[I::Pdf]);
     q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
         .expr_as(Expr::col((p, P::AllowPartial)), Alias::new("p_allow_partial"))
         .expr_as(Expr::col((p, P::MinPartialCents)), Alias::new("p_min_partial_cents"))
