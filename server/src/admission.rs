@@ -15,15 +15,38 @@ use tokio::sync::Semaphore;
 /// on the database in between), far fewer than a load balancer may hand over.
 pub const IN_PROGRESS: usize = 128;
 
-/// One per worker thread (each builds its own App in `start`), holding that worker's equal
-/// share of `IN_PROGRESS`. A place given up goes to a request waiting on the same thread: with
-/// one line for the whole instance, every hand-over woke the other worker's thread (a system
-/// call and a context switch per page view under load).
+/// One per worker thread (each builds its own App in `start`), holding that worker's share of
+/// `IN_PROGRESS`. A place given up goes to a request waiting on the same thread: with one line
+/// for the whole instance, every hand-over woke the other worker's thread (a system call and a
+/// context switch per page view under load). A connection stays with the worker that accepted
+/// it, and workers accept in turn, so the lines stay about equally long.
 pub struct Admission(Semaphore);
 
 impl Admission {
-    pub fn share(workers: usize) -> Self {
-        Self(Semaphore::new((IN_PROGRESS / workers.max(1)).max(1)))
+    /// Worker `index`'s share: the shares of `workers` workers add up to `IN_PROGRESS` (each
+    /// has at least one place, so past 128 workers the instance allows one per worker).
+    pub fn share(index: usize, workers: usize) -> Self {
+        let workers = workers.max(1);
+        let places = IN_PROGRESS / workers + usize::from(index % workers < IN_PROGRESS % workers);
+        Self(Semaphore::new(places.max(1)))
+    }
+
+    pub fn places(&self) -> usize {
+        self.0.available_permits()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workers_shares_add_up_to_the_instances_places() {
+        for workers in [1, 2, 3, 5, 7, 16, 100, 128] {
+            let total: usize = (0..workers).map(|i| Admission::share(i, workers).places()).sum();
+            assert_eq!(total, IN_PROGRESS, "{workers} workers");
+        }
+        assert_eq!(Admission::share(0, 200).places(), 1, "every worker admits someone");
     }
 }
 

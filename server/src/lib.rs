@@ -140,6 +140,8 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let proxies = web::Data::new(TrustedProxies(Arc::new(opts.trusted_proxies)));
     let metrics_access = web::Data::new(ops::MetricsAccess(opts.metrics_token));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Each worker builds its App once, in turn: the count gives each its admission share.
+    let built = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
     let store = session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
@@ -150,7 +152,10 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
             .app_data(data.clone())
             .app_data(proxies.clone())
             .app_data(metrics_access.clone())
-            .app_data(web::Data::new(admission::Admission::share(threads)))
+            .app_data(web::Data::new(admission::Admission::share(
+                built.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                threads,
+            )))
             .app_data(web::Data::new(leptos_options.clone()))
             .app_data(web::FormConfig::default().limit(16 * 1024))
             // The pages first: actix tries resources in order, and the form, API and webhook

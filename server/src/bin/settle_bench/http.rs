@@ -395,23 +395,38 @@ async fn drive(base: &str, connections: usize, seconds: u64, plan: Plan, min_bod
     run
 }
 
-/// The ceiling and Settle measured in turns (`BENCH_ROUNDS`, 3 by default), each keeping its
-/// median run by requests per second: this machine's speed drifts within minutes, and one run
-/// of each, minutes apart, measured the drift as much as the servers.
-async fn alternate(ceiling: &Server, product: &Server, connections: usize, plan: &Plan, seconds: u64) -> (Run, Run) {
+/// The ceiling and Settle measured in turns (`BENCH_ROUNDS`, 3 by default; who goes first
+/// alternates), each keeping its median run by requests per second, with the errors of all its
+/// runs: this machine's speed drifts within minutes, and one run of each, minutes apart,
+/// measured the drift as much as the servers. `min_body`: the ceiling's smallest full page.
+async fn alternate(
+    ceiling: &Server,
+    product: &Server,
+    connections: usize,
+    plan: &Plan,
+    seconds: u64,
+    min_body: usize,
+) -> (Run, Run) {
     let rounds = super::env_or("BENCH_ROUNDS", 3).max(1);
     let (mut base, mut mine) = (Vec::new(), Vec::new());
-    for _ in 0..rounds {
-        base.push(drive(&ceiling.base, connections, seconds, plan.clone(), 200).await);
-        mine.push(drive(&product.base, connections, seconds, plan.clone(), 1000).await);
+    for round in 0..rounds {
+        if round % 2 == 1 {
+            mine.push(drive(&product.base, connections, seconds, plan.clone(), 1000).await);
+        }
+        base.push(drive(&ceiling.base, connections, seconds, plan.clone(), min_body).await);
+        if round % 2 == 0 {
+            mine.push(drive(&product.base, connections, seconds, plan.clone(), 1000).await);
+        }
     }
     (median(base), median(mine))
 }
 
 fn median(mut runs: Vec<Run>) -> Run {
+    let errors = runs.iter().map(|r| r.errors).sum();
     runs.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
-    let mid = runs.len() / 2;
-    runs.swap_remove(mid)
+    let mut run = runs.swap_remove(runs.len() / 2);
+    run.errors = errors;
+    run
 }
 
 /// Logs `n` bench debtors in on the product and returns their Cookie headers.
@@ -600,7 +615,7 @@ pub async fn bench(which: &str) -> Vec<String> {
             let cookies = Arc::new(log_in(&product.base, connections).await);
             let plan: Plan = Arc::new(move |c, _| ("/invoices".to_string(), "cookie", cookies[c].clone()));
             let ceiling = Server::spawn("ceiling", &url);
-            let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds).await;
+            let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 1000).await;
             rows.push(row(
                 which,
                 label,
@@ -641,7 +656,7 @@ pub async fn bench(which: &str) -> Vec<String> {
             for connections in [64usize, 1024] {
                 let ceiling = Server::spawn("ceiling", &url);
                 let product = Server::spawn(product_kind, &url);
-                let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds).await;
+                let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 200).await;
                 rows.push(row(
                     which,
                     label,
