@@ -36,20 +36,6 @@ impl Admission {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_workers_shares_add_up_to_the_instances_places() {
-        for workers in [1, 2, 3, 5, 7, 16, 100, 128] {
-            let total: usize = (0..workers).map(|i| Admission::share(i, workers).places()).sum();
-            assert_eq!(total, IN_PROGRESS, "{workers} workers");
-        }
-        assert_eq!(Admission::share(0, 200).places(), 1, "every worker admits someone");
-    }
-}
-
 const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub async fn admit(
@@ -73,5 +59,19 @@ pub async fn admit(
                 .finish()
                 .map_into_right_body(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workers_shares_add_up_to_the_instances_places() {
+        for workers in [1, 2, 3, 5, 7, 16, 100, 128] {
+            let total: usize = (0..workers).map(|i| Admission::share(i, workers).places()).sum();
+            assert_eq!(total, IN_PROGRESS, "{workers} workers");
+        }
+        assert_eq!(Admission::share(0, 200).places(), 1, "every worker admits someone");
     }
 }
