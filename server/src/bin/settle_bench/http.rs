@@ -588,6 +588,36 @@ fn row(
     )
 }
 
+/// The ceiling's row and Settle's, each with its server's peak memory.
+fn pair(
+    which: &str,
+    label: &str,
+    connections: usize,
+    ceiling: (&Server, &Run),
+    product: (&Server, &Run),
+) -> [String; 2] {
+    [
+        row(
+            which,
+            label,
+            "ceiling",
+            connections,
+            ceiling.1,
+            None,
+            ceiling.0.mib("VmHWM:"),
+        ),
+        row(
+            which,
+            label,
+            "Settle",
+            connections,
+            product.1,
+            Some(ceiling.1),
+            product.0.mib("VmHWM:"),
+        ),
+    ]
+}
+
 /// `invoice_list` or `pay`; the rows of the table.
 pub async fn bench(which: &str) -> Vec<String> {
     let seconds = super::env_or("BENCH_SECONDS", 15);
@@ -616,24 +646,7 @@ pub async fn bench(which: &str) -> Vec<String> {
             let plan: Plan = Arc::new(move |c, _| ("/invoices".to_string(), "cookie", cookies[c].clone()));
             let ceiling = Server::spawn("ceiling", &url);
             let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 1000).await;
-            rows.push(row(
-                which,
-                label,
-                "ceiling",
-                connections,
-                &base,
-                None,
-                ceiling.mib("VmHWM:"),
-            ));
-            rows.push(row(
-                which,
-                label,
-                "Settle",
-                connections,
-                &run,
-                Some(&base),
-                product.mib("VmHWM:"),
-            ));
+            rows.extend(pair(which, label, connections, (&ceiling, &base), (&product, &run)));
         } else {
             let tokens = {
                 let conn = db::connect(&DatabaseUrl::parse(&url).expect("url"))
@@ -657,24 +670,7 @@ pub async fn bench(which: &str) -> Vec<String> {
                 let ceiling = Server::spawn("ceiling", &url);
                 let product = Server::spawn(product_kind, &url);
                 let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 200).await;
-                rows.push(row(
-                    which,
-                    label,
-                    "ceiling",
-                    connections,
-                    &base,
-                    None,
-                    ceiling.mib("VmHWM:"),
-                ));
-                rows.push(row(
-                    which,
-                    label,
-                    "Settle",
-                    connections,
-                    &run,
-                    Some(&base),
-                    product.mib("VmHWM:"),
-                ));
+                rows.extend(pair(which, label, connections, (&ceiling, &base), (&product, &run)));
             }
         }
     }
