@@ -68,6 +68,22 @@ async fn called_debtor(app: &TestApp, consent: bool) -> settle_core::entities::i
 }
 
 /// Monday's planner pass and issuing, no sending: the call waits in the outbox.
+/// The voice message queued for the invoice's debtor.
+async fn the_call(app: &TestApp, inv: &settle_core::entities::invoice::Model) -> outbox::Model {
+    messages_of(app, inv)
+        .await
+        .into_iter()
+        .find(|m| m.channel == "voice")
+        .expect("a call queued")
+}
+
+/// One dispatcher pass at `at`.
+async fn dispatch_at(app: &TestApp, senders: &settle_core::outbox::Senders, at: chrono::DateTime<chrono::Utc>) {
+    settle_core::outbox::dispatch(&app.state.db, senders, at, 100)
+        .await
+        .unwrap();
+}
+
 async fn issue_without_sending(app: &TestApp) {
     plan(app, monday()).await;
     settle_core::dunning::issue::issue_due(&app.state.db, monday(), None, 100)
@@ -369,23 +385,15 @@ async fn a_call_never_rings_outside_the_sending_window() {
     // Issued at 10:00, but the dispatcher only gets to it at 20:30 (the window closes at 20:00).
     issue_without_sending(&app).await;
     let late = Utc.with_ymd_and_hms(2026, 11, 23, 19, 30, 0).unwrap();
-    settle_core::outbox::dispatch(&app.state.db, &senders, late, 100)
-        .await
-        .unwrap();
-    let call = messages_of(&app, &inv)
-        .await
-        .into_iter()
-        .find(|m| m.channel == "voice")
-        .unwrap();
+    dispatch_at(&app, &senders, late).await;
+    let call = the_call(&app, &inv).await;
     let tuesday_eight = Utc.with_ymd_and_hms(2026, 11, 24, 7, 0, 0).unwrap();
     assert_eq!((call.status.as_str(), call.next_attempt_at), ("pending", tuesday_eight));
     assert!(
         provider.received_requests().await.unwrap().is_empty(),
         "nobody was called"
     );
-    settle_core::outbox::dispatch(&app.state.db, &senders, tuesday_eight, 100)
-        .await
-        .unwrap();
+    dispatch_at(&app, &senders, tuesday_eight).await;
     let call = outbox::Entity::find_by_id(call.id)
         .one(&app.state.db)
         .await
@@ -413,14 +421,8 @@ async fn a_call_queued_before_consent_was_withdrawn_is_not_placed() {
         .await
         .unwrap();
     let soon = Utc.with_ymd_and_hms(2026, 11, 23, 9, 5, 0).unwrap();
-    settle_core::outbox::dispatch(&app.state.db, &senders, soon, 100)
-        .await
-        .unwrap();
-    let call = messages_of(&app, &inv)
-        .await
-        .into_iter()
-        .find(|m| m.channel == "voice")
-        .unwrap();
+    dispatch_at(&app, &senders, soon).await;
+    let call = the_call(&app, &inv).await;
     assert_eq!(call.status, "failed");
     assert!(call.last_error.unwrap_or_default().contains("no consent"));
     assert!(

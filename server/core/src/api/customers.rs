@@ -260,7 +260,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
                     &c.address.country,
                 );
             let email_changed = old.email != c.email;
-            let phone_changed = old.phone_e164 != c.phone;
+            let old_phone = old.phone_e164.clone();
             let mut row: customer::ActiveModel = old.into();
             if moved {
                 row.address_invalid_at = Set(None);
@@ -270,11 +270,7 @@ pub async fn upsert<C: ConnectionTrait + TransactionTrait>(
             }
             row.name = Set(c.name);
             row.email = Set(c.email);
-            // Calls were agreed to on the number the debtor had: a new one needs a new "yes".
-            if phone_changed {
-                row.voice_consent_at = Set(None);
-            }
-            row.phone_e164 = Set(c.phone);
+            row.set_phone(&old_phone, c.phone);
             row.street = Set(c.address.street);
             row.postcode = Set(c.address.postcode);
             row.city = Set(c.address.city);

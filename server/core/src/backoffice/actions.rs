@@ -357,7 +357,7 @@ pub async fn correct_contact(
     )
     .await?;
     let email_changed = c.email != email;
-    let phone_changed = c.phone_e164 != phone;
+    let old_phone = c.phone_e164.clone();
     let moved = (&c.street, &c.postcode, &c.city, &c.country)
         != (&address.street, &address.postcode, &address.city, &address.country);
     let mut row: crate::entities::customer::ActiveModel = c.into();
@@ -370,11 +370,7 @@ pub async fn correct_contact(
         row.address_invalid_at = Set(None);
     }
     row.email = Set(email);
-    // Calls were agreed to on the number the debtor had: a new one needs a new "yes".
-    if phone_changed {
-        row.voice_consent_at = Set(None);
-    }
-    row.phone_e164 = Set(phone);
+    row.set_phone(&old_phone, phone);
     row.street = Set(address.street);
     row.postcode = Set(address.postcode);
     row.city = Set(address.city);

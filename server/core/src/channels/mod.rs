@@ -180,8 +180,10 @@ pub async fn deliver(
                     return Err(SmsError::Transient("outside the sending window".into()).into());
                 }
                 // Consent withdrawn or the number changed since the call was queued: no call.
-                use sea_orm::EntityTrait;
-                let callee = crate::entities::customer::Entity::find_by_id(row.customer_id.unwrap_or_default())
+                use crate::entities::customer;
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+                let callee = customer::Entity::find_by_id(row.customer_id.unwrap_or_default())
+                    .filter(customer::Column::TenantId.eq(row.tenant_id))
                     .one(db)
                     .await?;
                 let agreed = callee.is_some_and(|c| {

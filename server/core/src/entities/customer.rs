@@ -58,3 +58,14 @@ impl Related<super::portal_account::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl ActiveModel {
+    /// A new mobile number (`old` is the one on file). Calls were agreed to on the number the
+    /// debtor had: a different one needs a new "yes".
+    pub fn set_phone(&mut self, old: &Option<String>, phone: Option<String>) {
+        if *old != phone {
+            self.voice_consent_at = sea_orm::Set(None);
+        }
+        self.phone_e164 = sea_orm::Set(phone);
+    }
+}

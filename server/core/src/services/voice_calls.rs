@@ -14,11 +14,11 @@ use crate::state::AppState;
 use crate::tenant::TenantCtx;
 use crate::voice::{call_sig, digits_match, identified_sig, postcode_digits, Script};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use settle_domain::locale::{format_date, Locale};
+use settle_domain::money::Money;
 
 /// The event of a call whose payment link went out by SMS (at most once per call).
 const LINK_SENT: &str = "menu_link_by_sms";
-use settle_domain::locale::{format_date, Locale};
-use settle_domain::money::Money;
 
 /// One call: its message, the debtor, the invoice it is about.
 pub struct Call {
