@@ -21,7 +21,7 @@ use crate::backoffice::{
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
-    email_confirm::EmailConfirmPage, invoice::InvoicePage, invoices::InvoicesPage, letter_code::LetterCodePage,
+    email_confirm::EmailConfirmPage, invoice::InvoicePage, letter_code::LetterCodePage,
     link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay_return::PayReturnPage, plan::PlanPage,
     profile::ProfilePage, reset::ResetPage,
 };
@@ -36,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The HTML document around a page: the routed app above, or one page rendered directly (see
-/// `pages::pay`).
+/// `pages::pay` and `pages::invoices`).
 pub fn document(options: LeptosOptions, body: impl IntoView + 'static) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -74,7 +74,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/link") view=LoginLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async/>
                 <Route path=path!("/password/reset") view=ResetPage ssr=SsrMode::Async/>
-                <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number/dispute") view=DisputePage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number/plan") view=PlanPage ssr=SsrMode::Async/>

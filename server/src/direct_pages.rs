@@ -3,9 +3,10 @@
 //! no resources, no streaming. The components, the document, the meta tags, the CSP nonce and
 //! the response options are the same as on a routed page.
 //!
-//! Only the payment-link page is served this way: a mailing sends tens of thousands of links in
-//! one morning, and the router's per-request work was most of what kept it from its benchmark
-//! target (see the README's Benchmarks).
+//! Two pages are served this way, the busiest: the payment-link page (a mailing sends tens of
+//! thousands of links in one morning) and a signed-in debtor's invoice list. The router's
+//! per-request work was most of what kept them from their benchmark targets (see the README's
+//! Benchmarks).
 use crate::middleware::CspNonce;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
@@ -19,11 +20,12 @@ use leptos_meta::ServerMetaContext;
 use std::future::Future;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/pay/{token}", web::get().to(pay));
+    cfg.route("/pay/{token}", web::get().to(pay))
+        .route("/invoices", web::get().to(invoices));
 }
 
 /// The paths served here, as actix matches them (for tests that visit every page).
-pub const PATHS: &[&str] = &["/pay/{token}"];
+pub const PATHS: &[&str] = &["/pay/{token}", "/invoices"];
 
 /// `/pay/{token}`: the page's shell (tenant, language, flash, CSRF) and the link's invoice, read
 /// side by side.
@@ -34,6 +36,17 @@ async fn pay(req: HttpRequest, options: web::Data<LeptosOptions>, token: web::Pa
             futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_pay(token.clone())).await;
         let shell = shell.ok()?;
         Some(view! { <settle_app::pages::pay::PayBody shell pay token/> })
+    })
+    .await
+}
+
+/// `/invoices`: the page's shell and the signed-in debtor's invoices, read side by side (a
+/// visitor who is not signed in is sent to the login page).
+async fn invoices(req: HttpRequest, options: web::Data<LeptosOptions>) -> HttpResponse {
+    render(&req, &options, || async {
+        let (shell, list) = futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_invoices()).await;
+        let shell = shell.ok()?;
+        Some(view! { <settle_app::pages::invoices::InvoicesBody shell list/> })
     })
     .await
 }

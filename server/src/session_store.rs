@@ -1,8 +1,8 @@
 //! actix-session's store on our own `sessions` table (SQLite and Postgres alike). Only the
 //! SHA-256 of a session key is stored; logout and password changes delete rows, which ends the
-//! session everywhere. Expiry is refreshed at most once a minute per session, not per request:
-//! this is the idle timeout (a session ends 29 to 30 idle minutes after its last refresh), so a
-//! page view writes nothing to the database. Loading a debtor's session also reads the
+//! session everywhere. Expiry is the idle timeout: refreshed at most once a minute per session,
+//! noted in memory and written in batches by the serve loop (`SessionRefreshes`), so a page view
+//! writes nothing to the database. Loading a debtor's session also reads the
 //! debtor's name and language (`SessionDebtor`), which are never written back.
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
@@ -17,19 +17,18 @@ use settle_core::entities::{customer, session};
 use settle_core::services::auth::SessionDebtor;
 use settle_core::sql::prebuilt::Prebuilt;
 use settle_core::tokens::{hash_token, random_b64};
+use settle_core::session_refresh::{purge_grace, SessionRefreshes};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 /// Sessions end 12 hours after login, however active.
 pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
-const REFRESH_EVERY_SECONDS: i64 = 60;
 
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
     clock: Clock,
-    /// When this instance last wrote each session's expiry (on the server's clock).
-    refreshed: Arc<Mutex<HashMap<String, DateTime<Utc>>>>,
+    /// Expiry refreshes not yet written (shared with the serve loop, which writes them).
+    refreshes: SessionRefreshes,
 }
 
 /// A session row by its id's hash and, in the same query, its debtor's name and language.
@@ -57,12 +56,8 @@ fn session_with_debtor(hash: &str) -> SelectStatement {
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self {
-            db,
-            clock,
-            refreshed: Arc::new(Mutex::new(HashMap::new())),
-        }
+    pub fn new(db: DatabaseConnection, clock: Clock, refreshes: SessionRefreshes) -> Self {
+        Self { db, clock, refreshes }
     }
 }
 
@@ -122,15 +117,6 @@ impl DbSessionStore {
         self.clock.now()
     }
 
-    fn mark_refreshed(&self, id: &str) {
-        if let Ok(mut m) = self.refreshed.lock() {
-            if m.len() > 100_000 {
-                m.clear();
-            }
-            m.insert(id.to_string(), self.now());
-        }
-    }
-
     async fn insert(&self, mut state: State, ttl: Duration) -> anyhow::Result<SessionKey> {
         state.remove(SessionDebtor::KEY);
         let key = random_b64(32);
@@ -160,7 +146,7 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        if row.expires_at <= now || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now {
+        if self.refreshes.expiry(&row.id, row.expires_at) <= now || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now {
             return Ok(None);
         }
         let mut state: State = serde_json::from_str(&row.state).map_err(|e| LoadError::Deserialization(e.into()))?;
@@ -186,11 +172,12 @@ impl SessionStore for DbSessionStore {
         let id = hash_token(key.as_ref());
         let (tenant_id, customer_id) = owner(&state);
         let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let now = self.now();
         let res = session::Entity::update_many()
             .col_expr(session::Column::State, Expr::value(json))
             .col_expr(session::Column::TenantId, Expr::value(tenant_id))
             .col_expr(session::Column::CustomerId, Expr::value(customer_id))
-            .col_expr(session::Column::ExpiresAt, Expr::value(self.now() + ttl(ttl_)))
+            .col_expr(session::Column::ExpiresAt, Expr::value(now + ttl(ttl_)))
             .filter(session::Column::Id.eq(id.clone()))
             .exec(&self.db)
             .await
@@ -199,44 +186,30 @@ impl SessionStore for DbSessionStore {
             // Deleted meanwhile (logout elsewhere): start a fresh session instead of reviving it.
             return self.insert(state, ttl(ttl_)).await.map_err(UpdateError::Other);
         }
-        self.mark_refreshed(&id);
+        self.refreshes.written(&id, now);
         Ok(key)
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl_: &CookieDuration) -> Result<(), anyhow::Error> {
-        let id = hash_token(key.as_ref());
-        let fresh = self
-            .refreshed
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&id).copied())
-            .is_some_and(|at| (self.now() - at).num_seconds() < REFRESH_EVERY_SECONDS);
-        if fresh {
-            return Ok(());
-        }
-        session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, Expr::value(self.now() + ttl(ttl_)))
-            .filter(session::Column::Id.eq(id.clone()))
-            .exec(&self.db)
-            .await?;
-        self.mark_refreshed(&id);
+        let now = self.now();
+        self.refreshes.touch(&hash_token(key.as_ref()), now, now + ttl(ttl_));
         Ok(())
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        session::Entity::delete_by_id(hash_token(key.as_ref()))
-            .exec(&self.db)
-            .await?;
+        let id = hash_token(key.as_ref());
+        self.refreshes.forget(&id);
+        session::Entity::delete_by_id(id).exec(&self.db).await?;
         Ok(())
     }
 }
 
-/// Removes expired sessions; run periodically by the server.
+/// Removes sessions that ended a while ago (see `purge_grace`); run periodically by the server.
 pub async fn purge_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
     let res = session::Entity::delete_many()
         .filter(
             sea_orm::Condition::any()
-                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::ExpiresAt.lte(now - purge_grace()))
                 .add(session::Column::CreatedAt.lte(now - Duration::hours(ABSOLUTE_TIMEOUT_HOURS))),
         )
         .exec(&db.clone())

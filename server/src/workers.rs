@@ -1,6 +1,6 @@
 //! Background work beside the web server: the dunning planner and the dispute SLA check (every
-//! minute), issuing due
-//! reminders and sending the outbox (every two seconds), and housekeeping. Each loop stops when
+//! minute), issuing due reminders, sending the outbox and writing what requests noted in memory
+//! (every two seconds), and housekeeping. Each loop stops when
 //! the shutdown signal fires. Several instances may run on one Postgres: claims decide.
 use settle_core::dunning::{issue, planner, run};
 use settle_core::outbox::{self, Senders};
@@ -24,9 +24,7 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                     if let Err(e) = outbox::dispatch(&state.db, &senders, now, 200).await {
                         tracing::error!(error = %e, "outbox dispatch failed");
                     }
-                    if let Err(e) = state.tracker.flush(&state.db).await {
-                        tracing::error!(error = %e, "writing link clicks failed");
-                    }
+                    write_notes(&state).await;
                     if let Err(e) = settle_core::webhooks::fan_out(&state.db, now).await {
                         tracing::error!(error = %e, "webhook fan-out failed");
                     }
@@ -53,7 +51,19 @@ pub fn spawn(state: AppState, senders: Senders, mut stop: watch::Receiver<bool>)
                 _ = stop.changed() => break,
             }
         }
+        // The server has stopped taking requests: what they noted is written before exit.
+        write_notes(&state).await;
     })
+}
+
+/// Writes what requests noted in memory: email link clicks and session expiry refreshes.
+pub async fn write_notes(state: &AppState) {
+    if let Err(e) = state.tracker.flush(&state.system_db).await {
+        tracing::error!(error = %e, "writing link clicks failed");
+    }
+    if let Err(e) = state.session_refreshes.flush(&state.system_db).await {
+        tracing::error!(error = %e, "writing session refreshes failed");
+    }
 }
 
 /// Retention runs on the first housekeeping round of each day (on every instance; a second run

@@ -32,6 +32,7 @@ pub mod scope;
 pub mod secrets;
 pub mod secrets_rotation;
 pub mod services;
+pub mod session_refresh;
 pub mod sql;
 pub mod staff;
 pub mod state;

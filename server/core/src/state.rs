@@ -29,6 +29,8 @@ pub struct AppState {
     pub tenants: TenantCache,
     /// Email link clicks noted in memory, written in batches by the serve loop.
     pub tracker: crate::tracking::Tracker,
+    /// Session expiry refreshes noted in memory, written in batches by the serve loop.
+    pub session_refreshes: crate::session_refresh::SessionRefreshes,
     /// `SETTLE_EMAIL_WEBHOOK_TOKEN`: without it `/webhooks/email` answers 404.
     pub email_webhook_token: Option<String>,
     /// For payment providers: short timeouts, so a slow provider cannot hold a request for long.
@@ -102,6 +104,7 @@ impl AppState {
             throttle: Throttle::default(),
             tenants: TenantCache::default(),
             tracker: crate::tracking::Tracker::default(),
+            session_refreshes: Default::default(),
             email_webhook_token: None,
             http: reqwest::Client::builder()
                 .connect_timeout(std::time::Duration::from_secs(5))

@@ -312,7 +312,11 @@ async fn the_debtors_name_and_language_come_with_the_session_and_are_never_store
     assert!(page.contains("lang=\"en\""), "so does the account's language");
 
     // The store: a loaded session carries the copy; writing it back leaves the copy out.
-    let store = settle_server::session_store::DbSessionStore::new(app.state.db.clone(), app.state.clock.clone());
+    let store = settle_server::session_store::DbSessionStore::new(
+        app.state.db.clone(),
+        app.state.clock.clone(),
+        app.state.session_refreshes.clone(),
+    );
     let ttl = actix_web::cookie::time::Duration::minutes(30);
     let identity = serde_json::to_string(&format!("{}:{}:full", me.tenant_id, me.id)).unwrap();
     let state = std::collections::HashMap::from([("actix_identity.user_id".to_string(), identity)]);

@@ -125,3 +125,49 @@ async fn guesses_at_one_account_count_on_every_instance() {
     assert_eq!(other.login("other@settle.test", "demo-password-1").await.status(), 303);
     a.cleanup().await;
 }
+
+/// A page view notes the session's new expiry in memory; the serve loop writes it, after which
+/// every instance honours it. A write never moves an expiry back or revives a logged-out session.
+#[tokio::test]
+async fn session_refreshes_are_written_in_batches_and_honoured_by_every_instance() {
+    use chrono::Duration;
+    use settle_core::entities::session;
+    use settle_server::workers::write_notes;
+    let a = spawn_app().await;
+    let b = a.second_instance().await;
+    a.login("demo@settle.test", "demo-password-1").await;
+    let row = || async {
+        session::Entity::find()
+            .filter(session::Column::CustomerId.is_not_null())
+            .one(&a.state.db)
+            .await
+            .unwrap()
+    };
+    let at_login = row().await.expect("the session row");
+
+    a.state.clock.advance(Duration::minutes(20));
+    assert_eq!(a.get("/invoices").await.status(), 200);
+    assert_eq!(row().await.unwrap().expires_at, at_login.expires_at, "the page view wrote nothing");
+    write_notes(&a.state).await;
+    let refreshed = a.state.clock.now() + Duration::minutes(30);
+    assert_eq!(row().await.unwrap().expires_at, refreshed, "the serve loop wrote the refresh");
+
+    // B had noted an older expiry of the same session: writing it leaves the newer one.
+    b.state
+        .session_refreshes
+        .touch(&at_login.id, at_login.created_at, at_login.expires_at);
+    write_notes(&b.state).await;
+    assert_eq!(row().await.unwrap().expires_at, refreshed);
+
+    // Past the login's 30 minutes: B honours the refresh A wrote.
+    a.state.clock.advance(Duration::minutes(15));
+    let on_b = a.client.get(b.url("/invoices")).send().await.unwrap();
+    assert_eq!(on_b.status(), 200, "the session refreshed through A is alive on B");
+
+    // B noted that view's refresh; the debtor logs out through A before B writes it.
+    let csrf = a.csrf("/").await;
+    a.post("/logout", &[("csrf", &csrf)]).await;
+    write_notes(&b.state).await;
+    assert!(row().await.is_none(), "a pending refresh does not revive a logged-out session");
+    a.cleanup().await;
+}

@@ -67,6 +67,16 @@ pub async fn child(which: &str, url: &str) {
             site_root: "target/site".into(),
             metrics_token: None,
         };
+        // What `settle serve`'s loop does for requests: their session refreshes and clicks,
+        // written every two seconds (the planner and the outbox have nothing to do here).
+        let notes = state.clone();
+        actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                tick.tick().await;
+                settle_server::workers::write_notes(&notes).await;
+            }
+        });
         start(state, opts, listener).expect("start").await.expect("serve");
     } else {
         ceiling(conn, listener).await;
@@ -74,7 +84,7 @@ pub async fn child(which: &str, url: &str) {
 }
 
 async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
-    let store = DbSessionStore::new(conn.clone(), Clock::System);
+    let store = DbSessionStore::new(conn.clone(), Clock::System, Default::default());
     let key = Key::from(&bench_keys().cookie);
     let data = web::Data::new(conn);
     HttpServer::new(move || {
