@@ -222,24 +222,20 @@ pub fn numbered(sql: &str) -> String {
 /// Every column of `E` as `{prefix}{column}`: several entities read from one joined row
 /// (`Model::from_query_result(&row, prefix)` reads each back).
 pub fn select_prefixed<E: sea_orm::EntityTrait>(q: &mut sea_orm::sea_query::SelectStatement, prefix: &str) {
-    select_prefixed_without::<E>(q, prefix, &[]);
+    use sea_orm::Iterable;
+    select_columns_prefixed::<E>(q, prefix, E::Column::iter());
 }
 
-/// The same with `NULL` for the (nullable) columns in `skip`: a page that has no use for an
-/// invoice's PDF should not read it (a blob is a copy of every page it spans, on every view).
-pub fn select_prefixed_without<E: sea_orm::EntityTrait>(
+/// Only `columns` of `E`, each as `{prefix}{column}`: a busy page reads what it uses (every
+/// column is a copy and a conversion on every view; an invoice's PDF, every page of the blob).
+pub fn select_columns_prefixed<E: sea_orm::EntityTrait>(
     q: &mut sea_orm::sea_query::SelectStatement,
     prefix: &str,
-    skip: &[E::Column],
+    columns: impl IntoIterator<Item = E::Column>,
 ) {
     use sea_orm::sea_query::{Alias, Expr};
-    use sea_orm::{IdenStatic, Iterable};
-    for c in E::Column::iter() {
-        let alias = Alias::new(format!("{prefix}{}", c.as_str()));
-        if skip.iter().any(|s| s.as_str() == c.as_str()) {
-            q.expr_as(Expr::cust("NULL"), alias);
-        } else {
-            q.expr_as(Expr::col((E::default(), c)), alias);
-        }
+    use sea_orm::IdenStatic;
+    for c in columns {
+        q.expr_as(Expr::col((E::default(), c)), Alias::new(format!("{prefix}{}", c.as_str())));
     }
 }

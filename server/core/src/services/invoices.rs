@@ -23,32 +23,49 @@ fn money(cents: i64, currency: &str) -> Money {
 }
 
 pub fn summary(row: &invoice::Model, today: NaiveDate) -> InvoiceSummary {
-    SummaryRow {
-        number: row.number.clone(),
-        issue_date: row.issue_date,
-        due_date: row.due_date,
-        amount_cents: row.amount_cents,
-        open_cents: row.open_cents,
-        currency: row.currency.clone(),
-        status: row.status.clone(),
-    }
-    .into_summary(today)
+    SummaryRow::from(row).into_summary(today)
 }
 
-/// The columns a summary needs: the list reads these, not whole invoices.
-#[derive(FromQueryResult)]
-struct SummaryRow {
-    number: String,
-    issue_date: NaiveDate,
-    due_date: NaiveDate,
-    amount_cents: i64,
-    open_cents: i64,
-    currency: String,
-    status: String,
+/// The columns a summary needs: the list and the payment-link page read these, not whole
+/// invoices.
+#[derive(Clone, Debug, FromQueryResult)]
+pub(crate) struct SummaryRow {
+    pub(crate) number: String,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) due_date: NaiveDate,
+    pub(crate) amount_cents: i64,
+    pub(crate) open_cents: i64,
+    pub(crate) currency: String,
+    pub(crate) status: String,
+}
+
+impl From<&invoice::Model> for SummaryRow {
+    fn from(row: &invoice::Model) -> Self {
+        Self {
+            number: row.number.clone(),
+            issue_date: row.issue_date,
+            due_date: row.due_date,
+            amount_cents: row.amount_cents,
+            open_cents: row.open_cents,
+            currency: row.currency.clone(),
+            status: row.status.clone(),
+        }
+    }
 }
 
 impl SummaryRow {
-    fn into_summary(self, today: NaiveDate) -> InvoiceSummary {
+    /// Its columns, as `select_summary` names them.
+    pub(crate) const COLUMNS: [invoice::Column; 7] = [
+        invoice::Column::Number,
+        invoice::Column::IssueDate,
+        invoice::Column::DueDate,
+        invoice::Column::AmountCents,
+        invoice::Column::OpenCents,
+        invoice::Column::Currency,
+        invoice::Column::Status,
+    ];
+
+    pub(crate) fn into_summary(self, today: NaiveDate) -> InvoiceSummary {
         InvoiceSummary {
             status: DisplayStatus::of(&self.status, self.amount_cents, self.open_cents, self.due_date, today),
             amount: money(self.amount_cents, &self.currency),
@@ -69,15 +86,7 @@ pub async fn list<C: ConnectionTrait>(
     use invoice::Column as I;
     let rows = invoice::Entity::find()
         .select_only()
-        .columns([
-            I::Number,
-            I::IssueDate,
-            I::DueDate,
-            I::AmountCents,
-            I::OpenCents,
-            I::Currency,
-            I::Status,
-        ])
+        .columns(SummaryRow::COLUMNS)
         .filter(I::TenantId.eq(scope.tenant_id()))
         .filter(I::CustomerId.eq(scope.customer_id()))
         .order_by_asc(I::DueDate)
@@ -173,7 +182,7 @@ pub async fn detail<C: ConnectionTrait>(
             .is_some_and(|(min, max)| *p >= min.cents && *p <= max.cents)
     });
     let amount = part.map(|p| money(p, &row.currency)).unwrap_or(summary.open);
-    let payment = instructions_for(tenant, &row, &summary, amount)?;
+    let payment = instructions_for(tenant, &row.rf_reference, &summary, amount)?;
     Ok(InvoiceDetail {
         description: row.description.clone(),
         lines: lines
@@ -199,30 +208,30 @@ pub async fn detail<C: ConnectionTrait>(
 /// Bank-transfer details and the EPC QR code, for invoices that can still be paid.
 pub fn payment_instructions(
     tenant: &TenantCtx,
-    row: &invoice::Model,
+    rf_reference: &str,
     summary: &InvoiceSummary,
 ) -> ServiceResult<Option<PaymentInstructions>> {
-    instructions_for(tenant, row, summary, summary.open)
+    instructions_for(tenant, rf_reference, summary, summary.open)
 }
 
 /// The same for a part of the open amount: the QR code carries exactly that amount.
 pub fn instructions_for(
     tenant: &TenantCtx,
-    row: &invoice::Model,
+    rf_reference: &str,
     summary: &InvoiceSummary,
     amount: Money,
 ) -> ServiceResult<Option<PaymentInstructions>> {
     if !summary.status.is_payable() {
         return Ok(None);
     }
-    let parts = epc_transfer(tenant, row, amount)?;
+    let parts = epc_for(tenant, rf_reference, amount)?;
     Ok(Some(PaymentInstructions {
         beneficiary: tenant.row.creditor_legal_name.clone(),
         iban: parts.iban,
         bic: parts.bic,
         reference: parts.reference,
         amount,
-        qr_url: qr::epc_path(&row.rf_reference, amount),
+        qr_url: qr::epc_path(rf_reference, amount),
     }))
 }
 
@@ -233,10 +242,6 @@ pub struct EpcParts {
     pub iban: String,
     pub bic: Option<String>,
     pub reference: String,
-}
-
-pub fn epc_transfer(tenant: &TenantCtx, row: &invoice::Model, amount: Money) -> ServiceResult<EpcParts> {
-    epc_for(tenant, &row.rf_reference, amount)
 }
 
 /// The transfer to the tenant's account quoting `rf_reference`.

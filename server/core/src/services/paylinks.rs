@@ -5,7 +5,7 @@ use crate::entities::{customer, invoice, one_time_token, payment_setting};
 use crate::error::{ServiceError, ServiceResult};
 use crate::scope::{AuthLevel, DebtorScope};
 use crate::services::auth::{check_code, consume_token, insert_token, revoke_pending, Caller};
-use crate::services::invoices::{payment_instructions, summary};
+use crate::services::invoices::{payment_instructions, SummaryRow};
 use crate::services::mails::{self, Kind};
 use crate::services::plans;
 use crate::state::AppState;
@@ -46,15 +46,51 @@ pub async fn create<C: ConnectionTrait>(db: &C, now: DateTime<Utc>, inv: &invoic
 }
 
 pub(crate) struct Link {
-    pub(crate) token: one_time_token::Model,
+    pub(crate) token: LinkToken,
     /// For an instalment's link: the plan's first invoice still open.
-    pub(crate) invoice: invoice::Model,
+    pub(crate) invoice: LinkInvoice,
     /// An instalment's link: its plan and the instalment's position in it.
     pub(crate) instalment: Option<(plans::Progress, usize)>,
     /// The debtor's name, as the page shows it (masked).
     pub(crate) debtor_name: String,
     /// The tenant's online-payment policy (see `payment_settings::policy`).
     pub(crate) online: Option<(bool, i64)>,
+}
+
+/// What a link's page and actions use of its token.
+#[derive(Clone, Debug, FromQueryResult)]
+pub(crate) struct LinkToken {
+    pub(crate) id: i64,
+    pub(crate) customer_id: i64,
+    pub(crate) purpose: String,
+    pub(crate) instalment_id: Option<i64>,
+}
+
+impl LinkToken {
+    const COLUMNS: [one_time_token::Column; 4] = [
+        one_time_token::Column::Id,
+        one_time_token::Column::CustomerId,
+        one_time_token::Column::Purpose,
+        one_time_token::Column::InstalmentId,
+    ];
+}
+
+/// What they use of its invoice: the summary's columns, its id and its RF reference.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkInvoice {
+    pub(crate) id: i64,
+    pub(crate) rf_reference: String,
+    pub(crate) head: SummaryRow,
+}
+
+impl From<&invoice::Model> for LinkInvoice {
+    fn from(row: &invoice::Model) -> Self {
+        Self {
+            id: row.id,
+            rf_reference: row.rf_reference.clone(),
+            head: SummaryRow::from(row),
+        }
+    }
 }
 
 /// What the live-link lookup binds.
@@ -90,9 +126,12 @@ fn live_link_query(a: &LinkLookup) -> SelectStatement {
         payment_setting::Entity,
     );
     let mut q = Query::select();
-    crate::sql::select_prefixed::<one_time_token::Entity>(&mut q, "t_");
-    // Not the invoice's PDF: the page never shows it.
-    crate::sql::select_prefixed_without::<invoice::Entity>(&mut q, "i_", &[I::Pdf]);
+    crate::sql::select_columns_prefixed::<one_time_token::Entity>(&mut q, "t_", LinkToken::COLUMNS);
+    crate::sql::select_columns_prefixed::<invoice::Entity>(
+        &mut q,
+        "i_",
+        [I::Id, I::RfReference].into_iter().chain(SummaryRow::COLUMNS),
+    );
     q.expr_as(Expr::col((c, C::Name)), Alias::new("c_name"))
         .expr_as(Expr::col((p, P::AllowPartial)), Alias::new("p_allow_partial"))
         .expr_as(Expr::col((p, P::MinPartialCents)), Alias::new("p_min_partial_cents"))
@@ -132,12 +171,7 @@ async fn find_live_link(
     tenant_id: i64,
     raw: &str,
 ) -> ServiceResult<
-    Option<(
-        one_time_token::Model,
-        Option<invoice::Model>,
-        String,
-        Option<(bool, i64)>,
-    )>,
+    Option<(LinkToken, Option<LinkInvoice>, String, Option<(bool, i64)>)>,
 > {
     if raw.trim().is_empty() || raw.len() > 200 {
         return Ok(None);
@@ -151,9 +185,13 @@ async fn find_live_link(
     let Some(row) = state.db.query_one_raw(stmt).await? else {
         return Ok(None);
     };
-    let token = one_time_token::Model::from_query_result(&row, "t_")?;
+    let token = LinkToken::from_query_result(&row, "t_")?;
     let invoice = match row.try_get::<Option<i64>>("", "i_id")? {
-        Some(_) => Some(invoice::Model::from_query_result(&row, "i_")?),
+        Some(id) => Some(LinkInvoice {
+            id,
+            rf_reference: row.try_get("", "i_rf_reference")?,
+            head: SummaryRow::from_query_result(&row, "i_")?,
+        }),
         None => None,
     };
     let name: String = row.try_get("", "c_name")?;
@@ -183,7 +221,7 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
             .invoices
             .iter()
             .find(|i| i.status == "open" && i.open_cents > 0)
-            .cloned()
+            .map(LinkInvoice::from)
             .ok_or(ServiceError::NotFound)?;
         return Ok(Link {
             token,
@@ -195,7 +233,7 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
     }
     let invoice = invoice.ok_or(ServiceError::NotFound)?;
     let today = tenant.today(now);
-    if !summary(&invoice, today).status.is_payable() {
+    if !invoice.head.clone().into_summary(today).status.is_payable() {
         return Err(ServiceError::NotFound);
     }
     Ok(Link {
@@ -213,7 +251,7 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
     }
     let link = live_link(state, c.tenant, raw).await?;
     let today = c.tenant.today(state.clock.now());
-    let s = summary(&link.invoice, today);
+    let s = link.invoice.head.clone().into_summary(today);
     let (due_date, amount, payment, instalment) = match &link.instalment {
         Some((p, at)) => {
             let i = &p.instalments[*at];
@@ -231,7 +269,7 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
         None => (
             s.due_date,
             s.open,
-            payment_instructions(c.tenant, &link.invoice, &s)?,
+            payment_instructions(c.tenant, &link.invoice.rf_reference, &s)?,
             None,
         ),
     };
@@ -377,7 +415,7 @@ pub async fn start_checkout(state: &AppState, c: &Caller<'_>, raw: &str) -> Serv
         crate::services::checkout::Order {
             tenant_id: c.tenant.id,
             customer_id: link.token.customer_id,
-            invoice_numbers: vec![link.invoice.number.clone()],
+            invoice_numbers: vec![link.invoice.head.number.clone()],
             amount: crate::services::checkout::Amount::Open,
             origin: "paylink",
             locale: c.locale,

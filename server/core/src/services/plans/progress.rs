@@ -131,11 +131,7 @@ impl Progress {
         ) else {
             return Ok(None);
         };
-        let as_instalment = invoice::Model {
-            rf_reference: inst.rf_reference.clone(),
-            ..inv.clone()
-        };
-        instructions_for(tenant, &as_instalment, &summary(inv, today), Money::eur(self.owed[at]))
+        instructions_for(tenant, &inst.rf_reference, &summary(inv, today), Money::eur(self.owed[at]))
     }
 
     pub fn view(&self, tenant: &TenantCtx, today: NaiveDate) -> ServiceResult<PlanView> {
