@@ -9,7 +9,7 @@ pub mod shell;
 pub mod ssr;
 pub mod ui;
 
-pub use shell::{document, shell, App};
+pub use shell::{document, shell, App, ISLANDS_LOADER};
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -21,9 +21,9 @@ use crate::backoffice::{
 };
 use crate::pages::{
     activate::ActivatePage, callback::CallbackPage, dashboard::DashboardPage, dispute::DisputePage,
-    email_confirm::EmailConfirmPage, invoice::InvoicePage, letter_code::LetterCodePage,
-    link::LoginLinkPage, login::LoginPage, not_found::NotFoundPage, pay_return::PayReturnPage, plan::PlanPage,
-    profile::ProfilePage, reset::ResetPage,
+    email_confirm::EmailConfirmPage, invoice::InvoicePage, letter_code::LetterCodePage, link::LoginLinkPage,
+    login::LoginPage, not_found::NotFoundPage, pay_return::PayReturnPage, plan::PlanPage, profile::ProfilePage,
+    reset::ResetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -48,13 +48,39 @@ pub fn document(options: LeptosOptions, body: impl IntoView + 'static) -> impl I
                 <link rel="icon" href="/logo.png" type="image/png"/>
                 <link rel="stylesheet" href="/pkg/settle.css"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <IslandScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 {body}
             </body>
         </html>
+    }
+}
+
+/// Where the islands' loader is served (`server/src/islands.js`).
+pub const ISLANDS_LOADER: &str = "/pkg/islands.js";
+
+/// The islands' scripts: the page's module and WebAssembly preloaded, and the loader that wakes
+/// the islands once the browser is idle. Leptos' `HydrationScripts` writes its 1.9 KB loader
+/// inline into every page instead; this one is a file the browser caches.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // As `HydrationScripts` does in islands mode: the rest of the page is not hydrated.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // cargo-leptos names the WebAssembly after the output; a plain wasm-bindgen build adds `_bg`.
+    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        ""
+    } else {
+        "_bg"
+    };
+    view! {
+        <link rel="modulepreload" href=format!("{pkg}.js")/>
+        <link rel="preload" href=format!("{pkg}{wasm_suffix}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" src=ISLANDS_LOADER nonce=leptos::nonce::use_nonce()></script>
     }
 }
 

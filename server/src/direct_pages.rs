@@ -44,7 +44,8 @@ async fn pay(req: HttpRequest, options: web::Data<LeptosOptions>, token: web::Pa
 /// visitor who is not signed in is sent to the login page).
 async fn invoices(req: HttpRequest, options: web::Data<LeptosOptions>) -> HttpResponse {
     render(&req, &options, || async {
-        let (shell, list) = futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_invoices()).await;
+        let (shell, list) =
+            futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_invoices()).await;
         let shell = shell.ok()?;
         Some(view! { <settle_app::pages::invoices::InvoicesBody shell list/> })
     })

@@ -144,11 +144,8 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let built = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
-    let store = session_store::DbSessionStore::new(
-        state.db.clone(),
-        state.clock.clone(),
-        state.session_refreshes.clone(),
-    );
+    let store =
+        session_store::DbSessionStore::new(state.db.clone(), state.clock.clone(), state.session_refreshes.clone());
     let server = HttpServer::new(move || {
         let site_root = leptos_options.site_root.to_string();
         let options = leptos_options.clone();

@@ -1,5 +1,5 @@
-//! Plain HTTP routes beside the pages: web app manifest and icon, invoice PDFs, and the
-//! dev outbox (dev mode only).
+//! Plain HTTP routes beside the pages: web app manifest and icon, the islands' loader, invoice
+//! PDFs, and the dev outbox (dev mode only).
 use crate::forms::tenant_of;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -12,6 +12,7 @@ use settle_core::state::{AppState, RunMode};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/manifest.webmanifest", web::get().to(manifest))
         .route("/logo.png", web::get().to(logo))
+        .route(ISLANDS_LOADER, web::get().to(islands_loader))
         .route("/invoices/{number}/pdf", web::get().to(pdf))
         .route("/dev/outbox", web::get().to(dev_outbox));
 }
@@ -36,6 +37,34 @@ async fn manifest(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/manifest+json")
         .body(body.to_string())
+}
+
+/// Where every page's `IslandScripts` loads the loader from (under `/pkg/`: cached like the
+/// module and the WebAssembly it loads).
+pub const ISLANDS_LOADER: &str = settle_app::ISLANDS_LOADER;
+
+const ISLANDS_JS: &str = include_str!("islands.js");
+
+/// The islands' loader, revalidated by its fingerprint after a day.
+async fn islands_loader(req: HttpRequest) -> HttpResponse {
+    static ETAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let etag = ETAG.get_or_init(|| format!("\"{}\"", &settle_core::tokens::hash_token(ISLANDS_JS)[..16]));
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, etag.as_str()))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"));
+    if fresh {
+        return res.finish();
+    }
+    res.content_type("text/javascript; charset=utf-8").body(ISLANDS_JS)
 }
 
 /// The tenant's logo, only ever as PNG (an uploaded SVG is never served); revalidated by its

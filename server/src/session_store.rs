@@ -15,9 +15,9 @@ use sea_orm::{
 use settle_core::clock::Clock;
 use settle_core::entities::{customer, session};
 use settle_core::services::auth::SessionDebtor;
+use settle_core::session_refresh::{purge_grace, SessionRefreshes};
 use settle_core::sql::prebuilt::Prebuilt;
 use settle_core::tokens::{hash_token, random_b64};
-use settle_core::session_refresh::{purge_grace, SessionRefreshes};
 use std::collections::HashMap;
 
 /// Sessions end 12 hours after login, however active.
@@ -146,7 +146,9 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        if self.refreshes.expiry(&row.id, row.expires_at) <= now || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now {
+        if self.refreshes.expiry(&row.id, row.expires_at) <= now
+            || row.created_at + Duration::hours(ABSOLUTE_TIMEOUT_HOURS) <= now
+        {
             return Ok(None);
         }
         let mut state: State = serde_json::from_str(&row.state).map_err(|e| LoadError::Deserialization(e.into()))?;

@@ -170,6 +170,10 @@ mod tests {
         assert_eq!(batch.keys().collect::<Vec<_>>(), vec!["b"]);
         r.touch("b", t(2), t(32));
         r.put_back(batch);
-        assert_eq!(r.take().get("b"), Some(&t(32)), "the newer expiry stays after a failed write");
+        assert_eq!(
+            r.take().get("b"),
+            Some(&t(32)),
+            "the newer expiry stays after a failed write"
+        );
     }
 }

@@ -236,6 +236,9 @@ pub fn select_columns_prefixed<E: sea_orm::EntityTrait>(
     use sea_orm::sea_query::{Alias, Expr};
     use sea_orm::IdenStatic;
     for c in columns {
-        q.expr_as(Expr::col((E::default(), c)), Alias::new(format!("{prefix}{}", c.as_str())));
+        q.expr_as(
+            Expr::col((E::default(), c)),
+            Alias::new(format!("{prefix}{}", c.as_str())),
+        );
     }
 }

@@ -147,10 +147,18 @@ async fn session_refreshes_are_written_in_batches_and_honoured_by_every_instance
 
     a.state.clock.advance(Duration::minutes(20));
     assert_eq!(a.get("/invoices").await.status(), 200);
-    assert_eq!(row().await.unwrap().expires_at, at_login.expires_at, "the page view wrote nothing");
+    assert_eq!(
+        row().await.unwrap().expires_at,
+        at_login.expires_at,
+        "the page view wrote nothing"
+    );
     write_notes(&a.state).await;
     let refreshed = a.state.clock.now() + Duration::minutes(30);
-    assert_eq!(row().await.unwrap().expires_at, refreshed, "the serve loop wrote the refresh");
+    assert_eq!(
+        row().await.unwrap().expires_at,
+        refreshed,
+        "the serve loop wrote the refresh"
+    );
 
     // B had noted an older expiry of the same session: writing it leaves the newer one.
     b.state
@@ -168,6 +176,9 @@ async fn session_refreshes_are_written_in_batches_and_honoured_by_every_instance
     let csrf = a.csrf("/").await;
     a.post("/logout", &[("csrf", &csrf)]).await;
     write_notes(&b.state).await;
-    assert!(row().await.is_none(), "a pending refresh does not revive a logged-out session");
+    assert!(
+        row().await.is_none(),
+        "a pending refresh does not revive a logged-out session"
+    );
     a.cleanup().await;
 }

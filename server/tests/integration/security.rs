@@ -92,6 +92,39 @@ async fn pages_carry_a_nonce_csp_and_the_other_security_headers() {
     app.cleanup().await;
 }
 
+/// The islands' loader is one cached file, not a copy inline in every page; the page names the
+/// module and the WebAssembly it loads.
+#[tokio::test]
+async fn pages_load_the_islands_from_one_cached_loader() {
+    let app = spawn_app().await;
+    let html = app.html("/login").await;
+    assert!(
+        html.contains(&format!(
+            "<script type=\"module\" src=\"{}\"",
+            settle_app::ISLANDS_LOADER
+        )),
+        "{html}"
+    );
+    assert!(html.contains("<link rel=\"modulepreload\" href=\"/pkg/settle.js\""));
+    assert!(html.contains("as=\"fetch\" type=\"application/wasm\""));
+    assert!(!html.contains("hydrateIsland"), "no inline loader");
+    let res = app.get(settle_app::ISLANDS_LOADER).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    assert!(res.text().await.unwrap().contains("leptos-island"));
+    let again = app
+        .client
+        .get(app.url(settle_app::ISLANDS_LOADER))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304, "revalidated by its fingerprint");
+    app.cleanup().await;
+}
+
 /// The nonce a Content-Security-Policy allows scripts and styles by.
 fn nonce_of(csp: &str) -> String {
     let after = csp.split("'nonce-").nth(1).expect("a nonce in the policy");

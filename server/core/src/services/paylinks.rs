@@ -170,9 +170,7 @@ async fn find_live_link(
     now: DateTime<Utc>,
     tenant_id: i64,
     raw: &str,
-) -> ServiceResult<
-    Option<(LinkToken, Option<LinkInvoice>, String, Option<(bool, i64)>)>,
-> {
+) -> ServiceResult<Option<(LinkToken, Option<LinkInvoice>, String, Option<(bool, i64)>)>> {
     if raw.trim().is_empty() || raw.len() > 200 {
         return Ok(None);
     }

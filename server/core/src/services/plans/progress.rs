@@ -131,7 +131,12 @@ impl Progress {
         ) else {
             return Ok(None);
         };
-        instructions_for(tenant, &inst.rf_reference, &summary(inv, today), Money::eur(self.owed[at]))
+        instructions_for(
+            tenant,
+            &inst.rf_reference,
+            &summary(inv, today),
+            Money::eur(self.owed[at]),
+        )
     }
 
     pub fn view(&self, tenant: &TenantCtx, today: NaiveDate) -> ServiceResult<PlanView> {
