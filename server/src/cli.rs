@@ -260,10 +260,12 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = workers::spawn(state, senders, stop_rx);
             // actix handles SIGINT/SIGTERM: it stops accepting, finishes requests, then returns.
-            server.await?;
+            let served = server.await;
+            // Also after a server error: the workers finish their round and write what the
+            // requests noted in memory.
             let _ = stop_tx.send(true);
             let _ = worker.await;
-            Ok(())
+            Ok(served?)
         }
     }
 }

@@ -39,16 +39,26 @@ async fn manifest(req: HttpRequest) -> HttpResponse {
         .body(body.to_string())
 }
 
-/// Where every page's `IslandScripts` loads the loader from (under `/pkg/`: cached like the
-/// module and the WebAssembly it loads).
+/// Where every page's `IslandScripts` loads the loader from.
 pub const ISLANDS_LOADER: &str = settle_app::ISLANDS_LOADER;
 
 const ISLANDS_JS: &str = include_str!("islands.js");
 
-/// The islands' loader, revalidated by its fingerprint after a day.
+/// The islands' loader, revalidated by its fingerprint (a new release's loader is used at once).
 async fn islands_loader(req: HttpRequest) -> HttpResponse {
     static ETAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let etag = ETAG.get_or_init(|| format!("\"{}\"", &settle_core::tokens::hash_token(ISLANDS_JS)[..16]));
+    revalidated(&req, etag, "text/javascript; charset=utf-8", ISLANDS_JS)
+}
+
+/// `body` with its fingerprint `etag` and `Cache-Control: no-cache`: the browser asks again each
+/// time and gets 304 while its copy is current.
+fn revalidated(
+    req: &HttpRequest,
+    etag: &str,
+    content_type: &str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -59,12 +69,14 @@ async fn islands_loader(req: HttpRequest) -> HttpResponse {
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"));
+    res.content_type(content_type.to_string())
+        .insert_header((header::ETAG, etag.to_string()))
+        .insert_header((header::CACHE_CONTROL, "no-cache"));
     if fresh {
-        return res.finish();
+        res.finish()
+    } else {
+        res.body(body)
     }
-    res.content_type("text/javascript; charset=utf-8").body(ISLANDS_JS)
 }
 
 /// The tenant's logo, only ever as PNG (an uploaded SVG is never served); revalidated by its
@@ -79,24 +91,7 @@ async fn logo(req: HttpRequest) -> HttpResponse {
         return HttpResponse::NotFound().finish();
     };
     let etag = format!("\"{}\"", settle_core::backoffice::logo::fingerprint(&png));
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim() == etag));
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.content_type("image/png")
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, "no-cache"));
-    if fresh {
-        res.finish()
-    } else {
-        res.body(png)
-    }
+    revalidated(&req, &etag, "image/png", png)
 }
 
 async fn pdf(req: HttpRequest, state: web::Data<AppState>, number: web::Path<String>) -> HttpResponse {

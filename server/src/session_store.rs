@@ -185,7 +185,9 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
         if res.rows_affected == 0 {
-            // Deleted meanwhile (logout elsewhere): start a fresh session instead of reviving it.
+            // Deleted meanwhile (a logout, a password change): a fresh session, signed out, so
+            // a request that was under way cannot sign the debtor in again.
+            state.retain(|k, _| !k.starts_with("actix_identity."));
             return self.insert(state, ttl(ttl_)).await.map_err(UpdateError::Other);
         }
         self.refreshes.written(&id, now);

@@ -8,14 +8,16 @@ use crate::entities::session;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// How often one instance extends one session at most.
 pub const REFRESH_EVERY_SECONDS: i64 = 60;
-/// Sessions remembered between clean-ups at most (the memory bound; forgetting one only costs
-/// an earlier refresh).
+/// Sessions remembered at most, in each map (the memory bound): beyond it, `refreshed` starts
+/// afresh (that only costs earlier refreshes) and new refreshes wait for the next request.
 const MAX_REMEMBERED: usize = 100_000;
+/// Sessions written per transaction: its row locks are held briefly.
+const PER_TRANSACTION: usize = 500;
 
 #[derive(Clone, Default)]
 pub struct SessionRefreshes {
@@ -28,6 +30,8 @@ struct Inner {
     refreshed: HashMap<String, DateTime<Utc>>,
     /// Expiries not yet written.
     pending: HashMap<String, DateTime<Utc>>,
+    /// Expiries being written: still this instance's knowledge until the write commits.
+    in_flight: HashMap<String, DateTime<Utc>>,
 }
 
 impl SessionRefreshes {
@@ -44,13 +48,13 @@ impl SessionRefreshes {
         if fresh {
             return false;
         }
+        if m.pending.len() >= MAX_REMEMBERED && !m.pending.contains_key(id) {
+            // The database falls behind: this session keeps its written expiry, and its next
+            // request tries again (it is not marked refreshed).
+            return false;
+        }
         if m.refreshed.len() >= MAX_REMEMBERED {
             m.refreshed.clear();
-        }
-        if m.pending.len() >= MAX_REMEMBERED {
-            // The database falls behind: give up the oldest knowledge rather than memory. The
-            // sessions concerned keep their written expiry and are refreshed on their next use.
-            m.pending.clear();
         }
         m.refreshed.insert(id.to_string(), now);
         m.pending.insert(id.to_string(), expires_at);
@@ -72,64 +76,83 @@ impl SessionRefreshes {
     pub fn forget(&self, id: &str) {
         if let Ok(mut m) = self.inner.lock() {
             m.pending.remove(id);
+            m.in_flight.remove(id);
             m.refreshed.remove(id);
         }
     }
 
-    /// The later of `written` and an expiry noted here but not yet written.
+    /// The latest of `written` and the expiries noted here but not yet written.
     pub fn expiry(&self, id: &str, written: DateTime<Utc>) -> DateTime<Utc> {
-        self.inner
-            .lock()
-            .ok()
-            .and_then(|m| m.pending.get(id).copied())
-            .map_or(written, |p| p.max(written))
+        let Ok(m) = self.inner.lock() else {
+            return written;
+        };
+        [m.pending.get(id), m.in_flight.get(id)]
+            .into_iter()
+            .flatten()
+            .fold(written, |a, b| a.max(*b))
     }
 
-    fn take(&self) -> HashMap<String, DateTime<Utc>> {
-        self.inner
-            .lock()
-            .map(|mut m| std::mem::take(&mut m.pending))
-            .unwrap_or_default()
+    /// The noted expiries, in the order of their ids (every instance locks rows in the same
+    /// order, so two flushes never deadlock); they stay known here until `done`.
+    fn take(&self) -> BTreeMap<String, DateTime<Utc>> {
+        let Ok(mut m) = self.inner.lock() else {
+            return BTreeMap::new();
+        };
+        let batch = std::mem::take(&mut m.pending);
+        m.in_flight.clone_from(&batch);
+        batch.into_iter().collect()
     }
 
-    /// Puts back what could not be written, keeping any newer expiry noted meanwhile.
-    fn put_back(&self, batch: HashMap<String, DateTime<Utc>>) {
-        if let Ok(mut m) = self.inner.lock() {
-            for (id, at) in batch {
-                let e = m.pending.entry(id).or_insert(at);
+    /// The batch is written (`failed` None) or not: then it is noted again, keeping any newer
+    /// expiry noted meanwhile, within the memory bound.
+    fn done(&self, failed: Option<BTreeMap<String, DateTime<Utc>>>) {
+        let Ok(mut m) = self.inner.lock() else {
+            return;
+        };
+        m.in_flight.clear();
+        for (id, at) in failed.unwrap_or_default() {
+            if let Some(e) = m.pending.get_mut(&id) {
                 *e = (*e).max(at);
+            } else if m.pending.len() < MAX_REMEMBERED {
+                m.pending.insert(id, at);
             }
         }
     }
 
-    /// Writes the noted expiries in one transaction; a session deleted meanwhile stays deleted
-    /// and a later expiry written by another instance stays. Returns how many were noted.
+    /// Writes the noted expiries, a few hundred per transaction; a session deleted meanwhile
+    /// stays deleted and a later expiry written by another instance stays. Returns how many
+    /// were noted.
     pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize, DbErr> {
         let batch = self.take();
-        if batch.is_empty() {
-            return Ok(0);
-        }
+        let n = batch.len();
         match write(db, &batch).await {
-            Ok(()) => Ok(batch.len()),
+            Ok(()) => {
+                self.done(None);
+                Ok(n)
+            }
             Err(e) => {
-                self.put_back(batch);
+                self.done(Some(batch));
                 Err(e)
             }
         }
     }
 }
 
-async fn write(db: &DatabaseConnection, batch: &HashMap<String, DateTime<Utc>>) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    for (id, at) in batch {
-        session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, Expr::value(*at))
-            .filter(session::Column::Id.eq(id.as_str()))
-            .filter(session::Column::ExpiresAt.lt(*at))
-            .exec(&txn)
-            .await?;
+async fn write(db: &DatabaseConnection, batch: &BTreeMap<String, DateTime<Utc>>) -> Result<(), DbErr> {
+    let rows: Vec<_> = batch.iter().collect();
+    for part in rows.chunks(PER_TRANSACTION) {
+        let txn = db.begin().await?;
+        for (id, at) in part {
+            session::Entity::update_many()
+                .col_expr(session::Column::ExpiresAt, Expr::value(**at))
+                .filter(session::Column::Id.eq(id.as_str()))
+                .filter(session::Column::ExpiresAt.lt(**at))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
     }
-    txn.commit().await
+    Ok(())
 }
 
 /// How long expired session rows are kept before the purge: longer than a batch interval, so a
@@ -168,12 +191,33 @@ mod tests {
         r.written("a", t(0));
         let batch = r.take();
         assert_eq!(batch.keys().collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(r.expiry("b", t(1)), t(30), "known here while it is being written");
         r.touch("b", t(2), t(32));
-        r.put_back(batch);
+        r.done(Some(batch));
         assert_eq!(
             r.take().get("b"),
             Some(&t(32)),
             "the newer expiry stays after a failed write"
+        );
+        r.done(None);
+        assert_eq!(r.expiry("b", t(1)), t(1), "written: the database's expiry is the one");
+    }
+
+    #[test]
+    fn beyond_the_memory_bound_a_refresh_waits_for_the_next_request() {
+        let r = SessionRefreshes::default();
+        for i in 0..MAX_REMEMBERED {
+            assert!(r.touch(&i.to_string(), t(0), t(30)));
+        }
+        assert!(!r.touch("late", t(0), t(30)), "not noted");
+        assert!(r.touch("0", t(2), t(32)), "a session already noted is updated");
+        r.done(Some(r.take()));
+        assert!(!r.touch("late", t(0), t(30)), "a failed write keeps its place");
+        r.take();
+        r.done(None);
+        assert!(
+            r.touch("late", t(0), t(30)),
+            "never counted as refreshed: noted once there is room"
         );
     }
 }

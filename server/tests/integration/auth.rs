@@ -335,7 +335,17 @@ async fn the_debtors_name_and_language_come_with_the_session_and_are_never_store
             row.state
         );
     }
-    assert!(store.load(&key).await.unwrap().is_some());
+    let loaded = store.load(&key).await.unwrap().expect("the session");
+
+    // Logged out elsewhere while a request that changes the session was under way: that
+    // request's write starts a fresh session, signed out.
+    store.delete(&key).await.unwrap();
+    let fresh = store.update(key, loaded, &ttl).await.unwrap();
+    let state = store.load(&fresh).await.unwrap().expect("a fresh session");
+    assert!(
+        !state.contains_key("actix_identity.user_id"),
+        "a write after the logout does not sign the debtor in again"
+    );
     app.cleanup().await;
 }
 
@@ -387,5 +397,48 @@ async fn link_and_reset_forms_explain_bad_input_at_the_field() {
         "/",
         "old password still works"
     );
+    app.cleanup().await;
+}
+
+/// The purge removes sessions that ended over ten minutes ago (a refresh may still be on its way
+/// from another instance's memory until then) and those past the 12 hours; loading an ended
+/// session fails at once either way.
+#[tokio::test]
+async fn the_purge_removes_sessions_ended_a_while_ago() {
+    use chrono::Duration;
+    use settle_core::entities::session;
+    use settle_core::sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app().await;
+    let now = app.state.clock.now();
+    let row = |id: &str, created: i64, expires: i64| session::ActiveModel {
+        id: Set(id.into()),
+        state: Set("{}".into()),
+        tenant_id: Set(None),
+        customer_id: Set(None),
+        created_at: Set(now + Duration::minutes(created)),
+        expires_at: Set(now + Duration::minutes(expires)),
+    };
+    for (id, created, expires) in [
+        ("live", -10, 20),
+        ("just-ended", -35, -5),
+        ("ended-long-ago", -45, -15),
+        ("past-12-hours", -12 * 60 - 1, 20),
+    ] {
+        row(id, created, expires).insert(&app.state.db).await.unwrap();
+    }
+    let purged = settle_server::session_store::purge_expired(&app.state.db, now)
+        .await
+        .unwrap();
+    assert_eq!(purged, 2);
+    let mut left: Vec<String> = session::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .filter(|id| ["live", "just-ended", "ended-long-ago", "past-12-hours"].contains(&id.as_str()))
+        .collect();
+    left.sort();
+    assert_eq!(left, ["just-ended", "live"]);
     app.cleanup().await;
 }
