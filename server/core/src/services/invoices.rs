@@ -54,7 +54,7 @@ impl From<&invoice::Model> for SummaryRow {
 }
 
 impl SummaryRow {
-    /// Its columns, as `select_summary` names them.
+    /// Its columns, for queries that read it (`list`, the payment-link lookup).
     pub(crate) const COLUMNS: [invoice::Column; 7] = [
         invoice::Column::Number,
         invoice::Column::IssueDate,
@@ -65,9 +65,13 @@ impl SummaryRow {
         invoice::Column::Status,
     ];
 
+    pub(crate) fn status(&self, today: NaiveDate) -> DisplayStatus {
+        DisplayStatus::of(&self.status, self.amount_cents, self.open_cents, self.due_date, today)
+    }
+
     pub(crate) fn into_summary(self, today: NaiveDate) -> InvoiceSummary {
         InvoiceSummary {
-            status: DisplayStatus::of(&self.status, self.amount_cents, self.open_cents, self.due_date, today),
+            status: self.status(today),
             amount: money(self.amount_cents, &self.currency),
             open: money(self.open_cents, &self.currency),
             number: self.number,

@@ -231,7 +231,7 @@ pub(crate) async fn live_link(state: &AppState, tenant: &TenantCtx, raw: &str) -
     }
     let invoice = invoice.ok_or(ServiceError::NotFound)?;
     let today = tenant.today(now);
-    if !invoice.head.clone().into_summary(today).status.is_payable() {
+    if !invoice.head.status(today).is_payable() {
         return Err(ServiceError::NotFound);
     }
     Ok(Link {
@@ -249,7 +249,7 @@ pub async fn view(state: &AppState, c: &Caller<'_>, raw: &str) -> ServiceResult<
     }
     let link = live_link(state, c.tenant, raw).await?;
     let today = c.tenant.today(state.clock.now());
-    let s = link.invoice.head.clone().into_summary(today);
+    let s = link.invoice.head.into_summary(today);
     let (due_date, amount, payment, instalment) = match &link.instalment {
         Some((p, at)) => {
             let i = &p.instalments[*at];
