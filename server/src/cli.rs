@@ -247,7 +247,13 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
                 Some(url) => {
                     state.with_request_db(settle_core::row_security::connect_app(&state.system_db, url).await?)
                 }
-                None => state.clone(),
+                None => {
+                    // The owner's connections carry no tenant setting: it must see every tenant.
+                    if !settings.database_url.is_sqlite() {
+                        settle_core::row_security::check_owner_role(&state.system_db).await?;
+                    }
+                    state.clone()
+                }
             };
             let server = start(
                 requests,

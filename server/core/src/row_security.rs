@@ -3,8 +3,9 @@
 //! The tenant of the request (or of a job) is held in a task-local while its work runs
 //! ([`as_tenant`]). Each time a Postgres connection leaves the pool, Settle sets the connection's
 //! `settle.tenant_id` to it (or to nothing outside any tenant), and the policies of migration 22
-//! let the application role see and write only that tenant's rows. The setting replaces sqlx's
-//! liveness ping at checkout, so it costs no extra round trip. SQLite has no row security.
+//! let the application role see and write only that tenant's rows. The setting also proves the
+//! connection alive. The owner's pool (the workers, and requests when there is no application
+//! role) sees every tenant and carries no setting. SQLite has no row security.
 use sea_orm::sqlx::postgres::{PgConnection, PgPoolOptions};
 use sea_orm::sqlx::{self, Executor};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
@@ -123,7 +124,7 @@ pub async fn connect_app(
     url: &crate::db::DatabaseUrl,
 ) -> anyhow::Result<DatabaseConnection> {
     check_owner_role(owner).await?;
-    let app = crate::db::connect(url).await?;
+    let app = crate::db::connect_confined(url).await?;
     let role = check_app_role(&app).await?;
     grant(owner, &role).await?;
     tracing::info!(role = %role, "requests connect as the application role, under row-level security");

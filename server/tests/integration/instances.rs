@@ -182,3 +182,42 @@ async fn session_refreshes_are_written_in_batches_and_honoured_by_every_instance
     );
     a.cleanup().await;
 }
+
+/// A database failover or restart ends every pooled connection. The next requests, and the
+/// workers on the owner's pool, get fresh connections without an error: a connection idle for a
+/// second is tested as it leaves the pool (on the application role's pool, the tenant setting
+/// tests it).
+#[tokio::test]
+async fn connections_the_database_ended_are_replaced_without_a_failed_request() {
+    use settle_core::sea_orm::ConnectionTrait;
+    if !postgres() {
+        // A SQLite file has no server to drop its connections.
+        return;
+    }
+    let app = spawn_app().await;
+    assert_eq!(app.login("demo@settle.test", "demo-password-1").await.status(), 303);
+    let owner = &app.state.system_db;
+    let busy = || async {
+        let each = || owner.execute_unprepared("SELECT pg_sleep(0.05)");
+        let (a, b, c, d) = tokio::join!(each(), each(), each(), each());
+        [a, b, c, d].into_iter().collect::<Result<Vec<_>, _>>()
+    };
+    busy().await.expect("four pooled connections");
+    assert_eq!(app.get("/invoices").await.status(), 200);
+
+    let ended = owner
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .expect("end the other connections");
+    assert!(ended.rows_affected() >= 4, "the pools' connections were ended");
+    tokio::time::sleep(settle_core::db::PING_WHEN_IDLE_FOR + std::time::Duration::from_millis(200)).await;
+
+    busy().await.expect("the owner's pool replaced its ended connections");
+    for _ in 0..3 {
+        assert_eq!(app.get("/invoices").await.status(), 200, "requests get live connections");
+    }
+    app.cleanup().await;
+}

@@ -8,6 +8,7 @@
 use super::{CUSTOMERS, PASSWORD};
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::Key;
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use chrono::{NaiveDate, Utc};
 use settle_core::clock::Clock;
@@ -44,21 +45,24 @@ fn app_role_url(url: &str) -> String {
     settle_core::row_security::as_role(url, APP_ROLE, APP_ROLE).expect("postgres url")
 }
 
-/// `settle-bench --serve-child product|product-rls|ceiling URL`: serves on a free port, printed first.
+/// A child's database URL, with `SETTLE_DB_POOL` if set (as `settle serve` reads it), to try
+/// pool sizes.
+fn child_url(url: &str) -> DatabaseUrl {
+    let pool = std::env::var("SETTLE_DB_POOL").ok().and_then(|n| n.parse().ok());
+    DatabaseUrl::parse(url).expect("url").with_pool(pool)
+}
+
+/// `settle-bench --serve-child product|product-rls|ceiling|ceiling-rls URL`: serves on a free
+/// port, printed first. The `-rls` servers make their requests as the application role, under
+/// row-level security (as `SETTLE_DATABASE_APP_URL` does).
 pub async fn child(which: &str, url: &str) {
-    let conn = db::connect(&DatabaseUrl::parse(url).expect("url"))
-        .await
-        .expect("connect");
+    let conn = db::connect(&child_url(url)).await.expect("connect");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     println!("{}", listener.local_addr().expect("addr").port());
     if which.starts_with("product") {
         let mut state = AppState::new(conn, bench_keys(), Clock::System, RunMode::Production).expect("state");
         if which == "product-rls" {
-            // Requests as a role confined by row-level security, as SETTLE_DATABASE_APP_URL does.
-            let app_url = DatabaseUrl::parse(&app_role_url(url)).expect("url");
-            let app = settle_core::row_security::connect_app(&state.system_db, &app_url)
-                .await
-                .expect("application role");
+            let app = confined(&state.system_db, url).await;
             state = state.with_request_db(app);
         }
         // Loopback is a trusted proxy: each simulated debtor has its own forwarded address.
@@ -78,9 +82,17 @@ pub async fn child(which: &str, url: &str) {
             }
         });
         start(state, opts, listener).expect("start").await.expect("serve");
+    } else if which == "ceiling-rls" {
+        ceiling(confined(&conn, url).await, listener).await;
     } else {
         ceiling(conn, listener).await;
     }
+}
+
+async fn confined(owner: &DatabaseConnection, url: &str) -> DatabaseConnection {
+    settle_core::row_security::connect_app(owner, &child_url(&app_role_url(url)))
+        .await
+        .expect("application role")
 }
 
 async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
@@ -98,6 +110,9 @@ async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
                     .cookie_secure(false)
                     .build(),
             )
+            // The one tenant's requests, as the product's tenant middleware runs them (under
+            // row-level security its connections are set to the tenant).
+            .wrap(from_fn(|req, next: Next<_>| settle_core::row_security::as_tenant(1, next.call(req))))
     })
     .listen(listener)
     .expect("listen")
@@ -548,8 +563,11 @@ async fn postgres(admin: &str) -> String {
             .expect("create database");
     }
     admin_conn.close().await.ok();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-    let url = format!("{base}/{name}");
+    // The same server and options (`?sslmode=...`), another database.
+    let mut url = url::Url::parse(admin).expect("postgres url");
+    url.set_path(name);
+    let url = url.to_string();
+    eprintln!("Postgres bench database: {}", DatabaseUrl::parse(&url).expect("url"));
     let target = db::connect(&DatabaseUrl::parse(&url).expect("url"))
         .await
         .expect("connect");
@@ -636,25 +654,31 @@ pub async fn bench(which: &str) -> Vec<String> {
         conn.close().await.ok();
         "sqlite://target/bench/invoices-1m.db?mode=rwc".to_string()
     };
-    // (label, URL, how the product serves): Postgres also as the row-level-security role.
-    let mut databases = vec![("SQLite", sqlite, "product")];
+    // (label, URL, how the product serves, how the ceiling serves): Postgres also with requests
+    // as the row-level-security role, the ceiling's too.
+    let mut databases = vec![("SQLite", sqlite, "product", "ceiling")];
     if let Ok(admin) = std::env::var("SETTLE_BENCH_POSTGRES_URL") {
         if !admin.is_empty() {
             let url = postgres(&admin).await;
-            databases.push(("Postgres", url.clone(), "product"));
-            databases.push(("Postgres RLS", url, "product-rls"));
+            databases.push(("Postgres", url.clone(), "product", "ceiling"));
+            databases.push(("Postgres RLS", url, "product-rls", "ceiling-rls"));
         }
     } else {
         eprintln!("no SETTLE_BENCH_POSTGRES_URL: SQLite only");
     }
     let mut rows = Vec::new();
-    for (label, url, product_kind) in databases {
+    // `BENCH_DATABASES=postgres,postgres-rls`: only these (default: all).
+    let only = std::env::var("BENCH_DATABASES").unwrap_or_default();
+    databases.retain(|(label, ..)| {
+        only.is_empty() || only.split(',').any(|o| o.trim() == label.to_lowercase().replace(' ', "-"))
+    });
+    for (label, url, product_kind, ceiling_kind) in databases {
         if which == "invoice_list" {
             let connections = super::env_or("BENCH_CLIENTS", 64) as usize;
             let product = Server::spawn(product_kind, &url);
             let cookies = Arc::new(log_in(&product.base, connections).await);
             let plan: Plan = Arc::new(move |c, _| ("/invoices".to_string(), "cookie", cookies[c].clone()));
-            let ceiling = Server::spawn("ceiling", &url);
+            let ceiling = Server::spawn(ceiling_kind, &url);
             let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 1000).await;
             rows.extend(pair(which, label, connections, (&ceiling, &base), (&product, &run)));
         } else {
@@ -677,7 +701,7 @@ pub async fn bench(which: &str) -> Vec<String> {
                 )
             });
             for connections in [64usize, 1024] {
-                let ceiling = Server::spawn("ceiling", &url);
+                let ceiling = Server::spawn(ceiling_kind, &url);
                 let product = Server::spawn(product_kind, &url);
                 let (base, run) = alternate(&ceiling, &product, connections, &plan, seconds, 200).await;
                 rows.extend(pair(which, label, connections, (&ceiling, &base), (&product, &run)));
