@@ -217,7 +217,11 @@ async fn connections_the_database_ended_are_replaced_without_a_failed_request() 
 
     busy().await.expect("the owner's pool replaced its ended connections");
     for _ in 0..3 {
-        assert_eq!(app.get("/invoices").await.status(), 200, "requests get live connections");
+        assert_eq!(
+            app.get("/invoices").await.status(),
+            200,
+            "requests get live connections"
+        );
     }
     app.cleanup().await;
 }

@@ -112,7 +112,9 @@ async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
             )
             // The one tenant's requests, as the product's tenant middleware runs them (under
             // row-level security its connections are set to the tenant).
-            .wrap(from_fn(|req, next: Next<_>| settle_core::row_security::as_tenant(1, next.call(req))))
+            .wrap(from_fn(|req, next: Next<_>| {
+                settle_core::row_security::as_tenant(1, next.call(req))
+            }))
     })
     .listen(listener)
     .expect("listen")
@@ -670,7 +672,10 @@ pub async fn bench(which: &str) -> Vec<String> {
     // `BENCH_DATABASES=postgres,postgres-rls`: only these (default: all).
     let only = std::env::var("BENCH_DATABASES").unwrap_or_default();
     databases.retain(|(label, ..)| {
-        only.is_empty() || only.split(',').any(|o| o.trim() == label.to_lowercase().replace(' ', "-"))
+        only.is_empty()
+            || only
+                .split(',')
+                .any(|o| o.trim() == label.to_lowercase().replace(' ', "-"))
     });
     for (label, url, product_kind, ceiling_kind) in databases {
         if which == "invoice_list" {
