@@ -67,7 +67,8 @@ impl std::fmt::Display for DatabaseUrl {
 
 /// A connection that has been idle this long is pinged when it leaves the pool; one used more
 /// recently goes out as it is. Under load every connection is busy, so checkouts cost no round
-/// trip; after a database restart the stale connections are found and replaced.
+/// trip. After a database restart a connection idle for longer is found dead and replaced; one
+/// used within the last second may fail its next query once (sqlx then drops it).
 pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// The owner's pool (`SETTLE_DATABASE_URL`): it sees every tenant, so its connections carry no
@@ -128,16 +129,7 @@ async fn open(url: &DatabaseUrl, confined: bool) -> Result<DatabaseConnection, D
         if confined {
             opts.map_sqlx_postgres_pool_opts(crate::row_security::install);
         } else {
-            opts.map_sqlx_postgres_pool_opts(|pool| {
-                pool.before_acquire(|conn, meta| {
-                    Box::pin(async move {
-                        if meta.idle_for >= PING_WHEN_IDLE_FOR {
-                            sea_orm::sqlx::Connection::ping(conn).await?;
-                        }
-                        Ok(true)
-                    })
-                })
-            });
+            opts.test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR);
         }
     }
     Database::connect(opts).await

@@ -651,32 +651,35 @@ fn pair(
 /// `invoice_list` or `pay`; the rows of the table.
 pub async fn bench(which: &str) -> Vec<String> {
     let seconds = super::env_or("BENCH_SECONDS", 15);
-    let sqlite = {
-        let conn = super::seeded_db().await;
-        conn.close().await.ok();
-        "sqlite://target/bench/invoices-1m.db?mode=rwc".to_string()
-    };
+    // `BENCH_DATABASES=postgres,postgres-rls`: only these of sqlite, postgres and postgres-rls
+    // (default: all); the others are not even prepared.
+    let only = std::env::var("BENCH_DATABASES").unwrap_or_default();
+    let wanted = |key: &str| only.is_empty() || only.split(',').any(|o| o.trim() == key);
+    if !["sqlite", "postgres", "postgres-rls"].into_iter().any(wanted) {
+        eprintln!("BENCH_DATABASES={only}: none of sqlite, postgres, postgres-rls");
+    }
     // (label, URL, how the product serves, how the ceiling serves): Postgres also with requests
     // as the row-level-security role, the ceiling's too.
-    let mut databases = vec![("SQLite", sqlite, "product", "ceiling")];
-    if let Ok(admin) = std::env::var("SETTLE_BENCH_POSTGRES_URL") {
-        if !admin.is_empty() {
+    let mut databases = Vec::new();
+    if wanted("sqlite") {
+        super::seeded_db().await.close().await.ok();
+        let sqlite = "sqlite://target/bench/invoices-1m.db?mode=rwc".to_string();
+        databases.push(("SQLite", sqlite, "product", "ceiling"));
+    }
+    match std::env::var("SETTLE_BENCH_POSTGRES_URL") {
+        Ok(admin) if !admin.is_empty() && (wanted("postgres") || wanted("postgres-rls")) => {
             let url = postgres(&admin).await;
-            databases.push(("Postgres", url.clone(), "product", "ceiling"));
-            databases.push(("Postgres RLS", url, "product-rls", "ceiling-rls"));
+            if wanted("postgres") {
+                databases.push(("Postgres", url.clone(), "product", "ceiling"));
+            }
+            if wanted("postgres-rls") {
+                databases.push(("Postgres RLS", url, "product-rls", "ceiling-rls"));
+            }
         }
-    } else {
-        eprintln!("no SETTLE_BENCH_POSTGRES_URL: SQLite only");
+        Ok(_) => {}
+        Err(_) => eprintln!("no SETTLE_BENCH_POSTGRES_URL: SQLite only"),
     }
     let mut rows = Vec::new();
-    // `BENCH_DATABASES=postgres,postgres-rls`: only these (default: all).
-    let only = std::env::var("BENCH_DATABASES").unwrap_or_default();
-    databases.retain(|(label, ..)| {
-        only.is_empty()
-            || only
-                .split(',')
-                .any(|o| o.trim() == label.to_lowercase().replace(' ', "-"))
-    });
     for (label, url, product_kind, ceiling_kind) in databases {
         if which == "invoice_list" {
             let connections = super::env_or("BENCH_CLIENTS", 64) as usize;
