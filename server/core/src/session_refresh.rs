@@ -4,10 +4,9 @@
 //! per instance. Until the next batch, this instance knows the newer expiry and the database
 //! holds the older one; another instance may end an idle session up to a batch interval plus a
 //! minute early, never late. A write never moves an expiry back.
-use crate::entities::session;
+use crate::sql::{update_from_values, ValuesUpdate};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +15,7 @@ pub const REFRESH_EVERY_SECONDS: i64 = 60;
 /// Sessions remembered at most, in each map (the memory bound): beyond it, `refreshed` starts
 /// afresh (that only costs earlier refreshes) and new refreshes wait for the next request.
 const MAX_REMEMBERED: usize = 100_000;
-/// Sessions written per transaction: its row locks are held briefly.
+/// Sessions written per transaction (one statement): its row locks are held briefly.
 const PER_TRANSACTION: usize = 500;
 
 #[derive(Clone, Default)]
@@ -92,8 +91,8 @@ impl SessionRefreshes {
             .fold(written, |a, b| a.max(*b))
     }
 
-    /// The noted expiries, in the order of their ids (every instance locks rows in the same
-    /// order, so two flushes never deadlock); they stay known here until `done`.
+    /// The noted expiries, in the order of their ids; they stay known here until `done`. (Should
+    /// two instances' flushes still deadlock in Postgres, the one it aborts is noted again.)
     fn take(&self) -> BTreeMap<String, DateTime<Utc>> {
         let Ok(mut m) = self.inner.lock() else {
             return BTreeMap::new();
@@ -139,17 +138,20 @@ impl SessionRefreshes {
 }
 
 async fn write(db: &DatabaseConnection, batch: &BTreeMap<String, DateTime<Utc>>) -> Result<(), DbErr> {
-    let rows: Vec<_> = batch.iter().collect();
+    let spec = ValuesUpdate {
+        table: "sessions",
+        key: ("id", "text"),
+        columns: &[("expires_at", "timestamptz")],
+        updated_at: None,
+        only_forward: Some("expires_at"),
+    };
+    let rows: Vec<Vec<Value>> = batch
+        .iter()
+        .map(|(id, at)| vec![id.clone().into(), (*at).into()])
+        .collect();
     for part in rows.chunks(PER_TRANSACTION) {
         let txn = db.begin().await?;
-        for (id, at) in part {
-            session::Entity::update_many()
-                .col_expr(session::Column::ExpiresAt, Expr::value(**at))
-                .filter(session::Column::Id.eq(id.as_str()))
-                .filter(session::Column::ExpiresAt.lt(**at))
-                .exec(&txn)
-                .await?;
-        }
+        update_from_values(&txn, &spec, part.to_vec()).await?;
         txn.commit().await?;
     }
     Ok(())

@@ -36,20 +36,37 @@ pub mod chunked_in {
     pub const MAX: usize = 5_000;
 }
 
-/// `UPDATE table SET c1 = v.column2, ... , updated_at = ? FROM (VALUES (id, ...), ...) AS v
-/// WHERE table.id = v.column1`: one statement per chunk instead of one per row. Both SQLite
-/// (3.33+) and Postgres name the columns of a VALUES list column1, column2, ...
+/// What [`update_from_values`] writes: `table`'s `columns` (with their Postgres types) by its
+/// key column, optionally stamping `updated_at`, optionally only where a column moves forward.
+pub struct ValuesUpdate<'a> {
+    pub table: &'a str,
+    /// The key column and its Postgres type.
+    pub key: (&'a str, &'a str),
+    /// The columns set from each row, after the key, with their Postgres types.
+    pub columns: &'a [(&'a str, &'a str)],
+    /// Sets `updated_at` to this on every row written.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Writes a row only where this column's stored value is below the new one: concurrent
+    /// writers never move it back.
+    pub only_forward: Option<&'a str>,
+}
+
+/// `UPDATE table SET c1 = v.column2, ... FROM (VALUES (key, ...), ...) AS v WHERE table.key =
+/// v.column1`: one statement per chunk instead of one per row. Both SQLite (3.33+) and
+/// Postgres name the columns of a VALUES list column1, column2, ...
 pub async fn update_from_values<C: ConnectionTrait>(
     db: &C,
-    table: &str,
-    columns: &[&str],
-    pg_types: &[&str],
+    spec: &ValuesUpdate<'_>,
     rows: Vec<Vec<Value>>,
-    updated_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
-    let per_row = columns.len() + 1;
+    let table = spec.table;
+    let per_row = spec.columns.len() + 1;
     let chunk = (PARAMS / per_row).max(1);
+    let value_of = |name: &str| {
+        let i = spec.columns.iter().position(|(c, _)| *c == name);
+        format!("v.column{}", i.map_or(0, |i| i + 2))
+    };
     for part in rows.chunks(chunk) {
         let mut values: Vec<Value> = Vec::with_capacity(part.len() * per_row + 1);
         let mut n = 0usize;
@@ -60,13 +77,15 @@ pub async fn update_from_values<C: ConnectionTrait>(
                 _ => "?".to_string(),
             }
         };
-        let set: Vec<String> = columns
+        let mut set: Vec<String> = spec
+            .columns
             .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = v.column{}", i + 2))
+            .map(|(c, _)| format!("{c} = {}", value_of(c)))
             .collect();
-        let stamp = ph(backend);
-        values.push(updated_at.into());
+        if let Some(at) = spec.updated_at {
+            set.push(format!("updated_at = {}", ph(backend)));
+            values.push(at.into());
+        }
         let mut tuples = Vec::with_capacity(part.len());
         for (r, row) in part.iter().enumerate() {
             let cells: Vec<String> = row
@@ -76,8 +95,8 @@ pub async fn update_from_values<C: ConnectionTrait>(
                     let p = ph(backend);
                     // Postgres types the first VALUES row from its parameters; cast it once.
                     match (backend, r, i) {
-                        (DatabaseBackend::Postgres, 0, 0) => format!("{p}::bigint"),
-                        (DatabaseBackend::Postgres, 0, i) => format!("{p}::{}", pg_types[i - 1]),
+                        (DatabaseBackend::Postgres, 0, 0) => format!("{p}::{}", spec.key.1),
+                        (DatabaseBackend::Postgres, 0, i) => format!("{p}::{}", spec.columns[i - 1].1),
                         _ => p,
                     }
                 })
@@ -85,11 +104,16 @@ pub async fn update_from_values<C: ConnectionTrait>(
             tuples.push(format!("({})", cells.join(", ")));
             values.extend(row.iter().cloned());
         }
+        let forward = spec
+            .only_forward
+            .map(|c| format!(" AND {table}.{c} < {}", value_of(c)))
+            .unwrap_or_default();
         let sql = format!(
-            "UPDATE{} {table} SET {}, updated_at = {stamp} FROM (VALUES {}) AS v WHERE {table}.id = v.column1",
+            "UPDATE{} {table} SET {} FROM (VALUES {}) AS v WHERE {table}.{} = v.column1{forward}",
             or_fail(backend),
             set.join(", "),
-            tuples.join(", ")
+            tuples.join(", "),
+            spec.key.0,
         );
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;

@@ -8,7 +8,7 @@
 use super::plans::{self, Plans};
 use super::policy;
 use crate::error::ServiceResult;
-use crate::sql::{chunked_in, update_from_values};
+use crate::sql::{chunked_in, update_from_values, ValuesUpdate};
 use crate::tenant::TenantCtx;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, QueryResult, Statement, TransactionTrait, Value};
@@ -332,15 +332,18 @@ async fn assign(
         ]);
     }
     let n = updates.len();
-    update_from_values(
-        txn,
-        "invoices",
-        &["dunning_plan_id", "due_day", "dunning_next_day"],
-        &["bigint", "integer", "integer"],
-        updates,
-        now,
-    )
-    .await?;
+    let spec = ValuesUpdate {
+        table: "invoices",
+        key: ("id", "bigint"),
+        columns: &[
+            ("dunning_plan_id", "bigint"),
+            ("due_day", "integer"),
+            ("dunning_next_day", "integer"),
+        ],
+        updated_at: Some(now),
+        only_forward: None,
+    };
+    update_from_values(txn, &spec, updates).await?;
     Ok(n)
 }
 

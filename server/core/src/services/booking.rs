@@ -6,7 +6,7 @@
 use crate::audit;
 use crate::entities::{invoice, outbox, payment, payment_allocation, refund_task};
 use crate::error::ServiceResult;
-use crate::sql::{chunked_in, insert_rows, update_from_values};
+use crate::sql::{chunked_in, insert_rows, update_from_values, ValuesUpdate};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Value};
@@ -765,15 +765,19 @@ pub(crate) async fn settle_invoices<C: ConnectionTrait>(
             ]
         })
         .collect();
-    update_from_values(
-        db,
-        "invoices",
-        &["open_cents", "costs_open_cents", "interest_open_cents", "status"],
-        &["bigint", "bigint", "bigint", "text"],
-        rows,
-        now,
-    )
-    .await?;
+    let spec = ValuesUpdate {
+        table: "invoices",
+        key: ("id", "bigint"),
+        columns: &[
+            ("open_cents", "bigint"),
+            ("costs_open_cents", "bigint"),
+            ("interest_open_cents", "bigint"),
+            ("status", "text"),
+        ],
+        updated_at: Some(now),
+        only_forward: None,
+    };
+    update_from_values(db, &spec, rows).await?;
     let settled: Vec<i64> = changed
         .iter()
         .filter(|s| s.open.total() == 0)
