@@ -145,7 +145,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
     let store =
-        session_store::DbSessionStore::new(state.db.clone(), state.clock.clone(), state.session_refreshes.clone());
+        session_store::DbSessionStore::new(state.hot.clone(), state.clock.clone(), state.session_refreshes.clone());
     let server = HttpServer::new(move || {
         let site_root = leptos_options.site_root.to_string();
         let options = leptos_options.clone();

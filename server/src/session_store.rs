@@ -9,11 +9,11 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, Set,
 };
 use settle_core::clock::Clock;
 use settle_core::entities::{customer, session};
+use settle_core::hot_reads::HotReads;
 use settle_core::services::auth::SessionDebtor;
 use settle_core::session_refresh::{purge_grace, SessionRefreshes};
 use settle_core::sql::prebuilt::Prebuilt;
@@ -26,6 +26,8 @@ pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// The session lookup every signed-in request makes.
+    reads: HotReads,
     clock: Clock,
     /// Expiry refreshes not yet written (shared with the serve loop, which writes them).
     refreshes: SessionRefreshes,
@@ -56,8 +58,14 @@ fn session_with_debtor(hash: &str) -> SelectStatement {
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection, clock: Clock, refreshes: SessionRefreshes) -> Self {
-        Self { db, clock, refreshes }
+    /// Sessions in the database `reads` looks up in.
+    pub fn new(reads: HotReads, clock: Clock, refreshes: SessionRefreshes) -> Self {
+        Self {
+            db: reads.db().clone(),
+            reads,
+            clock,
+            refreshes,
+        }
     }
 }
 
@@ -93,7 +101,7 @@ impl DbSessionStore {
         key: &SessionKey,
     ) -> Result<Option<(session::Model, Option<SessionDebtor>)>, DbErr> {
         let stmt = SESSION_WITH_DEBTOR.statement(self.db.get_database_backend(), &hash_token(key.as_ref()));
-        let Some(row) = self.db.query_one_raw(stmt).await? else {
+        let Some(row) = self.reads.one(stmt).await? else {
             return Ok(None);
         };
         let session = session::Model::from_query_result(&row, "")?;

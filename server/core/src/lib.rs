@@ -17,6 +17,7 @@ pub mod dunning;
 pub mod entities;
 pub mod error;
 pub mod fuzz_checks;
+pub mod hot_reads;
 pub mod keys;
 pub mod message_events;
 pub mod metrics;

@@ -25,7 +25,7 @@ pub fn current_tenant() -> Option<i64> {
     TENANT.try_with(|t| *t).ok()
 }
 
-async fn confine(conn: &mut PgConnection, tenant: Option<i64>) -> Result<(), sqlx::Error> {
+pub(crate) async fn confine(conn: &mut PgConnection, tenant: Option<i64>) -> Result<(), sqlx::Error> {
     let value = tenant.map(|t| t.to_string()).unwrap_or_default();
     conn.execute(sqlx::query("SELECT set_config('settle.tenant_id', $1, false)").bind(value))
         .await?;

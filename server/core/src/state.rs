@@ -21,6 +21,8 @@ pub struct AppState {
     /// operator's tenant list and creation, provider callbacks that name no tenant, metrics and
     /// the workers. The same connection as `db` unless an application role is configured.
     pub system_db: DatabaseConnection,
+    /// The payment-link and session lookups, beside `db` (see `hot_reads`).
+    pub hot: crate::hot_reads::HotReads,
     pub keys: Keys,
     pub clock: Clock,
     pub mode: RunMode,
@@ -88,6 +90,7 @@ impl AppState {
     /// the owner's.
     pub fn with_request_db(&self, app: DatabaseConnection) -> Self {
         Self {
+            hot: crate::hot_reads::HotReads::new(&app, true),
             db: app,
             ..self.clone()
         }
@@ -96,6 +99,7 @@ impl AppState {
     pub fn new(db: DatabaseConnection, keys: Keys, clock: Clock, mode: RunMode) -> anyhow::Result<Self> {
         Ok(Self {
             system_db: db.clone(),
+            hot: crate::hot_reads::HotReads::new(&db, false),
             db,
             keys,
             clock,

@@ -313,7 +313,7 @@ async fn the_debtors_name_and_language_come_with_the_session_and_are_never_store
 
     // The store: a loaded session carries the copy; writing it back leaves the copy out.
     let store = settle_server::session_store::DbSessionStore::new(
-        app.state.db.clone(),
+        app.state.hot.clone(),
         app.state.clock.clone(),
         app.state.session_refreshes.clone(),
     );

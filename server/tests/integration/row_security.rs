@@ -8,6 +8,7 @@ use settle_core::row_security::{as_tenant, check_app_role};
 use settle_core::sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
 };
+use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn the_application_role_sees_only_its_tenant() {
@@ -127,6 +128,59 @@ async fn the_application_role_sees_only_its_tenant() {
 
 /// A new table with a tenant must come with the policies: every table with `tenant_id` is
 /// forced under row security, except the host-to-tenant map that is read before a tenant is known.
+/// The payment-link and session lookups run on a pool of their own whose connections remember
+/// their tenant setting: a connection reused for another tenant, or for none, is set anew; one a
+/// cancelled lookup left mid-query is not handed out again (the next lookup would wait for it).
+#[tokio::test]
+async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() {
+    if !postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let owner = &app.state.system_db;
+    let tenants = tenant::Entity::find().all(owner).await.unwrap();
+    let (a, b) = (tenants[0].id, tenants[1].id);
+    let owned_by = |t: i64| {
+        customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(t))
+            .count(owner)
+    };
+    let (a_debtors, b_debtors) = (owned_by(a).await.unwrap() as i64, owned_by(b).await.unwrap() as i64);
+    assert_ne!(a_debtors, b_debtors, "the demo tenants differ in size");
+    let served = request_state(&app.state, &app.db_url).await;
+    let count = Statement::from_string(DbBackend::Postgres, "SELECT count(*) AS n FROM customers");
+    let seen = |tenant: Option<i64>| {
+        let (hot, count) = (served.hot.clone(), count.clone());
+        async move {
+            let row = match tenant {
+                Some(t) => as_tenant(t, hot.one(count)).await,
+                None => hot.one(count).await,
+            };
+            row.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+        }
+    };
+    for _ in 0..2 {
+        assert_eq!(seen(Some(a)).await, a_debtors);
+        assert_eq!(
+            seen(Some(b)).await,
+            b_debtors,
+            "the same connection, set to the next tenant"
+        );
+        assert_eq!(seen(None).await, 0, "outside any tenant: nothing");
+    }
+
+    let slow = Statement::from_string(DbBackend::Postgres, "SELECT pg_sleep(30), 1::bigint AS n");
+    let cancelled = tokio::time::timeout(Duration::from_millis(300), as_tenant(a, served.hot.one(slow))).await;
+    assert!(cancelled.is_err(), "the slow lookup was cut off");
+    let started = Instant::now();
+    assert_eq!(seen(Some(b)).await, b_debtors, "the next lookup gets its own answer");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "it did not wait behind the interrupted query"
+    );
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn every_tenant_table_is_forced_under_row_security() {
     if !postgres() {

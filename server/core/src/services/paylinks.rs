@@ -180,7 +180,7 @@ async fn find_live_link(
         now,
     };
     let stmt = LIVE_LINK.statement(state.db.get_database_backend(), &lookup);
-    let Some(row) = state.db.query_one_raw(stmt).await? else {
+    let Some(row) = state.hot.one(stmt).await? else {
         return Ok(None);
     };
     let token = LinkToken::from_query_result(&row, "t_")?;

@@ -83,9 +83,9 @@ pub async fn child(which: &str, url: &str) {
         });
         start(state, opts, listener).expect("start").await.expect("serve");
     } else if which == "ceiling-rls" {
-        ceiling(confined(&conn, url).await, listener).await;
+        ceiling(confined(&conn, url).await, true, listener).await;
     } else {
-        ceiling(conn, listener).await;
+        ceiling(conn, false, listener).await;
     }
 }
 
@@ -95,8 +95,10 @@ async fn confined(owner: &DatabaseConnection, url: &str) -> DatabaseConnection {
         .expect("application role")
 }
 
-async fn ceiling(conn: DatabaseConnection, listener: std::net::TcpListener) {
-    let store = DbSessionStore::new(conn.clone(), Clock::System, Default::default());
+/// `confined`: `conn` is the application role's pool.
+async fn ceiling(conn: DatabaseConnection, confined: bool, listener: std::net::TcpListener) {
+    let reads = settle_core::hot_reads::HotReads::new(&conn, confined);
+    let store = DbSessionStore::new(reads, Clock::System, Default::default());
     let key = Key::from(&bench_keys().cookie);
     let data = web::Data::new(conn);
     HttpServer::new(move || {
