@@ -6,9 +6,27 @@ use chrono::Utc;
 use settle_core::entities::{customer, idempotency_key, tenant};
 use settle_core::row_security::{as_tenant, check_app_role};
 use settle_core::sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, Statement,
 };
 use std::time::{Duration, Instant};
+
+/// The first two demo tenants, each with how many debtors it has (some).
+async fn two_tenants(owner: &DatabaseConnection) -> ((i64, u64), (i64, u64)) {
+    let tenants = tenant::Entity::find().all(owner).await.unwrap();
+    assert!(tenants.len() >= 2, "the demo has several tenants");
+    let mut sizes = Vec::new();
+    for t in &tenants[..2] {
+        let debtors = customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(t.id))
+            .count(owner)
+            .await
+            .unwrap();
+        assert!(debtors > 0);
+        sizes.push((t.id, debtors));
+    }
+    (sizes[0], sizes[1])
+}
 
 #[tokio::test]
 async fn the_application_role_sees_only_its_tenant() {
@@ -17,16 +35,7 @@ async fn the_application_role_sees_only_its_tenant() {
     }
     let app = spawn_app().await;
     let owner = &app.state.system_db;
-    let tenants = tenant::Entity::find().all(owner).await.unwrap();
-    assert!(tenants.len() >= 2, "the demo has several tenants");
-    let (a, b) = (tenants[0].id, tenants[1].id);
-    let owned_by = |t: i64| {
-        customer::Entity::find()
-            .filter(customer::Column::TenantId.eq(t))
-            .count(owner)
-    };
-    let (a_debtors, b_debtors) = (owned_by(a).await.unwrap(), owned_by(b).await.unwrap());
-    assert!(a_debtors > 0 && b_debtors > 0);
+    let ((a, a_debtors), (b, b_debtors)) = two_tenants(owner).await;
 
     let served = request_state(&app.state, &app.db_url).await;
     let db = &served.db;
@@ -126,8 +135,6 @@ async fn the_application_role_sees_only_its_tenant() {
     app.cleanup().await;
 }
 
-/// A new table with a tenant must come with the policies: every table with `tenant_id` is
-/// forced under row security, except the host-to-tenant map that is read before a tenant is known.
 /// The payment-link and session lookups run on a pool of their own whose connections remember
 /// their tenant setting: a connection reused for another tenant, or for none, is set anew; one a
 /// cancelled lookup left mid-query is not handed out again (the next lookup would wait for it).
@@ -137,15 +144,8 @@ async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() 
         return;
     }
     let app = spawn_app().await;
-    let owner = &app.state.system_db;
-    let tenants = tenant::Entity::find().all(owner).await.unwrap();
-    let (a, b) = (tenants[0].id, tenants[1].id);
-    let owned_by = |t: i64| {
-        customer::Entity::find()
-            .filter(customer::Column::TenantId.eq(t))
-            .count(owner)
-    };
-    let (a_debtors, b_debtors) = (owned_by(a).await.unwrap() as i64, owned_by(b).await.unwrap() as i64);
+    let ((a, a_debtors), (b, b_debtors)) = two_tenants(&app.state.system_db).await;
+    let (a_debtors, b_debtors) = (a_debtors as i64, b_debtors as i64);
     assert_ne!(a_debtors, b_debtors, "the demo tenants differ in size");
     let served = request_state(&app.state, &app.db_url).await;
     let count = Statement::from_string(DbBackend::Postgres, "SELECT count(*) AS n FROM customers");
@@ -181,6 +181,8 @@ async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() 
     app.cleanup().await;
 }
 
+/// A new table with a tenant must come with the policies: every table with `tenant_id` is
+/// forced under row security, except the host-to-tenant map that is read before a tenant is known.
 #[tokio::test]
 async fn every_tenant_table_is_forced_under_row_security() {
     if !postgres() {
