@@ -88,8 +88,15 @@ impl HotReads {
                 .create_timeout(Some(Duration::from_secs(10)))
                 .recycle_timeout(Some(Duration::from_secs(10)))
                 .build()
-                .expect("a runtime is set for the timeouts")
         });
+        // Building fails only for timeouts without a runtime; the lookups would then use `db`.
+        let postgres = match postgres {
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "the lookups' pool was not built; they use the main pool");
+                None
+            }
+            built => built.and_then(Result::ok),
+        };
         Self {
             db: db.clone(),
             postgres,
