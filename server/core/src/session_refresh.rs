@@ -4,9 +4,13 @@
 //! per instance. Until the next batch, this instance knows the newer expiry and the database
 //! holds the older one; another instance may end an idle session up to a batch interval plus a
 //! minute early, never late. A write never moves an expiry back.
+use crate::entities::session;
 use crate::sql::{update_from_values, ValuesUpdate};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait, Value};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait, Value,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -91,8 +95,8 @@ impl SessionRefreshes {
             .fold(written, |a, b| a.max(*b))
     }
 
-    /// The noted expiries, in the order of their ids; they stay known here until `done`. (Should
-    /// two instances' flushes still deadlock in Postgres, the one it aborts is noted again.)
+    /// The noted expiries, in the order of their ids (every instance locks rows in the same
+    /// order, so two flushes never deadlock); they stay known here until `done`.
     fn take(&self) -> BTreeMap<String, DateTime<Utc>> {
         let Ok(mut m) = self.inner.lock() else {
             return BTreeMap::new();
@@ -151,6 +155,20 @@ async fn write(db: &DatabaseConnection, batch: &BTreeMap<String, DateTime<Utc>>)
         .collect();
     for part in rows.chunks(PER_TRANSACTION) {
         let txn = db.begin().await?;
+        if db.get_database_backend() == DbBackend::Postgres {
+            // Row locks in the order of the ids, as every instance takes them: the update's
+            // join would take them in whatever order its plan reads the table, and two
+            // instances' flushes could deadlock. (SQLite has one writer at a time.)
+            session::Entity::find()
+                .select_only()
+                .column(session::Column::Id)
+                .filter(session::Column::Id.is_in(part.iter().map(|r| r[0].clone())))
+                .order_by_asc(session::Column::Id)
+                .lock_exclusive()
+                .into_tuple::<String>()
+                .all(&txn)
+                .await?;
+        }
         update_from_values(&txn, &spec, part.to_vec()).await?;
         txn.commit().await?;
     }

@@ -63,9 +63,16 @@ pub async fn update_from_values<C: ConnectionTrait>(
     let table = spec.table;
     let per_row = spec.columns.len() + 1;
     let chunk = (PARAMS / per_row).max(1);
-    let value_of = |name: &str| {
-        let i = spec.columns.iter().position(|(c, _)| *c == name);
-        format!("v.column{}", i.map_or(0, |i| i + 2))
+    let forward = match spec.only_forward {
+        Some(c) => {
+            let i = spec
+                .columns
+                .iter()
+                .position(|(name, _)| *name == c)
+                .ok_or_else(|| DbErr::Custom(format!("only_forward: {c} is not among the columns")))?;
+            format!(" AND {table}.{c} < v.column{}", i + 2)
+        }
+        None => String::new(),
     };
     for part in rows.chunks(chunk) {
         let mut values: Vec<Value> = Vec::with_capacity(part.len() * per_row + 1);
@@ -80,7 +87,8 @@ pub async fn update_from_values<C: ConnectionTrait>(
         let mut set: Vec<String> = spec
             .columns
             .iter()
-            .map(|(c, _)| format!("{c} = {}", value_of(c)))
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = v.column{}", i + 2))
             .collect();
         if let Some(at) = spec.updated_at {
             set.push(format!("updated_at = {}", ph(backend)));
@@ -104,10 +112,6 @@ pub async fn update_from_values<C: ConnectionTrait>(
             tuples.push(format!("({})", cells.join(", ")));
             values.extend(row.iter().cloned());
         }
-        let forward = spec
-            .only_forward
-            .map(|c| format!(" AND {table}.{c} < {}", value_of(c)))
-            .unwrap_or_default();
         let sql = format!(
             "UPDATE{} {table} SET {} FROM (VALUES {}) AS v WHERE {table}.{} = v.column1{forward}",
             or_fail(backend),

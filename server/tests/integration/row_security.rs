@@ -11,6 +11,22 @@ use settle_core::sea_orm::{
 };
 use std::time::{Duration, Instant};
 
+/// Ends the connections `role` has open to this database; how many.
+async fn owner_ends_backends_of(owner: &DatabaseConnection, role: &str) -> i64 {
+    owner
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS ended FROM pg_stat_activity \
+             WHERE datname = current_database() AND usename = $1",
+            [role.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "ended")
+        .unwrap()
+}
+
 /// The first two demo tenants, each with how many debtors it has (some).
 async fn two_tenants(owner: &DatabaseConnection) -> ((i64, u64), (i64, u64)) {
     let tenants = tenant::Entity::find().all(owner).await.unwrap();
@@ -137,7 +153,8 @@ async fn the_application_role_sees_only_its_tenant() {
 
 /// The payment-link and session lookups run on a pool of their own whose connections remember
 /// their tenant setting: a connection reused for another tenant, or for none, is set anew; one a
-/// cancelled lookup left mid-query is not handed out again (the next lookup would wait for it).
+/// cancelled lookup left mid-query is not handed out before its query ends (the next lookup
+/// would wait for it); and a lookup whose connection the database ended runs again on a new one.
 #[tokio::test]
 async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() {
     if !postgres() {
@@ -178,6 +195,11 @@ async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() 
         started.elapsed() < Duration::from_secs(15),
         "it did not wait behind the interrupted query"
     );
+
+    // A restart or failover ends the connections; the very next lookup still gets its answer.
+    let ended = owner_ends_backends_of(&app.state.system_db, crate::support::APP_ROLE).await;
+    assert!(ended >= 1, "the lookups' connections were ended");
+    assert_eq!(seen(Some(a)).await, a_debtors, "run again on a fresh connection");
     app.cleanup().await;
 }
 

@@ -97,13 +97,15 @@ async fn confined(owner: &DatabaseConnection, url: &str) -> DatabaseConnection {
 
 /// `confined`: `conn` is the application role's pool.
 async fn ceiling(conn: DatabaseConnection, confined: bool, listener: std::net::TcpListener) {
+    // The product's lookups: the session, and the payment link's token.
     let reads = settle_core::hot_reads::HotReads::new(&conn, confined);
-    let store = DbSessionStore::new(reads, Clock::System, Default::default());
+    let store = DbSessionStore::new(reads.clone(), Clock::System, Default::default());
     let key = Key::from(&bench_keys().cookie);
-    let data = web::Data::new(conn);
+    let (data, reads) = (web::Data::new(conn), web::Data::new(reads));
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(reads.clone())
             .route("/invoices", web::get().to(ceiling_invoices))
             .route("/pay/{token}", web::get().to(ceiling_pay))
             .wrap(
@@ -185,10 +187,10 @@ fn sql(backend: DbBackend, text: &str, values: Vec<settle_core::sea_orm::Value>)
     Statement::from_sql_and_values(backend, text, values)
 }
 
-async fn ceiling_pay(db: web::Data<DatabaseConnection>, token: web::Path<String>) -> HttpResponse {
+async fn ceiling_pay(reads: web::Data<settle_core::hot_reads::HotReads>, token: web::Path<String>) -> HttpResponse {
     let hash = settle_core::tokens::hash_token(&token);
     let stmt = sql(
-        db.get_database_backend(),
+        reads.db().get_database_backend(),
         "SELECT i.number, i.due_date, i.open_cents, i.rf_reference, c.name FROM one_time_tokens t \
          JOIN invoices i ON i.id = t.invoice_id AND i.tenant_id = t.tenant_id \
          JOIN customers c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id \
@@ -196,7 +198,7 @@ async fn ceiling_pay(db: web::Data<DatabaseConnection>, token: web::Path<String>
          AND t.expires_at > ? AND i.status = 'open'",
         vec![1i64.into(), hash.into(), Utc::now().into()],
     );
-    let row = match db.query_one_raw(stmt).await {
+    let row = match reads.one(stmt).await {
         Ok(Some(row)) => row,
         Ok(None) => return HttpResponse::NotFound().finish(),
         Err(_) => return HttpResponse::ServiceUnavailable().finish(),
