@@ -138,7 +138,7 @@ async fn execute(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Retention => {
-            let r = settle_core::retention::run(&conn, chrono::Utc::now()).await?;
+            let r = settle_core::retention::run(&conn, &settings.upload_dir, chrono::Utc::now()).await?;
             println!(
                 "Retention: {} opens and clicks deleted, {} debtors' contact data erased, {} debtors' name and address erased",
                 r.tracking_events, r.contacts_erased, r.people_erased

@@ -73,7 +73,7 @@ async fn retention_once_a_day(state: &AppState, last: &mut Option<chrono::NaiveD
     if *last == Some(now.date_naive()) {
         return;
     }
-    match settle_core::retention::run(&state.db, now).await {
+    match settle_core::retention::run(&state.db, &state.upload_dir, now).await {
         Ok(r) if r == settle_core::retention::Report::default() => *last = Some(now.date_naive()),
         Ok(r) => {
             *last = Some(now.date_naive());

@@ -189,6 +189,10 @@ pub async fn backup(db: &DatabaseConnection, file: &std::path::Path) -> anyhow::
     Ok(())
 }
 
+/// The advisory lock under which one instance at a time migrates (and grants the application
+/// role its rights).
+pub const MIGRATION_LOCK: i64 = 7_365_747_474;
+
 /// Applies pending migrations. On Postgres, under a transaction-scoped advisory lock, so that
 /// several instances starting at once migrate exactly once (Postgres DDL is transactional).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -197,7 +201,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             let tx = db.begin().await?;
             tx.execute_raw(Statement::from_string(
                 DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(7365747474)".to_string(),
+                format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"),
             ))
             .await?;
             Migrator::up(&tx, None).await?;

@@ -20,6 +20,7 @@ use sea_orm::{
     QuerySelect,
 };
 use serde_json::json;
+use std::path::Path;
 
 /// Defaults of a tenant without its own contact policy.
 pub const TRACKING_DAYS: i32 = 180;
@@ -60,7 +61,8 @@ pub struct Report {
     pub people_erased: u64,
 }
 
-pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Report, DbErr> {
+/// `uploads`: the upload directory (`SETTLE_UPLOAD_DIR`), where dispute attachments are kept.
+pub async fn run(db: &DatabaseConnection, uploads: &Path, now: DateTime<Utc>) -> Result<Report, DbErr> {
     let mut report = Report::default();
     for t in tenant::Entity::find().all(db).await? {
         let ctx = crate::tenant::TenantCtx::from_model(t);
@@ -85,7 +87,7 @@ pub async fn run(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Report, 
         }
         let last_year = last_erasable_year(ctx.today(now).year(), books_country(&ctx));
         while report.people_erased < PER_RUN {
-            let n = erase_person(db, ctx.id, last_year, now).await?;
+            let n = erase_person(db, uploads, ctx.id, last_year, now).await?;
             report.people_erased += n;
             if n < BATCH {
                 break;
@@ -399,9 +401,11 @@ fn past_legal_retention(tenant_id: i64, last_year: i32) -> Option<Condition> {
     )
 }
 
-/// Erases name, address and documents of up to `BATCH` debtors past the legal retention.
+/// Erases name, address and documents (dispute attachments too) of up to `BATCH` debtors past
+/// the legal retention.
 async fn erase_person(
     db: &DatabaseConnection,
+    uploads: &Path,
     tenant_id: i64,
     last_year: i32,
     now: DateTime<Utc>,
@@ -458,14 +462,47 @@ async fn erase_person(
         .filter(staff_note::Column::CustomerId.is_in(ids.clone()))
         .exec(&tx)
         .await?;
+    remove_attachments(&tx, uploads, tenant_id, &ids).await?;
     dispute::Entity::update_many()
         .col_expr(dispute::Column::Text, Expr::value(""))
         .col_expr(dispute::Column::Explanation, Expr::value(Option::<String>::None))
+        .col_expr(dispute::Column::AttachmentPath, Expr::value(Option::<String>::None))
+        .col_expr(dispute::Column::AttachmentName, Expr::value(Option::<String>::None))
+        .col_expr(dispute::Column::AttachmentType, Expr::value(Option::<String>::None))
+        .col_expr(dispute::Column::AttachmentSize, Expr::value(Option::<i64>::None))
         .filter(dispute::Column::TenantId.eq(tenant_id))
         .filter(dispute::Column::CustomerId.is_in(ids.clone()))
         .exec(&tx)
         .await?;
     finish_batch(tx, now, tenant_id, "retention_person_erased", ids.len()).await
+}
+
+/// Deletes the files attached to the disputes of `ids`, before the rows forget them: a file
+/// that cannot be deleted fails the batch (retried on the next run) rather than outlive its
+/// erasure unnoticed; one already gone (an earlier try) is fine.
+async fn remove_attachments(
+    tx: &sea_orm::DatabaseTransaction,
+    uploads: &Path,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<(), DbErr> {
+    let paths: Vec<Option<String>> = dispute::Entity::find()
+        .select_only()
+        .column(dispute::Column::AttachmentPath)
+        .filter(dispute::Column::TenantId.eq(tenant_id))
+        .filter(dispute::Column::CustomerId.is_in(ids.iter().copied()))
+        .filter(dispute::Column::AttachmentPath.is_not_null())
+        .into_tuple()
+        .all(tx)
+        .await?;
+    for path in paths.into_iter().flatten() {
+        match tokio::fs::remove_file(uploads.join(&path)).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(DbErr::Custom(format!("removing a dispute attachment: {e}"))),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

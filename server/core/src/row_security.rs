@@ -8,7 +8,7 @@
 //! role) sees every tenant and carries no setting. SQLite has no row security.
 use sea_orm::sqlx::postgres::{PgConnection, PgPoolOptions};
 use sea_orm::sqlx::{self, Executor};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait};
 use std::future::Future;
 
 tokio::task_local! {
@@ -104,16 +104,20 @@ pub async fn grant(owner: &DatabaseConnection, role: &str) -> Result<(), DbErr> 
         .unwrap_or_else(|| "public".into());
     let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
     let (schema, role) = (quote(&schema), quote(role));
-    owner
-        .execute_unprepared(&format!(
-            "GRANT USAGE ON SCHEMA {schema} TO {role};\n\
+    // Instances starting together would grant at once, and Postgres fails concurrent grants on
+    // one table ("tuple concurrently updated"): one at a time, under the migrations' lock.
+    let tx = owner.begin().await?;
+    tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({})", crate::db::MIGRATION_LOCK))
+        .await?;
+    tx.execute_unprepared(&format!(
+        "GRANT USAGE ON SCHEMA {schema} TO {role};\n\
              GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};\n\
              REVOKE INSERT, DELETE ON {schema}.tenants FROM {role};\n\
              REVOKE INSERT, UPDATE, DELETE ON {schema}.tenant_hosts, {schema}.seaql_migrations FROM {role};\n\
              GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
-        ))
-        .await
-        .map(|_| ())
+    ))
+    .await?;
+    tx.commit().await
 }
 
 /// The application role's pool for requests: the owner is checked to see every tenant, the

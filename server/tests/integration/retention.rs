@@ -3,7 +3,9 @@
 use crate::backoffice::as_admin;
 use crate::support::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use settle_core::entities::{customer, dunning_setting, invoice, message_event, outbox, portal_account, session};
+use settle_core::entities::{
+    customer, dispute, dunning_setting, invoice, message_event, outbox, portal_account, session,
+};
 use settle_core::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 struct Debtor {
@@ -172,8 +174,46 @@ async fn closed_debtors_lose_contact_data_and_later_their_name_but_open_ones_kee
     )
     .await;
 
-    let report = settle_core::retention::run(db, now).await.unwrap();
+    // A dispute the ancient debtor raised, with a photo: past the legal retention it goes too.
+    let photo = app.state.upload_dir.join("retention/dispute-photo.bin");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    std::fs::write(&photo, b"\x89PNG a photo of the meter").unwrap();
+    let ancient_invoice = invoice::Entity::find()
+        .filter(invoice::Column::CustomerId.eq(ancient.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let disputed = dispute::ActiveModel {
+        tenant_id: Set(ancient_invoice.tenant_id),
+        customer_id: Set(ancient.id),
+        invoice_id: Set(ancient_invoice.id),
+        reason: Set("amount".into()),
+        text: Set("De meterstand klopt niet".into()),
+        attachment_path: Set(Some("retention/dispute-photo.bin".into())),
+        attachment_name: Set(Some("meter.png".into())),
+        attachment_type: Set(Some("image/png".into())),
+        attachment_size: Set(Some(26)),
+        status: Set("rejected".into()),
+        sla_due_at: Set(now),
+        created_at: Set(now - Duration::days(3000)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+
+    let report = settle_core::retention::run(db, &app.state.upload_dir, now)
+        .await
+        .unwrap();
     assert_eq!((report.contacts_erased, report.people_erased), (3, 1), "{report:?}");
+    assert!(!photo.exists(), "the dispute's attachment is deleted");
+    let d = dispute::Entity::find_by_id(disputed.id).one(db).await.unwrap().unwrap();
+    assert_eq!(
+        (d.text.as_str(), d.attachment_path, d.attachment_name),
+        ("", None, None),
+        "and forgotten"
+    );
 
     let kept = customer_row(&app, y2019.id).await;
     assert_eq!((kept.name.as_str(), kept.email.clone()), ("Debiteur D7000005", None));
@@ -261,7 +301,9 @@ async fn closed_debtors_lose_contact_data_and_later_their_name_but_open_ones_kee
     );
 
     // A second run finds nothing more to do.
-    let again = settle_core::retention::run(db, now).await.unwrap();
+    let again = settle_core::retention::run(db, &app.state.upload_dir, now)
+        .await
+        .unwrap();
     assert_eq!((again.contacts_erased, again.people_erased), (0, 0));
     app.cleanup().await;
 }
@@ -319,7 +361,9 @@ async fn an_admin_sets_the_retention_periods_and_bad_values_change_nothing() {
 
     // The next run keeps opens 30 days only.
     let d = debtor(&app, "D7100001", "open", start_time() - Duration::days(40)).await;
-    settle_core::retention::run(&app.state.db, start_time()).await.unwrap();
+    settle_core::retention::run(&app.state.db, &app.state.upload_dir, start_time())
+        .await
+        .unwrap();
     assert_eq!(events(&app, &d).await.len(), 1, "the 40-day-old open is gone");
     app.cleanup().await;
 }

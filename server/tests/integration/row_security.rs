@@ -203,6 +203,23 @@ async fn hot_lookups_follow_the_tasks_tenant_and_drop_interrupted_connections() 
     app.cleanup().await;
 }
 
+/// Instances started together each check and grant the application role at once: none fails
+/// (Postgres refuses concurrent grants on one table, so they take turns).
+#[tokio::test]
+async fn instances_starting_together_all_get_the_application_role() {
+    if !postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    request_state(&app.state, &app.db_url).await;
+    let url = settle_core::db::DatabaseUrl::parse(&crate::support::app_role_url(&app.db_url)).unwrap();
+    let starts = (0..8).map(|_| settle_core::row_security::connect_app(&app.state.system_db, &url));
+    for started in futures_util::future::join_all(starts).await {
+        started.expect("every instance starts");
+    }
+    app.cleanup().await;
+}
+
 /// A new table with a tenant must come with the policies: every table with `tenant_id` is
 /// forced under row security, except the host-to-tenant map that is read before a tenant is known.
 #[tokio::test]
