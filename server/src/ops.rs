@@ -10,11 +10,11 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use prometheus::{Encoder, Gauge, HistogramOpts, HistogramVec, IntGauge, Registry, TextEncoder};
+use prometheus::{Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntGauge, Opts, Registry, TextEncoder};
 use settle_core::entities::{outbox, webhook_delivery};
 use settle_core::sea_orm::sea_query::{Expr, ExprTrait};
 use settle_core::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 use settle_core::state::AppState;
 use settle_migrations::MigratorTrait;
@@ -234,6 +234,7 @@ async fn database_gauges(state: &AppState, now: DateTime<Utc>) -> Result<Registr
         "Seconds since this instance's scheduler last finished a round (-1: not yet)",
         lag,
     );
+    pool_gauges(&r, state);
     let rss = IntGauge::new(
         "settle_process_resident_memory_bytes",
         "Resident memory of this process",
@@ -242,6 +243,41 @@ async fn database_gauges(state: &AppState, now: DateTime<Utc>) -> Result<Registr
     rss.set(resident_bytes());
     let _ = r.register(Box::new(rss));
     Ok(r)
+}
+
+/// This instance's database connections: the requests' pool (`queries`) and, on Postgres, the
+/// payment-link and session lookups' own pool (`lookups`), with the lookups waiting for one.
+fn pool_gauges(r: &Registry, state: &AppState) {
+    let opts = Opts::new(
+        "settle_db_pool_connections",
+        "Database connections of this instance, by pool, open and of them idle",
+    );
+    let Ok(pools) = GaugeVec::new(opts, &["pool", "state"]) else {
+        return;
+    };
+    let (open, idle) = match state.db.get_database_backend() {
+        DbBackend::Postgres => {
+            let p = state.db.get_postgres_connection_pool();
+            (p.size() as f64, p.num_idle() as f64)
+        }
+        _ => {
+            let p = state.db.get_sqlite_connection_pool();
+            (p.size() as f64, p.num_idle() as f64)
+        }
+    };
+    pools.with_label_values(&["queries", "open"]).set(open);
+    pools.with_label_values(&["queries", "idle"]).set(idle);
+    if let Some((open, idle, waiting)) = state.hot.status() {
+        pools.with_label_values(&["lookups", "open"]).set(open as f64);
+        pools.with_label_values(&["lookups", "idle"]).set(idle as f64);
+        gauge(
+            r,
+            "settle_db_lookups_waiting",
+            "Payment-link and session lookups waiting for a connection",
+            waiting as f64,
+        );
+    }
+    let _ = r.register(Box::new(pools));
 }
 
 fn resident_bytes() -> i64 {

@@ -152,6 +152,15 @@ impl HotReads {
         }
     }
 
+    /// The lookups' own pool now (Postgres only): connections open, of them idle, and lookups
+    /// waiting for one.
+    pub fn status(&self) -> Option<(usize, usize, usize)> {
+        self.postgres.as_ref().map(|p| {
+            let s = p.status();
+            (s.size, s.available, s.waiting)
+        })
+    }
+
     /// The connection the lookups run on where they have no pool of their own.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db

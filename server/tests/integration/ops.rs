@@ -102,8 +102,18 @@ async fn metrics_show_request_latency_by_route_and_the_outbox_and_requests_get_a
         "settle_scheduler_lag_seconds ",
         "settle_messages_sent_total",
         "settle_process_resident_memory_bytes ",
+        r#"settle_db_pool_connections{pool="queries",state="open"}"#,
     ] {
         assert!(text.contains(name), "{name} missing: {text}");
+    }
+    if postgres() {
+        // The payment-link view above ran on the lookups' own pool.
+        let open = text
+            .lines()
+            .find_map(|l| l.strip_prefix(r#"settle_db_pool_connections{pool="lookups",state="open"} "#))
+            .and_then(|v| v.parse::<f64>().ok());
+        assert!(open.is_some_and(|n| n >= 1.0), "lookups' pool: {text}");
+        assert!(text.contains("settle_db_lookups_waiting 0"), "{text}");
     }
     app.cleanup().await;
 }
