@@ -73,6 +73,8 @@ impl managed::Manager for Manager {
     }
 
     async fn recycle(&self, conn: &mut Conn, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
+        // A lookup's connection comes back settled, or its drain closes it; should one come
+        // back mid-conversation all the same, it is not handed out.
         if !conn.settled {
             return Err(RecycleError::message("a lookup on it was interrupted or failed"));
         }
@@ -90,30 +92,9 @@ impl HotReads {
     /// Lookups beside `db`'s pool, as the same role, with half as many connections (at least
     /// one). `confined`: `db` is the application role's pool (see `row_security`).
     pub fn new(db: &DatabaseConnection, confined: bool) -> Self {
-        let postgres = (db.get_database_backend() == DbBackend::Postgres).then(|| {
-            let pool = db.get_postgres_connection_pool();
-            let manager = Manager {
-                options: (*pool.connect_options()).clone(),
-                confined,
-            };
-            let size = (pool.options().get_max_connections() as usize).div_ceil(2);
-            Pool::builder(manager)
-                .max_size(size)
-                // The connection used last goes out first: at low load one connection stays warm.
-                .queue_mode(QueueMode::Lifo)
-                .runtime(Runtime::Tokio1)
-                .wait_timeout(Some(ACQUIRE))
-                .create_timeout(Some(ACQUIRE))
-                .recycle_timeout(Some(Duration::from_secs(5)))
-                .build()
-        });
-        // Building fails only for timeouts without a runtime; the lookups would then use `db`.
-        let postgres = match postgres {
-            Some(Err(e)) => {
-                tracing::error!(error = %e, "the lookups' pool was not built; they use the main pool");
-                None
-            }
-            built => built.and_then(Result::ok),
+        let postgres = match db.get_database_backend() {
+            DbBackend::Postgres => build(db, confined),
+            _ => None,
         };
         Self {
             db: db.clone(),
@@ -165,6 +146,28 @@ impl HotReads {
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
     }
+}
+
+/// The lookups' pool beside `db`'s, as the same role, with half as many connections. Building
+/// fails only for timeouts without a runtime; the lookups would then use `db`.
+fn build(db: &DatabaseConnection, confined: bool) -> Option<Pool<Manager>> {
+    let pool = db.get_postgres_connection_pool();
+    let manager = Manager {
+        options: (*pool.connect_options()).clone(),
+        confined,
+    };
+    let size = (pool.options().get_max_connections() as usize).div_ceil(2);
+    Pool::builder(manager)
+        .max_size(size)
+        // The connection used last goes out first: at low load one connection stays warm.
+        .queue_mode(QueueMode::Lifo)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(ACQUIRE))
+        .create_timeout(Some(ACQUIRE))
+        .recycle_timeout(Some(Duration::from_secs(5)))
+        .build()
+        .inspect_err(|e| tracing::error!(error = %e, "the lookups' pool was not built; they use the main pool"))
+        .ok()
 }
 
 /// A checked-out connection; dropped mid-lookup, it is drained in the background.

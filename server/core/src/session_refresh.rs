@@ -9,7 +9,7 @@ use crate::sql::{update_from_values, ValuesUpdate};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait, Value,
+    TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -149,11 +149,8 @@ async fn write(db: &DatabaseConnection, batch: &BTreeMap<String, DateTime<Utc>>)
         updated_at: None,
         only_forward: Some("expires_at"),
     };
-    let rows: Vec<Vec<Value>> = batch
-        .iter()
-        .map(|(id, at)| vec![id.clone().into(), (*at).into()])
-        .collect();
-    for part in rows.chunks(PER_TRANSACTION) {
+    let sessions: Vec<_> = batch.iter().collect();
+    for part in sessions.chunks(PER_TRANSACTION) {
         let txn = db.begin().await?;
         if db.get_database_backend() == DbBackend::Postgres {
             // Row locks in the order of the ids, as every instance takes them: the update's
@@ -162,14 +159,18 @@ async fn write(db: &DatabaseConnection, batch: &BTreeMap<String, DateTime<Utc>>)
             session::Entity::find()
                 .select_only()
                 .column(session::Column::Id)
-                .filter(session::Column::Id.is_in(part.iter().map(|r| r[0].clone())))
+                .filter(session::Column::Id.is_in(part.iter().map(|(id, _)| id.as_str())))
                 .order_by_asc(session::Column::Id)
                 .lock_exclusive()
                 .into_tuple::<String>()
                 .all(&txn)
                 .await?;
         }
-        update_from_values(&txn, &spec, part.to_vec()).await?;
+        let rows = part
+            .iter()
+            .map(|(id, at)| vec![(*id).clone().into(), (**at).into()])
+            .collect();
+        update_from_values(&txn, &spec, rows).await?;
         txn.commit().await?;
     }
     Ok(())
