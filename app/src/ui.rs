@@ -12,7 +12,30 @@ pub fn use_shell() -> ShellResource {
     expect_context::<ShellResource>()
 }
 
-/// The frame every page sits in; `title` is a catalog key, `children` the page body.
+/// A page's own parts: its title (a catalog text) and its main content. A routed page puts them
+/// in [`Frame`]; the pages the server renders directly (`server/src/direct_pages.rs`) put the
+/// main content into a copy of the frame rendered once per tenant, language and title.
+pub struct Page {
+    pub title: String,
+    pub main: AnyView,
+}
+
+impl Page {
+    pub fn new(title: impl Into<String>, main: impl IntoView + 'static) -> Self {
+        Self {
+            title: title.into(),
+            main: main.into_view().into_any(),
+        }
+    }
+
+    /// The page inside its frame.
+    pub fn framed(self, shell: ShellView) -> AnyView {
+        let Page { title, main } = self;
+        view! { <Frame shell title>{main}</Frame> }.into_any()
+    }
+}
+
+/// The frame every page sits in; `title` is a catalog text, `children` the page body.
 #[component]
 pub fn Frame(shell: ShellView, title: String, children: Children) -> impl IntoView {
     let l = shell.locale;

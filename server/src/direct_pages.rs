@@ -1,22 +1,23 @@
 //! Pages rendered without the Leptos router. The server loads the page's data first, then
-//! renders the page's one component inside the document in a single pass: no route matching,
-//! no resources, no streaming. The components, the document, the meta tags, the CSP nonce and
-//! the response options are the same as on a routed page.
+//! renders the page's main content in a single pass and puts it into the page's frame, rendered
+//! once and kept (`page_frames.rs`): no route matching, no resources, no streaming. The
+//! components, the document, the meta tags, the CSP nonce and the response options are the same
+//! as on a routed page.
 //!
 //! Two pages are served this way, the busiest: the payment-link page (a mailing sends tens of
 //! thousands of links in one morning) and a signed-in debtor's invoice list. The router's
 //! per-request work was most of what kept them from their benchmark targets (see the README's
 //! Benchmarks).
 use crate::middleware::CspNonce;
+use crate::page_frames::Frames;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
-use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::tachys::view::RenderHtml;
 use leptos_actix::{Request, ResponseOptions};
-use leptos_meta::ServerMetaContext;
+use settle_app::ui::Page;
+use settle_domain::views::ShellView;
 use std::future::Future;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -29,25 +30,27 @@ pub const PATHS: &[&str] = &["/pay/{token}", "/invoices"];
 
 /// `/pay/{token}`: the page's shell (tenant, language, flash, CSRF) and the link's invoice, read
 /// side by side.
-async fn pay(req: HttpRequest, options: web::Data<LeptosOptions>, token: web::Path<String>) -> HttpResponse {
+async fn pay(req: HttpRequest, frames: web::Data<Frames>, token: web::Path<String>) -> HttpResponse {
     let token = token.into_inner();
-    render(&req, &options, move || async move {
+    render(&req, &frames, move || async move {
         let (shell, pay) =
             futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_pay(token.clone())).await;
         let shell = shell.ok()?;
-        Some(view! { <settle_app::pages::pay::PayBody shell pay token/> })
+        let page = settle_app::pages::pay::pay_page(&shell, pay, token);
+        Some((shell, page))
     })
     .await
 }
 
 /// `/invoices`: the page's shell and the signed-in debtor's invoices, read side by side (a
 /// visitor who is not signed in is sent to the login page).
-async fn invoices(req: HttpRequest, options: web::Data<LeptosOptions>) -> HttpResponse {
-    render(&req, &options, || async {
+async fn invoices(req: HttpRequest, frames: web::Data<Frames>) -> HttpResponse {
+    render(&req, &frames, || async {
         let (shell, list) =
             futures_util::future::join(settle_app::api::get_shell(), settle_app::api::get_invoices()).await;
         let shell = shell.ok()?;
-        Some(view! { <settle_app::pages::invoices::InvoicesBody shell list/> })
+        let page = settle_app::pages::invoices::invoices_page(&shell, list);
+        Some((shell, page))
     })
     .await
 }
@@ -59,34 +62,37 @@ pub(crate) fn provide_csp_nonce(req: &HttpRequest) {
     }
 }
 
-/// Renders what `load` makes (`None`: the host has no tenant, a plain 404) as a whole page.
-async fn render<Fut, V>(req: &HttpRequest, options: &LeptosOptions, load: impl FnOnce() -> Fut) -> HttpResponse
+/// The whole page for what `load` makes: the shell and the page (`None` while a redirect is on
+/// its way: an empty body), or `None` when the host has no tenant (a plain 404).
+async fn render<Fut>(req: &HttpRequest, frames: &Frames, load: impl FnOnce() -> Fut) -> HttpResponse
 where
-    Fut: Future<Output = Option<V>>,
-    V: IntoView + 'static,
+    Fut: Future<Output = Option<(ShellView, Option<Page>)>>,
 {
     let owner = Owner::new_root(None);
-    let (meta, meta_out) = ServerMetaContext::new();
     let response = ResponseOptions::default();
     let loading = owner.with(|| {
         provide_context(Request::new(req));
         provide_context(response.clone());
-        provide_context(meta);
-        leptos_meta::provide_meta_context();
         provide_csp_nonce(req);
         ScopedFuture::new(load())
     });
-    let Some(body) = loading.await else {
+    let Some((shell, page)) = loading.await else {
         return HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
             .body("Not found");
     };
-    let html = owner.with(|| settle_app::document(options.clone(), body).to_html());
-    let html = meta_out
-        .inject_meta_context(futures_util::stream::once(std::future::ready(html)))
-        .await
-        .collect::<String>()
-        .await;
+    let html = match page {
+        Some(Page { title, main }) => {
+            let main = owner.with(|| main.to_html());
+            let nonce = req
+                .extensions()
+                .get::<CspNonce>()
+                .map(|n| n.0.clone())
+                .unwrap_or_default();
+            frames.page(&shell, title, &main, &nonce).await
+        }
+        None => String::new(),
+    };
     drop(owner);
     let parts = response.0.read().unwrap_or_else(|e| e.into_inner());
     let mut res = HttpResponse::build(parts.status.unwrap_or(StatusCode::OK));

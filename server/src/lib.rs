@@ -20,6 +20,7 @@ pub mod logo_upload;
 pub mod middleware;
 pub mod multipart;
 pub mod ops;
+pub mod page_frames;
 pub mod payment_cli;
 pub mod payments;
 pub mod plan_form;
@@ -144,6 +145,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
     let built = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     settle_core::metrics::init();
     let data = web::Data::new(state.clone());
+    let frames = web::Data::new(page_frames::Frames::new(leptos_options.clone()));
     let store =
         session_store::DbSessionStore::new(state.hot.clone(), state.clock.clone(), state.session_refreshes.clone());
     let server = HttpServer::new(move || {
@@ -158,6 +160,7 @@ pub fn start(state: AppState, opts: ServeOptions, listener: TcpListener) -> std:
                 threads,
             )))
             .app_data(web::Data::new(leptos_options.clone()))
+            .app_data(frames.clone())
             .app_data(web::FormConfig::default().limit(16 * 1024))
             // The pages first: actix tries resources in order, and the form, API and webhook
             // resources match by regular expression (each a cost on every page view). Their

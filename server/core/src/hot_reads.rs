@@ -89,8 +89,7 @@ impl managed::Manager for Manager {
 }
 
 impl HotReads {
-    /// Lookups beside `db`'s pool, as the same role, with half as many connections (at least
-    /// one). `confined`: `db` is the application role's pool (see `row_security`).
+    /// Lookups beside `db`'s pool, as the same role, with as many connections. `confined`: `db` is the application role's pool (see `row_security`).
     pub fn new(db: &DatabaseConnection, confined: bool) -> Self {
         let postgres = match db.get_database_backend() {
             DbBackend::Postgres => build(db, confined),
@@ -109,14 +108,21 @@ impl HotReads {
             return self.db.query_one_raw(stmt).await;
         };
         self.close_idle(pool);
-        match lookup(pool, &stmt).await {
+        let found = match lookup(pool, &stmt).await {
             Err(e) if broken(&e) => {
                 // Others are likely broken too (a restart): the next lookups get fresh ones.
                 pool.retain(|_, _| false);
                 lookup(pool, &stmt).await.map_err(query_error)
             }
             other => other.map_err(query_error),
+        };
+        // The connection is back in the pool. When lookups wait for one, the one it went to
+        // goes first, before this request renders its page: else the connection stays unused
+        // for as long as the rest of this request's turn on the thread takes.
+        if pool.status().waiting > 0 {
+            tokio::task::yield_now().await;
         }
+        found
     }
 
     /// Closes connections idle for [`IDLE_FOR`], checking at most once a minute.
@@ -148,15 +154,17 @@ impl HotReads {
     }
 }
 
-/// The lookups' pool beside `db`'s, as the same role, with half as many connections. Building
-/// fails only for timeouts without a runtime; the lookups would then use `db`.
+/// The lookups' pool beside `db`'s, as the same role, with as many connections: every page view
+/// runs one or two lookups and nothing else on most pages, and with half as many the payment-link
+/// page waited for a connection while the cores had time to spare (README, Pool sizing).
+/// Building fails only for timeouts without a runtime; the lookups would then use `db`.
 fn build(db: &DatabaseConnection, confined: bool) -> Option<Pool<Manager>> {
     let pool = db.get_postgres_connection_pool();
     let manager = Manager {
         options: (*pool.connect_options()).clone(),
         confined,
     };
-    let size = (pool.options().get_max_connections() as usize).div_ceil(2);
+    let size = (pool.options().get_max_connections() as usize).max(1);
     Pool::builder(manager)
         .max_size(size)
         // The connection used last goes out first: at low load one connection stays warm.

@@ -1073,6 +1073,13 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
     let page = admin.html("/backoffice/branding").await;
     assert!(page.contains("Contrast op wit"), "{page}");
     let csrf = csrf_in(&page).unwrap();
+    // The payment-link page's frame is rendered once and kept (server/src/page_frames.rs).
+    let pay = format!("/pay/{}", settle_core::demo::DEMO_PAY_TOKEN);
+    let before = app.other_browser().html(&pay).await;
+    assert!(
+        !before.contains("Zorg Nieuw") && !before.contains("020 765 4321"),
+        "{before}"
+    );
     // With a mail identity, the From name is edited here too.
     let tenant = app.tenant().await;
     let from = settle_core::services::email_settings::Identity {
@@ -1130,6 +1137,11 @@ async fn an_admin_changes_the_branding_and_a_colour_that_does_not_read_is_refuse
     assert!(
         portal.contains("Zorg Nieuw") && portal.contains("#004488") && portal.contains("020 765 4321"),
         "{portal}"
+    );
+    let after = app.other_browser().html(&pay).await;
+    assert!(
+        after.contains("Zorg Nieuw") && after.contains("#004488") && after.contains("020 765 4321"),
+        "{after}"
     );
     // Letters print the new sender address; mail goes out under the new name, same address.
     assert_eq!(app.tenant().await.row.creditor_address, "Postbus 99, 1000 AB Amsterdam");
