@@ -14,7 +14,9 @@ pub fn use_shell() -> ShellResource {
 
 /// A page's own parts: its title (a catalog text) and its main content. A routed page puts them
 /// in [`Frame`]; the pages the server renders directly (`server/src/direct_pages.rs`) put the
-/// main content into a copy of the frame rendered once per tenant, language and title.
+/// main content into a copy of the frame rendered once per tenant, language and title. The
+/// frame sets the document's title, language and style (leptos_meta); the main content sets
+/// none of them, as the directly rendered pages give it no meta context.
 pub struct Page {
     pub title: String,
     pub main: AnyView,

@@ -7,7 +7,8 @@
 //! The frame is rendered by the same components as every other page's, with marks where the
 //! CSRF token, the nonce and the main content go; what comes out is byte for byte what
 //! rendering the whole page gives (tested below). The marks are random per server, so no tenant
-//! text can contain one. A changed look is a different key: the next view renders it anew.
+//! text can contain one. The tenant's look is kept beside its frames and compared at every view:
+//! after a change the next view renders the frame anew and it replaces the old one.
 use futures_util::StreamExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -20,9 +21,10 @@ use settle_domain::views::{ShellView, TenantView, UserView};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-/// Frames kept at most; past that the kept ones are dropped and rendered again as needed (each
-/// tenant has three languages and a few titles, so only a look changed often gets there).
-const KEPT: usize = 512;
+/// Frames kept at most, a few KB each; past that the kept ones are dropped and rendered again
+/// as needed. A tenant has up to about 21 (three languages; the payment, not-found and
+/// rate-limited titles, signed in or not; the invoice list), so this holds about 100 tenants.
+const KEPT: usize = 2048;
 
 /// Which kept frame a page takes: its tenant, language, title and whether someone is signed in.
 /// The frame shows nothing else of the shell but the tenant's look, kept beside it.
@@ -175,6 +177,7 @@ impl Frames {
             Some(s) => s.fill(main, &shell.csrf, nonce),
             // The frame did not hold its mark once (it does, as tested): render it all.
             None => {
+                tracing::error!("a page frame could not be cut at its marks; rendering whole pages");
                 let page = Page::new(key.title, InertElement::new(main.to_string()));
                 whole_page(&self.options, shell.clone(), page, nonce).await
             }

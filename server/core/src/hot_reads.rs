@@ -89,7 +89,8 @@ impl managed::Manager for Manager {
 }
 
 impl HotReads {
-    /// Lookups beside `db`'s pool, as the same role, with as many connections. `confined`: `db` is the application role's pool (see `row_security`).
+    /// Lookups beside `db`'s pool, as the same role, with as many connections. `confined`: `db`
+    /// is the application role's pool (see `row_security`).
     pub fn new(db: &DatabaseConnection, confined: bool) -> Self {
         let postgres = match db.get_database_backend() {
             DbBackend::Postgres => build(db, confined),
@@ -116,9 +117,11 @@ impl HotReads {
             }
             other => other.map_err(query_error),
         };
-        // The connection is back in the pool. When lookups wait for one, the one it went to
-        // goes first, before this request renders its page: else the connection stays unused
-        // for as long as the rest of this request's turn on the thread takes.
+        // The connection is back in the pool. When lookups wait for one, this request lets the
+        // thread's other ready tasks run before it renders its page: if the lookup the
+        // connection went to waits on this thread, it is sent now, instead of the connection
+        // staying unused for the rest of this request's turn (on the other thread it changes
+        // nothing but this request's place in line).
         if pool.status().waiting > 0 {
             tokio::task::yield_now().await;
         }
